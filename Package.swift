@@ -1,0 +1,83 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// mallaudit — audits a shopping mall against 商场数字化服务规范 (Xuzhou local standard).
+///
+/// Module split follows shared/DESIGN.md: a thin executable over libraries, one
+/// `.systemLibrary` per C library plus a small C shim for what Swift cannot call.
+let package = Package(
+    name: "mallaudit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "mallaudit", targets: ["mallaudit"]),
+        .library(name: "AuditModel", targets: ["AuditModel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // MARK: C libraries from Debian and their shims
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .target(name: "CLibXML2Shim", dependencies: ["CLibXML2"]),
+        .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "CSQLite3Shim", dependencies: ["CSQLite3"]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "CCurlShim", dependencies: ["CCurl"]),
+        .systemLibrary(name: "CNetSNMP", pkgConfig: "netsnmp", providers: [.apt(["libsnmp-dev"])]),
+        .target(name: "CNetSNMPShim", dependencies: ["CNetSNMP"]),
+
+        // MARK: libraries
+        .target(name: "AuditModel"),
+        .target(name: "AuditChecklist", dependencies: ["AuditModel", "CLibXML2", "CLibXML2Shim"]),
+        .target(
+            name: "AuditProbes",
+            dependencies: [
+                "AuditModel", "CCurl", "CCurlShim", "CNetSNMP", "CNetSNMPShim", "CLibXML2", "CLibXML2Shim",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "AuditStore",
+            dependencies: [
+                "AuditModel", "CSQLite3", "CSQLite3Shim",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .target(
+            name: "AuditEngine",
+            dependencies: [
+                "AuditModel", "AuditChecklist", "AuditProbes", "AuditStore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "AuditReports",
+            dependencies: [
+                "AuditModel", "CLibXML2", "CLibXML2Shim",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]),
+        .executableTarget(
+            name: "mallaudit",
+            dependencies: [
+                "AuditModel", "AuditChecklist", "AuditProbes", "AuditStore", "AuditEngine", "AuditReports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // MARK: tests
+        .testTarget(name: "AuditModelTests", dependencies: ["AuditModel"]),
+        .testTarget(name: "AuditChecklistTests", dependencies: ["AuditChecklist", "AuditModel"]),
+        .testTarget(name: "MeasureTests", dependencies: ["AuditProbes", "AuditModel"]),
+        .testTarget(name: "SNMPTests", dependencies: ["AuditProbes", "AuditModel"]),
+        .testTarget(name: "HTTPTests", dependencies: ["AuditProbes", "AuditModel"]),
+        .testTarget(name: "AuditStoreTests", dependencies: ["AuditStore", "AuditModel"]),
+        .testTarget(name: "AuditReportsTests", dependencies: ["AuditReports", "AuditModel", "CLibXML2"]),
+        .testTarget(name: "CLITests", dependencies: ["AuditModel"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

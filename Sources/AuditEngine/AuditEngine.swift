@@ -1,0 +1,2 @@
+// AuditEngine: filled in by its issue.
+import AuditModel

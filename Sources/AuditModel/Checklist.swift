@@ -1,0 +1,251 @@
+/// The standard encoded as data: clauses, their statements and what each statement asks for.
+///
+/// Ids follow `shared/spec/clauses.md`: a clause id is `5.1.2`, `6.1`, `7.4.10`; a statement id
+/// is the clause id followed by `-N` for the N-th obligation of the paragraph (`5.1.1-1`,
+/// `5.1.1-2`), or by `.x` for list item x) of the paragraph (`6.1.d`, `5.2.3.a`).
+public struct Checklist: Sendable, Hashable, Codable {
+    /// Version of the encoding (not of the standard), e.g. `1.0.0`.
+    public var version: String
+    /// The standard's title, `商场数字化服务规范`.
+    public var standardTitleZH: String
+    public var standardTitleEN: String
+    /// Lowercase hex SHA-256 of the checklist file's bytes, set by the loader.
+    public var digest: String
+    public var chapters: [Chapter]
+
+    public init(version: String, standardTitleZH: String, standardTitleEN: String, digest: String, chapters: [Chapter]) {
+        self.version = version
+        self.standardTitleZH = standardTitleZH
+        self.standardTitleEN = standardTitleEN
+        self.digest = digest
+        self.chapters = chapters
+    }
+
+    /// Every clause, in document order.
+    public var clauses: [Clause] { chapters.flatMap(\.clauses) }
+
+    /// Every statement, in document order.
+    public var statements: [Statement] { clauses.flatMap(\.statements) }
+
+    /// The clause with this id, if any.
+    public func clause(_ id: String) -> Clause? { clauses.first { $0.id == id } }
+
+    /// The statement with this id, if any.
+    public func statement(_ id: String) -> Statement? { statements.first { $0.id == id } }
+}
+
+/// A chapter of requirements (5 基础要求 … 8 服务监督与评价).
+public struct Chapter: Sendable, Hashable, Codable {
+    public var number: Int
+    public var title: LocalizedText
+    public var clauses: [Clause]
+
+    public init(number: Int, title: LocalizedText, clauses: [Clause]) {
+        self.number = number
+        self.title = title
+        self.clauses = clauses
+    }
+}
+
+/// Text in the standard's language and its English translation.
+public struct LocalizedText: Sendable, Hashable, Codable {
+    public var zh: String
+    public var en: String
+
+    public init(zh: String, en: String) {
+        self.zh = zh
+        self.en = en
+    }
+
+    /// The text in the requested language.
+    public func text(_ language: Language) -> String { language == .zh ? zh : en }
+}
+
+/// Report and display languages. Chinese first: it is the standard's language.
+public enum Language: String, Sendable, Hashable, Codable, CaseIterable {
+    case zh, en
+}
+
+/// One numbered clause (a paragraph, or a one-paragraph subclause) of chapters 5–8.
+public struct Clause: Sendable, Hashable, Codable, Identifiable {
+    /// `5.1.2`, `6.1`, …
+    public var id: String
+    public var chapter: Int
+    /// Title of the enclosing section when the clause sits one level deeper (5.2 设备设施 for 5.2.5).
+    public var section: LocalizedText?
+    /// The subclause title (网络通信, 核心机房, …).
+    public var title: LocalizedText
+    /// The paragraph verbatim (Chinese, bookmark markers removed) and translated.
+    public var text: LocalizedText
+    /// Remarks on the encoding, e.g. the 7.6.3/7.6.4 duplication.
+    public var notes: [LocalizedText]
+    public var statements: [Statement]
+
+    public init(
+        id: String, chapter: Int, section: LocalizedText? = nil, title: LocalizedText, text: LocalizedText,
+        notes: [LocalizedText] = [], statements: [Statement]
+    ) {
+        self.id = id
+        self.chapter = chapter
+        self.section = section
+        self.title = title
+        self.text = text
+        self.notes = notes
+        self.statements = statements
+    }
+}
+
+/// The verbal form of a statement (GB/T 1.1—2020, annex on verbal forms).
+public enum Modality: String, Sendable, Hashable, Codable, CaseIterable {
+    /// 应 — requirement.
+    case shall
+    /// 严禁 / 不应 — requirement (prohibition).
+    case shallNot
+    /// 宜 — recommendation.
+    case should
+    /// 可 — permission.
+    case may
+
+    /// Requirements decide conformance; recommendations and permissions do not.
+    public var isRequirement: Bool { self == .shall || self == .shallNot }
+
+    /// The Chinese modal words that express this modality in the standard.
+    public var chineseWords: [String] {
+        switch self {
+        case .shall: ["应"]
+        case .shallNot: ["严禁", "不应"]
+        case .should: ["宜"]
+        case .may: ["可"]
+        }
+    }
+}
+
+/// How a statement is assessed.
+public enum AssessmentMethod: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Asking the mall's systems (SNMP, HTTP, TLS).
+    case probe
+    /// Measuring exported data (logs, surveys, complaint records, terminal lists, catalogs).
+    case data
+    /// Looking on site.
+    case inspection
+    /// Reading documents (contracts, policies, procedures, records).
+    case document
+    /// Asking staff.
+    case interview
+
+    /// Methods whose manual `pass` must be backed by at least one evidence file.
+    public var needsEvidenceForManualPass: Bool { self != .interview }
+}
+
+/// A comparison against a measurable parameter of the standard.
+public enum Comparison: String, Sendable, Hashable, Codable, CaseIterable {
+    case greaterThan = "gt"
+    case greaterThanOrEqual = "ge"
+    case lessThan = "lt"
+    case lessThanOrEqual = "le"
+    case equal = "eq"
+
+    /// Whether `value` satisfies the comparison against `limit`.
+    public func holds(_ value: Double, _ limit: Double) -> Bool {
+        switch self {
+        case .greaterThan: value > limit
+        case .greaterThanOrEqual: value >= limit
+        case .lessThan: value < limit
+        case .lessThanOrEqual: value <= limit
+        case .equal: value == limit
+        }
+    }
+
+    /// `>`, `≥`, …
+    public var symbol: String {
+        switch self {
+        case .greaterThan: ">"
+        case .greaterThanOrEqual: "≥"
+        case .lessThan: "<"
+        case .lessThanOrEqual: "≤"
+        case .equal: "="
+        }
+    }
+}
+
+/// A measurable parameter of the standard, recorded as data (5.1.2 `> 60 day`, 8.2.1 `≥ 85 %`).
+public struct Threshold: Sendable, Hashable, Codable {
+    /// Machine name of the quantity, e.g. `logRetention`, `satisfaction`, `replyTime`.
+    public var quantity: String
+    public var comparison: Comparison
+    public var value: Double
+    /// Unit as written in reports: `day`, `%`, `workingDay`, `count`.
+    public var unit: String
+
+    public init(quantity: String, comparison: Comparison, value: Double, unit: String) {
+        self.quantity = quantity
+        self.comparison = comparison
+        self.value = value
+        self.unit = unit
+    }
+
+    /// Whether a measured value meets the threshold.
+    public func isMet(by measured: Double) -> Bool { comparison.holds(measured, value) }
+
+    /// Signed distance from the line, positive on the passing side.
+    public func margin(of measured: Double) -> Double {
+        switch comparison {
+        case .greaterThan, .greaterThanOrEqual: measured - value
+        case .lessThan, .lessThanOrEqual: value - measured
+        case .equal: -abs(measured - value)
+        }
+    }
+}
+
+/// One obligation, recommendation or permission of a clause, assessed on its own.
+public struct Statement: Sendable, Hashable, Codable, Identifiable {
+    /// `5.1.1-1`, `6.1.d`, …
+    public var id: String
+    public var clauseID: String
+    public var modality: Modality
+    public var text: LocalizedText
+    public var methods: [AssessmentMethod]
+    /// What an inspector should ask for or observe.
+    public var evidence: [LocalizedText]
+    public var threshold: Threshold?
+    /// Alternatives the statement lists (5.2.4 a–e): the statement holds when the
+    /// mall shows at least `minimumItems` of them.
+    public var options: [StatementOption]
+    public var minimumOptions: Int
+    /// A condition under which the statement applies (5.2.5: 地下二、三层).
+    public var condition: LocalizedText?
+
+    public init(
+        id: String, clauseID: String, modality: Modality, text: LocalizedText, methods: [AssessmentMethod],
+        evidence: [LocalizedText] = [], threshold: Threshold? = nil, options: [StatementOption] = [],
+        minimumOptions: Int = 0, condition: LocalizedText? = nil
+    ) {
+        self.id = id
+        self.clauseID = clauseID
+        self.modality = modality
+        self.text = text
+        self.methods = methods
+        self.evidence = evidence
+        self.threshold = threshold
+        self.options = options
+        self.minimumOptions = minimumOptions
+        self.condition = condition
+    }
+
+    /// Whether a manual `pass` of this statement needs an evidence file to count.
+    public var manualPassNeedsEvidence: Bool {
+        modality.isRequirement && methods.contains { $0.needsEvidenceForManualPass }
+    }
+}
+
+/// One alternative listed under a statement (5.2.4 a) 公有云 … e) 租赁数据中心机房).
+public struct StatementOption: Sendable, Hashable, Codable, Identifiable {
+    /// `5.2.4.a`, …
+    public var id: String
+    public var text: LocalizedText
+
+    public init(id: String, text: LocalizedText) {
+        self.id = id
+        self.text = text
+    }
+}

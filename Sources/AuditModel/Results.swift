@@ -1,0 +1,139 @@
+/// The result of assessing one statement.
+public enum Verdict: String, Sendable, Hashable, Codable, CaseIterable {
+    case pass
+    case fail
+    /// Could not be checked: device unreachable, data missing or unusable.
+    case error
+    /// Does not apply to this mall, with a recorded justification and who decided it.
+    case notApplicable
+    /// Manual work pending, or a manual pass without the evidence it needs.
+    case notAssessed
+
+    /// Severity for roll-up: the clause takes the worst statement. fail > error > notAssessed > pass > notApplicable.
+    public var severity: Int {
+        switch self {
+        case .fail: 4
+        case .error: 3
+        case .notAssessed: 2
+        case .pass: 1
+        case .notApplicable: 0
+        }
+    }
+}
+
+/// Where a statement's result came from.
+public enum ResultSource: String, Sendable, Hashable, Codable, CaseIterable {
+    /// An active probe of the mall's systems (SNMP, HTTP, TLS).
+    case probe
+    /// A measured check over exported data.
+    case data
+    /// An inspector's finding.
+    case manual
+    /// A recorded not-applicable decision from the site profile.
+    case decision
+    /// Nothing assessed it.
+    case none
+}
+
+/// A measured value against the standard's threshold, kept so that a reader sees how far from the line it is.
+public struct Measurement: Sendable, Hashable, Codable {
+    public var value: Double
+    public var threshold: Threshold?
+    public var unit: String
+    /// Number of records, respondents, days or merchants the value was computed from.
+    public var sample: Int?
+    /// Signed distance from the threshold, positive on the passing side.
+    public var margin: Double?
+
+    public init(value: Double, threshold: Threshold?, unit: String, sample: Int?) {
+        self.value = value
+        self.threshold = threshold
+        self.unit = unit
+        self.sample = sample
+        self.margin = threshold.map { $0.margin(of: value) }
+    }
+}
+
+/// A file that backs a result, identified by content.
+public struct EvidenceRef: Sendable, Hashable, Codable {
+    public var name: String
+    /// Lowercase hex SHA-256 of the file's bytes.
+    public var sha256: String
+    public var size: Int64
+    public var collectedBy: String?
+    public var collectedAt: String?
+    /// What the file shows.
+    public var description: String?
+
+    public init(
+        name: String, sha256: String, size: Int64, collectedBy: String? = nil, collectedAt: String? = nil,
+        description: String? = nil
+    ) {
+        self.name = name
+        self.sha256 = sha256
+        self.size = size
+        self.collectedBy = collectedBy
+        self.collectedAt = collectedAt
+        self.description = description
+    }
+}
+
+/// A not-applicable decision: never silent, always justified and attributed.
+public struct NotApplicableDecision: Sendable, Hashable, Codable {
+    public var statementID: String
+    public var justification: String
+    public var decidedBy: String
+    public var decidedAt: String?
+
+    public init(statementID: String, justification: String, decidedBy: String, decidedAt: String? = nil) {
+        self.statementID = statementID
+        self.justification = justification
+        self.decidedBy = decidedBy
+        self.decidedAt = decidedAt
+    }
+}
+
+/// One observed value, as a probe or check saw it (`ifOperStatus.3 = up`, `HTTP status = 302`).
+public struct Observation: Sendable, Hashable, Codable {
+    public var name: String
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// The result for one statement in one run.
+public struct StatementResult: Sendable, Hashable, Codable {
+    public var statementID: String
+    public var verdict: Verdict
+    public var source: ResultSource
+    /// Probe or check name that produced it (`machine-room-water-leak`, `wifi-logs`), or the assessor.
+    public var producer: String?
+    public var measurement: Measurement?
+    /// Why this verdict, in words an inspector can repeat.
+    public var reason: String
+    public var observations: [Observation]
+    public var evidence: [EvidenceRef]
+    public var notApplicable: NotApplicableDecision?
+    /// ISO 8601 time the verdict was judged.
+    public var judgedAt: String?
+
+    public init(
+        statementID: String, verdict: Verdict, source: ResultSource, producer: String? = nil,
+        measurement: Measurement? = nil, reason: String, observations: [Observation] = [],
+        evidence: [EvidenceRef] = [], notApplicable: NotApplicableDecision? = nil, judgedAt: String? = nil
+    ) {
+        self.statementID = statementID
+        self.verdict = verdict
+        self.source = source
+        self.producer = producer
+        self.measurement = measurement
+        self.reason = reason
+        self.observations = observations
+        self.evidence = evidence
+        self.notApplicable = notApplicable
+        self.judgedAt = judgedAt
+    }
+}

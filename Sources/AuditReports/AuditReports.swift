@@ -1,0 +1,4 @@
+import AuditModel
+import CLibXML2
+import Foundation
+import Mustache

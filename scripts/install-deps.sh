@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages mallaudit needs to build, run and test. Idempotent; needs root.
+set -euo pipefail
+packages=(
+  pkg-config
+  libxml2-dev libxml2-utils   # checklist and report XML, xmllint for schema checks
+  libsqlite3-dev sqlite3      # the audit store
+  libcurl4-openssl-dev        # HTTP probes
+  libsnmp-dev snmp snmpd      # SNMP probes; snmpd also serves the demo mall's sensors
+  snmpsim                     # recorded real devices for the SNMP tests
+  python3                     # the loopback HTTP server for tests and the demo
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# snmpd's Debian package starts a system agent on udp/161; mallaudit never needs it.
+if command -v systemctl >/dev/null 2>&1; then systemctl stop snmpd >/dev/null 2>&1 || true; fi

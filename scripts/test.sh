@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The whole test suite, as README.md and .ci/run run it: installs what the tests need,
+# builds, starts the real peers (snmpd, snmpsim, an HTTP server) on 127.0.0.1, runs
+# `swift test`, and stops every peer it started, whatever happens.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/opt/swift/usr/bin:$PATH"
+bash scripts/install-deps.sh
+
+swift build --build-tests
+export MALLAUDIT_BIN="$(swift build --show-bin-path)/mallaudit"
+
+state="$(mktemp -d /tmp/mallaudit-peers.XXXXXX)"
+export MALLAUDIT_PEERS_DIR="$state"
+stop_peers() {
+  for peer in scripts/peers/*.sh; do
+    [ -e "$peer" ] && bash "$peer" stop "$state" || true
+  done
+  rm -rf "$state"
+}
+trap stop_peers EXIT
+# Each peer script prints `export NAME=value` lines telling the tests where it listens.
+for peer in scripts/peers/*.sh; do
+  [ -e "$peer" ] || continue
+  eval "$(bash "$peer" start "$state")"
+done
+
+swift test "$@"
