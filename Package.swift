@@ -40,6 +40,7 @@ let package = Package(
                 "AuditModel", "CCurl", "CCurlShim", "CNetSNMP", "CNetSNMPShim", "CLibXML2", "CLibXML2Shim",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(
             name: "AuditStore",
@@ -75,6 +76,7 @@ let package = Package(
         .testTarget(name: "MeasureTests", dependencies: ["AuditProbes", "AuditModel"]),
         .testTarget(name: "SNMPTests", dependencies: ["AuditProbes", "AuditModel"]),
         .testTarget(name: "HTTPTests", dependencies: ["AuditProbes", "AuditModel"]),
+        .testTarget(name: "ProbeTests", dependencies: ["AuditProbes", "AuditModel"]),
         .testTarget(name: "AuditStoreTests", dependencies: ["AuditStore", "AuditModel"]),
         .testTarget(name: "AuditReportsTests", dependencies: ["AuditReports", "AuditModel", "CLibXML2"]),
         .testTarget(name: "CLITests", dependencies: ["AuditModel"]),

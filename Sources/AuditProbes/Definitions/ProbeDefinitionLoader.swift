@@ -1,0 +1,185 @@
+import AuditModel
+import Foundation
+
+/// Reads probe definition files (`probes/*.yaml`): a top-level `probes:` list.
+public enum ProbeDefinitionLoader {
+    /// Measured-check kinds a probe may name with `check:`.
+    public static let checkKinds = ["wifi-logs", "satisfaction", "complaints", "payments", "catalog"]
+
+    /// Loads every `.yaml`/`.yml` file of the given files and directories (directories in name order).
+    /// Ids must be unique across all files.
+    public static func load(_ paths: [URL]) throws -> [ProbeDefinition] {
+        var files: [URL] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path.path, isDirectory: &isDirectory) else {
+                throw DiagnosticsError(Diagnostic(file: path.path, message: "probe definitions not found",
+                                                  expected: "a .yaml file or a directory of them"))
+            }
+            if isDirectory.boolValue {
+                let names = try FileManager.default.contentsOfDirectory(atPath: path.path).sorted()
+                files += names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+                    .map { path.appendingPathComponent($0) }
+            } else {
+                files.append(path)
+            }
+        }
+        var seen: [String: ProbeDefinition] = [:]
+        var all: [ProbeDefinition] = []
+        for file in files {
+            for probe in try parse(YAMLValue.load(file)) {
+                if let first = seen[probe.id] {
+                    throw DiagnosticsError(Diagnostic(
+                        file: probe.file, line: probe.line, message: "duplicate probe id '\(probe.id)'",
+                        expected: "a unique id (first defined at \(first.file):\(first.line ?? 0))"))
+                }
+                seen[probe.id] = probe
+                all.append(probe)
+            }
+        }
+        return all
+    }
+
+    /// Parses one document.
+    public static func parse(_ root: YAMLValue) throws -> [ProbeDefinition] {
+        try root.requireKeys(in: ["probes"])
+        return try root.required("probes", expected: "a list of probes").items().map(parseProbe)
+    }
+
+    static func parseProbe(_ node: YAMLValue) throws -> ProbeDefinition {
+        try node.requireKeys(in: ["id", "title", "statements", "snmp", "http", "tls", "check", "expect"])
+        let id = try node.required("id", expected: "a probe id such as machine-room-water-leak").nonEmptyString()
+        let statements = try node.required("statements", expected: "the statement ids it gives evidence for")
+            .stringList()
+        if statements.isEmpty {
+            throw node.problem("probe '\(id)' is bound to no statement", expected: "statements: [5.2.5-4]")
+        }
+        let kinds = ["snmp", "http", "tls", "check"].filter { node[$0] != nil }
+        guard kinds.count == 1 else {
+            throw node.problem("probe '\(id)' must say what to ask exactly once",
+                               expected: "one of snmp:, http:, tls:, check: (found \(kinds.isEmpty ? "none" : kinds.joined(separator: ", ")))")
+        }
+        let request: ProbeRequest
+        switch kinds[0] {
+        case "snmp": request = .snmp(try parseSNMP(node["snmp"]!))
+        case "http": request = .http(try parseHTTP(node["http"]!))
+        case "tls":
+            let tls = node["tls"]!
+            try tls.requireKeys(in: ["system", "path"])
+            request = .tls(TLSRequestSpec(
+                system: try tls.required("system", expected: "an http system of the site profile").nonEmptyString(),
+                path: try tls["path"]?.nonEmptyString() ?? "/"))
+        default:
+            request = .check(try node["check"]!.choice(checkKinds))
+        }
+        var expectations: [Expectation] = []
+        if let expect = node["expect"] {
+            expectations = try expect.items().map(parseExpectation)
+        }
+        if expectations.isEmpty, case .check = request {} else if expectations.isEmpty {
+            throw node.problem("probe '\(id)' says nothing about what must hold", expected: "an expect: list")
+        }
+        return ProbeDefinition(
+            id: id, title: try node["title"]?.nonEmptyString() ?? id, statements: statements, request: request,
+            expectations: expectations, file: node.file, line: node.line)
+    }
+
+    static func parseSNMP(_ node: YAMLValue) throws -> SNMPRequestSpec {
+        try node.requireKeys(in: ["agent", "agents", "values"])
+        let selection: SNMPRequestSpec.AgentSelection
+        if let agent = node["agent"] {
+            selection = .named(try agent.nonEmptyString())
+        } else if let agents = node["agents"] {
+            _ = try agents.choice(["every-area"])
+            selection = .everyArea
+        } else {
+            throw node.problem("no agent", expected: "agent: NAME (from the site profile) or agents: every-area")
+        }
+        let values = try node.required("values", expected: "a list of {name, oid, ok, alarm}").items().map {
+            value -> SNMPValueSpec in
+            try value.requireKeys(in: ["name", "oid", "ok", "alarm"])
+            let oid = try value.required("oid", expected: "a numeric OID such as .1.3.6.1.4.1.99999.1.1.0")
+                .nonEmptyString()
+            let digits = oid.hasPrefix(".") ? String(oid.dropFirst()) : oid
+            guard !digits.isEmpty, digits.split(separator: ".", omittingEmptySubsequences: false)
+                .allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) })
+            else { throw value["oid"]!.problem("'\(oid)' is not a numeric OID", expected: ".1.3.6.1…") }
+            return SNMPValueSpec(
+                name: try value.required("name", expected: "a name for the value").nonEmptyString(),
+                oid: "." + digits, ok: try value["ok"]?.stringList() ?? [], alarm: try value["alarm"]?.stringList() ?? [])
+        }
+        return SNMPRequestSpec(agents: selection, values: values)
+    }
+
+    static func parseHTTP(_ node: YAMLValue) throws -> HTTPRequestSpec {
+        try node.requireKeys(in: ["system", "method", "path", "body", "follow_redirects"])
+        let path = try node["path"]?.nonEmptyString() ?? "/"
+        guard path.hasPrefix("/") else { throw node["path"]!.problem("'\(path)' is not a path", expected: "/…") }
+        return HTTPRequestSpec(
+            system: try node.required("system", expected: "an http system of the site profile").nonEmptyString(),
+            method: try node["method"]?.choice(["GET", "POST", "HEAD"]) ?? "GET", path: path,
+            body: try node["body"]?.string(), followRedirects: try node["follow_redirects"]?.bool() ?? false)
+    }
+
+    static func parseValueTest(_ node: YAMLValue) throws -> ValueTest {
+        if let value = node["equals"] { return .equals(try value.string()) }
+        if let value = node["contains"] { return .contains(try value.string()) }
+        if let value = node["at_least"] { return .atLeast(try value.double()) }
+        if let value = node["non_empty"], try value.bool() { return .nonEmpty }
+        return .exists
+    }
+
+    static func parseExpectation(_ node: YAMLValue) throws -> Expectation {
+        let expected = "one of status, header, json, xpath, body, value (SNMP), tls_min_version, cert_valid_days"
+        try node.requireKeys(in: ["status", "header", "matches", "json", "xpath", "equals", "contains", "at_least",
+                                  "non_empty", "body", "value", "state", "present", "max_age", "tls_min_version",
+                                  "cert_valid_days"])
+        if let status = node["status"] {
+            return .status(try status.stringList().map { text in
+                guard let code = Int(text), (100...599).contains(code) else {
+                    throw status.problem("'\(text)' is not an HTTP status", expected: "a number from 100 to 599")
+                }
+                return code
+            })
+        }
+        if let header = node["header"] {
+            return .header(name: try header.nonEmptyString(), matches: try node["matches"].map { try regex($0) })
+        }
+        if let json = node["json"] {
+            let path = try json.nonEmptyString()
+            guard path.hasPrefix("$") else { throw json.problem("'\(path)' is not a JSON path", expected: "$.a.b[0]") }
+            return .json(path: path, test: try parseValueTest(node))
+        }
+        if let xpath = node["xpath"] { return .xpath(try xpath.nonEmptyString(), test: try parseValueTest(node)) }
+        if node["body"] != nil || (node["matches"] != nil && node["header"] == nil) {
+            return .body(matches: try regex(try node.required("matches", expected: "a regular expression")))
+        }
+        if let value = node["value"] {
+            let name = try value.nonEmptyString()
+            if let state = node["state"] {
+                return .snmpState(value: name, state: SNMPState(rawValue: try state.choice(["ok"]))!)
+            }
+            if let age = node["max_age"] {
+                let seconds = try age.double()
+                guard seconds > 0 else { throw age.problem("must be positive", expected: "seconds") }
+                return .snmpFresh(value: name, maxAge: seconds)
+            }
+            return .snmpPresent(value: name)
+        }
+        if let version = node["tls_min_version"] {
+            return .tlsMinimumVersion(try version.choice(["1.0", "1.1", "1.2", "1.3"]))
+        }
+        if let days = node["cert_valid_days"] { return .certificateValidDays(try days.int()) }
+        throw node.problem("an expectation of unknown kind", expected: expected)
+    }
+
+    private static func regex(_ node: YAMLValue) throws -> String {
+        let pattern = try node.string()
+        do {
+            _ = try NSRegularExpression(pattern: pattern)
+        } catch {
+            throw node.problem("'\(pattern)' is not a valid regular expression", expected: "an ICU regular expression")
+        }
+        return pattern
+    }
+}

@@ -1,0 +1,250 @@
+import AuditModel
+import Foundation
+
+/// Judges a probe's answer against its expectations. Pure: the clock is a parameter.
+///
+/// - `error` when nothing usable came back (transport failure, malformed body, unknown sensor state):
+///   the statement could not be checked, which is never a pass.
+/// - `fail` when the answer came back and an expectation does not hold (an alarm, a missing sensor,
+///   no redirect to the real-name portal, an expiring certificate).
+/// - `pass` when every expectation holds.
+public enum ProbeJudge {
+    public static func judge(_ probe: ProbeDefinition, answer: ProbeAnswer, now: Date) -> ProbeOutcome {
+        var observations: [Observation] = []
+        var failures: [String] = []
+        var errors: [String] = []
+
+        switch answer {
+        case let .failure(message):
+            return ProbeOutcome(probe: probe, verdict: .error, reason: message, observations: [])
+        case let .http(http):
+            observations.append(Observation(name: "HTTP status", value: String(http.status)))
+            if let location = http.redirectLocation ?? http.headers["location"] {
+                observations.append(Observation(name: "Location", value: location))
+            }
+            let expectsStatus = probe.expectations.contains { if case .status = $0 { true } else { false } }
+            if !expectsStatus, !(200...299).contains(http.status) {
+                // A 500 or 404 is the system failing to answer, not the mall lacking the feature.
+                return ProbeOutcome(
+                    probe: probe, verdict: .error, reason: "\(http.url) answered HTTP \(http.status)",
+                    observations: observations)
+            }
+            for expectation in probe.expectations {
+                judgeHTTP(expectation, http, &observations, &failures, &errors)
+            }
+        case let .tls(tls):
+            observations.append(Observation(name: "TLS protocol", value: tls.protocolVersion ?? "unknown"))
+            if let notAfter = tls.certificateNotAfter {
+                observations.append(Observation(name: "certificate expires", value: isoDate(notAfter)))
+            }
+            if let subject = tls.certificateSubject { observations.append(Observation(name: "subject", value: subject)) }
+            if !tls.verified {
+                failures.append("certificate of \(tls.url) does not verify: \(tls.verificationError ?? "unknown reason")")
+            }
+            for expectation in probe.expectations {
+                judgeTLS(expectation, tls, now: now, &failures, &errors)
+            }
+        case let .snmp(agents):
+            if agents.isEmpty {
+                return ProbeOutcome(probe: probe, verdict: .error, reason: "no SNMP agent selected", observations: [])
+            }
+            for agent in agents {
+                if let error = agent.error {
+                    errors.append("agent \(agent.agent): \(error)")
+                    observations.append(Observation(name: agent.agent, value: "error: \(error)"))
+                    continue
+                }
+                for (name, reading) in agent.readings.sorted(by: { $0.key < $1.key }) {
+                    let text: String
+                    switch reading {
+                    case let .value(value, _): text = value
+                    case let .absent(why): text = why
+                    }
+                    observations.append(Observation(name: "\(agent.agent).\(name)", value: text))
+                }
+                for expectation in probe.expectations {
+                    judgeSNMP(expectation, agent, probe: probe, now: now, &failures, &errors)
+                }
+            }
+        }
+
+        if !errors.isEmpty {
+            return ProbeOutcome(
+                probe: probe, verdict: .error, reason: (errors + failures).joined(separator: "; "),
+                observations: observations)
+        }
+        if !failures.isEmpty {
+            return ProbeOutcome(
+                probe: probe, verdict: .fail, reason: failures.joined(separator: "; "), observations: observations)
+        }
+        return ProbeOutcome(
+            probe: probe, verdict: .pass,
+            reason: "all \(probe.expectations.count) expectation(s) of \(probe.id) hold", observations: observations)
+    }
+
+    // MARK: HTTP
+
+    private static func judgeHTTP(
+        _ expectation: Expectation, _ http: HTTPAnswer, _ observations: inout [Observation],
+        _ failures: inout [String], _ errors: inout [String]
+    ) {
+        switch expectation {
+        case let .status(codes):
+            if !codes.contains(http.status) {
+                failures.append("HTTP status \(http.status), expected \(codes.map(String.init).joined(separator: " or "))")
+            }
+        case let .header(name, pattern):
+            guard let value = http.headers[name.lowercased()] else {
+                failures.append("no \(name) header")
+                return
+            }
+            if let pattern, !matches(pattern, value) {
+                failures.append("\(name) '\(value)' does not match /\(pattern)/")
+            }
+        case let .body(pattern):
+            let text = String(decoding: http.body, as: UTF8.self)
+            if !matches(pattern, text) { failures.append("body does not match /\(pattern)/") }
+        case let .json(path, test):
+            do {
+                let values = try JSONPath.values(path, in: http.body)
+                observations.append(Observation(name: path, value: values.joined(separator: ", ")))
+                if let problem = test.failure(values, what: path) { failures.append(problem) }
+            } catch {
+                errors.append("\(http.url): \(error)")
+            }
+        case let .xpath(expression, test):
+            do {
+                let values = try XPathQuery.values(expression, inHTML: http.body)
+                observations.append(Observation(name: expression, value: values.joined(separator: ", ")))
+                if let problem = test.failure(values, what: expression) { failures.append(problem) }
+            } catch {
+                errors.append("\(http.url): \(error)")
+            }
+        default:
+            errors.append("expectation \(expectation) does not apply to an HTTP answer")
+        }
+    }
+
+    // MARK: TLS
+
+    private static func judgeTLS(
+        _ expectation: Expectation, _ tls: TLSAnswer, now: Date, _ failures: inout [String], _ errors: inout [String]
+    ) {
+        switch expectation {
+        case let .tlsMinimumVersion(minimum):
+            guard let version = tls.protocolVersion, let number = tlsVersionNumber(version) else {
+                errors.append("TLS protocol version of \(tls.url) unknown")
+                return
+            }
+            if number < (Double(minimum) ?? 0) { failures.append("\(version) is older than TLS \(minimum)") }
+        case let .certificateValidDays(days):
+            guard let notAfter = tls.certificateNotAfter else {
+                errors.append("certificate expiry of \(tls.url) unknown")
+                return
+            }
+            if let notBefore = tls.certificateNotBefore, notBefore > now {
+                failures.append("certificate not valid before \(isoDate(notBefore))")
+            }
+            let remaining = notAfter.timeIntervalSince(now) / 86_400
+            if remaining < Double(days) {
+                failures.append(
+                    remaining < 0
+                        ? "certificate expired on \(isoDate(notAfter))"
+                        : "certificate expires on \(isoDate(notAfter)), in \(Int(remaining)) day(s), fewer than \(days)")
+            }
+        default:
+            errors.append("expectation \(expectation) does not apply to a TLS answer")
+        }
+    }
+
+    // MARK: SNMP
+
+    private static func judgeSNMP(
+        _ expectation: Expectation, _ agent: SNMPAgentAnswer, probe: ProbeDefinition, now: Date,
+        _ failures: inout [String], _ errors: inout [String]
+    ) {
+        let where_ = agent.area.map { "\(agent.agent) (\($0))" } ?? agent.agent
+        func reading(_ name: String) -> SNMPAgentAnswer.Reading? {
+            guard let reading = agent.readings[name] else {
+                errors.append("\(where_): value '\(name)' was not read (no such value in probe \(probe.id))")
+                return nil
+            }
+            if case let .absent(why) = reading {
+                failures.append("\(where_): \(name) is not present (\(why))")
+                return nil
+            }
+            return reading
+        }
+        switch expectation {
+        case let .snmpPresent(name):
+            _ = reading(name)
+        case let .snmpState(name, _):
+            guard case let .value(text, _) = reading(name) else { return }
+            guard case let .snmp(spec) = probe.request, let valueSpec = spec.values.first(where: { $0.name == name })
+            else { return }
+            switch state(of: text, valueSpec) {
+            case .ok: break
+            case .alarm: failures.append("\(where_): \(name) is in alarm (\(text))")
+            case .unknown: errors.append("\(where_): \(name) reports '\(text)', which maps to neither ok nor alarm")
+            }
+        case let .snmpFresh(name, maxAge):
+            guard case let .value(text, number) = reading(name) else { return }
+            guard let seconds = number else {
+                errors.append("\(where_): \(name) '\(text)' is not a Unix time")
+                return
+            }
+            let age = now.timeIntervalSince1970 - seconds
+            if age > maxAge {
+                failures.append("\(where_): last reading \(Int(age)) s old, more than \(Int(maxAge)) s")
+            }
+        default:
+            errors.append("expectation \(expectation) does not apply to an SNMP answer")
+        }
+    }
+
+    /// Maps a raw value to ok / alarm / unknown using the probe's lists.
+    public static func state(of text: String, _ spec: SNMPValueSpec) -> SNMPState {
+        let value = text.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+        if spec.ok.contains(value) { return .ok }
+        if spec.alarm.contains(value) { return .alarm }
+        return .unknown
+    }
+
+    private static func tlsVersionNumber(_ version: String) -> Double? {
+        Double(version.replacingOccurrences(of: "TLSv", with: "").replacingOccurrences(of: "TLS ", with: ""))
+    }
+
+    private static func matches(_ pattern: String, _ text: String) -> Bool {
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return false }
+        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+}
+
+extension ValueTest {
+    /// Why `values` do not satisfy the test, or nil when they do.
+    func failure(_ values: [String], what: String) -> String? {
+        switch self {
+        case .exists:
+            return values.isEmpty ? "\(what) not found" : nil
+        case .nonEmpty:
+            return values.isEmpty || values.contains(where: \.isEmpty) ? "\(what) is empty" : nil
+        case let .equals(expected):
+            if values.isEmpty { return "\(what) not found" }
+            let wrong = values.filter { $0 != expected }
+            return wrong.isEmpty ? nil : "\(what) is \(wrong.joined(separator: ", ")), expected \(expected)"
+        case let .contains(expected):
+            return values.contains(where: { $0.contains(expected) }) ? nil : "\(what) does not contain '\(expected)'"
+        case let .atLeast(minimum):
+            if values.isEmpty { return "\(what) not found" }
+            let low = values.filter { (Double($0) ?? -.infinity) < minimum }
+            return low.isEmpty ? nil : "\(what) is \(low.joined(separator: ", ")), expected at least \(minimum)"
+        }
+    }
+}
+
+/// `2026-11-26` in UTC.
+func isoDate(_ date: Date) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withFullDate]
+    return formatter.string(from: date)
+}

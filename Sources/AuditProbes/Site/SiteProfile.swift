@@ -1,0 +1,118 @@
+import AuditModel
+import Foundation
+
+/// The mall being audited, described by its IT staff in `site.yaml`: who it is, how to reach its systems and
+/// sensors, where its data exports are, and which statements it has decided do not apply (with a justification).
+///
+/// Secrets are never written in the file: it names environment variables (`community_env: MALL_SNMP_COMMUNITY`),
+/// read only when a probe runs.
+public struct SiteProfile: Sendable {
+    public struct Mall: Sendable, Hashable, Codable {
+        public var name: String
+        public var address: String
+        /// 统一社会信用代码 (18 characters).
+        public var creditCode: String
+        /// Deepest basement level (0 when none); 2 or more makes 5.2.5-2 (machine room on B1) applicable.
+        public var basementLevels: Int
+    }
+
+    /// An HTTP system of the mall (member API, parking, kiosks, WiFi portal, payment).
+    public struct HTTPSystem: Sendable, Hashable {
+        public var name: String
+        public var baseURL: String
+        /// Header name → value, where a value may come from the environment.
+        public var headers: [(name: String, value: SecretOrText)]
+        public var timeout: Double
+        public var caFile: String?
+        public var verifyTLS: Bool
+
+        public static func == (lhs: HTTPSystem, rhs: HTTPSystem) -> Bool {
+            lhs.name == rhs.name && lhs.baseURL == rhs.baseURL && lhs.timeout == rhs.timeout
+                && lhs.headers.map(\.name) == rhs.headers.map(\.name) && lhs.headers.map(\.value) == rhs.headers.map(\.value)
+                && lhs.caFile == rhs.caFile && lhs.verifyTLS == rhs.verifyTLS
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(name)
+            hasher.combine(baseURL)
+        }
+    }
+
+    /// An SNMP agent (machine-room environment controller, an area's IoT gateway, …).
+    public struct SNMPAgentProfile: Sendable, Hashable {
+        public enum Version: String, Sendable, Hashable, CaseIterable { case v1 = "1", v2c = "2c", v3 = "3" }
+        public var name: String
+        /// `udp:HOST:PORT`
+        public var address: String
+        public var version: Version
+        /// v1/v2c: the environment variable holding the community.
+        public var communityEnv: String?
+        /// v3 settings; passwords come from environment variables.
+        public var user: String?
+        public var securityLevel: String?
+        public var authProtocol: String?
+        public var authPasswordEnv: String?
+        public var privProtocol: String?
+        public var privPasswordEnv: String?
+        public var timeout: Double
+        public var retries: Int
+        /// The area this agent's sensors are in (for 5.2.2 per-area coverage).
+        public var area: String?
+    }
+
+    /// Where the mall's data exports are, for the measured clauses.
+    public struct DataFiles: Sendable, Hashable {
+        public var wifiLogs: URL?
+        public var satisfaction: URL?
+        public var satisfactionColumn: String?
+        public var complaints: URL?
+        public var calendar: URL?
+        public var payments: URL?
+        public var catalogOnline: URL?
+        public var catalogOffline: URL?
+    }
+
+    public var file: URL
+    public var mall: Mall
+    public var assessor: String?
+    public var areas: [String]
+    public var httpSystems: [String: HTTPSystem]
+    public var snmpAgents: [String: SNMPAgentProfile]
+    public var data: DataFiles
+    /// Probe definition files and directories, resolved against the profile's directory.
+    public var probePaths: [URL]
+    /// The findings file, when the profile names one.
+    public var findings: URL?
+    public var notApplicable: [NotApplicableDecision]
+    /// Digest of the profile's bytes (stored with each run).
+    public var digest: String
+}
+
+/// A configuration value that is either written in the file or read from an environment variable.
+public enum SecretOrText: Sendable, Hashable {
+    case text(String)
+    /// `env` names the variable; `prefix` is prepended (`Bearer `).
+    case environment(name: String, prefix: String)
+
+    /// Whether the value is secret (came from the environment): never log or store it.
+    public var isSecret: Bool {
+        if case .environment = self { return true }
+        return false
+    }
+
+    /// The value, or nil when the environment variable is unset.
+    public func resolve(_ environment: [String: String]) -> String? {
+        switch self {
+        case let .text(text): return text
+        case let .environment(name, prefix): return environment[name].map { prefix + $0 }
+        }
+    }
+
+    /// What may be shown: the text, or `$NAME` for a secret.
+    public var display: String {
+        switch self {
+        case let .text(text): return text
+        case let .environment(name, _): return "$\(name)"
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import AuditModel
+import Foundation
+
+extension SiteProfile {
+    /// Reads and checks a site profile. Every problem names the file, the line and what was expected.
+    /// Relative paths in the profile are resolved against the profile's directory.
+    public static func load(_ url: URL) throws -> SiteProfile {
+        let root = try YAMLValue.load(url)
+        let bytes = (try? Data(contentsOf: url)) ?? Data()
+        return try parse(root, file: url, digest: SHA256Digest.hex(of: bytes))
+    }
+
+    static func parse(_ root: YAMLValue, file: URL, digest: String) throws -> SiteProfile {
+        try root.requireKeys(in: ["mall", "assessor", "areas", "http", "snmp", "data", "probes", "findings",
+                                  "not_applicable"])
+        let base = file.deletingLastPathComponent()
+        func path(_ value: YAMLValue) throws -> URL {
+            let text = try value.nonEmptyString(expected: "a file or directory path")
+            return text.hasPrefix("/") ? URL(fileURLWithPath: text) : base.appendingPathComponent(text)
+        }
+
+        let mallNode = try root.required("mall", expected: "the mall's name, address, credit_code, basement_levels")
+        try mallNode.requireKeys(in: ["name", "address", "credit_code", "basement_levels"])
+        let creditNode = try mallNode.required("credit_code", expected: "the 18-character 统一社会信用代码")
+        let creditCode = try creditNode.nonEmptyString()
+        guard creditCode.count == 18, creditCode.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isUppercase) }) else {
+            throw creditNode.problem("'\(creditCode)' is not a unified social credit code",
+                                     expected: "18 characters, digits and capital letters")
+        }
+        let basement = try mallNode["basement_levels"]?.int() ?? 0
+        if basement < 0 { throw mallNode["basement_levels"]!.problem("is negative", expected: "0, 1, 2 or 3") }
+        let mall = Mall(
+            name: try mallNode.required("name", expected: "the mall's name").nonEmptyString(),
+            address: try mallNode.required("address", expected: "the mall's address").nonEmptyString(),
+            creditCode: creditCode, basementLevels: basement)
+
+        let areas = try root["areas"]?.stringList() ?? []
+
+        var httpSystems: [String: HTTPSystem] = [:]
+        for (name, node) in try root["http"]?.entries() ?? [] {
+            try node.requireKeys(in: ["base_url", "headers", "timeout", "ca_file", "verify_tls"])
+            let baseURL = try node.required("base_url", expected: "http://… or https://…").nonEmptyString()
+            guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
+                throw node["base_url"]!.problem("'\(baseURL)' is not an HTTP URL", expected: "http://… or https://…")
+            }
+            var headers: [(name: String, value: SecretOrText)] = []
+            for (header, value) in try node["headers"]?.entries() ?? [] {
+                headers.append((header, try secretOrText(value)))
+            }
+            let timeout = try node["timeout"]?.double() ?? 5
+            guard timeout > 0 else { throw node["timeout"]!.problem("must be positive", expected: "seconds, e.g. 2.5") }
+            httpSystems[name] = HTTPSystem(
+                name: name, baseURL: baseURL, headers: headers, timeout: timeout,
+                caFile: try node["ca_file"].map { try path($0).path }, verifyTLS: try node["verify_tls"]?.bool() ?? true)
+        }
+
+        var agents: [String: SNMPAgentProfile] = [:]
+        for (name, node) in try root["snmp"]?.entries() ?? [] {
+            try node.requireKeys(in: ["address", "version", "community_env", "user", "level", "auth_protocol",
+                                      "auth_password_env", "priv_protocol", "priv_password_env", "timeout", "retries",
+                                      "area", "community"])
+            if let community = node["community"] {
+                throw community.problem("a community is a secret and is never written in the profile",
+                                        expected: "community_env: NAME_OF_AN_ENVIRONMENT_VARIABLE")
+            }
+            let address = try node.required("address", expected: "udp:HOST:PORT").nonEmptyString()
+            guard address.hasPrefix("udp:") || address.hasPrefix("tcp:") else {
+                throw node["address"]!.problem("'\(address)' has no transport", expected: "udp:HOST:PORT")
+            }
+            let versionText = try node["version"]?.choice(["1", "2c", "3"]) ?? "2c"
+            let version = SNMPAgentProfile.Version(rawValue: versionText)!
+            let agent = SNMPAgentProfile(
+                name: name, address: address, version: version,
+                communityEnv: try node["community_env"]?.nonEmptyString(),
+                user: try node["user"]?.nonEmptyString(),
+                securityLevel: try node["level"]?.choice(["noAuthNoPriv", "authNoPriv", "authPriv"]),
+                authProtocol: try node["auth_protocol"]?.choice(["MD5", "SHA", "SHA-224", "SHA-256", "SHA-384",
+                                                                 "SHA-512"]),
+                authPasswordEnv: try node["auth_password_env"]?.nonEmptyString(),
+                privProtocol: try node["priv_protocol"]?.choice(["DES", "AES", "AES-192", "AES-256"]),
+                privPasswordEnv: try node["priv_password_env"]?.nonEmptyString(),
+                timeout: try node["timeout"]?.double() ?? 1, retries: try node["retries"]?.int() ?? 1,
+                area: try node["area"]?.nonEmptyString())
+            if version == .v3, agent.user == nil {
+                throw node.problem("an SNMPv3 agent needs a user", expected: "user: NAME")
+            }
+            if version != .v3, agent.communityEnv == nil {
+                throw node.problem("an SNMPv\(versionText) agent needs its community from the environment",
+                                   expected: "community_env: NAME_OF_AN_ENVIRONMENT_VARIABLE")
+            }
+            agents[name] = agent
+        }
+
+        var data = DataFiles()
+        if let node = root["data"] {
+            try node.requireKeys(in: ["wifi_logs", "satisfaction", "satisfaction_column", "complaints", "calendar",
+                                      "payments", "catalog_online", "catalog_offline"])
+            data.wifiLogs = try node["wifi_logs"].map(path)
+            data.satisfaction = try node["satisfaction"].map(path)
+            data.satisfactionColumn = try node["satisfaction_column"]?.nonEmptyString()
+            data.complaints = try node["complaints"].map(path)
+            data.calendar = try node["calendar"].map(path)
+            data.payments = try node["payments"].map(path)
+            data.catalogOnline = try node["catalog_online"].map(path)
+            data.catalogOffline = try node["catalog_offline"].map(path)
+            if (data.catalogOnline == nil) != (data.catalogOffline == nil) {
+                throw node.problem("catalog_online and catalog_offline go together",
+                                   expected: "both export paths, or neither")
+            }
+        }
+
+        let probePaths = try root["probes"]?.items().map(path) ?? []
+        let findings = try root["findings"].map(path)
+
+        var decisions: [NotApplicableDecision] = []
+        for item in try root["not_applicable"]?.items() ?? [] {
+            try item.requireKeys(in: ["statement", "justification", "decided_by", "decided_at"])
+            decisions.append(
+                NotApplicableDecision(
+                    statementID: try item.required("statement", expected: "a statement id such as 5.2.5-2")
+                        .nonEmptyString(),
+                    justification: try item.required("justification", expected: "why the statement does not apply")
+                        .nonEmptyString(expected: "a justification: an N/A without one is refused"),
+                    decidedBy: try item.required("decided_by", expected: "who decided it").nonEmptyString(),
+                    decidedAt: try item["decided_at"]?.nonEmptyString()))
+        }
+
+        return SiteProfile(
+            file: file, mall: mall, assessor: try root["assessor"]?.nonEmptyString(), areas: areas,
+            httpSystems: httpSystems, snmpAgents: agents, data: data, probePaths: probePaths, findings: findings,
+            notApplicable: decisions, digest: digest)
+    }
+
+    /// `value: text` or `{env: NAME, prefix: "Bearer "}`.
+    static func secretOrText(_ node: YAMLValue) throws -> SecretOrText {
+        if case .mapping = node.node {
+            try node.requireKeys(in: ["env", "prefix"])
+            return .environment(
+                name: try node.required("env", expected: "the environment variable's name").nonEmptyString(),
+                prefix: try node["prefix"]?.string() ?? "")
+        }
+        return .text(try node.string())
+    }
+
+    /// Statement ids the profile mentions that the checklist does not have, as diagnostics.
+    public func unknownStatements(in checklist: Checklist) -> [Diagnostic] {
+        notApplicable.filter { checklist.statement($0.statementID) == nil }.map {
+            Diagnostic(file: file.path, message: "not_applicable names unknown statement '\($0.statementID)'",
+                       expected: "a statement id of the checklist (mallaudit checklist list)")
+        }
+    }
+}

@@ -1,0 +1,89 @@
+/// The commented site-profile template that `mallaudit init` writes. A mall IT person fills it in
+/// without reading the source; every key is explained where it stands.
+public enum SiteTemplate {
+    public static let text = """
+        # mallaudit site profile — describes one mall for an audit against 商场数字化服务规范.
+        #
+        # Fill in every value marked CHANGE ME, then check the file with:
+        #     mallaudit probe --site site.yaml
+        # Relative paths are relative to this file. Secrets (SNMP communities, passwords, API tokens) are
+        # NEVER written here: name an environment variable instead and set it in the shell that runs mallaudit.
+
+        mall:
+          name: 示例购物中心                     # CHANGE ME: the mall's registered name
+          address: 江苏省徐州市某某区某某路1号     # CHANGE ME
+          credit_code: 91320300000000000X        # CHANGE ME: 统一社会信用代码, 18 characters
+          basement_levels: 2                     # deepest basement level (0 if none); 2 or 3 lets the
+                                                 # machine room sit on B1 (clause 5.2.5)
+
+        assessor: 张三                            # who runs the audit (shown in reports; may be overridden)
+
+        # The mall's areas. SNMP agents below name the area they watch, so clause 5.2.2
+        # (IoT sensors in every area) can be checked per area.
+        areas: [B1, 1F, 2F, 3F]
+
+        # HTTP systems the probes ask (member API, parking, kiosks, WiFi portal, payment gateway).
+        # The names (member_api, …) are what probe files refer to with `system:`.
+        http:
+          member_api:
+            base_url: https://member.example.com    # CHANGE ME
+            timeout: 3                              # seconds; fractions allowed (0.5)
+            headers:
+              Authorization: {env: MALL_MEMBER_TOKEN, prefix: "Bearer "}   # token read from $MALL_MEMBER_TOKEN
+          parking_api:
+            base_url: https://parking.example.com   # CHANGE ME
+          kiosk_api:
+            base_url: http://kiosk.example.com      # CHANGE ME
+          wifi_portal:
+            base_url: http://wifi-portal.example.com  # CHANGE ME: an address a guest's first request reaches
+          payment_api:
+            base_url: https://pay.example.com       # CHANGE ME
+            # ca_file: certs/internal-ca.pem        # a private CA, if the mall uses one
+            # verify_tls: true                      # never switch off for a real audit
+
+        # SNMP agents: the machine-room environment controller and each area's IoT gateway.
+        snmp:
+          machine_room:
+            address: udp:192.0.2.10:161             # CHANGE ME: udp:HOST:PORT
+            version: 2c                             # 1, 2c or 3
+            community_env: MALL_SNMP_COMMUNITY      # the community is read from this variable
+            timeout: 1                              # seconds per try; fractions allowed
+            retries: 1
+          gateway_1f:
+            address: udp:192.0.2.11:161             # CHANGE ME
+            version: 3
+            user: audit                             # SNMPv3 user
+            level: authPriv                         # noAuthNoPriv, authNoPriv or authPriv
+            auth_protocol: SHA                      # MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512
+            auth_password_env: MALL_SNMP_AUTH
+            priv_protocol: AES                      # DES, AES, AES-192, AES-256
+            priv_password_env: MALL_SNMP_PRIV
+            area: 1F                                # the area whose sensors this gateway reports
+
+        # Data exports for the measured clauses. Leave out what the mall cannot export: those statements
+        # are then reported as not assessed, never as passed.
+        data:
+          wifi_logs: exports/wifi-logs              # 5.1.2 directory of WiFi audit logs (.log, .gz)
+          satisfaction: exports/survey.csv          # 8.2.1 one row per respondent
+          satisfaction_column: satisfaction         #       the answer column (满意/基本满意/不满意)
+          complaints: exports/complaints.csv        # 8.1.2 columns id, received, replied
+          payments: exports/payments.csv           # 6.6   one row per merchant
+          catalog_online: exports/catalog-online.csv    # 6.9.1 the online mall's catalog
+          catalog_offline: exports/catalog-offline.csv  #       the stores' catalog
+          # calendar: calendars/cn-workdays.yaml    # working-day calendar; the bundled one by default
+
+        # Probe definition files or directories: what to ask each system and what must hold.
+        probes: [probes]
+
+        # The inspector's findings file (manual results with evidence), if any.
+        # findings: findings.yaml
+
+        # Statements that do not apply to this mall. Each needs a justification and who decided it;
+        # they are listed in every report, never hidden.
+        not_applicable:
+          - statement: 5.2.5-2
+            justification: 商场仅有地下一层，机房设在地面一层，不适用地下一层设置机房的许可。
+            decided_by: 张三
+            decided_at: 2026-11-01
+        """
+}

@@ -1,0 +1,156 @@
+import AuditModel
+import Foundation
+import Yams
+
+/// A YAML node with the file it came from and its path, so every problem becomes a `Diagnostic`
+/// naming file, line and what was expected. Used for the site profile, probe definitions and findings.
+public struct YAMLValue: @unchecked Sendable {
+    public let node: Node
+    public let file: String
+    /// Dotted path from the document root, e.g. `snmp_agents.machine_room.timeout`.
+    public let path: String
+
+    /// 1-based line of this node in `file`, when known.
+    public var line: Int? { node.mark?.line }
+    public var column: Int? { node.mark?.column }
+
+    /// Parses `text`; a syntax error becomes a diagnostic with the parser's line and column.
+    public static func parse(_ text: String, file: String) throws -> YAMLValue {
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw DiagnosticsError(Diagnostic(file: file, line: 1, message: "the file is empty",
+                                                  expected: "a YAML mapping"))
+            }
+            return YAMLValue(node: node, file: file, path: "")
+        } catch let error as YamlError {
+            throw DiagnosticsError(YAMLValue.diagnostic(for: error, file: file))
+        }
+    }
+
+    /// Reads and parses a YAML file.
+    public static func load(_ url: URL) throws -> YAMLValue {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw DiagnosticsError(Diagnostic(file: url.path, message: "cannot read the file: \(error.localizedDescription)"))
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw DiagnosticsError(Diagnostic(file: url.path, line: 1, message: "the file is not UTF-8 text",
+                                              expected: "a UTF-8 YAML file"))
+        }
+        return try parse(text, file: url.path)
+    }
+
+    private static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _):
+            let what = [context?.text, problem].compactMap { $0 }.joined(separator: ": ")
+            return Diagnostic(file: file, line: mark.line, column: mark.column, message: "YAML syntax error: \(what)",
+                              expected: "valid YAML")
+        default:
+            return Diagnostic(file: file, line: nil, message: "YAML error: \(error)", expected: "valid YAML")
+        }
+    }
+
+    /// A diagnostic located at this node.
+    public func problem(_ message: String, expected: String? = nil) -> DiagnosticsError {
+        let at = path.isEmpty ? "" : "\(path): "
+        return DiagnosticsError(Diagnostic(file: file, line: line, column: column, message: at + message,
+                                           expected: expected))
+    }
+
+    private func child(_ node: Node, _ component: String) -> YAMLValue {
+        YAMLValue(node: node, file: file, path: path.isEmpty ? component : "\(path).\(component)")
+    }
+
+    /// The mapping entries, in file order; throws when this is not a mapping.
+    public func entries() throws -> [(key: String, value: YAMLValue)] {
+        guard case let .mapping(mapping) = node else { throw problem("not a mapping", expected: "key: value pairs") }
+        return try mapping.map { key, value in
+            guard let name = key.string else {
+                throw YAMLValue(node: key, file: file, path: path).problem("a key is not a string",
+                                                                            expected: "a plain key")
+            }
+            return (name, child(value, name))
+        }
+    }
+
+    /// Throws on any key not in `allowed`, naming the nearest allowed spelling.
+    public func requireKeys(in allowed: Set<String>) throws {
+        for (key, value) in try entries() where !allowed.contains(key) {
+            let list = allowed.sorted().joined(separator: ", ")
+            throw YAMLValue(node: value.node, file: file, path: path).problem(
+                "unknown key '\(key)'", expected: "one of \(list)")
+        }
+    }
+
+    /// The value at `key`, or nil when absent or null.
+    public subscript(_ key: String) -> YAMLValue? {
+        guard case let .mapping(mapping) = node, let value = mapping[key] else { return nil }
+        if value.null != nil, value.tag == .implicit || value.scalar?.string == "" { return nil }
+        if case let .scalar(scalar) = value, scalar.string == "~" || scalar.string == "null" { return nil }
+        return child(value, key)
+    }
+
+    /// The value at `key`; throws when absent.
+    public func required(_ key: String, expected: String) throws -> YAMLValue {
+        guard let value = self[key] else { throw problem("missing key '\(key)'", expected: expected) }
+        return value
+    }
+
+    /// The sequence items; throws when this is not a sequence.
+    public func items() throws -> [YAMLValue] {
+        guard case let .sequence(sequence) = node else { throw problem("not a list", expected: "a YAML list") }
+        return sequence.enumerated().map { index, node in child(node, "[\(index)]") }
+    }
+
+    /// A scalar as text (numbers and booleans too, as written).
+    public func string() throws -> String {
+        guard case let .scalar(scalar) = node else { throw problem("not a single value", expected: "a string") }
+        return scalar.string
+    }
+
+    public func nonEmptyString(expected: String = "a non-empty string") throws -> String {
+        let text = try string().trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw problem("is empty", expected: expected) }
+        return text
+    }
+
+    public func double() throws -> Double {
+        guard case let .scalar(scalar) = node, let value = Double(scalar.string.trimmingCharacters(in: .whitespaces))
+        else { throw problem("'\((try? string()) ?? "…")' is not a number", expected: "a number") }
+        return value
+    }
+
+    public func int() throws -> Int {
+        guard case let .scalar(scalar) = node, let value = Int(scalar.string.trimmingCharacters(in: .whitespaces))
+        else { throw problem("'\((try? string()) ?? "…")' is not a whole number", expected: "a whole number") }
+        return value
+    }
+
+    public func bool() throws -> Bool {
+        guard case let .scalar(scalar) = node else { throw problem("not a single value", expected: "true or false") }
+        switch scalar.string.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw problem("'\(scalar.string)' is not a boolean", expected: "true or false")
+        }
+    }
+
+    /// A scalar or a list of scalars, as strings (`statements: 5.1.2-3` or `statements: [5.1.2-3, 5.1.2-2]`).
+    public func stringList() throws -> [String] {
+        if case .sequence = node { return try items().map { try $0.nonEmptyString() } }
+        return try string().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+    }
+
+    /// One of `choices`, exactly as written.
+    public func choice(_ choices: [String]) throws -> String {
+        let text = try string()
+        guard choices.contains(text) else {
+            throw problem("'\(text)' is not allowed", expected: "one of \(choices.joined(separator: ", "))")
+        }
+        return text
+    }
+}

@@ -1,0 +1,128 @@
+import AuditModel
+import Foundation
+import Testing
+
+@testable import AuditProbes
+
+private let now = Date(timeIntervalSince1970: 1_790_000_000)
+
+private func probe(_ yaml: String) throws -> ProbeDefinition {
+    try ProbeDefinitionLoader.parse(YAMLValue.parse(yaml, file: "test.yaml"))[0]
+}
+
+private let waterLeakProbe = """
+    probes:
+      - id: water
+        statements: [5.2.5-4]
+        snmp:
+          agent: machine_room
+          values:
+            - {name: leak, oid: .1.3.6.1.4.1.32473.1.1.1.1.0, ok: [1], alarm: [2, 3]}
+            - {name: updated, oid: .1.3.6.1.4.1.32473.1.1.1.3.0}
+        expect:
+          - {value: leak, state: ok}
+          - {value: updated, max_age: 900}
+    """
+
+private func agent(_ leak: SNMPAgentAnswer.Reading, updatedSecondsAgo: Double = 10) -> ProbeAnswer {
+    let updated = now.timeIntervalSince1970 - updatedSecondsAgo
+    return .snmp([
+        SNMPAgentAnswer(
+            agent: "machine_room", area: nil,
+            readings: ["leak": leak, "updated": .value(text: String(Int(updated)), number: updated)], error: nil)
+    ])
+}
+
+@Suite("Judging probe answers")
+struct ProbeJudgeTests {
+    @Test("a healthy sensor passes, an alarm fails, an unmapped state is an error, an absent sensor fails")
+    func sensorStates() throws {
+        let water = try probe(waterLeakProbe)
+        #expect(ProbeJudge.judge(water, answer: agent(.value(text: "1", number: 1)), now: now).verdict == .pass)
+        let alarm = ProbeJudge.judge(water, answer: agent(.value(text: "2", number: 2)), now: now)
+        #expect(alarm.verdict == .fail)
+        #expect(alarm.reason.contains("alarm"))
+        #expect(ProbeJudge.judge(water, answer: agent(.value(text: "7", number: 7)), now: now).verdict == .error)
+        let absent = ProbeJudge.judge(water, answer: agent(.absent("noSuchObject")), now: now)
+        #expect(absent.verdict == .fail)
+        #expect(absent.reason.contains("not present"))
+    }
+
+    @Test("freshness: exactly max_age old passes, one second older fails")
+    func freshnessBoundary() throws {
+        let water = try probe(waterLeakProbe)
+        let ok = ProbeJudge.judge(water, answer: agent(.value(text: "1", number: 1), updatedSecondsAgo: 900), now: now)
+        #expect(ok.verdict == .pass)
+        let stale = ProbeJudge.judge(
+            water, answer: agent(.value(text: "1", number: 1), updatedSecondsAgo: 901), now: now)
+        #expect(stale.verdict == .fail)
+    }
+
+    @Test("an unreachable agent is an error, never a pass")
+    func unreachable() throws {
+        let water = try probe(waterLeakProbe)
+        let answer = ProbeAnswer.snmp([
+            SNMPAgentAnswer(agent: "machine_room", area: nil, readings: [:], error: "timeout after 1.0 s")
+        ])
+        let outcome = ProbeJudge.judge(water, answer: answer, now: now)
+        #expect(outcome.verdict == .error)
+        #expect(outcome.reason.contains("timeout"))
+        #expect(ProbeJudge.judge(water, answer: .failure("connection refused"), now: now).verdict == .error)
+    }
+
+    @Test("HTTP: a redirect to the real-name portal passes; a 200 without redirect fails; a 500 is an error")
+    func redirect() throws {
+        let portal = try probe("""
+            probes:
+              - id: portal
+                statements: [5.1.2-2]
+                http: {system: wifi_portal, path: /}
+                expect:
+                  - {status: [302]}
+                  - {header: Location, matches: "realname"}
+            """)
+        let redirected = HTTPAnswer(
+            url: "http://x/", status: 302, headers: ["location": "/portal/realname"], body: Data())
+        #expect(ProbeJudge.judge(portal, answer: .http(redirected), now: now).verdict == .pass)
+        let open = HTTPAnswer(url: "http://x/", status: 200, headers: [:], body: Data("welcome".utf8))
+        #expect(ProbeJudge.judge(portal, answer: .http(open), now: now).verdict == .fail)
+
+        let features = try probe("""
+            probes:
+              - id: features
+                statements: [6.2.1-1]
+                http: {system: member_api, path: /api}
+                expect:
+                  - {json: "$.points", equals: "true"}
+            """)
+        let broken = HTTPAnswer(url: "http://x/api", status: 500, headers: [:], body: Data("oops".utf8))
+        let outcome = ProbeJudge.judge(features, answer: .http(broken), now: now)
+        #expect(outcome.verdict == .error)
+        #expect(outcome.reason.contains("500"))
+    }
+
+    @Test("TLS: certificate valid for exactly the required days passes, one day less fails, expired fails")
+    func certificateBoundary() throws {
+        let tls = try probe("""
+            probes:
+              - id: tls
+                statements: [6.2.3-2]
+                tls: {system: member_api}
+                expect:
+                  - {tls_min_version: "1.2"}
+                  - {cert_valid_days: 30}
+            """)
+        func answer(daysLeft: Double, version: String = "TLSv1.3") -> ProbeAnswer {
+            .tls(TLSAnswer(
+                url: "https://x", protocolVersion: version, certificateSubject: "CN=x",
+                certificateNotBefore: now.addingTimeInterval(-86_400),
+                certificateNotAfter: now.addingTimeInterval(daysLeft * 86_400), verified: true,
+                verificationError: nil))
+        }
+        #expect(ProbeJudge.judge(tls, answer: answer(daysLeft: 30), now: now).verdict == .pass)
+        #expect(ProbeJudge.judge(tls, answer: answer(daysLeft: 29), now: now).verdict == .fail)
+        #expect(ProbeJudge.judge(tls, answer: answer(daysLeft: -1), now: now).reason.contains("expired"))
+        #expect(ProbeJudge.judge(tls, answer: answer(daysLeft: 90, version: "TLSv1.1"), now: now).verdict == .fail)
+        #expect(ProbeJudge.judge(tls, answer: answer(daysLeft: 90, version: "TLSv1.2"), now: now).verdict == .pass)
+    }
+}
