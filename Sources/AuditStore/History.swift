@@ -160,7 +160,7 @@ public enum History {
         var newlyFailing: [EntryJSON]
         var stillOpen: [EntryJSON]
         var otherChanges: [EntryJSON]
-        var unchanged: Int
+        var unchanged: [EntryJSON]
         var total: Int
 
         init(before: RunRecord, after: RunRecord, diff: RunDiff) {
@@ -170,7 +170,7 @@ public enum History {
             newlyFailing = diff.newlyFailing.map(EntryJSON.init)
             stillOpen = diff.stillOpen.map(EntryJSON.init)
             otherChanges = diff.otherChanges.map(EntryJSON.init)
-            unchanged = diff.unchanged.count
+            unchanged = diff.unchanged.map(EntryJSON.init)
             total = diff.total
         }
     }

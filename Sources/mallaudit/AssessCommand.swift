@@ -60,25 +60,28 @@ struct AssessCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A findings file (YAML) to record instead of one statement.", valueName: "FILE"))
     var findings: String?
 
-    func validate() throws {
+    /// Misuse of the options is an error like any other (exit status 1), so scripts need one check.
+    private func checkUsage() throws {
         if let findings {
             if statement != nil {
-                throw ValidationError("give either STATEMENT or --findings \(findings), not both")
+                throw failure("give either STATEMENT or --findings \(findings), not both")
             }
             if verdict != nil || note != nil || !evidence.isEmpty || justification != nil {
-                throw ValidationError("--verdict, --note, --evidence and --justification go in the findings file")
+                throw failure("--verdict, --note, --evidence and --justification go in the findings file, not beside "
+                              + "--findings")
             }
         } else {
             guard statement != nil else {
-                throw ValidationError("name the STATEMENT (e.g. 5.2.5-4) or give --findings FILE")
+                throw failure("name the STATEMENT (e.g. 5.2.5-4) or give --findings FILE; see mallaudit assess --help")
             }
             guard verdict != nil else {
-                throw ValidationError("give --verdict pass|fail|notApplicable|notAssessed")
+                throw failure("give --verdict pass|fail|notApplicable|notAssessed for \(statement ?? "")")
             }
         }
     }
 
     func run() throws {
+        try checkUsage()
         let outcome = try orExit {
             if let findings {
                 return try ManualAssessment.importFindings(database: db, run: runReference, file: findings, assessor: assessor)
