@@ -36,7 +36,7 @@ public struct RunDiff: Sendable, Hashable, Codable {
             case (.fail, .fail): .stillOpen
             case (.fail, .pass), (.error, .pass): .fixed
             case (_, .fail): .newlyFailing
-            case let (b, a) where b == a: .unchanged
+            case (let b, let a) where b == a: .unchanged
             default: .otherChanges
             }
         }
@@ -65,7 +65,7 @@ public struct RunDiff: Sendable, Hashable, Codable {
         for (index, id) in order.enumerated() where rank[id] == nil { rank[id] = index }
         let ids = Set(beforeByID.keys).union(afterByID.keys).sorted { lhs, rhs in
             switch (rank[lhs], rank[rhs]) {
-            case let (l?, r?): l < r
+            case (let l?, let r?): l < r
             case (.some, nil): true
             case (nil, .some): false
             case (nil, nil): StatementID.areInIncreasingOrder(lhs, rhs)
@@ -108,7 +108,7 @@ public enum StatementID {
         let right = components(rhs)
         for (l, r) in zip(left, right) where l != r {
             switch (Int(l), Int(r)) {
-            case let (a?, b?): return a < b
+            case (let a?, let b?): return a < b
             case (.some, nil): return true
             case (nil, .some): return false
             case (nil, nil): return l < r

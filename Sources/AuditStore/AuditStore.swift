@@ -78,8 +78,9 @@ public final class AuditStore: Sendable {
             try migrator.migrate(pool)
             let journal = try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
             guard journal == "wal" else {
-                throw StoreError(.cannotOpen, "cannot switch the database to WAL mode (journal_mode=\(journal ?? "?"))",
-                                 path: url.path)
+                throw StoreError(
+                    .cannotOpen, "cannot switch the database to WAL mode (journal_mode=\(journal ?? "?"))",
+                    path: url.path)
             }
         } catch let error as StoreError {
             throw error
@@ -109,8 +110,10 @@ public final class AuditStore: Sendable {
                 sql: """
                     INSERT OR IGNORE INTO checklists (body_sha256, version, digest, body) VALUES (?, ?, ?, ?)
                     """,
-                arguments: [bodyDigest, new.checklist.version, new.checklist.digest,
-                            String(decoding: body, as: UTF8.self)])
+                arguments: [
+                    bodyDigest, new.checklist.version, new.checklist.digest,
+                    String(decoding: body, as: UTF8.self),
+                ])
             try db.execute(
                 sql: """
                     INSERT INTO runs (site_name, site_digest, checklist_version, checklist_digest,
@@ -151,8 +154,9 @@ public final class AuditStore: Sendable {
     public func markInterrupted(_ run: Int64) throws {
         try write { db in
             _ = try Self.fetchRun(db, run)
-            try db.execute(sql: "UPDATE runs SET status = 'interrupted' WHERE id = ? AND status = 'running'",
-                           arguments: [run])
+            try db.execute(
+                sql: "UPDATE runs SET status = 'interrupted' WHERE id = ? AND status = 'running'",
+                arguments: [run])
         }
     }
 
@@ -225,8 +229,9 @@ public final class AuditStore: Sendable {
     public func checklist(run: Int64) throws -> Checklist {
         let key = try read { db -> String in
             _ = try Self.fetchRun(db, run)
-            return try String.fetchOne(db, sql: "SELECT checklist_body_sha256 FROM runs WHERE id = ?",
-                                       arguments: [run]) ?? ""
+            return try String.fetchOne(
+                db, sql: "SELECT checklist_body_sha256 FROM runs WHERE id = ?",
+                arguments: [run]) ?? ""
         }
         if let cached = checklists[key] { return cached }
         let body = try read { db in
@@ -266,8 +271,9 @@ public final class AuditStore: Sendable {
             try ResultRows.replace(result, judgedAt: judgedAt, run: run, db: db)
             if record.status == .completed {
                 let card = Scorecard(checklist: checklist, results: try Self.fetchResults(db, run: run))
-                try db.execute(sql: "UPDATE runs SET conformance = ? WHERE id = ?",
-                               arguments: [card.conformance.rawValue, run])
+                try db.execute(
+                    sql: "UPDATE runs SET conformance = ? WHERE id = ?",
+                    arguments: [card.conformance.rawValue, run])
             }
         }
     }
@@ -283,7 +289,7 @@ public final class AuditStore: Sendable {
         for (index, id) in order.enumerated() { rank[id] = index }
         return results.sorted { lhs, rhs in
             switch (rank[lhs.statementID], rank[rhs.statementID]) {
-            case let (l?, r?): l < r
+            case (let l?, let r?): l < r
             case (.some, nil): true
             case (nil, .some): false
             case (nil, nil): StatementID.areInIncreasingOrder(lhs.statementID, rhs.statementID)
@@ -318,10 +324,12 @@ public final class AuditStore: Sendable {
                     "\(result.statementID): notApplicable needs a recorded decision (justification and who decided)")
             }
             guard !decision.justification.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-                throw StoreError(.invalidResult, "\(result.statementID): a not-applicable decision needs a justification")
+                throw StoreError(
+                    .invalidResult, "\(result.statementID): a not-applicable decision needs a justification")
             }
             guard !decision.decidedBy.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-                throw StoreError(.invalidResult, "\(result.statementID): a not-applicable decision needs who decided it")
+                throw StoreError(
+                    .invalidResult, "\(result.statementID): a not-applicable decision needs who decided it")
             }
             guard decision.statementID == result.statementID else {
                 throw StoreError(
@@ -341,8 +349,9 @@ public final class AuditStore: Sendable {
         } catch let error as StoreError {
             throw error
         } catch {
-            throw StoreError(.database, "cannot write to the audit database", path: databaseURL.path,
-                             cause: Self.describe(error))
+            throw StoreError(
+                .database, "cannot write to the audit database", path: databaseURL.path,
+                cause: Self.describe(error))
         }
     }
 
@@ -352,8 +361,9 @@ public final class AuditStore: Sendable {
         } catch let error as StoreError {
             throw error
         } catch {
-            throw StoreError(.database, "cannot read the audit database", path: databaseURL.path,
-                             cause: Self.describe(error))
+            throw StoreError(
+                .database, "cannot read the audit database", path: databaseURL.path,
+                cause: Self.describe(error))
         }
     }
 

@@ -25,8 +25,9 @@ enum EvidenceFiles {
         do {
             handle = try FileHandle(forReadingFrom: file)
         } catch {
-            throw StoreError(.evidence, "cannot read the evidence file", path: file.path,
-                             cause: error.localizedDescription)
+            throw StoreError(
+                .evidence, "cannot read the evidence file", path: file.path,
+                cause: error.localizedDescription)
         }
         defer { try? handle.close() }
         var hasher = SHA256()
@@ -37,8 +38,9 @@ enum EvidenceFiles {
                 size += Int64(chunk.count)
             }
         } catch {
-            throw StoreError(.evidence, "cannot read the evidence file", path: file.path,
-                             cause: error.localizedDescription)
+            throw StoreError(
+                .evidence, "cannot read the evidence file", path: file.path,
+                cause: error.localizedDescription)
         }
         return (hex(hasher.finalize()), size)
     }
@@ -68,8 +70,9 @@ extension AuditStore {
         do {
             try fileManager.createDirectory(at: evidenceDirectory, withIntermediateDirectories: true)
         } catch {
-            throw StoreError(.evidence, "cannot create the evidence folder", path: evidenceDirectory.path,
-                             cause: error.localizedDescription)
+            throw StoreError(
+                .evidence, "cannot create the evidence folder", path: evidenceDirectory.path,
+                cause: error.localizedDescription)
         }
         let incoming = evidenceDirectory.appendingPathComponent(".incoming-\(UUID().uuidString)")
         defer { try? fileManager.removeItem(at: incoming) }
@@ -83,8 +86,9 @@ extension AuditStore {
             } catch {
                 // Another process may have stored the same bytes in the meantime: that is the same evidence.
                 if !fileManager.fileExists(atPath: destination.path) {
-                    throw StoreError(.evidence, "cannot store the evidence file", path: destination.path,
-                                     cause: error.localizedDescription)
+                    throw StoreError(
+                        .evidence, "cannot store the evidence file", path: destination.path,
+                        cause: error.localizedDescription)
                 }
             }
         }
@@ -104,8 +108,9 @@ extension AuditStore {
         do {
             input = try FileHandle(forReadingFrom: source)
         } catch {
-            throw StoreError(.evidence, "cannot read the evidence file", path: source.path,
-                             cause: error.localizedDescription)
+            throw StoreError(
+                .evidence, "cannot read the evidence file", path: source.path,
+                cause: error.localizedDescription)
         }
         defer { try? input.close() }
         guard FileManager.default.createFile(atPath: destination.path, contents: nil),
@@ -124,8 +129,9 @@ extension AuditStore {
             }
             try output.synchronize()
         } catch {
-            throw StoreError(.evidence, "cannot copy the evidence file", path: source.path,
-                             cause: error.localizedDescription)
+            throw StoreError(
+                .evidence, "cannot copy the evidence file", path: source.path,
+                cause: error.localizedDescription)
         }
         return (EvidenceFiles.hex(hasher.finalize()), size)
     }

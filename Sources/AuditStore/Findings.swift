@@ -90,8 +90,9 @@ public enum FindingRules {
             func problem(_ message: String, expected: String? = nil, location: SourceLocation? = nil) {
                 let place = location ?? at
                 diagnostics.append(
-                    Diagnostic(file: place?.file, line: place?.line, column: place?.column, message: message,
-                               expected: expected))
+                    Diagnostic(
+                        file: place?.file, line: place?.line, column: place?.column, message: message,
+                        expected: expected))
             }
             if checklist.statement(finding.statementID) == nil {
                 problem(
@@ -121,11 +122,13 @@ public enum FindingRules {
                         "evidence file '\(file.written)' not found (looked for \(file.url.path))",
                         expected: "an existing file, relative to the findings file", location: file.location)
                 } else if isDirectory.boolValue {
-                    problem("evidence '\(file.written)' is a folder (\(file.url.path))", expected: "a file",
-                            location: file.location)
+                    problem(
+                        "evidence '\(file.written)' is a folder (\(file.url.path))", expected: "a file",
+                        location: file.location)
                 } else if !FileManager.default.isReadableFile(atPath: file.url.path) {
-                    problem("evidence file '\(file.written)' cannot be read (\(file.url.path))",
-                            expected: "a readable file", location: file.location)
+                    problem(
+                        "evidence file '\(file.written)' cannot be read (\(file.url.path))",
+                        expected: "a readable file", location: file.location)
                 }
             }
         }
@@ -150,7 +153,8 @@ public enum FindingRules {
                 judgedAt: judgedAt)
         case .pass where statement.manualPassNeedsEvidence && evidence.isEmpty:
             let methods = statement.methods.map(\.rawValue).joined(separator: ", ")
-            var reason = "manual pass without evidence: \(statement.id) is a \(statement.modality.rawValue) statement "
+            var reason =
+                "manual pass without evidence: \(statement.id) is a \(statement.modality.rawValue) statement "
                 + "assessed by \(methods), so a pass needs at least one evidence file; recorded as notAssessed"
             if let noteText { reason += ". Inspector's note: \(noteText)" }
             return StatementResult(
@@ -170,7 +174,9 @@ public enum FindingRules {
         var candidates = checklist.statements.map(\.id).filter { $0.hasPrefix(clause) }
         if candidates.isEmpty, let dot = clause.lastIndex(of: ".") {
             let parent = String(clause[..<dot])
-            candidates = checklist.statements.map(\.id).filter { $0.hasPrefix(parent + ".") || $0.hasPrefix(parent + "-") }
+            candidates = checklist.statements.map(\.id).filter {
+                $0.hasPrefix(parent + ".") || $0.hasPrefix(parent + "-")
+            }
         }
         if candidates.isEmpty { return "a statement id of the checklist, such as 5.1.1-1 or 6.1.d" }
         return "a statement id of the checklist, such as " + candidates.prefix(6).joined(separator: ", ")

@@ -54,7 +54,8 @@ public enum History {
         let widths = rows[0].indices.map { column in rows.map { displayWidth($0[column]) }.max() ?? 0 }
         return rows.map { row in
             row.enumerated().map { column, cell in
-                column == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - displayWidth(cell))
+                column == row.count - 1
+                    ? cell : cell + String(repeating: " ", count: widths[column] - displayWidth(cell))
             }.joined(separator: "  ")
         }.joined(separator: "\n")
     }
@@ -205,7 +206,8 @@ extension AuditStore {
         if text == "latest" || text.hasPrefix("latest~") {
             let back = text == "latest" ? 0 : Int(text.dropFirst("latest~".count))
             guard let back, back >= 0 else {
-                throw StoreError(.noSuchRun, "'\(reference)' is not a run", cause: "expected a run id, latest or latest~N")
+                throw StoreError(
+                    .noSuchRun, "'\(reference)' is not a run", cause: "expected a run id, latest or latest~N")
             }
             let ids = try runs().map(\.id)
             guard back < ids.count else {

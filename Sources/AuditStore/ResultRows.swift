@@ -49,17 +49,21 @@ enum ResultRows {
                     INSERT INTO na_decisions (run_id, statement_id, justification, decided_by, decided_at)
                     VALUES (?, ?, ?, ?, ?)
                     """,
-                arguments: [run, result.statementID, decision.justification, decision.decidedBy,
-                            decision.decidedAt ?? judgedAt])
+                arguments: [
+                    run, result.statementID, decision.justification, decision.decidedBy,
+                    decision.decidedAt ?? judgedAt,
+                ])
         }
     }
 
-    static func result(_ row: Row, evidence: [EvidenceRef], decision: NotApplicableDecision?) throws -> StatementResult {
+    static func result(_ row: Row, evidence: [EvidenceRef], decision: NotApplicableDecision?) throws -> StatementResult
+    {
         let id: String = row["statement_id"]
         let verdictText: String = row["verdict"]
         let sourceText: String = row["source"]
         guard let verdict = Verdict(rawValue: verdictText), let source = ResultSource(rawValue: sourceText) else {
-            throw StoreError(.database, "result \(id) has an unknown verdict '\(verdictText)' or source '\(sourceText)'")
+            throw StoreError(
+                .database, "result \(id) has an unknown verdict '\(verdictText)' or source '\(sourceText)'")
         }
         var measurement: AuditModel.Measurement?
         if let value: Double = row["measured_value"] {
@@ -70,8 +74,9 @@ enum ResultRows {
             {
                 threshold = Threshold(quantity: quantity, comparison: comparison, value: limit, unit: unit)
             }
-            var measured = AuditModel.Measurement(value: value, threshold: threshold, unit: row["measured_unit"] ?? "",
-                                       sample: row["sample"])
+            var measured = AuditModel.Measurement(
+                value: value, threshold: threshold, unit: row["measured_unit"] ?? "",
+                sample: row["sample"])
             measured.margin = row["margin"]
             measurement = measured
         }
@@ -109,7 +114,8 @@ extension AuditStore {
     static func fetchRun(_ db: Database, _ id: Int64) throws -> RunRecord {
         if let run = try fetchRuns(db, where: "id = ?", arguments: [id]).first { return run }
         let ids = try Int64.fetchAll(db, sql: "SELECT id FROM runs ORDER BY id")
-        let known = ids.isEmpty ? "the database has no runs yet" : "runs here: " + ids.map(String.init).joined(separator: ", ")
+        let known =
+            ids.isEmpty ? "the database has no runs yet" : "runs here: " + ids.map(String.init).joined(separator: ", ")
         throw StoreError(.noSuchRun, "no run \(id) (\(known))")
     }
 
@@ -124,7 +130,9 @@ extension AuditStore {
             GROUP BY 1, 2
             """
         for row in try Row.fetchAll(db, sql: countSQL, arguments: arguments) {
-            if let verdict = Verdict(rawValue: row["verdict"]) { counts[row["run_id"], default: [:]][verdict] = row["n"] }
+            if let verdict = Verdict(rawValue: row["verdict"]) {
+                counts[row["run_id"], default: [:]][verdict] = row["n"]
+            }
         }
         return try rows.map { row in
             let id: Int64 = row["id"]
@@ -134,8 +142,9 @@ extension AuditStore {
             }
             var owner: RunOwner?
             if let host: String = row["owner_host"], let pid: Int32 = row["owner_pid"] {
-                owner = RunOwner(host: host, pid: pid, bootID: row["owner_boot_id"],
-                                 startTicks: row["owner_start_ticks"])
+                owner = RunOwner(
+                    host: host, pid: pid, bootID: row["owner_boot_id"],
+                    startTicks: row["owner_start_ticks"])
             }
             return RunRecord(
                 id: id, siteName: row["site_name"], siteDigest: row["site_digest"],

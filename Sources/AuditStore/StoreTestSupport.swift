@@ -20,10 +20,10 @@ public enum StoreTestSupport {
             chapters: [Chapter(number: 5, title: LocalizedText(zh: "基础要求", en: "Basic"), clauses: [clause])])
     }
 
-    /// Opens a run over `syntheticChecklist(count:)` and records `count` results one by one, `delayMilliseconds` apart, each in
-    /// its own transaction. Calls `report("run ID")` once, then `report("committed STATEMENT")` after each commit
-    /// returns, so a parent process knows exactly which results were committed before it killed this one.
-    /// Completes the run at the end.
+    /// Opens a run over `syntheticChecklist(count:)` and records `count` results one by one, `delayMilliseconds`
+    /// apart, each in its own transaction. Calls `report("run ID")` once, then `report("committed STATEMENT")` after
+    /// each commit returns, so a parent process knows exactly which results were committed before it killed this
+    /// one. Completes the run at the end.
     public static func stress(
         database: String, count: Int, delayMilliseconds: Int, report: (String) -> Void
     ) throws {
@@ -37,8 +37,10 @@ public enum StoreTestSupport {
             let measured = Double(55 + index % 10)
             let result = StatementResult(
                 statementID: statement.id, verdict: threshold.isMet(by: measured) ? .pass : .fail, source: .probe,
-                producer: "stress", measurement: AuditModel.Measurement(value: measured, threshold: threshold, unit: "day",
-                                                             sample: index),
+                producer: "stress",
+                measurement: AuditModel.Measurement(
+                    value: measured, threshold: threshold, unit: "day",
+                    sample: index),
                 reason: "stress result \(index + 1)", observations: [Observation(name: "index", value: "\(index)")])
             try store.record(result, run: run.id)
             report("committed \(statement.id)")

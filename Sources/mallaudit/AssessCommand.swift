@@ -67,8 +67,9 @@ struct AssessCommand: ParsableCommand {
                 throw failure("give either STATEMENT or --findings \(findings), not both")
             }
             if verdict != nil || note != nil || !evidence.isEmpty || justification != nil {
-                throw failure("--verdict, --note, --evidence and --justification go in the findings file, not beside "
-                              + "--findings")
+                throw failure(
+                    "--verdict, --note, --evidence and --justification go in the findings file, not beside "
+                        + "--findings")
             }
         } else {
             guard statement != nil else {
@@ -84,10 +85,12 @@ struct AssessCommand: ParsableCommand {
         try checkUsage()
         let outcome = try orExit {
             if let findings {
-                return try ManualAssessment.importFindings(database: db, run: runReference, file: findings, assessor: assessor)
+                return try ManualAssessment.importFindings(
+                    database: db, run: runReference, file: findings, assessor: assessor)
             }
             return try ManualAssessment.assess(
-                database: db, run: runReference, statement: statement ?? "", verdict: verdict ?? .notAssessed, note: note,
+                database: db, run: runReference, statement: statement ?? "", verdict: verdict ?? .notAssessed,
+                note: note,
                 evidence: evidence, justification: justification, assessor: assessor)
         }
         for result in outcome.results {

@@ -11,13 +11,15 @@ struct DiffCommand: ParsableCommand {
         commandName: "diff",
         abstract: "Compare two runs: what was fixed, what newly fails, what is still open (复查).",
         discussion: """
-            Categories (every statement of either run is in exactly one):
+            Every statement with a result in either run is in exactly one category:
               fixed          was fail or error, now pass
-              newly failing  now fail; before it passed, was pending, could not be checked, or had no result
+              newly failing  now fail, and did not fail before (or had no result)
               still open     fail in both runs
-              other changes  any other change of verdict (e.g. pass → error, notAssessed → pass)
-            Runs are ids, `latest`, or `latest~N` (N runs before the latest).
-            Example, after a rectification notice: mallaudit diff latest~1 latest
+              other changes  any other change, e.g. pass → error, notAssessed → pass
+              unchanged      same verdict in both (counted in text, listed in JSON)
+
+            Runs are ids, `latest`, or `latest~N` (N runs before the latest). After a rectification notice:
+              mallaudit diff latest~1 latest
             """)
 
     @Argument(help: ArgumentHelp("The earlier run (e.g. the inspection that issued the notice).", valueName: "RUN_A"))
@@ -33,8 +35,9 @@ struct DiffCommand: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-        print(try orExit {
-            try History.diff(database: db, before: before, after: after, format: format == .json ? .json : .text)
-        })
+        print(
+            try orExit {
+                try History.diff(database: db, before: before, after: after, format: format == .json ? .json : .text)
+            })
     }
 }

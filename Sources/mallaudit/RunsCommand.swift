@@ -11,9 +11,12 @@ struct RunsCommand: ParsableCommand {
         commandName: "runs",
         abstract: "List the audit runs stored in a database.",
         discussion: """
-            One line per run: id, status (running, completed, interrupted), conformance, site, start and end
-            time, checklist version, assessor, and how many results have each verdict. A run whose process
-            died (killed, crashed, power cut) shows as interrupted.
+            One line per run: id, status, conformance, site, start and end time, checklist version, assessor, \
+            and how many results have each verdict (statements without a result are not counted).
+
+            Status: running (a process is judging it), completed, or interrupted (its process died: killed, \
+            crashed, power cut; `mallaudit run --resume RUN` finishes it).
+
             Example: mallaudit runs --db mallaudit.sqlite --format json
             """)
 

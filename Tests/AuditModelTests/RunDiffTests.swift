@@ -65,7 +65,8 @@ struct RunDiffTests {
     func ordering() {
         let ids = ["6.10.1-1", "6.1.b", "5.2.10-1", "6.1.a", "5.2.9-1", "5.2.9-2"]
         let diff = RunDiff(before: [], after: ids.map { result($0, .fail) })
-        #expect(diff.newlyFailing.map(\.statementID) == ["5.2.9-1", "5.2.9-2", "5.2.10-1", "6.1.a", "6.1.b", "6.10.1-1"])
+        #expect(
+            diff.newlyFailing.map(\.statementID) == ["5.2.9-1", "5.2.9-2", "5.2.10-1", "6.1.a", "6.1.b", "6.10.1-1"])
         let ordered = RunDiff(before: [], after: ids.map { result($0, .fail) }, order: ["6.1.b", "6.1.a"])
         #expect(ordered.newlyFailing.map(\.statementID).prefix(2) == ["6.1.b", "6.1.a"])
         #expect(StatementID.areInIncreasingOrder("6.1", "6.1.a"))

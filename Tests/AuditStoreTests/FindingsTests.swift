@@ -14,7 +14,8 @@ struct FindingsTests {
         ManualFinding(
             statementID: id, verdict: verdict, note: note,
             evidence: evidence.map {
-                FindingEvidence(written: $0.lastPathComponent, url: $0, location: SourceLocation(file: file, line: line + 3))
+                FindingEvidence(
+                    written: $0.lastPathComponent, url: $0, location: SourceLocation(file: file, line: line + 3))
             },
             justification: justification, assessor: "王工", location: SourceLocation(file: file, line: line))
     }

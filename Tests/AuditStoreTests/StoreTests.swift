@@ -118,7 +118,8 @@ struct StoreTests {
         #expect(back.measurement?.margin == -2)
         // Without judgedAt, the store's clock stamps it.
         try store.record(result("5.1.1-1", .pass), run: run.id)
-        #expect(try store.results(run: run.id).first { $0.statementID == "5.1.1-1" }?.judgedAt == "2025-03-01T08:00:00Z")
+        #expect(
+            try store.results(run: run.id).first { $0.statementID == "5.1.1-1" }?.judgedAt == "2025-03-01T08:00:00Z")
     }
 
     @Test("a re-judgement replaces the earlier result of the statement, with its evidence and N/A decision")
@@ -140,8 +141,10 @@ struct StoreTests {
         #expect(results[0].evidence.isEmpty)
         #expect(results[0].notApplicable == nil)
         let rows = try store.pool.read { db in
-            [try Int.fetchOne(db, sql: "SELECT count(*) FROM na_decisions"),
-             try Int.fetchOne(db, sql: "SELECT count(*) FROM evidence")]
+            [
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM na_decisions"),
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM evidence"),
+            ]
         }
         #expect(rows == [0, 0])
     }
@@ -151,8 +154,11 @@ struct StoreTests {
         let (store, dir) = try makeStore()
         defer { try? FileManager.default.removeItem(at: dir) }
         let run = try store.openRun(newRun())
-        for id in ["7.3.1-1", "5.2.5-4", "5.1.1-2", "6.8.a", "5.1.1-1"] { try store.record(result(id, .pass), run: run.id) }
-        #expect(try store.results(run: run.id).map(\.statementID) == ["5.1.1-1", "5.1.1-2", "5.2.5-4", "6.8.a", "7.3.1-1"])
+        for id in ["7.3.1-1", "5.2.5-4", "5.1.1-2", "6.8.a", "5.1.1-1"] {
+            try store.record(result(id, .pass), run: run.id)
+        }
+        #expect(
+            try store.results(run: run.id).map(\.statementID) == ["5.1.1-1", "5.1.1-2", "5.2.5-4", "6.8.a", "7.3.1-1"])
     }
 
     @Test("the store refuses results that break its rules")
@@ -248,8 +254,10 @@ struct StoreTests {
             try store.record(result(id, verdict), run: a.id)
         }
         let b = try store.openRun(newRun())
-        for (id, verdict) in [("5.1.1-1", Verdict.pass), ("5.1.2-1", .pass), ("5.2.5-4", .fail), ("7.3.1-1", .fail),
-                              ("6.8.a", .fail)] {
+        for (id, verdict) in [
+            ("5.1.1-1", Verdict.pass), ("5.1.2-1", .pass), ("5.2.5-4", .fail), ("7.3.1-1", .fail),
+            ("6.8.a", .fail),
+        ] {
             try store.record(result(id, verdict), run: b.id)
         }
         let diff = try store.diff(a.id, b.id)
@@ -280,16 +288,25 @@ struct RunOwnerTests {
         var gone = me
         gone.pid = try deadPID()
         gone.startTicks = nil
-        guard case .dead = gone.liveness() else { Issue.record("a reaped pid must be dead"); return }
+        guard case .dead = gone.liveness() else {
+            Issue.record("a reaped pid must be dead")
+            return
+        }
 
         var reused = me
         reused.startTicks = me.startTicks.map { $0 - 1 }
-        guard case .dead(let why) = reused.liveness() else { Issue.record("a reused pid must be dead"); return }
+        guard case .dead(let why) = reused.liveness() else {
+            Issue.record("a reused pid must be dead")
+            return
+        }
         #expect(why.contains("another process"))
 
         var rebooted = me
         rebooted.bootID = "00000000-0000-0000-0000-000000000000"
-        guard case .dead = rebooted.liveness() else { Issue.record("a reboot must be dead"); return }
+        guard case .dead = rebooted.liveness() else {
+            Issue.record("a reboot must be dead")
+            return
+        }
 
         var elsewhere = me
         elsewhere.host = me.host + "-elsewhere"

@@ -33,7 +33,8 @@ func statement(
 /// - 5.1.2-1 shall by data with a `> 60 day` threshold, 5.2.5-4 shall-not by inspection,
 /// - 7.3.1-1 shall by interview only (a manual pass needs no file), 6.8.a should.
 let sampleChecklist = Checklist(
-    version: "test-1", standardTitleZH: "商场数字化服务规范", standardTitleEN: "spec", digest: String(repeating: "ab", count: 32),
+    version: "test-1", standardTitleZH: "商场数字化服务规范", standardTitleEN: "spec",
+    digest: String(repeating: "ab", count: 32),
     chapters: [
         Chapter(
             number: 5, title: LocalizedText(zh: "基础要求", en: "Basic"),
@@ -48,8 +49,9 @@ let sampleChecklist = Checklist(
                     statements: [
                         statement(
                             "5.1.2-1", methods: [.data],
-                            threshold: Threshold(quantity: "logRetention", comparison: .greaterThan, value: 60,
-                                                 unit: "day"))
+                            threshold: Threshold(
+                                quantity: "logRetention", comparison: .greaterThan, value: 60,
+                                unit: "day"))
                     ]),
                 Clause(
                     id: "5.2.5", chapter: 5, title: LocalizedText(zh: "核心机房", en: "Machine room"),
@@ -72,8 +74,9 @@ let sampleChecklist = Checklist(
     ])
 
 func newRun(_ checklist: Checklist = sampleChecklist, site: String = "彭城广场", assessor: String? = "王工") -> NewRun {
-    NewRun(siteName: site, siteDigest: String(repeating: "cd", count: 32), checklist: checklist, toolVersion: "0.1.0",
-           assessor: assessor)
+    NewRun(
+        siteName: site, siteDigest: String(repeating: "cd", count: 32), checklist: checklist, toolVersion: "0.1.0",
+        assessor: assessor)
 }
 
 func result(_ id: String, _ verdict: Verdict, reason: String = "test") -> StatementResult {
@@ -93,7 +96,8 @@ func mallauditBinary() throws -> URL {
     }
     let fallback = URL(fileURLWithPath: ".build/debug/mallaudit")
     guard FileManager.default.isExecutableFile(atPath: fallback.path) else {
-        Issue.record("the mallaudit binary was not found: run `bash scripts/test.sh` (it builds it and sets MALLAUDIT_BIN)")
+        Issue.record(
+            "the mallaudit binary was not found: run `bash scripts/test.sh` (it builds it and sets MALLAUDIT_BIN)")
         throw CancellationError()
     }
     return fallback

@@ -57,11 +57,15 @@ private struct Workspace {
 
     /// Stores a completed run with these verdicts (through the hidden `_store-seed` command) and returns its id.
     func seed(_ verdicts: [String: Verdict], assessor: String? = "王工", complete: Bool = true) throws -> Int {
-        let results = verdicts.map { StatementResult(statementID: $0.key, verdict: $0.value, source: .probe, reason: "seeded \($0.value)") }
+        let results = verdicts.map {
+            StatementResult(statementID: $0.key, verdict: $0.value, source: .probe, reason: "seeded \($0.value)")
+        }
         let resultsFile = dir.appendingPathComponent("results-\(UUID().uuidString).json")
         try JSONEncoder().encode(results).write(to: resultsFile)
-        var arguments = ["_store-seed", "--db", db, "--checklist-json", dir.appendingPathComponent("checklist.json").path,
-                         "--results-json", resultsFile.path]
+        var arguments = [
+            "_store-seed", "--db", db, "--checklist-json", dir.appendingPathComponent("checklist.json").path,
+            "--results-json", resultsFile.path,
+        ]
         if let assessor { arguments += ["--assessor", assessor] }
         if complete { arguments.append("--complete") }
         let outcome = try runMallaudit(arguments)
@@ -87,8 +91,12 @@ private struct Workspace {
         let outcome = try runMallaudit(["diff", "\(run)", "\(run)", "--db", db, "--format", "json"])
         try #require(outcome.status == 0, "\(outcome.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
-        let entries = ["fixed", "newlyFailing", "stillOpen", "otherChanges", "unchanged"].flatMap { json[$0] as? [[String: Any]] ?? [] }
-        if let entry = entries.first(where: { $0["statement"] as? String == statement }) { return entry["after"] as? String }
+        let entries = ["fixed", "newlyFailing", "stillOpen", "otherChanges", "unchanged"].flatMap {
+            json[$0] as? [[String: Any]] ?? []
+        }
+        if let entry = entries.first(where: { $0["statement"] as? String == statement }) {
+            return entry["after"] as? String
+        }
         return nil
     }
 }
@@ -114,8 +122,10 @@ struct StoreCLITests {
         let run = try ws.seed(["5.1.1-1": .fail])
         let photo = try ws.write("photos/机房.jpg", "no glass windows")
         let outcome = try runMallaudit(
-            ["assess", "--db", ws.db, "--run", "\(run)", "5.2.5-4", "--verdict", "pass", "--note", "机房无玻璃门窗",
-             "--evidence", photo.path])
+            [
+                "assess", "--db", ws.db, "--run", "\(run)", "5.2.5-4", "--verdict", "pass", "--note", "机房无玻璃门窗",
+                "--evidence", photo.path,
+            ])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stdout.contains("run \(run)  5.2.5-4  pass  机房无玻璃门窗"))
         let digest = try sha256sum(photo)
@@ -149,19 +159,25 @@ struct StoreCLITests {
             (["9.9-1", "--verdict", "fail"], "unknown statement id '9.9-1'"),
             (["6.8.a", "--verdict", "notApplicable"], "notApplicable without a justification is refused"),
             (["6.8.a", "--verdict", "notApplicable", "--justification", "  "], "without a justification is refused"),
-            (["5.2.5-4", "--verdict", "pass", "--evidence", "no-such-photo.jpg"], "evidence file 'no-such-photo.jpg' not found"),
+            (
+                ["5.2.5-4", "--verdict", "pass", "--evidence", "no-such-photo.jpg"],
+                "evidence file 'no-such-photo.jpg' not found"
+            ),
             (["5.2.5-4"], "give --verdict"),
             ([], "name the STATEMENT"),
         ]
         for (arguments, message) in cases {
-            let outcome = try runMallaudit(["assess", "--db", ws.db, "--run", "\(run)"] + arguments, currentDirectory: ws.dir)
+            let outcome = try runMallaudit(
+                ["assess", "--db", ws.db, "--run", "\(run)"] + arguments, currentDirectory: ws.dir)
             #expect(outcome.status == 1, "\(arguments)")
             #expect(outcome.stderr.contains(message), "\(arguments): \(outcome.stderr)")
         }
         let noRun = try runMallaudit(["assess", "--db", ws.db, "--run", "42", "5.1.1-1", "--verdict", "fail"])
         #expect(noRun.status == 1 && noRun.stderr.contains("no run 42"))
-        let noDB = try runMallaudit(["assess", "--db", ws.dir.appendingPathComponent("nope.sqlite").path, "--run", "1",
-                                     "5.1.1-1", "--verdict", "fail"])
+        let noDB = try runMallaudit([
+            "assess", "--db", ws.dir.appendingPathComponent("nope.sqlite").path, "--run", "1",
+            "5.1.1-1", "--verdict", "fail",
+        ])
         #expect(noDB.status == 1 && noDB.stderr.contains("no audit database here"))
         let runs = try ws.runsJSON()
         #expect((runs.first?["results"] as? Int) == 0, "nothing was recorded")
@@ -175,8 +191,10 @@ struct StoreCLITests {
         let nobody = try runMallaudit(["assess", "--db", ws.db, "--run", "\(run)", "5.1.1-1", "--verdict", "fail"])
         #expect(nobody.status == 1 && nobody.stderr.contains("no assessor"))
         let named = try runMallaudit(
-            ["assess", "--db", ws.db, "--run", "\(run)", "6.8.a", "--verdict", "notApplicable", "--justification",
-             "未设 AR 景观区域", "--assessor", "李工"])
+            [
+                "assess", "--db", ws.db, "--run", "\(run)", "6.8.a", "--verdict", "notApplicable", "--justification",
+                "未设 AR 景观区域", "--assessor", "李工",
+            ])
         #expect(named.status == 0, "\(named.stderr)")
         #expect(named.stdout.contains("6.8.a  notApplicable  未设 AR 景观区域"))
     }
@@ -241,25 +259,33 @@ struct StoreCLITests {
         #expect(outcome.stderr.contains("findings.yaml:13:"), "bad verdict on line 13: \(outcome.stderr)")
         #expect(outcome.stderr.contains("'maybe' is not allowed"))
         // The verdict problem is found while reading; fix it and the checklist problems show, with their lines.
-        try Data(String(decoding: try Data(contentsOf: file), as: UTF8.self).replacingOccurrences(of: "maybe", with: "fail")
-            .utf8).write(to: file)
+        try Data(
+            String(decoding: try Data(contentsOf: file), as: UTF8.self).replacingOccurrences(of: "maybe", with: "fail")
+                .utf8
+        ).write(to: file)
         let second = try runMallaudit(["assess", "--db", ws.db, "--run", "\(run)", "--findings", file.path])
         #expect(second.status == 1)
-        #expect(second.stderr.contains("findings.yaml:5:") && second.stderr.contains("unknown statement id '5.2.5-9'"),
-                "\(second.stderr)")
-        #expect(second.stderr.contains("findings.yaml:9:") && second.stderr.contains("'photos/missing.jpg' not found"),
-                "\(second.stderr)")
-        #expect(second.stderr.contains("findings.yaml:10:") && second.stderr.contains("6.8.a: notApplicable without"),
-                "\(second.stderr)")
+        #expect(
+            second.stderr.contains("findings.yaml:5:") && second.stderr.contains("unknown statement id '5.2.5-9'"),
+            "\(second.stderr)")
+        #expect(
+            second.stderr.contains("findings.yaml:9:") && second.stderr.contains("'photos/missing.jpg' not found"),
+            "\(second.stderr)")
+        #expect(
+            second.stderr.contains("findings.yaml:10:") && second.stderr.contains("6.8.a: notApplicable without"),
+            "\(second.stderr)")
         #expect((try ws.runsJSON().first?["results"] as? Int) == 0, "nothing was recorded")
 
         let broken = try ws.write("broken.yaml", "findings:\n  - statement: 5.1.1-1\n    verdict: [pass\n")
         let syntax = try runMallaudit(["assess", "--db", ws.db, "--run", "\(run)", "--findings", broken.path])
-        #expect(syntax.status == 1 && syntax.stderr.contains("broken.yaml:") && syntax.stderr.contains("YAML syntax error"))
-        let unknownKey = try ws.write("keys.yaml", "findings:\n  - statement: 5.1.1-1\n    verdict: fail\n    photo: x.jpg\n")
+        #expect(
+            syntax.status == 1 && syntax.stderr.contains("broken.yaml:") && syntax.stderr.contains("YAML syntax error"))
+        let unknownKey = try ws.write(
+            "keys.yaml", "findings:\n  - statement: 5.1.1-1\n    verdict: fail\n    photo: x.jpg\n")
         let key = try runMallaudit(["assess", "--db", ws.db, "--run", "\(run)", "--findings", unknownKey.path])
-        #expect(key.status == 1 && key.stderr.contains("keys.yaml:4:") && key.stderr.contains("unknown key 'photo'"),
-                "\(key.stderr)")
+        #expect(
+            key.status == 1 && key.stderr.contains("keys.yaml:4:") && key.stderr.contains("unknown key 'photo'"),
+            "\(key.stderr)")
     }
 
     @Test("runs lists every run as a table and as JSON; an interrupted run shows as such")
@@ -279,8 +305,11 @@ struct StoreCLITests {
         let json = try ws.runsJSON()
         #expect(json.map { $0["id"] as? Int } == [first, second])
         #expect(json[0]["conformance"] as? String == "conformant")
-        #expect((json[0]["counts"] as? [String: Int]) == ["pass": 3, "fail": 1, "error": 0, "notApplicable": 0,
-                                                           "notAssessed": 0])
+        #expect(
+            (json[0]["counts"] as? [String: Int]) == [
+                "pass": 3, "fail": 1, "error": 0, "notApplicable": 0,
+                "notAssessed": 0,
+            ])
         #expect(json[1]["status"] as? String == "interrupted")
         #expect(json[0]["site"] as? String == "测试商场")
 
@@ -298,7 +327,9 @@ struct StoreCLITests {
         let json = try runMallaudit(["diff", "\(a)", "\(b)", "--db", ws.db, "--format", "json"])
         #expect(json.status == 0, "\(json.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-        func ids(_ key: String) -> [String] { (object[key] as? [[String: Any]] ?? []).compactMap { $0["statement"] as? String } }
+        func ids(_ key: String) -> [String] {
+            (object[key] as? [[String: Any]] ?? []).compactMap { $0["statement"] as? String }
+        }
         #expect(ids("fixed") == ["5.1.1-1", "7.3.1-1"])
         #expect(ids("newlyFailing") == ["5.1.1-2", "6.8.a"])
         #expect(ids("stillOpen") == ["5.2.5-4"])
