@@ -13,7 +13,7 @@ struct AssessCommand: ParsableCommand {
         abstract: "Record an inspector's finding (or a findings file) into a stored run.",
         discussion: """
             Record one finding:
-              mallaudit assess --run 3 5.2.5-4 --verdict fail --note "机房北墙有玻璃窗" --evidence north.jpg
+              mallaudit assess --run 3 5.2.5-6 --verdict fail --note "机房北墙有玻璃窗" --evidence north.jpg
               mallaudit assess --run latest 6.8.a --verdict notApplicable --justification "未设 AR 景观区域"
             Record a findings file (YAML; see docs/store.md):
               mallaudit assess --run latest --findings findings.yaml

@@ -8,7 +8,7 @@ import Foundation
 /// ```yaml
 /// assessor: 王工               # who made the findings (or give --assessor)
 /// findings:
-///   - statement: 5.2.5-4       # a statement id of the checklist
+///   - statement: 5.2.5-6       # a statement id of the checklist (严禁玻璃门窗)
 ///     verdict: fail            # pass | fail | notApplicable | notAssessed
 ///     note: 机房北墙有玻璃窗
 ///     evidence:                # paths relative to this file
