@@ -199,6 +199,7 @@ extension AuditStore {
         let problems = FindingRules.validate(findings, checklist: checklist)
         guard problems.isEmpty else { throw DiagnosticsError(problems) }
         var stored: [StatementResult] = []
+        let existing = Dictionary(try results(run: run).map { ($0.statementID, $0) }, uniquingKeysWith: { a, _ in a })
         for finding in findings {
             guard let statement = checklist.statement(finding.statementID) else { continue }
             let judgedAt = timestamp()
@@ -206,7 +207,13 @@ extension AuditStore {
                 try importEvidence(
                     $0.url, collectedBy: finding.assessor, collectedAt: judgedAt, description: $0.description)
             }
-            let result = FindingRules.result(for: finding, statement: statement, evidence: evidence, judgedAt: judgedAt)
+            var result = FindingRules.result(for: finding, statement: statement, evidence: evidence, judgedAt: judgedAt)
+            // A finding adds to what probes and data checks found; it never silently replaces it (a manual pass
+            // cannot hide a failed probe). An earlier manual finding is replaced: the inspector corrects it.
+            if let automated = existing[finding.statementID], automated.source == .probe || automated.source == .data {
+                result = Judgement.judge(
+                    statement: statement, evidence: [automated, result], decision: nil, judgedAt: judgedAt)
+            }
             try record(result, run: run)
             stored.append(result)
         }
