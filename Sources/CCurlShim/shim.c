@@ -56,13 +56,11 @@ int ccurlshim_multi_next_done(CURLM *multi, CURL **easy, CURLcode *result) {
 typedef const char *(*ccurlshim_ssl_get_version_fn)(const void *ssl);
 typedef const void *(*ccurlshim_ssl_get_current_cipher_fn)(const void *ssl);
 typedef const char *(*ccurlshim_ssl_cipher_get_name_fn)(const void *cipher);
-typedef const char *(*ccurlshim_x509_error_string_fn)(long code);
 
 static pthread_once_t ccurlshim_ssl_once = PTHREAD_ONCE_INIT;
 static ccurlshim_ssl_get_version_fn ccurlshim_ssl_get_version;
 static ccurlshim_ssl_get_current_cipher_fn ccurlshim_ssl_get_current_cipher;
 static ccurlshim_ssl_cipher_get_name_fn ccurlshim_ssl_cipher_get_name;
-static ccurlshim_x509_error_string_fn ccurlshim_x509_error_string;
 
 // The OpenSSL libcurl links against is already in the process; look its symbols up there. Returns NULL for
 // every symbol when libcurl uses another TLS backend (callers then report the details as unknown).
@@ -73,7 +71,6 @@ static void ccurlshim_ssl_lookup(void) {
     ccurlshim_ssl_get_current_cipher =
         (ccurlshim_ssl_get_current_cipher_fn)dlsym(RTLD_DEFAULT, "SSL_get_current_cipher");
     ccurlshim_ssl_cipher_get_name = (ccurlshim_ssl_cipher_get_name_fn)dlsym(RTLD_DEFAULT, "SSL_CIPHER_get_name");
-    ccurlshim_x509_error_string = (ccurlshim_x509_error_string_fn)dlsym(RTLD_DEFAULT, "X509_verify_cert_error_string");
 }
 
 static const void *ccurlshim_openssl_session(CURL *handle) {
@@ -102,12 +99,6 @@ int ccurlshim_tls_cipher(CURL *handle, char *buffer, size_t capacity) {
     const void *cipher = ccurlshim_ssl_get_current_cipher(ssl);
     if (cipher == NULL) return 0;
     return ccurlshim_copy(ccurlshim_ssl_cipher_get_name(cipher), buffer, capacity);
-}
-
-int ccurlshim_x509_verify_error_string(long code, char *buffer, size_t capacity) {
-    pthread_once(&ccurlshim_ssl_once, ccurlshim_ssl_lookup);
-    if (ccurlshim_x509_error_string == NULL) return 0;
-    return ccurlshim_copy(ccurlshim_x509_error_string(code), buffer, capacity);
 }
 
 const char *ccurlshim_ssl_version(void) {

@@ -6,7 +6,8 @@
 #   bash scripts/peers/http.sh start STATE_DIR   # prints `export NAME=value` lines for the tests
 #   bash scripts/peers/http.sh stop STATE_DIR    # stops the server this script started
 #
-# Exports MALLAUDIT_TEST_HTTP, MALLAUDIT_TEST_HTTPS, MALLAUDIT_TEST_HTTPS_EXPIRED (base URLs),
+# Exports MALLAUDIT_TEST_HTTP, MALLAUDIT_TEST_HTTPS, MALLAUDIT_TEST_HTTPS_EXPIRED, MALLAUDIT_TEST_HTTPS_TLS12
+# (base URLs; the last negotiates TLS 1.2 at most),
 # MALLAUDIT_TEST_CA (the CA certificate to trust) and MALLAUDIT_TEST_HTTP_TOKEN (the bearer token
 # /api/member/profile requires; random per start). Everything it writes stays under STATE_DIR/http.
 set -euo pipefail
@@ -80,6 +81,7 @@ start() {
     --routes "$here/http-fixtures/routes.json" \
     --tls https "$dir/tls/server.pem" "$dir/tls/server.key" \
     --tls https_expired "$dir/tls/expired.pem" "$dir/tls/expired.key" \
+    --tls12 https_tls12 "$dir/tls/server.pem" "$dir/tls/server.key" \
     --port-file "$dir/ports.json" </dev/null >"$dir/server.log" 2>&1 &
   echo $! >"$dir/server.pid"
 
@@ -99,11 +101,12 @@ start() {
     waited=$((waited + 1))
   done
 
-  local ports http https expired
+  local ports http https expired tls12
   ports="$(cat "$dir/ports.json")"
   http="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["http"])' "$ports")"
   https="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["https"])' "$ports")"
   expired="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["https_expired"])' "$ports")"
+  tls12="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["https_tls12"])' "$ports")"
   # Wait until it answers, over plain HTTP and over verified HTTPS.
   python3 - "$http" "$https" "$dir/tls/ca.pem" <<'EOF' || { echo "http.sh: the server does not answer" >&2; stop; exit 1; }
 import ssl, sys, time, urllib.request
@@ -121,6 +124,7 @@ EOF
   printf 'export MALLAUDIT_TEST_HTTP=%q\n' "http://127.0.0.1:$http"
   printf 'export MALLAUDIT_TEST_HTTPS=%q\n' "https://127.0.0.1:$https"
   printf 'export MALLAUDIT_TEST_HTTPS_EXPIRED=%q\n' "https://127.0.0.1:$expired"
+  printf 'export MALLAUDIT_TEST_HTTPS_TLS12=%q\n' "https://127.0.0.1:$tls12"
   printf 'export MALLAUDIT_TEST_CA=%q\n' "$dir/tls/ca.pem"
   printf 'export MALLAUDIT_TEST_HTTP_TOKEN=%q\n' "$token"
 }

@@ -175,10 +175,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def send(self, status, body=b"", headers=None, content_type="application/json"):
         self.send_response(status)
-        headers = dict(headers or {})
-        if content_type and not any(k.lower() == "content-type" for k in headers):
-            headers["Content-Type"] = content_type
-        for name, value in headers.items():
+        pairs = list(headers.items()) if isinstance(headers, dict) else list(headers or [])
+        if content_type and not any(name.lower() == "content-type" for name, _ in pairs):
+            pairs.append(("Content-Type", content_type))
+        for name, value in pairs:
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -254,6 +254,8 @@ class Handler(BaseHTTPRequestHandler):
                 "body_length": len(body),
                 "body_sha256": hashlib.sha256(body).hexdigest(),
             })
+        elif path == "/headers/multi":
+            self.send(200, b"{}", [("X-Multi", "first"), ("x-multi", "second"), ("X-Single", "only")])
         elif path == "/redirect/to":
             status = int(query.get("status", "302"))
             self.send(status, b"", {"Location": query.get("url", "/")}, content_type=None)
@@ -321,6 +323,8 @@ def main():
                         help="routes file (JSON); repeat to merge, later files override earlier ones")
     parser.add_argument("--tls", nargs=3, action="append", default=[], metavar=("NAME", "CERT", "KEY"),
                         help="also serve HTTPS with this certificate chain and key; its port is NAME in --port-file")
+    parser.add_argument("--tls12", nargs=3, action="append", default=[], metavar=("NAME", "CERT", "KEY"),
+                        help="like --tls, but negotiating TLS 1.2 at most")
     parser.add_argument("--port-file", required=True, help="written as JSON {name: port} once every port listens")
     args = parser.parse_args()
 
@@ -335,8 +339,10 @@ def main():
     Handler.routes = routes
 
     servers = [Server("http")]
-    for name, cert, key in args.tls:
+    for name, cert, key, maximum in [(*t, None) for t in args.tls] + [(*t, ssl.TLSVersion.TLSv1_2) for t in args.tls12]:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        if maximum is not None:
+            context.maximum_version = maximum
         try:
             context.load_cert_chain(cert, key)
         except (OSError, ssl.SSLError) as error:

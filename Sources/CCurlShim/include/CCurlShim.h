@@ -45,10 +45,6 @@ int ccurlshim_tls_protocol_version(CURL *handle, char *buffer, size_t capacity);
 /// The negotiated cipher suite (`TLS_AES_256_GCM_SHA384`), as `ccurlshim_tls_protocol_version`.
 int ccurlshim_tls_cipher(CURL *handle, char *buffer, size_t capacity);
 
-/// OpenSSL's text for an X.509 verification result (`CURLINFO_SSL_VERIFYRESULT`), e.g. 10 →
-/// "certificate has expired", copied into `buffer`; returns 0 when OpenSSL is not loaded.
-int ccurlshim_x509_verify_error_string(long code, char *buffer, size_t capacity);
-
 /// The TLS library libcurl was built with (`OpenSSL/3.0.19`), for messages.
 const char *ccurlshim_ssl_version(void);
 #endif
