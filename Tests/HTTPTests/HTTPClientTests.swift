@@ -421,7 +421,7 @@ struct HTTPClientTests {
     @Test("performAll returns results in the order of the requests")
     func resultOrder() async throws {
         let base = try Peer.http()
-        let codes = [503, 200, 404, 201, 500, 202]
+        let codes = [503, 200, 204, 404, 201, 304, 500, 202]
         let results = await client.performAll(codes.map { HTTPRequest(url: "\(base)/status/\($0)") })
         #expect(results.map { try? $0.get().status } == codes)
     }

@@ -178,9 +178,13 @@ class Handler(BaseHTTPRequestHandler):
         pairs = list(headers.items()) if isinstance(headers, dict) else list(headers or [])
         if content_type and not any(name.lower() == "content-type" for name, _ in pairs):
             pairs.append(("Content-Type", content_type))
+        if status in (204, 304) or status < 200:
+            body = b""  # these never have a body (RFC 9110 §6.4.1); sending one would corrupt the connection
+            pairs = [(name, value) for name, value in pairs if name.lower() != "content-type"]
         for name, value in pairs:
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
+        if status not in (204, 304) and status >= 200:
+            self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)

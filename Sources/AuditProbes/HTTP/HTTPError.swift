@@ -18,7 +18,8 @@ public enum HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
     case tooLarge(limit: Int)
     /// The task waiting for the answer was cancelled, or the client shut down.
     case cancelled
-    /// Any other libcurl failure, with its `CURLcode` and message.
+    /// Any other libcurl failure, with its `CURLcode` and message (a reply that is not HTTP, a connection the
+    /// server dropped, too many redirects, …).
     case other(curlCode: Int, message: String)
 
     public var description: String {
@@ -50,7 +51,7 @@ public enum HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
             CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_ENGINE_INITFAILED, CURLE_SSL_SHUTDOWN_FAILED,
             CURLE_SSL_CLIENTCERT:
             return .tls(message)
-        case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT:
+        case CURLE_URL_MALFORMAT:
             return .invalidRequest(message)
         default:
             return .other(curlCode: Int(code.rawValue), message: message)
