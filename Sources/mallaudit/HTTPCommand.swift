@@ -78,7 +78,8 @@ struct HTTPFetchCommand: ParsableCommand {
     @Option(name: .customLong("max-body"), help: "Fail when the body is larger than this many bytes.")
     var maxBody: Int = 16 << 20
 
-    @Option(name: .customLong("json-path"), help: "Read this JSON path from the body, e.g. '$.items[*].id' (repeatable).")
+    @Option(
+        name: .customLong("json-path"), help: "Read this JSON path from the body, e.g. '$.items[*].id' (repeatable).")
     var jsonPaths: [String] = []
 
     @Option(name: .customLong("xpath"), help: "Read this XPath from an HTML or XML body (repeatable).")
@@ -105,7 +106,9 @@ struct HTTPFetchCommand: ParsableCommand {
                 throw httpCommandFailure("--header '\(header)': expected 'Name: value'")
             }
             headerList.append(
-                HTTPHeader(String(header[..<colon]), header[header.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+                HTTPHeader(
+                    String(header[..<colon]), header[header.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                ))
         }
         do throws(HTTPError) {
             for secret in secretHeaders {
@@ -113,7 +116,8 @@ struct HTTPFetchCommand: ParsableCommand {
                     throw .invalidRequest("--secret-header '\(secret)': expected NAME=VARIABLE")
                 }
                 headerList.append(
-                    try .secret(String(secret[..<equals]), fromEnvironment: String(secret[secret.index(after: equals)...])))
+                    try .secret(
+                        String(secret[..<equals]), fromEnvironment: String(secret[secret.index(after: equals)...])))
             }
             if let bearerVariable {
                 headerList.append(try .secret("Authorization", fromEnvironment: bearerVariable, prefix: "Bearer "))
@@ -168,7 +172,7 @@ struct HTTPTLSCommand: ParsableCommand {
     func run() throws {
         let (url, caFile, timeout) = (self.url, self.caFile, self.timeout)
         let report = httpCommandWait { await TLSReport.inspect(url, caFile: caFile, timeout: timeout) }
-        if case let .failure(.invalidRequest(message)) = report.result { throw httpCommandFailure(message) }
+        if case .failure(.invalidRequest(let message)) = report.result { throw httpCommandFailure(message) }
         print(format == .json ? report.json() : report.text())
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
     }

@@ -20,7 +20,8 @@ struct HTTPCommandTests {
     func fetchJSON() throws {
         let url = "\(try peer("MALLAUDIT_TEST_HTTP"))/api/parking/capabilities"
         let outcome = try runMallaudit([
-            "http", "fetch", url, "--json-path", "$.capabilities.reverseCarFinding", "--json-path", "$.spaces.levels[*]",
+            "http", "fetch", url, "--json-path", "$.capabilities.reverseCarFinding", "--json-path",
+            "$.spaces.levels[*]",
             "--format", "json",
         ])
         #expect(outcome.status == 0, "\(outcome.stderr)")
@@ -70,7 +71,9 @@ struct HTTPCommandTests {
         #expect(slow.status == 2)
         #expect((try json(slow.stdout)["error"] as? [String: Any])?["kind"] as? String == "timeout")
 
-        let broken = try runMallaudit(["http", "fetch", "\(base)/api/broken/member", "--json-path", "$.features.points"])
+        let broken = try runMallaudit([
+            "http", "fetch", "\(base)/api/broken/member", "--json-path", "$.features.points",
+        ])
         #expect(broken.status == 2)
         #expect(broken.stdout.contains("error: expected JSON at \(base)/api/broken/member: unexpected character ','"))
     }

@@ -9,7 +9,8 @@ struct ExtractTests {
         """
         {"a": {"b": [{"c": 1}, {"c": 2.50}]}, "items": [{"id": "x"}, {"id": "y"}, {"name": "no id"}],
          "flags": {"on": true, "off": false, "none": null}, "empty": [], "emptyObject": {},
-         "key with space": "spaced", "中文": "值", "nested": [[1, 2], [3]], "escaped": "tab\\tquote\\" \\u00e9 \\ud83d\\ude00"}
+         "key with space": "spaced", "中文": "值", "nested": [[1, 2], [3]],
+         "escaped": "tab\\tquote\\" \\u00e9 \\ud83d\\ude00"}
         """.utf8)
 
     @Test(
@@ -54,9 +55,15 @@ struct ExtractTests {
     @Test(
         "malformed JSON is an error that points at the byte",
         arguments: [
-            (#"{"a": 1,, "b": 2}"#, "unexpected character ',', expected a member name in double quotes at byte 9 (line 1, column 9)"),
+            (
+                #"{"a": 1,, "b": 2}"#,
+                "unexpected character ',', expected a member name in double quotes at byte 9 (line 1, column 9)"
+            ),
             (#"{"a": tru}"#, "unexpected character '}', expected 'true' at byte 10 (line 1, column 10)"),
-            ("{\"a\": 1,\n \"b\": [1 2]}", "unexpected character '2', expected ',' or ']' at byte 19 (line 2, column 10)"),
+            (
+                "{\"a\": 1,\n \"b\": [1 2]}",
+                "unexpected character '2', expected ',' or ']' at byte 19 (line 2, column 10)"
+            ),
             (#"{"a": 1} x"#, "unexpected character 'x' after the JSON value at byte 10 (line 1, column 10)"),
             (#"{"a": "open"#, "unterminated string (it opens at byte 7) at byte 12 (line 1, column 12)"),
             (#"[01]"#, "a number with a leading zero at byte 2 (line 1, column 2)"),
@@ -115,8 +122,9 @@ struct ExtractTests {
             _ = try JSONPath.values("$.features.points", in: answer.body, source: url)
             Issue.record("malformed JSON parsed")
         } catch {
-            #expect(error.message == "expected JSON at \(url): unexpected character ',', expected a member name in "
-                + "double quotes at byte 30 (line 1, column 30)")
+            #expect(
+                error.message == "expected JSON at \(url): unexpected character ',', expected a member name in "
+                    + "double quotes at byte 30 (line 1, column 30)")
         }
     }
 
@@ -126,7 +134,8 @@ struct ExtractTests {
     func portalPage() async throws {
         let url = "\(try Peer.http())/portal/realname"
         let answer = try await HTTPClient().perform(HTTPRequest(url: url)).get()
-        #expect(try XPathQuery.values("//form[@id='realname']/@action", inHTML: answer.body) == ["/portal/realname/verify"])
+        #expect(
+            try XPathQuery.values("//form[@id='realname']/@action", inHTML: answer.body) == ["/portal/realname/verify"])
         #expect(try XPathQuery.values("count(//form//input)", inHTML: answer.body) == ["2"])
         #expect(try XPathQuery.values("//title", inHTML: answer.body) == ["免费WiFi 实名认证"])
         #expect(try XPathQuery.values("boolean(//form[@method='post'])", inHTML: answer.body) == ["true"])
@@ -134,11 +143,15 @@ struct ExtractTests {
 
     @Test("XPath over HTML that is not XML (unclosed tags)")
     func forgivingHTML() async throws {
-        let answer = try await HTTPClient().perform(HTTPRequest(url: "\(try Peer.http())/api/kiosks/K-1F-01/status")).get()
+        let answer = try await HTTPClient().perform(HTTPRequest(url: "\(try Peer.http())/api/kiosks/K-1F-01/status"))
+            .get()
         #expect(try XPathQuery.values("//td[@class='state']", inHTML: answer.body) == ["online"])
-        #expect(try XPathQuery.values("//ul[@class='modules']/li", inHTML: answer.body) == ["guide", "announcements", "merchants"])
+        #expect(
+            try XPathQuery.values("//ul[@class='modules']/li", inHTML: answer.body) == [
+                "guide", "announcements", "merchants",
+            ])
         let nodes = try MarkupDocument.html(answer.body).evaluate("//h1")
-        guard case let .nodes(found) = nodes else {
+        guard case .nodes(let found) = nodes else {
             Issue.record("expected nodes, got \(nodes)")
             return
         }
@@ -150,7 +163,10 @@ struct ExtractTests {
     @Test("XPath over XML, with and without namespaces")
     func xml() async throws {
         let answer = try await HTTPClient().perform(HTTPRequest(url: "\(try Peer.http())/api/notices.xml")).get()
-        #expect(try XPathQuery.values("//notice[@level='warning']/title", inXML: answer.body) == ["B2 停车场维护 B2 parking maintenance"])
+        #expect(
+            try XPathQuery.values("//notice[@level='warning']/title", inXML: answer.body) == [
+                "B2 停车场维护 B2 parking maintenance"
+            ])
         #expect(try XPathQuery.values("string(/notices/@mall)", inXML: answer.body) == ["xuzhou-demo"])
         let namespaced = Data(#"<m:mall xmlns:m="urn:mall"><m:kiosk>K1</m:kiosk><m:kiosk>K2</m:kiosk></m:mall>"#.utf8)
         #expect(try XPathQuery.values("//k:kiosk", inXML: namespaced, namespaces: ["k": "urn:mall"]) == ["K1", "K2"])

@@ -17,8 +17,8 @@ struct HTTPClientTests {
 
     private func response(_ result: Result<HTTPResponse, HTTPError>) throws -> HTTPResponse {
         switch result {
-        case let .success(response): return response
-        case let .failure(error):
+        case .success(let response): return response
+        case .failure(let error):
             Issue.record("expected an answer, got \(error)")
             throw error
         }
@@ -26,10 +26,10 @@ struct HTTPClientTests {
 
     private func failure(_ result: Result<HTTPResponse, HTTPError>) -> HTTPError? {
         switch result {
-        case let .success(response):
+        case .success(let response):
             Issue.record("expected a failure, got HTTP \(response.status) from \(response.finalURL)")
             return nil
-        case let .failure(error): return error
+        case .failure(let error): return error
         }
     }
 
@@ -160,14 +160,15 @@ struct HTTPClientTests {
                 $0.maxRedirects = 3
             })
         #expect(three.status == 200)
-        #expect(three.redirects.map(\.location) == ["/redirect/chain?n=2", "/redirect/chain?n=1", "/redirect/chain?n=0"])
+        #expect(
+            three.redirects.map(\.location) == ["/redirect/chain?n=2", "/redirect/chain?n=1", "/redirect/chain?n=0"])
 
         let error = failure(
             await get("\(base)/redirect/chain?n=3") {
                 $0.followRedirects = true
                 $0.maxRedirects = 2
             })
-        guard case let .other(code, message) = error else {
+        guard case .other(let code, let message) = error else {
             Issue.record("expected a too-many-redirects failure, got \(String(describing: error))")
             return
         }
@@ -260,7 +261,7 @@ struct HTTPClientTests {
     @Test("an expired certificate is a TLS failure")
     func expiredCertificate() async throws {
         let error = failure(await get("\(try Peer.httpsExpired())/healthz") { $0.tls.caFile = try? Peer.ca() })
-        guard case let .tls(message) = error else {
+        guard case .tls(let message) = error else {
             Issue.record("expected .tls, got \(String(describing: error))")
             return
         }
@@ -287,7 +288,8 @@ struct HTTPClientTests {
 
     @Test("inspectTLS of a good endpoint: verified, protocol, expiry")
     func inspectValid() async throws {
-        let inspection = try await client.inspectTLS("\(try Peer.https())/api/member/features", caFile: try Peer.ca()).get()
+        let inspection = try await client.inspectTLS("\(try Peer.https())/api/member/features", caFile: try Peer.ca())
+            .get()
         #expect(inspection.verified)
         #expect(inspection.verificationError == nil)
         #expect(inspection.protocolVersion == "TLSv1.3")
@@ -449,8 +451,9 @@ struct HTTPClientTests {
 
     @Test("an unset token variable is a clear error naming it")
     func unsetTokenVariable() throws {
-        #expect(throws: HTTPError.invalidRequest(
-            "environment variable MALL_NO_SUCH_TOKEN (for the Authorization header) is not set")
+        #expect(
+            throws: HTTPError.invalidRequest(
+                "environment variable MALL_NO_SUCH_TOKEN (for the Authorization header) is not set")
         ) {
             try HTTPHeader.secret("Authorization", fromEnvironment: "MALL_NO_SUCH_TOKEN", environment: [:])
         }
@@ -460,10 +463,13 @@ struct HTTPClientTests {
     func secretsRedacted() {
         let token = "tok-9f8e7d6c5b4a"
         let request = HTTPRequest(
-            url: "https://member.example/api", headers: [HTTPHeader("Accept", "application/json"), .secret("Authorization", "Bearer \(token)")])
+            url: "https://member.example/api",
+            headers: [HTTPHeader("Accept", "application/json"), .secret("Authorization", "Bearer \(token)")])
         var dumped = ""
         dump(request, to: &dumped)
-        for text in [request.description, String(describing: request), String(reflecting: request), dumped, "\(request.headers)"] {
+        for text in [
+            request.description, String(describing: request), String(reflecting: request), dumped, "\(request.headers)",
+        ] {
             #expect(!text.contains(token), "leaked in: \(text)")
             #expect(text.contains("Authorization"))
         }

@@ -36,14 +36,14 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
             var next: [JSONValue] = []
             for value in current {
                 switch (step, value) {
-                case let (.member(name), .object):
+                case (.member(let name), .object):
                     if let member = value[member: name] { next.append(member) }
-                case let (.index(position), .array(items)):
+                case (.index(let position), .array(let items)):
                     let resolved = position < 0 ? items.count + position : position
                     if items.indices.contains(resolved) { next.append(items[resolved]) }
-                case let (.wildcard, .array(items)):
+                case (.wildcard, .array(let items)):
                     next.append(contentsOf: items)
-                case let (.wildcard, .object(members)):
+                case (.wildcard, .object(let members)):
                     next.append(contentsOf: members.map(\.value))
                 default:
                     break
@@ -59,7 +59,8 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     ///
     /// - Throws: `ExtractionError`: `expected JSON: unexpected character ',' at byte 24 (line 2, column 9)` for a
     ///   malformed body, or an invalid path.
-    public static func values(_ path: String, in data: Data, source: String? = nil) throws(ExtractionError) -> [String] {
+    public static func values(_ path: String, in data: Data, source: String? = nil) throws(ExtractionError) -> [String]
+    {
         let compiled = try JSONPath(path)
         return compiled.select(in: try JSONValue.parse(data, source: source)).map(\.text)
     }
@@ -83,7 +84,9 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
             case ".":
                 position += 1
                 guard position < characters.count else { throw fail("a name is missing after '.'", at: position) }
-                if characters[position] == "." { throw fail("recursive descent '..' is not supported", at: position - 1) }
+                if characters[position] == "." {
+                    throw fail("recursive descent '..' is not supported", at: position - 1)
+                }
                 if characters[position] == "*" {
                     steps.append(.wildcard)
                     position += 1
@@ -91,7 +94,9 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
                 }
                 let start = position
                 while position < characters.count, !".[]'\" ".contains(characters[position]) { position += 1 }
-                guard position > start else { throw fail("'\(characters[position])' where a name should be", at: position) }
+                guard position > start else {
+                    throw fail("'\(characters[position])' where a name should be", at: position)
+                }
                 steps.append(.member(String(characters[start..<position])))
             case "[":
                 position += 1

@@ -14,13 +14,13 @@ public enum JSONValue: Sendable, Hashable {
 
     /// The value as a number, when it is one.
     public var doubleValue: Double? {
-        if case let .number(literal) = self { return Double(literal) }
+        if case .number(let literal) = self { return Double(literal) }
         return nil
     }
 
     /// The member `name` of an object (the last one if repeated), or nil.
     public subscript(member name: String) -> JSONValue? {
-        guard case let .object(members) = self else { return nil }
+        guard case .object(let members) = self else { return nil }
         return members.last { $0.name == name }?.value
     }
 
@@ -29,11 +29,11 @@ public enum JSONValue: Sendable, Hashable {
     public var text: String {
         switch self {
         case .null: ""
-        case let .bool(value): value ? "true" : "false"
-        case let .number(literal): literal
-        case let .string(value): value
-        case let .array(items): items.isEmpty ? "" : compactJSON
-        case let .object(members): members.isEmpty ? "" : compactJSON
+        case .bool(let value): value ? "true" : "false"
+        case .number(let literal): literal
+        case .string(let value): value
+        case .array(let items): items.isEmpty ? "" : compactJSON
+        case .object(let members): members.isEmpty ? "" : compactJSON
         }
     }
 
@@ -41,11 +41,11 @@ public enum JSONValue: Sendable, Hashable {
     public var compactJSON: String {
         switch self {
         case .null: "null"
-        case let .bool(value): value ? "true" : "false"
-        case let .number(literal): literal
-        case let .string(value): JSONValue.quote(value)
-        case let .array(items): "[" + items.map(\.compactJSON).joined(separator: ",") + "]"
-        case let .object(members):
+        case .bool(let value): value ? "true" : "false"
+        case .number(let literal): literal
+        case .string(let value): JSONValue.quote(value)
+        case .array(let items): "[" + items.map(\.compactJSON).joined(separator: ",") + "]"
+        case .object(let members):
             "{" + members.map { JSONValue.quote($0.name) + ":" + $0.value.compactJSON }.joined(separator: ",") + "}"
         }
     }
@@ -243,7 +243,9 @@ struct JSONParser {
         let start = index
         func digits(_ parser: inout JSONParser) -> Int {
             let from = parser.index
-            while parser.index < parser.bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(parser.bytes[parser.index]) {
+            while parser.index < parser.bytes.count,
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(parser.bytes[parser.index])
+            {
                 parser.index += 1
             }
             return parser.index - from
@@ -263,7 +265,9 @@ struct JSONParser {
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
             if digits(&self) == 0 { throw failure("\(describe(index)), expected a digit in the exponent", at: index) }
         }
         return .number(String(decoding: bytes[start..<index], as: UTF8.self))
@@ -291,7 +295,9 @@ struct JSONParser {
                 index += 1
                 return String(scalars)
             }
-            if byte < 0x20 { throw failure("a control character (0x\(String(byte, radix: 16))) inside a string", at: index) }
+            if byte < 0x20 {
+                throw failure("a control character (0x\(String(byte, radix: 16))) inside a string", at: index)
+            }
             if byte != UInt8(ascii: "\\") {
                 index += 1
                 continue
@@ -313,7 +319,8 @@ struct JSONParser {
                 index += 1
                 var code = try hex4()
                 if (0xD800...0xDBFF).contains(code) {
-                    guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                    guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                        bytes[index + 1] == UInt8(ascii: "u")
                     else { throw failure("a lone UTF-16 high surrogate \\u\(String(code, radix: 16))", at: escape) }
                     index += 2
                     let low = try hex4()
@@ -329,7 +336,8 @@ struct JSONParser {
                 runStart = index
                 continue
             default:
-                throw failure("an invalid escape sequence (\\ then \(describe(index).replacingOccurrences(of: "unexpected ", with: "")))", at: escape)
+                let what = describe(index).replacingOccurrences(of: "unexpected ", with: "")
+                throw failure("an invalid escape sequence (\\ then \(what))", at: escape)
             }
             index += 1
             runStart = index

@@ -13,10 +13,10 @@ public enum XPathResult: Sendable, Hashable {
     /// number (`3`, `2.5`) or boolean (`true`).
     public var values: [String] {
         switch self {
-        case let .nodes(nodes): nodes.map(\.text)
-        case let .string(text): [text]
-        case let .number(value): [XPathResult.format(value)]
-        case let .boolean(value): [value ? "true" : "false"]
+        case .nodes(let nodes): nodes.map(\.text)
+        case .string(let text): [text]
+        case .number(let value): [XPathResult.format(value)]
+        case .boolean(let value): [value ? "true" : "false"]
         }
     }
 
@@ -72,7 +72,9 @@ public final class MarkupDocument {
     ///   mismatch: a line 2 and b`.
     public static func xml(_ data: Data, source: String? = nil) throws(ExtractionError) -> MarkupDocument {
         clibxml2shim_init()
-        guard !data.isEmpty else { throw ExtractionError(.malformedDocument, "expected XML\(place(source)): the body is empty") }
+        guard !data.isEmpty else {
+            throw ExtractionError(.malformedDocument, "expected XML\(place(source)): the body is empty")
+        }
         guard data.count < Int(Int32.max) else {
             throw ExtractionError(.malformedDocument, "expected XML\(place(source)): the body is too large to parse")
         }
@@ -94,7 +96,8 @@ public final class MarkupDocument {
         }
         guard let parsed, context.pointee.wellFormed != 0 else {
             if let parsed { xmlFreeDoc(parsed) }
-            throw first.error(source: source) ?? parseFailure("XML", source: source, error: xmlCtxtGetLastError(context))
+            throw first.error(source: source)
+                ?? parseFailure("XML", source: source, error: xmlCtxtGetLastError(context))
         }
         if let dtd = parsed.pointee.intSubset, dtd.pointee.entities != nil {
             xmlFreeDoc(parsed)
@@ -151,10 +154,13 @@ public final class MarkupDocument {
     ///
     /// - Parameter namespaces: prefix → URI bindings the expression uses (`["n": "urn:mall"]` for `//n:notice`).
     /// - Throws: `ExtractionError` (`invalidExpression`): `invalid XPath '//[': Invalid expression at character 3`.
-    public func evaluate(_ expression: String, namespaces: [String: String] = [:]) throws(ExtractionError) -> XPathResult {
+    public func evaluate(_ expression: String, namespaces: [String: String] = [:]) throws(ExtractionError)
+        -> XPathResult
+    {
         clibxml2shim_init()
         guard let context = xmlXPathNewContext(document) else {
-            throw ExtractionError(.invalidExpression, "invalid XPath '\(expression)': libxml2 could not start an evaluation")
+            throw ExtractionError(
+                .invalidExpression, "invalid XPath '\(expression)': libxml2 could not start an evaluation")
         }
         defer { xmlXPathFreeContext(context) }
         for (prefix, uri) in namespaces {
@@ -195,7 +201,8 @@ public final class MarkupDocument {
             var attribute = node.pointee.properties
             while let current = attribute {
                 if let name = current.pointee.name {
-                    attributes[String(cString: name)] = content(UnsafeMutableRawPointer(current).assumingMemoryBound(to: xmlNode.self))
+                    attributes[String(cString: name)] = content(
+                        UnsafeMutableRawPointer(current).assumingMemoryBound(to: xmlNode.self))
                 }
                 attribute = current.pointee.next
             }
@@ -246,7 +253,8 @@ private func recordFirstParseError(_ userData: UnsafeMutableRawPointer?, _ error
     guard let box = context.pointee._private else { return }
     let first = Unmanaged<FirstParseError>.fromOpaque(box).takeUnretainedValue()
     guard first.message == nil else { return }
-    first.message = error.pointee.message.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) }
+    first.message =
+        error.pointee.message.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) }
         ?? "not well-formed"
     first.line = Int(error.pointee.line)
     first.column = Int(error.pointee.int2)

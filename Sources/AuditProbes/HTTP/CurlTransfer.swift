@@ -61,13 +61,15 @@ final class CurlTransfer {
     private let isHTTPS: Bool
 
     /// Sets up the easy handle; returns the reason when the request cannot be sent.
-    init(job: HTTPJob, request: HTTPRequest, deadline: ContinuousClock.Instant, redirects: [HTTPRedirect]) throws(
-        HTTPError
-    ) {
+    init(job: HTTPJob, request: HTTPRequest, deadline: ContinuousClock.Instant, redirects: [HTTPRedirect])
+        throws(HTTPError)
+    {
         if let problem = request.problem() { throw .invalidRequest(problem) }
         let remaining = CurlTransfer.seconds(deadline - .now)
         guard remaining > 0 else { throw .timeout("\(request.timeout) s passed during redirects") }
-        guard let easy = CurlEasy() else { throw .other(curlCode: Int(CURLE_FAILED_INIT.rawValue), message: "curl_easy_init failed") }
+        guard let easy = CurlEasy() else {
+            throw .other(curlCode: Int(CURLE_FAILED_INIT.rawValue), message: "curl_easy_init failed")
+        }
         self.job = job
         self.request = request
         self.easy = easy
@@ -125,7 +127,8 @@ final class CurlTransfer {
                 check(CURLOPT_COPYPOSTFIELDS, easy.set(CURLOPT_COPYPOSTFIELDS, ""))
             } else {
                 let code = body.withUnsafeBytes { bytes in
-                    ccurlshim_setopt_pointer(easy.handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+                    ccurlshim_setopt_pointer(
+                        easy.handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
                 }
                 check(CURLOPT_COPYPOSTFIELDS, code)
             }
@@ -224,9 +227,11 @@ final class CurlTransfer {
             remote = ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
         }
         let timings = HTTPTimings(
-            nameLookup: easy.seconds(CURLINFO_NAMELOOKUP_TIME_T) ?? 0, connect: easy.seconds(CURLINFO_CONNECT_TIME_T) ?? 0,
+            nameLookup: easy.seconds(CURLINFO_NAMELOOKUP_TIME_T) ?? 0,
+            connect: easy.seconds(CURLINFO_CONNECT_TIME_T) ?? 0,
             tlsHandshake: easy.seconds(CURLINFO_APPCONNECT_TIME_T) ?? 0,
-            firstByte: easy.seconds(CURLINFO_STARTTRANSFER_TIME_T) ?? 0, total: easy.seconds(CURLINFO_TOTAL_TIME_T) ?? 0)
+            firstByte: easy.seconds(CURLINFO_STARTTRANSFER_TIME_T) ?? 0, total: easy.seconds(CURLINFO_TOTAL_TIME_T) ?? 0
+        )
         let redirectLocation = (300...399).contains(status) ? easy.string(CURLINFO_REDIRECT_URL) : nil
         return HTTPResponse(
             status: status, httpVersion: httpVersion, headers: headers, body: body, url: job.request.url,
@@ -273,7 +278,9 @@ final class CurlTransfer {
         var next = request
         next.url = target
         // 303 always, and 301/302 after a POST (as browsers do), continue with GET; 307/308 repeat the request.
-        if response.status == 303 && request.method != .head || [301, 302].contains(response.status) && request.method == .post {
+        if response.status == 303 && request.method != .head
+            || [301, 302].contains(response.status) && request.method == .post
+        {
             next.method = .get
             next.body = nil
             next.headers.removeAll { ["content-type", "content-length"].contains($0.name.lowercased()) }
@@ -290,7 +297,9 @@ final class CurlTransfer {
     }
 }
 
-private func curlWriteBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ user: UnsafeMutableRawPointer?)
+private func curlWriteBody(
+    _ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ user: UnsafeMutableRawPointer?
+)
     -> Int
 {
     guard let user else { return 0 }

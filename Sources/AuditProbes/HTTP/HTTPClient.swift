@@ -29,7 +29,8 @@ public final class HTTPClient: Sendable {
     public init(maxConcurrentTransfers: Int = 8, logger: Logger = Logger(label: "mallaudit.http")) {
         self.maxConcurrentTransfers = max(1, maxConcurrentTransfers)
         self.logger = logger
-        engine = ccurlshim_global_init_once() == CURLE_OK ? CurlMultiEngine(maxInFlight: self.maxConcurrentTransfers) : nil
+        engine =
+            ccurlshim_global_init_once() == CURLE_OK ? CurlMultiEngine(maxInFlight: self.maxConcurrentTransfers) : nil
     }
 
     deinit { engine?.stop() }
@@ -56,9 +57,9 @@ public final class HTTPClient: Sendable {
             for job in jobs {
                 let outcome = await job.outcome()
                 switch outcome {
-                case let .success(response):
+                case .success(let response):
                     logger.debug("HTTP \(job.request.method.rawValue) \(job.request.url) → \(response.status)")
-                case let .failure(error):
+                case .failure(let error):
                     logger.debug("HTTP \(job.request.method.rawValue) \(job.request.url) → \(error)")
                 }
                 results.append(outcome)
@@ -171,12 +172,16 @@ final class CurlMultiEngine: @unchecked Sendable {
         }
     }
 
-    private func start(_ job: HTTPJob, request: HTTPRequest, deadline: ContinuousClock.Instant, redirects: [HTTPRedirect]) {
+    private func start(
+        _ job: HTTPJob, request: HTTPRequest, deadline: ContinuousClock.Instant, redirects: [HTTPRedirect]
+    ) {
         do {
             let transfer = try CurlTransfer(job: job, request: request, deadline: deadline, redirects: redirects)
             let added = curl_multi_add_handle(multi.handle, transfer.easy.handle)
             guard added == CURLM_OK else {
-                job.finish(.failure(.other(curlCode: -Int(added.rawValue), message: String(cString: curl_multi_strerror(added)))))
+                job.finish(
+                    .failure(
+                        .other(curlCode: -Int(added.rawValue), message: String(cString: curl_multi_strerror(added)))))
                 return
             }
             active[transfer.easy.handle] = transfer
@@ -201,7 +206,9 @@ final class CurlMultiEngine: @unchecked Sendable {
         let response = transfer.response()
         do {
             if let next = try transfer.nextHop(after: response) {
-                let hop = HTTPRedirect(url: transfer.request.url, status: response.status, location: response.headers["Location"] ?? next.url)
+                let hop = HTTPRedirect(
+                    url: transfer.request.url, status: response.status,
+                    location: response.headers["Location"] ?? next.url)
                 start(transfer.job, request: next, deadline: transfer.deadline, redirects: transfer.redirects + [hop])
                 return
             }
@@ -217,7 +224,7 @@ final class CurlMultiEngine: @unchecked Sendable {
             remove(handle)
             transfer.job.finish(.failure(.cancelled))
         }
-        while case let (job?, _) = lock.withLock({ () -> (HTTPJob?, Bool) in
+        while case (let job?, _) = lock.withLock({ () -> (HTTPJob?, Bool) in
             guard queueHead < queue.count else { return (nil, true) }
             queueHead += 1
             return (queue[queueHead - 1], true)

@@ -24,14 +24,14 @@ public enum HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .invalidRequest(message): "invalid request: \(message)"
-        case let .couldNotResolve(message): "could not resolve host: \(message)"
-        case let .couldNotConnect(message): "could not connect: \(message)"
-        case let .timeout(message): "timed out: \(message)"
-        case let .tls(message): "TLS failure: \(message)"
-        case let .tooLarge(limit): "answer larger than the limit of \(limit) bytes"
+        case .invalidRequest(let message): "invalid request: \(message)"
+        case .couldNotResolve(let message): "could not resolve host: \(message)"
+        case .couldNotConnect(let message): "could not connect: \(message)"
+        case .timeout(let message): "timed out: \(message)"
+        case .tls(let message): "TLS failure: \(message)"
+        case .tooLarge(let limit): "answer larger than the limit of \(limit) bytes"
         case .cancelled: "cancelled"
-        case let .other(code, message): "HTTP transfer failed (curl error \(code)): \(message)"
+        case .other(let code, let message): "HTTP transfer failed (curl error \(code)): \(message)"
         }
     }
 

@@ -40,7 +40,7 @@ public struct HTTPFetchReport: Sendable {
     ) async -> HTTPFetchReport {
         let result = await client.perform(request)
         var extractions: [HTTPExtraction] = []
-        if case let .success(response) = result {
+        if case .success(let response) = result {
             for path in jsonPaths {
                 do throws(ExtractionError) {
                     let values = try JSONPath.values(path, in: response.body, source: response.finalURL)
@@ -77,9 +77,9 @@ public struct HTTPFetchReport: Sendable {
     public func text(includeBody: Bool = true, now: Date = Date()) -> String {
         var lines = ["> \(request)"]
         switch result {
-        case let .failure(error):
+        case .failure(let error):
             lines.append("error (\(error.kind)): \(error)")
-        case let .success(response):
+        case .success(let response):
             for hop in response.redirects {
                 lines.append("redirect: \(hop.status) from \(hop.url) to \(hop.location)")
             }
@@ -99,7 +99,9 @@ public struct HTTPFetchReport: Sendable {
                 if let error = extraction.error {
                     lines.append("\(extraction.expression): error: \(error)")
                 } else {
-                    lines.append("\(extraction.expression) = " + (extraction.values.isEmpty ? "(no match)" : extraction.values.joined(separator: ", ")))
+                    lines.append(
+                        "\(extraction.expression) = "
+                            + (extraction.values.isEmpty ? "(no match)" : extraction.values.joined(separator: ", ")))
                 }
             }
             if includeBody {
@@ -117,12 +119,14 @@ public struct HTTPFetchReport: Sendable {
     /// JSON for scripts (keys sorted, dates ISO 8601); the body as text when it is UTF-8, otherwise base64.
     public func json(includeBody: Bool = true) -> String {
         var object: [String: Any] = [
-            "request": ["method": request.method.rawValue, "url": request.url, "headers": request.headers.map(\.description)]
+            "request": [
+                "method": request.method.rawValue, "url": request.url, "headers": request.headers.map(\.description),
+            ]
         ]
         switch result {
-        case let .failure(error):
+        case .failure(let error):
             object["error"] = ["kind": error.kind, "message": error.description]
-        case let .success(response):
+        case .success(let response):
             var answer: [String: Any] = [
                 "status": response.status, "httpVersion": response.httpVersion, "finalURL": response.finalURL,
                 "headers": response.headers.map { [$0.name, $0.value] },
@@ -180,16 +184,16 @@ public struct TLSReport: Sendable {
     /// handshake at all.
     public var exitStatus: Int32 {
         switch result {
-        case let .success(inspection): inspection.verified ? 0 : 3
+        case .success(let inspection): inspection.verified ? 0 : 3
         case .failure: 2
         }
     }
 
     public func text(now: Date = Date()) -> String {
         switch result {
-        case let .failure(error):
+        case .failure(let error):
             return "\(url): error (\(error.kind)): \(error)"
-        case let .success(inspection):
+        case .success(let inspection):
             var lines = ["\(url)", "protocol: \(inspection.protocolVersion ?? "unknown") \(inspection.cipher ?? "")"]
             lines.append(
                 inspection.verified
@@ -203,9 +207,9 @@ public struct TLSReport: Sendable {
 
     public func json() -> String {
         switch result {
-        case let .failure(error):
+        case .failure(let error):
             return TLSReport.serialize(["url": url, "error": ["kind": error.kind, "message": error.description]])
-        case let .success(inspection):
+        case .success(let inspection):
             return TLSReport.serialize([
                 "url": url, "protocolVersion": inspection.protocolVersion as Any, "cipher": inspection.cipher as Any,
                 "verified": inspection.verified, "verificationError": inspection.verificationError as Any,
@@ -230,7 +234,8 @@ public struct TLSReport: Sendable {
     static func certificateObject(_ certificate: HTTPCertificate) -> [String: Any] {
         [
             "subject": certificate.subject as Any, "issuer": certificate.issuer as Any,
-            "notBefore": certificate.notBefore.map(isoTime) as Any, "notAfter": certificate.notAfter.map(isoTime) as Any,
+            "notBefore": certificate.notBefore.map(isoTime) as Any,
+            "notAfter": certificate.notAfter.map(isoTime) as Any,
             "serialNumber": certificate.serialNumber as Any,
         ]
     }
@@ -252,7 +257,9 @@ public struct TLSReport: Sendable {
             if mirror.displayStyle == .optional { return mirror.children.first.map { clean($0.value) } ?? NSNull() }
             return value
         }
-        guard let data = try? JSONSerialization.data(withJSONObject: clean(object), options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+        guard
+            let data = try? JSONSerialization.data(
+                withJSONObject: clean(object), options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
         else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }

@@ -69,8 +69,9 @@ public struct HTTPTLSOptions: Sendable, Hashable {
     /// to report.
     public var captureCertificates: Bool
 
-    public init(verifyPeer: Bool = true, verifyHost: Bool = true, caFile: String? = nil, captureCertificates: Bool = true)
-    {
+    public init(
+        verifyPeer: Bool = true, verifyHost: Bool = true, caFile: String? = nil, captureCertificates: Bool = true
+    ) {
         self.verifyPeer = verifyPeer
         self.verifyHost = verifyHost
         self.caFile = caFile
@@ -125,7 +126,9 @@ public struct HTTPRequest: Sendable, Hashable {
         guard scheme == "http" || scheme == "https" else {
             return "'\(url)': scheme '\(scheme)' is not allowed (expected http or https)"
         }
-        guard timeout.isFinite, timeout > 0 else { return "timeout \(timeout) s: expected a positive number of seconds" }
+        guard timeout.isFinite, timeout > 0 else {
+            return "timeout \(timeout) s: expected a positive number of seconds"
+        }
         if let connectTimeout, !(connectTimeout.isFinite && connectTimeout > 0) {
             return "connect timeout \(connectTimeout) s: expected a positive number of seconds"
         }

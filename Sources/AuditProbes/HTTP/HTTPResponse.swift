@@ -77,8 +77,9 @@ public struct HTTPTimings: Sendable, Hashable, Codable {
     public var firstByte: Double
     public var total: Double
 
-    public init(nameLookup: Double = 0, connect: Double = 0, tlsHandshake: Double = 0, firstByte: Double = 0, total: Double = 0)
-    {
+    public init(
+        nameLookup: Double = 0, connect: Double = 0, tlsHandshake: Double = 0, firstByte: Double = 0, total: Double = 0
+    ) {
         self.nameLookup = nameLookup
         self.connect = connect
         self.tlsHandshake = tlsHandshake
@@ -137,7 +138,8 @@ public struct HTTPTLSInfo: Sendable, Hashable {
     /// (use `HTTPClient.inspectTLS` to learn both the certificate and whether it verifies).
     public var verificationEnforced: Bool
 
-    public init(protocolVersion: String?, cipher: String?, certificates: [HTTPCertificate], verificationEnforced: Bool) {
+    public init(protocolVersion: String?, cipher: String?, certificates: [HTTPCertificate], verificationEnforced: Bool)
+    {
         self.protocolVersion = protocolVersion
         self.cipher = cipher
         self.certificates = certificates

@@ -54,18 +54,18 @@ extension HTTPClient {
             .head, url: url, headers: headers, timeout: timeout, tls: HTTPTLSOptions(caFile: caFile))
         let verificationError: String
         switch await perform(request) {
-        case let .success(response):
+        case .success(let response):
             return .success(TLSInspection(response, verified: true, verificationError: nil))
-        case let .failure(.tls(message)):
+        case .failure(.tls(let message)):
             verificationError = message
-        case let .failure(error):
+        case .failure(let error):
             return .failure(error)
         }
         request.tls = HTTPTLSOptions(verifyPeer: false, verifyHost: false, caFile: caFile)
         switch await perform(request) {
-        case let .success(response):
+        case .success(let response):
             return .success(TLSInspection(response, verified: false, verificationError: verificationError))
-        case let .failure(error):
+        case .failure(let error):
             return .failure(error)
         }
     }
