@@ -3,6 +3,14 @@ import CCurlShim
 import Foundation
 import Logging
 
+/// What probes need from HTTP: `HTTPClient` in production; a test of the probe layer may pass its own.
+public protocol HTTPTransport: Sendable {
+    /// Performs one request; a failure is a value, never a thrown error.
+    func perform(_ request: HTTPRequest) async -> Result<HTTPResponse, HTTPError>
+    /// Performs every request; the results are in the order of `requests`.
+    func performAll(_ requests: [HTTPRequest]) async -> [Result<HTTPResponse, HTTPError>]
+}
+
 /// Performs HTTP(S) requests with libcurl's multi interface on one dedicated thread, at most
 /// `maxConcurrentTransfers` at once; further requests wait in a queue, first come first served.
 ///
@@ -17,7 +25,7 @@ import Logging
 /// case .failure(let error): print("error: \(error)")
 /// }
 /// ```
-public final class HTTPClient: Sendable {
+public final class HTTPClient: HTTPTransport {
     /// At most this many transfers are in flight at once.
     public let maxConcurrentTransfers: Int
     private let engine: CurlMultiEngine?

@@ -34,7 +34,7 @@ public struct TLSInspection: Sendable, Hashable {
     public var leaf: HTTPCertificate? { certificates.first }
 }
 
-extension HTTPClient {
+extension HTTPTransport {
     /// Inspects the TLS of an HTTPS endpoint with a `HEAD` request: first with verification on; when the
     /// certificate does not verify, again with verification off, so that an expired or untrusted certificate is
     /// still read (its dates, subject, issuer) and reported together with the reason it failed.
