@@ -9,6 +9,7 @@ packages=(
   libsnmp-dev snmp snmpd      # SNMP probes; snmpd also serves the demo mall's sensors
   snmpsim                     # recorded real devices for the SNMP tests
   python3                     # the loopback HTTP server for tests and the demo
+  openssl                     # the test CA and certificates scripts/peers/http.sh generates
 )
 missing=()
 for p in "${packages[@]}"; do

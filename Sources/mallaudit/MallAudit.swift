@@ -1,14 +1,19 @@
 import ArgumentParser
 
+/// The tool's version, recorded with every run and report.
+let mallauditVersion = "0.1.0"
+
 /// The `mallaudit` command: argument parsing only; every subcommand calls one library function.
 struct MallAudit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mallaudit",
         abstract: "Audit a shopping mall against 商场数字化服务规范 (Xuzhou mall digital-service specification).",
-        version: "0.1.0",
+        version: mallauditVersion,
         subcommands: [
-            InitCommand.self, AssessCommand.self, RunsCommand.self, DiffCommand.self, StoreStressCommand.self,
-            StoreSeedCommand.self,
+            InitCommand.self,
+            AssessCommand.self, RunsCommand.self, DiffCommand.self,
+            HTTPCommand.self,
+            StoreStressCommand.self, StoreSeedCommand.self,
         ]
     )
 }
