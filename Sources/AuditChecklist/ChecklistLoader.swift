@@ -76,11 +76,11 @@ public enum ChecklistLoader {
         let name = displayName ?? file.path
         let schemaURL = schema ?? ChecklistLocator.schema(forChecklist: file)
         let data: Data
-        do {
-            data = try Data(contentsOf: file)
+        do throws(ReadError) {
+            data = try readFile(file)
         } catch {
             let diagnostic = Diagnostic(
-                file: name, message: "cannot read the checklist: \(reason(error))",
+                file: name, message: "cannot read the checklist: \(error.reason)",
                 expected: "a readable checklist XML file")
             return ChecklistValidation(file: name, schema: schemaURL.path, checklist: nil, diagnostics: [diagnostic])
         }
@@ -125,6 +125,8 @@ public enum ChecklistLoader {
             }
             return finish()
         }
+        // `root`, the translator and the collected errors point into the document: keep it alive to the end.
+        defer { withExtendedLifetime(document) {} }
         guard root.localName == "checklist", root.namespaceURI == namespace else {
             let namespaceText = root.namespaceURI.map { "in namespace \"\($0)\"" } ?? "without a namespace"
             diagnostics.append(
@@ -176,12 +178,12 @@ public enum ChecklistLoader {
     private static func loadSchema(_ url: URL, diagnostics: inout [Diagnostic]) -> LibXMLSchema? {
         let name = url.path
         let data: Data
-        do {
-            data = try Data(contentsOf: url)
+        do throws(ReadError) {
+            data = try readFile(url)
         } catch {
             diagnostics.append(
                 Diagnostic(
-                    file: name, message: "cannot read the checklist schema: \(reason(error))",
+                    file: name, message: "cannot read the checklist schema: \(error.reason)",
                     expected: "the XML Schema \(schemaFileName) beside the checklist, or a schema passed explicitly"))
             return nil
         }
@@ -212,21 +214,33 @@ public enum ChecklistLoader {
         return schema
     }
 
-    private static func reason(_ error: Error) -> String {
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
-            underlying.domain == NSPOSIXErrorDomain, let code = POSIXErrorCode(rawValue: Int32(underlying.code))
-        {
-            return String(cString: strerror(code.rawValue))
-        }
-        if nsError.domain == NSCocoaErrorDomain {
-            switch nsError.code {
-            case NSFileReadNoSuchFileError: return "no such file"
-            case NSFileReadNoPermissionError: return "permission denied"
-            default: break
+    /// Why a file could not be read, in the system's words ("No such file or directory", "Is a directory").
+    struct ReadError: Error {
+        var reason: String
+    }
+
+    /// The largest file read: the whole standard encodes in about 150 KB; this stops `/dev/zero` and the like.
+    static let maximumFileSize = 16 * 1024 * 1024
+
+    /// Reads a whole file with POSIX calls, so that the reason of a failure is the system's own.
+    static func readFile(_ url: URL) throws(ReadError) -> Data {
+        let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw ReadError(reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count == 0 { return data }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ReadError(reason: String(cString: strerror(errno)))
+            }
+            data.append(contentsOf: buffer[0..<count])
+            if data.count > maximumFileSize {
+                throw ReadError(reason: "larger than \(maximumFileSize / 1024 / 1024) MiB, far more than a checklist")
             }
         }
-        return nsError.localizedDescription
     }
 
     /// Line of the first `<!DOCTYPE` outside comments, when the bytes are ASCII-compatible.

@@ -22,7 +22,10 @@ struct LibXMLError {
         domain = error.domain
         code = error.code
         level = error.level
-        message = error.message.map { String(cString: $0) }?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        // One line: libxml2 sometimes adds a second line of detail ("Bytes: 0xFF 0xFE …").
+        message = (error.message.map { String(cString: $0) } ?? "")
+            .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: " ")
         line = Int(error.line)
         column = Int(error.int2)
         node = error.node?.assumingMemoryBound(to: xmlNode.self)
@@ -97,25 +100,44 @@ final class LibXMLDocument {
     /// refuses any DOCTYPE. Returns nil when the document is not usable; the reasons are in `collector`.
     static func parse(_ data: Data, collector: LibXMLErrorCollector) -> LibXMLDocument? {
         clibxml2shim_init()
-        guard let context = xmlNewParserCtxt() else { return nil }
-        defer { xmlFreeParserCtxt(context) }
-        context.pointee._private = collector.opaque
-        if let sax = context.pointee.sax {
+        guard let parser = LibXMLParserContext(collector: collector) else { return nil }
+        return withExtendedLifetime(parser) { () -> LibXMLDocument? in
+            let options = clibxml2shim_safe_parse_options()
+            let document: xmlDocPtr? = data.withUnsafeBytes { raw in
+                guard let base = raw.baseAddress, raw.count > 0, raw.count <= Int(Int32.max) else { return nil }
+                // No URL and no forced encoding: the XML declaration (or a BOM) says how the bytes are encoded.
+                return xmlCtxtReadMemory(
+                    parser.pointer, base.assumingMemoryBound(to: CChar.self), Int32(raw.count), nil, nil, options)
+            }
+            guard let document else { return nil }
+            let owned = LibXMLDocument(pointer: document)
+            if collector.doctypeRejected || parser.pointer.pointee.wellFormed == 0 { return nil }
+            return owned
+        }
+    }
+}
+
+/// A parser context whose errors go to a collector and whose SAX handler refuses DOCTYPEs.
+/// Frees the context in `deinit`. Must not cross threads.
+private final class LibXMLParserContext {
+    let pointer: xmlParserCtxtPtr
+    /// Kept alive as long as libxml2 may call back into it.
+    private let collector: LibXMLErrorCollector
+
+    init?(collector: LibXMLErrorCollector) {
+        guard let pointer = xmlNewParserCtxt() else { return nil }
+        self.pointer = pointer
+        self.collector = collector
+        pointer.pointee._private = collector.opaque
+        if let sax = pointer.pointee.sax {
             sax.pointee.serror = parserErrorHandler
             sax.pointee.internalSubset = doctypeRefusal
         }
-        let options = clibxml2shim_safe_parse_options()
-        let document: xmlDocPtr? = data.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress, raw.count > 0, raw.count <= Int(Int32.max) else { return nil }
-            // No URL and no forced encoding: the XML declaration (or a BOM) says how the bytes are encoded.
-            return xmlCtxtReadMemory(
-                context, base.assumingMemoryBound(to: CChar.self), Int32(raw.count), nil, nil, options)
-        }
-        context.pointee._private = nil
-        guard let document else { return nil }
-        let owned = LibXMLDocument(pointer: document)
-        if collector.doctypeRejected || context.pointee.wellFormed == 0 { return nil }
-        return owned
+    }
+
+    deinit {
+        pointer.pointee._private = nil
+        xmlFreeParserCtxt(pointer)
     }
 }
 
@@ -134,20 +156,50 @@ final class LibXMLSchema {
 
     /// Compiles the schema in `document`; returns nil with the reasons in `collector`.
     static func compile(_ document: LibXMLDocument, collector: LibXMLErrorCollector) -> LibXMLSchema? {
-        guard let parser = xmlSchemaNewDocParserCtxt(document.pointer) else { return nil }
-        defer { xmlSchemaFreeParserCtxt(parser) }
-        xmlSchemaSetParserStructuredErrors(parser, collectorErrorHandler, collector.opaque)
-        guard let schema = xmlSchemaParse(parser) else { return nil }
-        return LibXMLSchema(pointer: schema, document: document)
+        guard let parser = SchemaParserContext(document) else { return nil }
+        let schema = withExtendedLifetime((parser, collector)) { () -> xmlSchemaPtr? in
+            xmlSchemaSetParserStructuredErrors(parser.pointer, collectorErrorHandler, collector.opaque)
+            return xmlSchemaParse(parser.pointer)
+        }
+        return schema.map { LibXMLSchema(pointer: $0, document: document) }
     }
 
     /// Validates `document`, collecting every error (libxml2 goes on after the first).
     /// Returns whether the document is valid.
     func validate(_ document: LibXMLDocument, collector: LibXMLErrorCollector) -> Bool {
-        guard let context = xmlSchemaNewValidCtxt(pointer) else { return false }
-        defer { xmlSchemaFreeValidCtxt(context) }
-        xmlSchemaSetValidStructuredErrors(context, collectorErrorHandler, collector.opaque)
-        return xmlSchemaValidateDoc(context, document.pointer) == 0
+        guard let context = ValidationContext(self) else { return false }
+        return withExtendedLifetime((context, collector, document)) {
+            xmlSchemaSetValidStructuredErrors(context.pointer, collectorErrorHandler, collector.opaque)
+            return xmlSchemaValidateDoc(context.pointer, document.pointer) == 0
+        }
+    }
+
+    /// The context that compiles a schema document. Frees it in `deinit`.
+    private final class SchemaParserContext {
+        let pointer: xmlSchemaParserCtxtPtr
+        private let document: LibXMLDocument
+
+        init?(_ document: LibXMLDocument) {
+            guard let pointer = xmlSchemaNewDocParserCtxt(document.pointer) else { return nil }
+            self.pointer = pointer
+            self.document = document
+        }
+
+        deinit { xmlSchemaFreeParserCtxt(pointer) }
+    }
+
+    /// The context that validates one document against the schema. Frees it in `deinit`.
+    private final class ValidationContext {
+        let pointer: xmlSchemaValidCtxtPtr
+        private let schema: LibXMLSchema
+
+        init?(_ schema: LibXMLSchema) {
+            guard let pointer = xmlSchemaNewValidCtxt(schema.pointer) else { return nil }
+            self.pointer = pointer
+            self.schema = schema
+        }
+
+        deinit { xmlSchemaFreeValidCtxt(pointer) }
     }
 }
 

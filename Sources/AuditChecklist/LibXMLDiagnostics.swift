@@ -66,8 +66,8 @@ struct LibXMLDiagnostics {
             prefix = "\(context.element) \(context.identifier): "
             subject = context.element == parsed.element ? "" : "<\(parsed.element ?? "?")> "
         } else if let element = parsed.element {
-            prefix = "<\(element)>: "
-            subject = ""
+            prefix = ""
+            subject = "<\(element)> "
         } else {
             prefix = ""
             subject = ""

@@ -21,7 +21,7 @@ struct ChecklistCommand: ParsableCommand {
               mallaudit checklist list --chapter 6 --modality should
               mallaudit checklist show 5.1.2-3
               mallaudit checklist show 6.1 --lang en --format json
-              mallaudit checklist validate my-checklist.xml --schema checklists/checklist.xsd
+              mallaudit checklist validate mine.xml --schema checklists/checklist.xsd
             """,
         subcommands: [List.self, Show.self, Validate.self]
     )

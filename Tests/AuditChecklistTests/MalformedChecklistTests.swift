@@ -254,9 +254,21 @@ struct MalformedChecklistTests {
         let result = ChecklistLoader.validate(file: url, schema: Paths.schema, displayName: "no-such-checklist.xml")
         #expect(
             result.diagnostics.map(ExpectedDiagnostic.init) == [
-                .init(line: nil, "cannot read the checklist: no such file", expected: "a readable checklist XML file")
+                .init(
+                    line: nil, "cannot read the checklist: No such file or directory",
+                    expected: "a readable checklist XML file")
             ])
         #expect(result.diagnostics.first?.file == "no-such-checklist.xml")
+    }
+
+    @Test("a directory, or an endless file, is a diagnostic too")
+    func unreadable() {
+        let directory = ChecklistLoader.validate(file: Paths.fixtures, schema: Paths.schema, displayName: "Fixtures")
+        #expect(directory.diagnostics.map(\.message) == ["cannot read the checklist: Is a directory"])
+        let endless = ChecklistLoader.validate(
+            file: URL(fileURLWithPath: "/dev/zero"), schema: Paths.schema, displayName: "/dev/zero")
+        let tooLarge = "cannot read the checklist: larger than 16 MiB, far more than a checklist"
+        #expect(endless.diagnostics.map(\.message) == [tooLarge])
     }
 
     @Test("a missing schema is a diagnostic naming the schema file")
@@ -267,7 +279,7 @@ struct MalformedChecklistTests {
         #expect(
             result.diagnostics.map(ExpectedDiagnostic.init) == [
                 .init(
-                    line: nil, "cannot read the checklist schema: no such file",
+                    line: nil, "cannot read the checklist schema: No such file or directory",
                     expected: "the XML Schema checklist.xsd beside the checklist, or a schema passed explicitly")
             ])
         #expect(result.diagnostics.first?.file == schema.path)

@@ -167,7 +167,9 @@ struct ChecklistCLITests {
     func validateMissingFile() throws {
         let outcome = try runMallaudit(["checklist", "validate", "no/such/checklist.xml"])
         #expect(outcome.status == 1)
-        #expect(outcome.stderr.contains("no/such/checklist.xml: error: cannot read the checklist: no such file"))
+        #expect(
+            outcome.stderr.contains(
+                "no/such/checklist.xml: error: cannot read the checklist: No such file or directory"))
     }
 
     @Test("list --format json: filters by modality and chapter")
