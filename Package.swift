@@ -33,7 +33,11 @@ let package = Package(
 
         // MARK: libraries
         .target(name: "AuditModel"),
-        .target(name: "AuditChecklist", dependencies: ["AuditModel", "CLibXML2", "CLibXML2Shim"]),
+        .target(
+            name: "AuditChecklist",
+            dependencies: [
+                "AuditModel", "CLibXML2", "CLibXML2Shim", .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .target(
             name: "AuditProbes",
             dependencies: [
@@ -72,7 +76,7 @@ let package = Package(
 
         // MARK: tests
         .testTarget(name: "AuditModelTests", dependencies: ["AuditModel"]),
-        .testTarget(name: "AuditChecklistTests", dependencies: ["AuditChecklist", "AuditModel"]),
+        .testTarget(name: "AuditChecklistTests", dependencies: ["AuditChecklist", "AuditModel"], exclude: ["Fixtures"]),
         .testTarget(name: "MeasureTests", dependencies: ["AuditProbes", "AuditModel"]),
         .testTarget(name: "SNMPTests", dependencies: ["AuditProbes", "AuditModel"]),
         .testTarget(name: "HTTPTests", dependencies: ["AuditProbes", "AuditModel"]),

@@ -8,9 +8,8 @@ struct MallAudit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mallaudit",
         abstract: "Audit a shopping mall against 商场数字化服务规范 (Xuzhou mall digital-service specification).",
-        version: mallauditVersion,
         subcommands: [
-            InitCommand.self,
+            InitCommand.self, ChecklistCommand.self,
             AssessCommand.self, RunsCommand.self, DiffCommand.self,
             HTTPCommand.self,
             StoreStressCommand.self, StoreSeedCommand.self,
