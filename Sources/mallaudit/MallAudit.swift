@@ -4,12 +4,14 @@ import ArgumentParser
 let mallauditVersion = "0.1.0"
 
 /// The `mallaudit` command: argument parsing only; every subcommand calls one library function.
-struct MallAudit: ParsableCommand {
+struct MallAudit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mallaudit",
         abstract: "Audit a shopping mall against 商场数字化服务规范 (Xuzhou mall digital-service specification).",
+        version: mallauditVersion,
         subcommands: [
             InitCommand.self, ChecklistCommand.self,
+            RunCommand.self, ProbeCommand.self,
             AssessCommand.self, RunsCommand.self, DiffCommand.self,
             HTTPCommand.self,
             StoreStressCommand.self, StoreSeedCommand.self,

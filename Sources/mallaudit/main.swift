@@ -1,3 +1,3 @@
 import ArgumentParser
 
-MallAudit.main()
+await MallAudit.main()
