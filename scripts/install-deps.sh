@@ -9,6 +9,7 @@ packages=(
   libsnmp-dev snmp snmpd      # SNMP probes; snmpd also serves the demo mall's sensors
   snmpsim                     # recorded real devices for the SNMP tests
   python3                     # the loopback HTTP server for tests and the demo
+  zlib1g-dev                  # gzip-compressed WiFi logs (check wifi-logs)
 )
 missing=()
 for p in "${packages[@]}"; do
