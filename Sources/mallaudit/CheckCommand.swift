@@ -41,7 +41,9 @@ struct CheckCommonOptions: ParsableArguments {
             "The date the audit is judged at, YYYY-MM-DD (default: today, local date).", valueName: "YYYY-MM-DD"))
     var asOf: String?
 
-    @Option(help: "Output: text (for an inspector) or json (keys check, clause, verdict, value, threshold, unit, sample, …).")
+    @Option(
+        help:
+            "Output: text (for an inspector) or json (keys check, clause, verdict, value, threshold, unit, sample, …).")
     var format: CheckOutputFormat = .text
 
     /// Runs `check` at the as-of date, prints its report and exits 0 (pass), 2 (fail) or 1 (unusable input).
@@ -49,7 +51,8 @@ struct CheckCommonOptions: ParsableArguments {
         let date: MeasureDate
         if let asOf {
             guard let parsed = MeasureDate(iso: asOf) else {
-                FileHandle.standardError.write(Data("error: --as-of '\(asOf)' is not a date (expected YYYY-MM-DD)\n".utf8))
+                FileHandle.standardError.write(
+                    Data("error: --as-of '\(asOf)' is not a date (expected YYYY-MM-DD)\n".utf8))
                 throw ExitCode(1)
             }
             date = parsed

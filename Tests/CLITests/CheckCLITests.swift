@@ -64,12 +64,16 @@ struct CheckCLITests {
             }
             return text
         }
-        let pass = try runMallaudit(["check", "satisfaction", "--csv", try file("a.csv", survey(basic: 250), in: directory)])
+        let pass = try runMallaudit([
+            "check", "satisfaction", "--csv", try file("a.csv", survey(basic: 250), in: directory),
+        ])
         #expect(pass.status == 0, "\(pass.stderr)")
         #expect(pass.stdout.contains("满意 (satisfied): 600"))
         #expect(pass.stdout.contains("基本满意 (basically satisfied): 250"))
         #expect(pass.stdout.contains("(600 + 250) / 1000 × 100 = 85.0 %"))
-        let fail = try runMallaudit(["check", "satisfaction", "--csv", try file("b.csv", survey(basic: 249), in: directory)])
+        let fail = try runMallaudit([
+            "check", "satisfaction", "--csv", try file("b.csv", survey(basic: 249), in: directory),
+        ])
         #expect(fail.status == 2)
         #expect(fail.stdout.contains("84.9 %"))
     }

@@ -5,10 +5,12 @@ import Testing
 
 @Suite("MeasureDate")
 struct MeasureDateTests {
-    @Test("day numbers round-trip and weekdays are right", arguments: [
-        ("1970-01-01", 0, 4), ("2000-02-29", 11_016, 2), ("2026-10-10", 20_736, 6), ("2026-09-20", 20_716, 7),
-        ("2025-12-31", 20_453, 3),
-    ])
+    @Test(
+        "day numbers round-trip and weekdays are right",
+        arguments: [
+            ("1970-01-01", 0, 4), ("2000-02-29", 11_016, 2), ("2026-10-10", 20_736, 6), ("2026-09-20", 20_716, 7),
+            ("2025-12-31", 20_453, 3),
+        ])
     func dayNumbers(_ text: String, _ number: Int, _ weekday: Int) {
         let date = day(text)
         #expect(date.dayNumber == number)
@@ -17,21 +19,25 @@ struct MeasureDateTests {
         #expect(date.description == text)
     }
 
-    @Test("invalid dates are rejected", arguments: ["2026-02-29", "2026-13-01", "2026-1-5", "26-01-05", "2026-01-32", ""])
+    @Test(
+        "invalid dates are rejected", arguments: ["2026-02-29", "2026-13-01", "2026-1-5", "26-01-05", "2026-01-32", ""])
     func invalid(_ text: String) {
         #expect(MeasureDate(iso: text) == nil)
     }
 
-    @Test("date-times as complaint registers write them", arguments: [
-        ("2026-09-30", "2026-09-30"), ("2026/9/30 14:05", "2026-09-30 14:05:00"),
-        ("2026-09-30T14:05:09+08:00", "2026-09-30 14:05:09"), ("2026年9月30日", "2026-09-30"),
-        ("  2026-10-13 23:59:59 ", "2026-10-13 23:59:59"), ("2026.10.13 08:00:00.250Z", "2026-10-13 08:00:00"),
-    ])
+    @Test(
+        "date-times as complaint registers write them",
+        arguments: [
+            ("2026-09-30", "2026-09-30"), ("2026/9/30 14:05", "2026-09-30 14:05:00"),
+            ("2026-09-30T14:05:09+08:00", "2026-09-30 14:05:09"), ("2026年9月30日", "2026-09-30"),
+            ("  2026-10-13 23:59:59 ", "2026-10-13 23:59:59"), ("2026.10.13 08:00:00.250Z", "2026-10-13 08:00:00"),
+        ])
     func dateTimes(_ text: String, _ expected: String) {
         #expect(MeasureDateTime(parsing: text)?.description == expected)
     }
 
-    @Test("unparseable date-times", arguments: ["30/09/2026", "2026-09-31", "yesterday", "2026-09-30 25:00", "2026-09"])
+    @Test(
+        "unparseable date-times", arguments: ["30/09/2026", "2026-09-31", "yesterday", "2026-09-30 25:00", "2026-09"])
     func badDateTimes(_ text: String) {
         #expect(MeasureDateTime(parsing: text) == nil)
     }
@@ -41,12 +47,16 @@ struct MeasureDateTests {
 struct CSVReaderTests {
     @Test("RFC 4180 quoting: commas, doubled quotes, line breaks inside quotes; physical line numbers")
     func quoting() throws {
-        let text = "id,comment,score\r\n1,\"a, b\",3\r\n2,\"she said \"\"hi\"\"\",4\r\n3,\"two\r\nlines\nthree\",5\r\n4,plain,6\r\n"
+        let text =
+            "id,comment,score\r\n1,\"a, b\",3\r\n2,\"she said \"\"hi\"\"\",4\r\n"
+            + "3,\"two\r\nlines\nthree\",5\r\n4,plain,6\r\n"
         let table = try CSVReader.parse(Array(text.utf8), file: "t.csv")
         #expect(table.header == ["id", "comment", "score"])
-        #expect(table.rows.map(\.fields) == [
-            ["1", "a, b", "3"], ["2", "she said \"hi\"", "4"], ["3", "two\r\nlines\nthree", "5"], ["4", "plain", "6"],
-        ])
+        #expect(
+            table.rows.map(\.fields) == [
+                ["1", "a, b", "3"], ["2", "she said \"hi\"", "4"], ["3", "two\r\nlines\nthree", "5"],
+                ["4", "plain", "6"],
+            ])
         #expect(table.rows.map(\.line) == [2, 3, 4, 7])
         #expect(table.encoding == "UTF-8")
     }
@@ -87,7 +97,9 @@ struct CSVReaderTests {
 
     @Test("an unclosed quote is reported at the line where the field starts")
     func unclosedQuote() {
-        let diagnostic = expectDiagnostic { try CSVReader.parse(Array("a,b\n1,2\n3,\"oops\n4,5\n".utf8), file: "q.csv") }
+        let diagnostic = expectDiagnostic {
+            try CSVReader.parse(Array("a,b\n1,2\n3,\"oops\n4,5\n".utf8), file: "q.csv")
+        }
         #expect(diagnostic?.file == "q.csv")
         #expect(diagnostic?.line == 3)
         #expect(diagnostic?.message.contains("not closed") == true)
@@ -121,7 +133,9 @@ struct CSVReaderTests {
     @Test("bytes that are neither UTF-8 nor GB18030 are rejected")
     func garbage() {
         // 0xFF is never valid in UTF-8 nor as a GB18030 lead byte.
-        let diagnostic = expectDiagnostic { try CSVReader.parse(Array("a\nok\n".utf8) + [0xFF, 0xFF, 0x0A], file: "g.csv") }
+        let diagnostic = expectDiagnostic {
+            try CSVReader.parse(Array("a\nok\n".utf8) + [0xFF, 0xFF, 0x0A], file: "g.csv")
+        }
         #expect(diagnostic?.file == "g.csv")
         #expect(diagnostic?.line == 3)
     }

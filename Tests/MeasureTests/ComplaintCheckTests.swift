@@ -11,29 +11,33 @@ struct WorkingDayCalendarTests {
         #expect(calendar.years == [2025, 2026])
     }
 
-    @Test("holidays, weekends and the weekend days worked (调休)", arguments: [
-        ("2026-10-01", false), ("2026-10-07", false), ("2026-10-08", true), ("2026-10-10", true),
-        ("2026-10-11", false), ("2026-09-20", true), ("2026-09-19", false), ("2026-09-30", true),
-        ("2026-01-04", true), ("2026-02-14", true), ("2026-02-28", true), ("2026-05-09", true),
-        ("2026-06-19", false), ("2025-01-26", true), ("2025-02-08", true), ("2025-10-08", false),
-        ("2025-10-11", true), ("2025-09-28", true), ("2025-12-31", true), ("2026-03-07", false),
-    ])
+    @Test(
+        "holidays, weekends and the weekend days worked (调休)",
+        arguments: [
+            ("2026-10-01", false), ("2026-10-07", false), ("2026-10-08", true), ("2026-10-10", true),
+            ("2026-10-11", false), ("2026-09-20", true), ("2026-09-19", false), ("2026-09-30", true),
+            ("2026-01-04", true), ("2026-02-14", true), ("2026-02-28", true), ("2026-05-09", true),
+            ("2026-06-19", false), ("2025-01-26", true), ("2025-02-08", true), ("2025-10-08", false),
+            ("2025-10-11", true), ("2025-09-28", true), ("2025-12-31", true), ("2026-03-07", false),
+        ])
     func workingDays(_ date: String, _ working: Bool) throws {
         #expect(try shippedCalendar().isWorkingDay(day(date)) == working)
     }
 
-    @Test("the deadline is the 5th working day after the day of receipt", arguments: [
-        // Eve of National Day 2026: 10-08, 10-09, 10-10 (worked Saturday), 10-12, 10-13.
-        ("2026-09-30", "2026-10-13"),
-        // Friday before the worked Saturday: 10-10, 10-12, 10-13, 10-14, 10-15.
-        ("2026-10-09", "2026-10-15"),
-        // Received on a holiday: the holiday does not count either.
-        ("2026-10-03", "2026-10-13"),
-        // An ordinary week: Monday → next Monday.
-        ("2026-03-02", "2026-03-09"),
-        // Across New Year 2025/2026 (01-01…01-03 off, 01-04 Sunday worked).
-        ("2025-12-29", "2026-01-06"),
-    ])
+    @Test(
+        "the deadline is the 5th working day after the day of receipt",
+        arguments: [
+            // Eve of National Day 2026: 10-08, 10-09, 10-10 (worked Saturday), 10-12, 10-13.
+            ("2026-09-30", "2026-10-13"),
+            // Friday before the worked Saturday: 10-10, 10-12, 10-13, 10-14, 10-15.
+            ("2026-10-09", "2026-10-15"),
+            // Received on a holiday: the holiday does not count either.
+            ("2026-10-03", "2026-10-13"),
+            // An ordinary week: Monday → next Monday.
+            ("2026-03-02", "2026-03-09"),
+            // Across New Year 2025/2026 (01-01…01-03 off, 01-04 Sunday worked).
+            ("2025-12-29", "2026-01-06"),
+        ])
     func deadlines(_ received: String, _ deadline: String) throws {
         #expect(try shippedCalendar().workingDay(5, after: day(received)) == day(deadline))
     }
@@ -71,16 +75,25 @@ struct WorkingDayCalendarTests {
         #expect(try calendar.workingDay(5, after: day("2026-12-29")) == day("2027-01-06"))
     }
 
-    @Test("a calendar error names the file and line", arguments: [
-        ("years:\n  2026:\n    holidays:\n      - name: X\n        from: 2026-10-01\n        worked: [2026-10-12]\n", 6,
-         "Monday"),
-        ("years:\n  2026:\n    holidays:\n      - name: X\n        from: 2026-13-01\n", 5, "not a date"),
-        ("years:\n  2026:\n    holidays:\n      - name: X\n        from: 2026-10-05\n        to: 2026-10-01\n", 6,
-         "before it starts"),
-        ("years:\n  twenty:\n    holidays: []\n", 2, "not a year"),
-        ("years:\n  2026:\n    holiday: []\n", 3, "unknown key"),
-        ("years: [\n", 2, "YAML"),
-    ])
+    @Test(
+        "a calendar error names the file and line",
+        arguments: [
+            (
+                "years:\n  2026:\n    holidays:\n      - name: X\n        from: 2026-10-01\n"
+                    + "        worked: [2026-10-12]\n",
+                6,
+                "Monday"
+            ),
+            ("years:\n  2026:\n    holidays:\n      - name: X\n        from: 2026-13-01\n", 5, "not a date"),
+            (
+                "years:\n  2026:\n    holidays:\n      - name: X\n        from: 2026-10-05\n        to: 2026-10-01\n",
+                6,
+                "before it starts"
+            ),
+            ("years:\n  twenty:\n    holidays: []\n", 2, "not a year"),
+            ("years:\n  2026:\n    holiday: []\n", 3, "unknown key"),
+            ("years: [\n", 2, "YAML"),
+        ])
     func badCalendar(_ text: String, _ line: Int, _ words: String) {
         let diagnostic = expectDiagnostic { try WorkingDayCalendar.parse(text, file: "bad.yaml") }
         #expect(diagnostic?.file == "bad.yaml")
@@ -97,7 +110,8 @@ struct WorkingDayCalendarTests {
         let binary = repository.appendingPathComponent(".build/debug/mallaudit")
         let found = WorkingDayCalendar.defaultLocation(environment: [:], executable: binary)
         #expect(found?.standardizedFileURL.path == shippedCalendarURL().standardizedFileURL.path)
-        #expect(WorkingDayCalendar.defaultLocation(environment: [:], executable: URL(fileURLWithPath: "/usr/bin/x")) == nil)
+        #expect(
+            WorkingDayCalendar.defaultLocation(environment: [:], executable: URL(fileURLWithPath: "/usr/bin/x")) == nil)
     }
 }
 
@@ -160,7 +174,8 @@ struct ComplaintCheckTests {
         #expect(report.findings.filter { $0.kind == "lateComplaint" }.map(\.subject) == ["B", "E"])
         #expect(report.findings.filter { $0.kind == "pendingComplaint" }.map(\.subject) == ["D"])
         #expect(report.observations.contains(Observation(name: "onTimeShare", value: "50.0 %")))
-        #expect(report.observations.contains(Observation(name: "statementThreshold", value: "replyTime ≤ 5 workingDay")))
+        #expect(
+            report.observations.contains(Observation(name: "statementThreshold", value: "replyTime ≤ 5 workingDay")))
         #expect(report.statements.map(\.statementID) == ["8.1.2-2"])
     }
 
@@ -172,13 +187,15 @@ struct ComplaintCheckTests {
         #expect(diagnostic?.message.contains("complaints.csv:2") == true)
     }
 
-    @Test("bad rows name the file and line", arguments: [
-        ("C1,30/09/2026,\n", "received date"),
-        ("C1,2026-09-30,soon\n", "replied date"),
-        ("C1,,2026-10-01\n", "no received date"),
-        ("C1,2026-10-05,2026-10-01\n", "before it was received"),
-        ("C1,2026-12-01,\n", "after the as-of date"),
-    ])
+    @Test(
+        "bad rows name the file and line",
+        arguments: [
+            ("C1,30/09/2026,\n", "received date"),
+            ("C1,2026-09-30,soon\n", "replied date"),
+            ("C1,,2026-10-01\n", "no received date"),
+            ("C1,2026-10-05,2026-10-01\n", "before it was received"),
+            ("C1,2026-12-01,\n", "after the as-of date"),
+        ])
     func badRows(_ row: String, _ words: String) {
         let diagnostic = expectDiagnostic { try judge("C0,2026-09-01,2026-09-02\n" + row, asOf: "2026-11-01") }
         #expect(diagnostic?.file == "complaints.csv")
@@ -191,7 +208,9 @@ struct ComplaintCheckTests {
         let empty = expectDiagnostic { try judge("", asOf: "2026-11-01") }
         #expect(empty?.line == 2)
         let table = try CSVReader.parse(Array("id,received\nC1,2026-09-30\n".utf8), file: "c.csv")
-        let missing = expectDiagnostic { try ComplaintCheck.judge(table, calendar: try shippedCalendar(), asOf: day("2026-11-01")) }
+        let missing = expectDiagnostic {
+            try ComplaintCheck.judge(table, calendar: try shippedCalendar(), asOf: day("2026-11-01"))
+        }
         #expect(missing?.line == 1)
         #expect(missing?.message.contains("'replied'") == true)
     }

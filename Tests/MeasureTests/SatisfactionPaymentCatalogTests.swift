@@ -112,7 +112,8 @@ struct PaymentCheckTests {
         #expect(report.verdict == .pass)
         #expect(report.statements.map(\.statementID) == ["6.6.1-1", "6.6.2-1"])
         #expect(report.statements.allSatisfy { $0.verdict == .pass && $0.measurement?.value == 100 })
-        #expect(report.observations.contains(Observation(name: "coverage.face", value: "0.0 % (0 of 3), informational")))
+        #expect(
+            report.observations.contains(Observation(name: "coverage.face", value: "0.0 % (0 of 3), informational")))
     }
 
     @Test("a merchant without e-CNY fails 6.6.2-1 but not 6.6.1-1, and is named")
@@ -149,7 +150,9 @@ struct PaymentCheckTests {
 
     @Test("a value that is not yes/no is an error naming file and line")
     func badValue() {
-        let diagnostic = expectDiagnostic { try judgePayments("merchant,cash,mobile,bank_card,ecny\nA,yes,maybe,yes,yes\n") }
+        let diagnostic = expectDiagnostic {
+            try judgePayments("merchant,cash,mobile,bank_card,ecny\nA,yes,maybe,yes,yes\n")
+        }
         #expect(diagnostic?.file == "merchants.csv")
         #expect(diagnostic?.line == 2)
         #expect(diagnostic?.message.contains("maybe") == true)
@@ -203,10 +206,14 @@ struct CatalogCheckTests {
 
     @Test("a duplicate SKU or an unreadable price is an error naming file and line")
     func badInput() {
-        let duplicate = expectDiagnostic { try judgeCatalog("sku,category,stock,price\nA,c,1,1\nA,c,1,1\n", "sku,category,stock,price\nA,c,1,1\n") }
+        let duplicate = expectDiagnostic {
+            try judgeCatalog("sku,category,stock,price\nA,c,1,1\nA,c,1,1\n", "sku,category,stock,price\nA,c,1,1\n")
+        }
         #expect(duplicate?.file == "online.csv")
         #expect(duplicate?.line == 3)
-        let price = expectDiagnostic { try judgeCatalog("sku,category,stock,price\nA,c,1,1\n", "sku,category,stock,price\nA,c,1,abc\n") }
+        let price = expectDiagnostic {
+            try judgeCatalog("sku,category,stock,price\nA,c,1,1\n", "sku,category,stock,price\nA,c,1,abc\n")
+        }
         #expect(price?.file == "offline.csv")
         #expect(price?.line == 2)
     }

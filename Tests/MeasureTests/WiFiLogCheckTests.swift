@@ -135,14 +135,15 @@ struct WiFiLogCheckTests {
     func formats() throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let text = [
-            "<134>1 2026-01-01T00:00:01.123+08:00 ap1 hostapd - - - assoc",
-            "2026-01-02T10:00:00Z portal login",
-            "[2026-01-03 10:00:00] portal login",
-            "2026/01/04 10:00:00 portal login",
-            "<30>Jan  5 10:00:00 ap2 hostapd: auth",
-            "Jan  6 2026 10:00:00 ap3 auth",
-        ].joined(separator: "\r\n") + "\r\n"
+        let text =
+            [
+                "<134>1 2026-01-01T00:00:01.123+08:00 ap1 hostapd - - - assoc",
+                "2026-01-02T10:00:00Z portal login",
+                "[2026-01-03 10:00:00] portal login",
+                "2026/01/04 10:00:00 portal login",
+                "<30>Jan  5 10:00:00 ap2 hostapd: auth",
+                "Jan  6 2026 10:00:00 ap3 auth",
+            ].joined(separator: "\r\n") + "\r\n"
         try write(text, to: "mixed.log", in: directory)
         let report = try check(directory, asOf: "2026-01-06")
         #expect(report.observations.contains(Observation(name: "daysWithRecords", value: "6")))
@@ -160,7 +161,8 @@ struct WiFiLogCheckTests {
         // In Beijing time 2026-01-01T20:00Z is 2026-01-02 04:00: no gap.
         let converted = try check(directory, asOf: "2026-01-03", utcOffset: 8 * 3600)
         #expect(converted.observations.contains(Observation(name: "gapDays", value: "none")))
-        #expect(converted.observations.contains { $0.name == "oldestRecord" && $0.value.hasPrefix("2026-01-02 04:00:00") })
+        #expect(
+            converted.observations.contains { $0.name == "oldestRecord" && $0.value.hasPrefix("2026-01-02 04:00:00") })
     }
 
     @Test("undatable lines are counted and shown with file and line, never silently dropped")

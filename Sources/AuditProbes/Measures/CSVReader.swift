@@ -127,7 +127,8 @@ public enum CSVReader {
         guard let text = String(data: Data(bytes), encoding: gb18030) else {
             throw DiagnosticsError(
                 Diagnostic(
-                    file: file, line: firstInvalidUTF8Line(bytes), message: "the file is neither UTF-8 nor GB18030 text",
+                    file: file, line: firstInvalidUTF8Line(bytes),
+                    message: "the file is neither UTF-8 nor GB18030 text",
                     expected: "a CSV file saved as UTF-8 or GB18030 (Excel: CSV UTF-8, or CSV)"))
         }
         return (Array(text.utf8), "GB18030")
@@ -178,7 +179,9 @@ public enum CSVReader {
 
     /// Splits UTF-8 bytes into records per RFC 4180, tracking the physical line each record starts on.
     static func records(_ bytes: [UInt8], file: String, delimiter: UInt8) throws -> [CSVRow] {
-        let quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+        let quote = UInt8(ascii: "\"")
+        let lf = UInt8(ascii: "\n")
+        let cr = UInt8(ascii: "\r")
         var records: [CSVRow] = []
         var fields: [String] = []
         var field: [UInt8] = []

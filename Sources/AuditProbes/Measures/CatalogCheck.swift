@@ -11,7 +11,8 @@ public struct CatalogCheck: Sendable {
     public static let name = "catalog"
     public static let clause = "6.9.1"
     public static let statementID = "6.9.1-2"
-    public static let threshold = Threshold(quantity: "catalogMismatch", comparison: .lessThanOrEqual, value: 0, unit: "%")
+    public static let threshold = Threshold(
+        quantity: "catalogMismatch", comparison: .lessThanOrEqual, value: 0, unit: "%")
 
     public var online: URL
     public var offline: URL
@@ -72,7 +73,8 @@ public struct CatalogCheck: Sendable {
             }
             let stockText = MeasureFormat.trim(row[stock])
             guard let stockValue = number(stockText) else {
-                throw table.problem(row, "SKU \(key): stock '\(stockText)' is not a number", expected: "a count such as 12")
+                throw table.problem(
+                    row, "SKU \(key): stock '\(stockText)' is not a number", expected: "a count such as 12")
             }
             let priceText = MeasureFormat.trim(row[price])
             guard let priceValue = number(priceText) else {
@@ -97,7 +99,7 @@ public struct CatalogCheck: Sendable {
         var counts: [String: Int] = ["onlyOnline": 0, "onlyOffline": 0, "category": 0, "stock": 0, "price": 0]
         for key in keys {
             switch (onlineItems[key], offlineItems[key]) {
-            case let (on?, off?):
+            case (let on?, let off?):
                 var differences: [String] = []
                 if on.category.lowercased() != off.category.lowercased() {
                     differences.append("category '\(on.category)' online vs '\(off.category)' offline")
@@ -118,13 +120,13 @@ public struct CatalogCheck: Sendable {
                             detail: differences.joined(separator: "; ") + " (offline line \(off.line))",
                             file: online.file, line: on.line))
                 }
-            case let (on?, nil):
+            case (let on?, nil):
                 counts["onlyOnline"]! += 1
                 findings.append(
                     MeasuredFinding(
                         kind: "mismatch", subject: key, detail: "online only: not in the offline export",
                         file: online.file, line: on.line))
-            case let (nil, off?):
+            case (nil, let off?):
                 counts["onlyOffline"]! += 1
                 findings.append(
                     MeasuredFinding(

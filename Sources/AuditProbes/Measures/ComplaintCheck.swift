@@ -17,7 +17,8 @@ public struct ComplaintCheck: Sendable {
     public static let clause = "8.1.2"
     public static let statementID = "8.1.2-2"
     /// What the value is judged on: no complaint may be late.
-    public static let threshold = Threshold(quantity: "lateReplies", comparison: .lessThanOrEqual, value: 0, unit: "count")
+    public static let threshold = Threshold(
+        quantity: "lateReplies", comparison: .lessThanOrEqual, value: 0, unit: "count")
     /// The statement's threshold, applied to each complaint.
     public static let replyTime = Threshold(
         quantity: "replyTime", comparison: .lessThanOrEqual, value: 5, unit: "workingDay")
@@ -116,7 +117,8 @@ public struct ComplaintCheck: Sendable {
             if let replied {
                 outcome = replied.date <= deadline ? .onTime : .late
                 detail = "received \(received), replied \(replied); \(deadlineText)"
-                if outcome == .late, let taken = try? calendar.workingDays(after: received.date, through: replied.date) {
+                if outcome == .late, let taken = try? calendar.workingDays(after: received.date, through: replied.date)
+                {
                     detail += "; replied on working day \(taken) after receipt"
                 } else if outcome == .late {
                     detail += "; replied \(replied.date.days(since: deadline)) calendar days after the deadline"
@@ -134,7 +136,8 @@ public struct ComplaintCheck: Sendable {
             case .late:
                 late += 1
                 findings.append(
-                    MeasuredFinding(kind: "lateComplaint", subject: id, detail: detail, file: table.file, line: row.line))
+                    MeasuredFinding(
+                        kind: "lateComplaint", subject: id, detail: detail, file: table.file, line: row.line))
                 lateLines.append("\(id) (line \(row.line)): \(detail)")
             case .pending:
                 pending += 1
@@ -146,7 +149,8 @@ public struct ComplaintCheck: Sendable {
         }
         let total = table.rows.count
         let judged = onTime + late
-        let measurement = AuditModel.Measurement(value: Double(late), threshold: threshold, unit: "count", sample: total)
+        let measurement = AuditModel.Measurement(
+            value: Double(late), threshold: threshold, unit: "count", sample: total)
         let verdict = MeasureFormat.verdict(threshold, Double(late))
         let share = judged == 0 ? nil : MeasureFormat.percentage(onTime, judged)
         let shareText = share.map { "\(MeasureFormat.percent($0)) %" } ?? "—"

@@ -38,7 +38,8 @@ public struct WiFiLogCheck: Sendable {
         }
         guard isDirectory.boolValue else {
             throw DiagnosticsError(
-                Diagnostic(file: path, message: "is a file, not a directory", expected: "a directory of WiFi log files"))
+                Diagnostic(file: path, message: "is a file, not a directory", expected: "a directory of WiFi log files")
+            )
         }
         guard
             let walker = FileManager.default.enumerator(
@@ -52,7 +53,8 @@ public struct WiFiLogCheck: Sendable {
         }
         guard !files.isEmpty else {
             throw DiagnosticsError(
-                Diagnostic(file: path, message: "the directory has no log file", expected: "WiFi log files (plain or .gz)"))
+                Diagnostic(
+                    file: path, message: "the directory has no log file", expected: "WiFi log files (plain or .gz)"))
         }
         return files.sorted { $0.path < $1.path }
     }
@@ -113,27 +115,26 @@ public struct WiFiLogCheck: Sendable {
         }
         let value = runStart.map { asOfDay - $0 } ?? 0
         let sample = runStart.map { (runEnd ?? $0) - $0 + 1 } ?? 0
-        let measurement = AuditModel.Measurement(value: Double(value), threshold: WiFiLogCheck.threshold, unit: "day",
-                                                 sample: sample)
+        let measurement = AuditModel.Measurement(
+            value: Double(value), threshold: WiFiLogCheck.threshold, unit: "day",
+            sample: sample)
         let verdict = MeasureFormat.verdict(WiFiLogCheck.threshold, Double(value))
 
-        let newest = scan.days[newestDay]!
-        let newestText =
-            "\(MeasureDate(dayNumber: newestDay)) \(clock(newest.lastSecond)) (\(location(newest.lastFile, newest.lastLine)))"
-        let oldest = scan.days[oldestDay]!
-        let oldestText =
-            "\(MeasureDate(dayNumber: oldestDay)) \(clock(oldest.firstSecond)) "
-            + "(\(location(oldest.firstFile, oldest.firstLine)))"
-        var runOldestText = "none"
-        if let start = runStart {
-            let stats = scan.days[start]!
-            runOldestText =
-                "\(MeasureDate(dayNumber: start)) \(clock(stats.firstSecond)) (\(location(stats.firstFile, stats.firstLine)))"
+        /// `2026-01-05 14:30:01 (file:line)` for the first or last record of a day.
+        func record(_ day: Int, first: Bool) -> String {
+            let stats = scan.days[day]!
+            let second = first ? stats.firstSecond : stats.lastSecond
+            let at = first ? location(stats.firstFile, stats.firstLine) : location(stats.lastFile, stats.lastLine)
+            return "\(MeasureDate(dayNumber: day)) \(clock(second)) (\(at))"
         }
+        let newestText = record(newestDay, first: false)
+        let oldestText = record(oldestDay, first: true)
+        let runOldestText = runStart.map { record($0, first: true) } ?? "none"
 
         let reason: String
         if let start = runStart {
-            let older = start > oldestDay ? "; records before the gap on \(MeasureDate(dayNumber: start - 1)) do not count" : ""
+            let older =
+                start > oldestDay ? "; records before the gap on \(MeasureDate(dayNumber: start - 1)) do not count" : ""
             reason =
                 "logs kept \(value) days (\(asOf) − \(MeasureDate(dayNumber: start))), "
                 + (verdict == .pass ? "more than 60" : "not more than 60") + older
@@ -213,7 +214,9 @@ public struct WiFiLogCheck: Sendable {
             Observation(name: "oldestRecord", value: oldestText),
             Observation(name: "newestRecord", value: newestText),
             Observation(name: "daysWithRecords", value: String(scan.days.count)),
-            Observation(name: "gapDays", value: gapDays.isEmpty ? "none" : MeasureFormat.dayRanges(gapDays).joined(separator: ", ")),
+            Observation(
+                name: "gapDays",
+                value: gapDays.isEmpty ? "none" : MeasureFormat.dayRanges(gapDays).joined(separator: ", ")),
             Observation(name: "files", value: String(scan.files.count)),
             Observation(name: "lines", value: String(scan.totalLines)),
             Observation(name: "datedLines", value: String(scan.datedLines)),

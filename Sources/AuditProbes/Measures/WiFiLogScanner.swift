@@ -126,7 +126,8 @@ struct WiFiLogScanner {
         defer { buffer.deallocate() }
         var lineNumber = 0
         if isGzip {
-            try readGzip(fd: fd, path: path, file: fileIndex, buffer: buffer, capacity: capacity, lineNumber: &lineNumber)
+            try readGzip(
+                fd: fd, path: path, file: fileIndex, buffer: buffer, capacity: capacity, lineNumber: &lineNumber)
         } else {
             var filled = 0
             while true {
@@ -210,7 +211,8 @@ struct WiFiLogScanner {
                 }
             }
             if filled == capacity {
-                let used = consume(buffer, filled, capacity: capacity, file: file, lineNumber: &lineNumber, atEnd: false)
+                let used = consume(
+                    buffer, filled, capacity: capacity, file: file, lineNumber: &lineNumber, atEnd: false)
                 if used < filled { memmove(buffer, buffer + used, filled - used) }
                 filled -= used
             }
@@ -313,7 +315,8 @@ struct WiFiLogScanner {
         if day != currentDay {
             flushDay()
             currentDay = day
-            current = days[day]
+            current =
+                days[day]
                 ?? DayStats(
                     lines: 0, firstSecond: Int32.max, firstFile: 0, firstLine: 0, lastSecond: Int32.min, lastFile: 0,
                     lastLine: 0)
@@ -366,7 +369,9 @@ struct WiFiLogScanner {
     @inline(__always)
     private static func time(_ p: UnsafePointer<UInt8>) -> Int {
         guard p[2] == 0x3A, p[5] == 0x3A else { return -1 }
-        let h = two(p), m = two(p + 3), s = two(p + 6)
+        let h = two(p)
+        let m = two(p + 3)
+        let s = two(p + 6)
         guard h >= 0, h < 24, m >= 0, m < 60, s >= 0, s < 61 else { return -1 }
         return h * 3600 + m * 60 + min(s, 59)
     }
@@ -410,8 +415,10 @@ struct WiFiLogScanner {
         } else {
             let sep = p[4]
             guard sep == 0x2D || sep == 0x2F, p[7] == sep else { return nil }
-            let hi = WiFiLogScanner.two(p), lo = WiFiLogScanner.two(p + 2)
-            let month = WiFiLogScanner.two(p + 5), dayOfMonth = WiFiLogScanner.two(p + 8)
+            let hi = WiFiLogScanner.two(p)
+            let lo = WiFiLogScanner.two(p + 2)
+            let month = WiFiLogScanner.two(p + 5)
+            let dayOfMonth = WiFiLogScanner.two(p + 8)
             guard hi >= 0, lo >= 0, month >= 1, month <= 12, dayOfMonth >= 1 else { return nil }
             let year = hi * 100 + lo
             guard year >= 1, dayOfMonth <= MeasureDate.daysIn(month: month, year: year) else { return nil }
@@ -502,7 +509,8 @@ struct WiFiLogScanner {
         guard end - q >= 8 else { return nil }
         // An explicit year (`Oct  9 2025 14:30:01`).
         if end - q >= 13, q[4] == 0x20, q[2] != 0x3A {
-            let hi = WiFiLogScanner.two(q), lo = WiFiLogScanner.two(q + 2)
+            let hi = WiFiLogScanner.two(q)
+            let lo = WiFiLogScanner.two(q + 2)
             guard hi >= 0, lo >= 0 else { return nil }
             let year = hi * 100 + lo
             guard year >= 1, dayOfMonth <= MeasureDate.daysIn(month: month, year: year) else { return nil }

@@ -124,16 +124,17 @@ public struct WorkingDayCalendar: Sendable, Hashable {
             root = node
         } catch let error as YamlError {
             switch error {
-            case let .scanner(_, message, mark, _), let .parser(_, message, mark, _),
-                let .composer(_, message, mark, _):
+            case .scanner(_, let message, let mark, _), .parser(_, let message, let mark, _),
+                .composer(_, let message, let mark, _):
                 throw DiagnosticsError(
-                    Diagnostic(file: file, line: mark.line, column: mark.column, message: "YAML syntax error: \(message)",
-                               expected: "valid YAML"))
+                    Diagnostic(
+                        file: file, line: mark.line, column: mark.column, message: "YAML syntax error: \(message)",
+                        expected: "valid YAML"))
             default:
                 throw DiagnosticsError(Diagnostic(file: file, message: "YAML error: \(error)", expected: "valid YAML"))
             }
         }
-        guard case let .mapping(top) = root, let yearsNode = top["years"], case let .mapping(yearMap) = yearsNode
+        guard case .mapping(let top) = root, let yearsNode = top["years"], case .mapping(let yearMap) = yearsNode
         else {
             throw problem(root, "no 'years' mapping", expected: "years: { 2026: { holidays: [...] } }")
         }
@@ -153,23 +154,26 @@ public struct WorkingDayCalendar: Sendable, Hashable {
             }
             guard !years.contains(year) else { throw problem(keyNode, "year \(year) is listed twice") }
             years.insert(year)
-            guard case let .mapping(yearBody) = yearNode else {
+            guard case .mapping(let yearBody) = yearNode else {
                 throw problem(yearNode, "year \(year) is not a mapping", expected: "notice: …, holidays: [...]")
             }
             for (fieldKey, _) in yearBody where !["notice", "holidays"].contains(fieldKey.string ?? "") {
-                throw problem(fieldKey, "unknown key '\(fieldKey.string ?? "?")' in year \(year)",
-                              expected: "'notice' or 'holidays'")
+                throw problem(
+                    fieldKey, "unknown key '\(fieldKey.string ?? "?")' in year \(year)",
+                    expected: "'notice' or 'holidays'")
             }
-            guard let list = yearBody["holidays"], case let .sequence(items) = list else {
-                throw problem(yearNode, "year \(year) has no 'holidays' list", expected: "holidays: [ {name, from, to} ]")
+            guard let list = yearBody["holidays"], case .sequence(let items) = list else {
+                throw problem(
+                    yearNode, "year \(year) has no 'holidays' list", expected: "holidays: [ {name, from, to} ]")
             }
             for item in items {
-                guard case let .mapping(fields) = item else {
+                guard case .mapping(let fields) = item else {
                     throw problem(item, "a holiday is not a mapping", expected: "name, from, to, optional worked")
                 }
                 for (fieldKey, _) in fields where !["name", "from", "to", "worked"].contains(fieldKey.string ?? "") {
-                    throw problem(fieldKey, "unknown key '\(fieldKey.string ?? "?")' in a holiday",
-                                  expected: "name, from, to, worked")
+                    throw problem(
+                        fieldKey, "unknown key '\(fieldKey.string ?? "?")' in a holiday",
+                        expected: "name, from, to, worked")
                 }
                 guard let name = fields["name"]?.string, !name.isEmpty else {
                     throw problem(item, "a holiday has no name", expected: "name: 国庆节")
@@ -181,17 +185,21 @@ public struct WorkingDayCalendar: Sendable, Hashable {
                 let toNode = fields["to"] ?? fromNode
                 let to = try date(toNode, "'to' of \(name)")
                 guard from <= to else {
-                    throw problem(toNode, "holiday \(name) ends (\(to)) before it starts (\(from))",
-                                  expected: "from ≤ to")
+                    throw problem(
+                        toNode, "holiday \(name) ends (\(to)) before it starts (\(from))",
+                        expected: "from ≤ to")
                 }
                 guard from.year == year || to.year == year else {
-                    throw problem(fromNode, "holiday \(name) (\(from) to \(to)) is not in year \(year)",
-                                  expected: "dates in \(year)")
+                    throw problem(
+                        fromNode, "holiday \(name) (\(from) to \(to)) is not in year \(year)",
+                        expected: "dates in \(year)")
                 }
                 for day in from.dayNumber...to.dayNumber {
                     if let line = seenWorked[day] {
-                        throw problem(fromNode, "\(MeasureDate(dayNumber: day)) is both a holiday and a worked day "
-                                      + "(line \(line))")
+                        throw problem(
+                            fromNode,
+                            "\(MeasureDate(dayNumber: day)) is both a holiday and a worked day "
+                                + "(line \(line))")
                     }
                     seenHoliday[day] = fromNode.mark?.line ?? 0
                 }
@@ -199,15 +207,16 @@ public struct WorkingDayCalendar: Sendable, Hashable {
                 if let workedNode = fields["worked"] {
                     let workedItems: [Node]
                     switch workedNode {
-                    case let .sequence(sequence): workedItems = Array(sequence)
+                    case .sequence(let sequence): workedItems = Array(sequence)
                     case .scalar: workedItems = workedNode.string == "" ? [] : [workedNode]
                     default: throw problem(workedNode, "'worked' is not a list", expected: "[YYYY-MM-DD, …]")
                     }
                     for workedItem in workedItems {
                         let day = try date(workedItem, "a worked day of \(name)")
                         guard day.isWeekend else {
-                            throw problem(workedItem, "\(day) is a \(day.weekdayName), not a weekend day",
-                                          expected: "only Saturdays or Sundays declared working days (调休上班)")
+                            throw problem(
+                                workedItem, "\(day) is a \(day.weekdayName), not a weekend day",
+                                expected: "only Saturdays or Sundays declared working days (调休上班)")
                         }
                         if let line = seenHoliday[day.dayNumber] {
                             throw problem(workedItem, "\(day) is both a worked day and a holiday (line \(line))")
@@ -219,7 +228,9 @@ public struct WorkingDayCalendar: Sendable, Hashable {
                 holidays.append(Holiday(name: name, from: from, to: to, worked: worked))
             }
         }
-        guard !years.isEmpty else { throw problem(yearsNode, "the calendar lists no year", expected: "years: { 2026: … }") }
+        guard !years.isEmpty else {
+            throw problem(yearsNode, "the calendar lists no year", expected: "years: { 2026: … }")
+        }
         return WorkingDayCalendar(file: file, years: years, holidays: holidays)
     }
 
