@@ -109,7 +109,8 @@ public struct ComplaintCheck: Sendable {
             let deadline = day
             let counted = workingDays.map { date in
                 calendar.describe(date).contains("调休")
-                    ? "\(date.month)-\(date.day) (worked \(date.weekdayName), 调休)" : "\(date.month)-\(date.day)"
+                    ? "\(date.description.dropFirst(5)) (worked \(date.weekdayName), 调休)"
+                    : String(date.description.dropFirst(5))
             }.joined(separator: ", ")
             let deadlineText = "deadline \(deadline) (end of the 5th working day after \(received.date): \(counted))"
             let outcome: Outcome

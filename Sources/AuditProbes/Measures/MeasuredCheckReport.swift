@@ -144,11 +144,11 @@ public struct MeasuredCheckReport: Sendable, Hashable {
         "\(threshold.comparison.symbol) \(number(threshold.value)) \(threshold.unit)"
     }
 
-    /// A number without a needless `.0`, at most 3 decimals.
+    /// A number without a needless `.0`, at most 4 decimals.
     static func number(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
-        var text = String(format: "%.3f", value)
+        var text = String(format: "%.4f", value)
         while text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
         return text

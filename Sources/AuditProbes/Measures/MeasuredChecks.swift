@@ -112,16 +112,25 @@ public enum MeasuredChecks {
     public static func run(_ kind: MeasuredCheckKind, inputs: MeasuredCheckInputs, asOf: MeasureDate)
         -> MeasuredCheckReport
     {
+        let paths: [URL?] =
+            switch kind {
+            case .wifiLogs: [inputs.wifiLogs]
+            case .satisfaction: [inputs.satisfaction]
+            case .complaints: [inputs.complaints, inputs.calendar]
+            case .payments: [inputs.payments]
+            case .catalog: [inputs.catalogOnline, inputs.catalogOffline]
+            }
+        let named = paths.compactMap { $0?.path }
         do {
             return try runOrThrow(kind, inputs: inputs, asOf: asOf)
         } catch let error as DiagnosticsError {
             return MeasuredCheckReport.unusable(
                 check: kind.rawValue, clause: kind.clause, statementIDs: kind.statementIDs, asOf: asOf,
-                inputs: [], diagnostics: error)
+                inputs: named, diagnostics: error)
         } catch {
             return MeasuredCheckReport.unusable(
                 check: kind.rawValue, clause: kind.clause, statementIDs: kind.statementIDs, asOf: asOf,
-                inputs: [], diagnostics: DiagnosticsError(Diagnostic(file: nil, message: "\(error)")))
+                inputs: named, diagnostics: DiagnosticsError(Diagnostic(file: nil, message: "\(error)")))
         }
     }
 }

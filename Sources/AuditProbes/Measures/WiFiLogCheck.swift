@@ -136,7 +136,7 @@ public struct WiFiLogCheck: Sendable {
             let older =
                 start > oldestDay ? "; records before the gap on \(MeasureDate(dayNumber: start - 1)) do not count" : ""
             reason =
-                "logs kept \(value) days (\(asOf) − \(MeasureDate(dayNumber: start))), "
+                "logs kept \(value) day\(value == 1 ? "" : "s") (\(asOf) − \(MeasureDate(dayNumber: start))), "
                 + (verdict == .pass ? "more than 60" : "not more than 60") + older
         } else {
             reason =
@@ -183,7 +183,7 @@ public struct WiFiLogCheck: Sendable {
         explanation.append("oldest record of the unbroken run up to the as-of date: \(runOldestText)")
         if let start = runStart {
             explanation.append(
-                "retention = \(asOf) − \(MeasureDate(dayNumber: start)) = \(value) days "
+                "retention = \(asOf) − \(MeasureDate(dayNumber: start)) = \(value) day\(value == 1 ? "" : "s") "
                     + "\(verdict == .pass ? ">" : "≤") 60 (大于60日: 61 passes, 60 fails) → \(verdict.rawValue)")
         } else {
             explanation.append("retention = 0 days: \(reason) → \(verdict.rawValue)")
@@ -206,7 +206,7 @@ public struct WiFiLogCheck: Sendable {
         var findings = gapDays.map {
             MeasuredFinding(
                 kind: "gapDay", subject: MeasureDate(dayNumber: $0).description,
-                detail: "no record on this day: the run of logged days breaks here")
+                detail: "no record: breaks the run of logged days")
         }
         findings += samples
         let observations = [
