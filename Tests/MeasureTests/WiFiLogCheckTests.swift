@@ -195,6 +195,53 @@ struct WiFiLogCheckTests {
         #expect(report.observations.contains { $0.name == "newestRecord" && $0.value.hasSuffix("long.log:62)") })
     }
 
+    @Test("reading files on several threads gives exactly the report of one thread")
+    func threadsAgree() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Seven files with overlapping days, equal times on the same day in different files, undatable lines in
+        // several files, and gzip.
+        for n in 0..<7 {
+            var text = logLines(from: day("2025-12-20").adding(days: n * 10).description, through: "2026-03-02") {
+                ["\($0) 09:00:00 same time in every file", "\(syslogStamp($0, "23:59:59")) last"]
+            }
+            text += "undatable \(n) a\nundatable \(n) b\n2099-01-01 10:00:00 future \(n)\n"
+            if n % 3 == 0 {
+                try write(gzipped(text), to: "ap\(n).log.gz", in: directory)
+            } else {
+                try write(text, to: "ap\(n).log", in: directory)
+            }
+        }
+        let one = try WiFiLogCheck(directory: directory, asOf: day("2026-03-02"), workers: 1).run()
+        for workers in [2, 3, 7, 16] {
+            let many = try WiFiLogCheck(directory: directory, asOf: day("2026-03-02"), workers: workers).run()
+            #expect(many.measurement == one.measurement)
+            #expect(many.observations == one.observations)
+            #expect(many.findings == one.findings)
+            #expect(many.explanation == one.explanation)
+        }
+        #expect(one.observations.contains { $0.name == "oldestRecord" && $0.value.hasSuffix("ap0.log.gz:1)") })
+        #expect(one.observations.contains { $0.name == "undatableLines" && $0.value == "14" })
+        #expect(one.findings.filter { $0.kind == "undatableLine" }.map(\.subject) == [
+            "line 147", "line 148", "line 127", "line 128", "line 107",
+        ])
+    }
+
+    @Test("with several unusable files, the first in order is reported, however many threads read")
+    func firstFailure() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for name in ["a.log", "b.log.bz2", "c.log", "d.log.bz2"] {
+            try write(name.hasSuffix("bz2") ? "BZh91AY&SY" : "2026-01-01 10:00:00 x\n", to: name, in: directory)
+        }
+        for workers in [1, 2, 4] {
+            let diagnostic = expectDiagnostic {
+                try WiFiLogCheck(directory: directory, asOf: day("2026-03-02"), workers: workers).run()
+            }
+            #expect(diagnostic?.file?.hasSuffix("b.log.bz2") == true)
+        }
+    }
+
     @Test("unusable logs are errors naming the directory or file", arguments: ["missing", "empty", "undated", "bzip2"])
     func unusable(_ kind: String) throws {
         let directory = try makeTemporaryDirectory()

@@ -21,10 +21,14 @@ public struct WiFiLogCheck: Sendable {
     /// before taking their date; when nil they are taken at the date written.
     public var utcOffset: Int?
 
-    public init(directory: URL, asOf: MeasureDate, utcOffset: Int? = nil) {
+    /// Files are read by this many threads at once (each file by one thread); the result does not depend on it.
+    public var workers: Int
+
+    public init(directory: URL, asOf: MeasureDate, utcOffset: Int? = nil, workers: Int? = nil) {
         self.directory = directory
         self.asOf = asOf
         self.utcOffset = utcOffset
+        self.workers = max(1, workers ?? min(ProcessInfo.processInfo.activeProcessorCount, 4))
     }
 
     /// The files that will be read: regular files under `directory`, recursively, hidden ones skipped,
@@ -61,10 +65,42 @@ public struct WiFiLogCheck: Sendable {
 
     /// Scans the logs and judges 5.1.2-3. Throws ``DiagnosticsError`` when the logs cannot be used (no directory,
     /// no file, an unreadable or damaged file, no line with a date).
+    ///
+    /// Blocks while it reads: call it off any thread that must stay responsive.
     public func run() throws -> MeasuredCheckReport {
-        var scanner = WiFiLogScanner(asOf: asOf, utcOffset: utcOffset)
-        for file in try logFiles() { try scanner.scanFile(file.path) }
-        return try judge(scanner)
+        let files = try logFiles()
+        let threads = min(workers, files.count)
+        let asOf = self.asOf
+        let utcOffset = self.utcOffset
+        // Thread t reads files t, t + threads, t + 2·threads, … with its own scanner; the scanners are merged.
+        let results = WiFiLogScanResults(count: threads)
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            var scanner = WiFiLogScanner(asOf: asOf, utcOffset: utcOffset)
+            for index in stride(from: thread, to: files.count, by: threads) {
+                do {
+                    try scanner.scanFile(files[index].path, index: index)
+                } catch {
+                    results.set(thread, .failed(file: index, error))
+                    return
+                }
+            }
+            results.set(thread, .scanned(scanner))
+        }
+        var scanners: [WiFiLogScanner] = []
+        var failure: (file: Int, error: any Error)?
+        for result in results.all() {
+            switch result {
+            case let .scanned(scanner):
+                scanners.append(scanner)
+            case let .failed(file, error):
+                // Report the failure of the first file in order, as reading them one by one would.
+                if file < failure?.file ?? Int.max { failure = (file, error) }
+            case nil:
+                preconditionFailure("a log-reading thread returned nothing")
+            }
+        }
+        if let failure { throw failure.error }
+        return try judge(WiFiLogScanner.merged(scanners))
     }
 
     func judge(_ scan: WiFiLogScanner) throws -> MeasuredCheckReport {
@@ -233,5 +269,32 @@ public struct WiFiLogCheck: Sendable {
             ],
             reason: reason, asOf: asOf, inputs: [directory.path], observations: observations, findings: findings,
             explanation: explanation)
+    }
+}
+
+/// Results of the log-reading threads, one slot per thread.
+private final class WiFiLogScanResults: @unchecked Sendable {
+    enum Outcome {
+        case scanned(WiFiLogScanner)
+        /// The thread stopped at the file with this index.
+        case failed(file: Int, any Error)
+    }
+
+    // Guarded by `lock`.
+    private var slots: [Outcome?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ result: Outcome) {
+        lock.lock()
+        defer { lock.unlock() }
+        slots[index] = result
+    }
+
+    func all() -> [Outcome?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots
     }
 }

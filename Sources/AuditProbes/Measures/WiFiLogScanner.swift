@@ -41,6 +41,8 @@ struct WiFiLogScanner {
 
     /// One file read.
     struct FileStats {
+        /// Position of the file in the sorted list of all files (samples and day records refer to it).
+        var index: Int
         var path: String
         var gzip: Bool
         var lines = 0
@@ -58,6 +60,7 @@ struct WiFiLogScanner {
     let syslogDays: [Int]
 
     var days: [Int: DayStats] = [:]
+    /// The files this scanner read, in the order read.
     var files: [FileStats] = []
     var totalLines = 0
     var blankLines = 0
@@ -68,6 +71,10 @@ struct WiFiLogScanner {
     var futureLines = 0
     var futureSamples: [Sample] = []
 
+    // The file being read: bytes on disk, first and last day with a record.
+    private var fileBytes: Int64 = 0
+    private var fileFirstDay = Int.max
+    private var fileLastDay = Int.min
     // The day being accumulated (logs are mostly in order, so most lines only touch these).
     private var currentDay = Int.min
     private var current = DayStats(
@@ -97,8 +104,9 @@ struct WiFiLogScanner {
 
     // MARK: files
 
-    /// Reads one file (plain or gzip, by its magic bytes) and scans every line.
-    mutating func scanFile(_ path: String) throws {
+    /// Reads one file (plain or gzip, by its magic bytes) and scans every line; `index` is the file's position in
+    /// the sorted list of all files.
+    mutating func scanFile(_ path: String, index fileIndex: Int) throws {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             let reason = String(cString: strerror(errno))
@@ -109,11 +117,12 @@ struct WiFiLogScanner {
         #if os(Linux)
             _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
         #endif
-        let fileIndex = files.count
+        fileBytes = 0
+        fileFirstDay = Int.max
+        fileLastDay = Int.min
         var magic = [UInt8](repeating: 0, count: 6)
         let got = pread(fd, &magic, 6, 0)
         let isGzip = got >= 2 && magic[0] == 0x1F && magic[1] == 0x8B
-        files.append(FileStats(path: path, gzip: isGzip))
         if got >= 3, magic[0] == 0x42, magic[1] == 0x5A, magic[2] == 0x68 {
             throw unsupported(path, "bzip2")
         }
@@ -139,7 +148,7 @@ struct WiFiLogScanner {
                             file: path, line: lineNumber + 1,
                             message: "read error: \(String(cString: strerror(errno)))"))
                 }
-                files[fileIndex].bytes += Int64(n)
+                fileBytes += Int64(n)
                 filled += n
                 let atEnd = n == 0
                 let used = consume(
@@ -150,7 +159,10 @@ struct WiFiLogScanner {
             }
         }
         flushDay()
-        files[fileIndex].lines = lineNumber
+        files.append(
+            FileStats(
+                index: fileIndex, path: path, gzip: isGzip, lines: lineNumber, bytes: fileBytes, firstDay: fileFirstDay,
+                lastDay: fileLastDay))
         totalLines += lineNumber
     }
 
@@ -192,7 +204,7 @@ struct WiFiLogScanner {
                     throw DiagnosticsError(
                         Diagnostic(file: path, message: "read error: \(String(cString: strerror(errno)))"))
                 }
-                files[file].bytes += Int64(n)
+                fileBytes += Int64(n)
                 stream.next_in = input
                 stream.avail_in = UInt32(n)
                 inputEnded = n == 0
@@ -320,8 +332,8 @@ struct WiFiLogScanner {
                 ?? DayStats(
                     lines: 0, firstSecond: Int32.max, firstFile: 0, firstLine: 0, lastSecond: Int32.min, lastFile: 0,
                     lastLine: 0)
-            if day < files[file].firstDay { files[file].firstDay = day }
-            if day > files[file].lastDay { files[file].lastDay = day }
+            if day < fileFirstDay { fileFirstDay = day }
+            if day > fileLastDay { fileLastDay = day }
         }
         current.lines += 1
         let s = Int32(truncatingIfNeeded: second)
@@ -335,6 +347,49 @@ struct WiFiLogScanner {
             current.lastFile = Int32(truncatingIfNeeded: file)
             current.lastLine = lineNumber
         }
+    }
+
+    /// Combines scanners that each read some of the files into one, as if one scanner had read every file in
+    /// index order: day records keep the earliest and latest record (ties go to the earlier file and line, as a
+    /// sequential scan would), samples are the first ones by file and line.
+    static func merged(_ parts: [WiFiLogScanner]) -> WiFiLogScanner {
+        guard var result = parts.first else { preconditionFailure("no scanner to merge") }
+        for part in parts.dropFirst() {
+            for (day, stats) in part.days {
+                guard var mine = result.days[day] else {
+                    result.days[day] = stats
+                    continue
+                }
+                mine.lines += stats.lines
+                if (stats.firstSecond, stats.firstFile, stats.firstLine) < (mine.firstSecond, mine.firstFile, mine.firstLine) {
+                    mine.firstSecond = stats.firstSecond
+                    mine.firstFile = stats.firstFile
+                    mine.firstLine = stats.firstLine
+                }
+                if (stats.lastSecond, stats.lastFile, stats.lastLine) > (mine.lastSecond, mine.lastFile, mine.lastLine) {
+                    mine.lastSecond = stats.lastSecond
+                    mine.lastFile = stats.lastFile
+                    mine.lastLine = stats.lastLine
+                }
+                result.days[day] = mine
+            }
+            result.files += part.files
+            result.totalLines += part.totalLines
+            result.blankLines += part.blankLines
+            result.datedLines += part.datedLines
+            result.syslogLines += part.syslogLines
+            result.undatableLines += part.undatableLines
+            result.undatableSamples += part.undatableSamples
+            result.futureLines += part.futureLines
+            result.futureSamples += part.futureSamples
+        }
+        result.files.sort { $0.index < $1.index }
+        func firstSamples(_ samples: [Sample]) -> [Sample] {
+            Array(samples.sorted { ($0.file, $0.line) < ($1.file, $1.line) }.prefix(sampleLimit))
+        }
+        result.undatableSamples = firstSamples(result.undatableSamples)
+        result.futureSamples = firstSamples(result.futureSamples)
+        return result
     }
 
     private func sample(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, file: Int, line: Int) -> Sample {
