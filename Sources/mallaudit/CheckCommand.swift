@@ -12,7 +12,7 @@ struct CheckCommand: ParsableCommand {
             Each kind reads the mall's export, prints how the number was reached and exits
               0  the clause passes
               2  the clause fails (the report says which rows or days caused it)
-              1  the input cannot be used (a message on stderr names the file, the line and what was expected)
+              1  the input cannot be used (stderr names the file, the line, what was expected)
 
             Examples:
               mallaudit check wifi-logs --dir /srv/exports/wifi --as-of 2026-03-02
@@ -81,11 +81,11 @@ struct WiFiLogsCheckCommand: ParsableCommand {
         commandName: "wifi-logs",
         abstract: "5.1.2: WiFi logs kept for more than 60 days.",
         discussion: """
-            Reads every file under DIR (plain or .gz, rotated or not; hidden files skipped). Each line is dated by the
-            stamp it starts with: syslog 'Oct  9 14:30:01' (year = the as-of year, or the year before when that would
-            be after the as-of date), ISO 8601 / RFC 5424 '2026-01-05T14:30:01+08:00', or '2026-01-05 14:30:01'.
-            Value = as-of date minus the date of the oldest record of the unbroken run of days with records up to
-            the as-of date (the as-of day itself may still be empty). Passes only above 60 days: 61 passes, 60 fails.
+            Reads every file under DIR (plain or .gz, rotated or not; hidden files skipped). Each line is dated by the \
+            stamp it starts with: syslog 'Oct  9 14:30:01' (year = the as-of year, or the year before when that would \
+            be after the as-of date), ISO 8601 / RFC 5424 '2026-01-05T14:30:01+08:00', or '2026-01-05 14:30:01'. \
+            Value = as-of date minus the date of the oldest record of the unbroken run of days with records up to \
+            the as-of date (the as-of day itself may still be empty). Passes only above 60 days: 61 passes, 60 fails. \
             Gap days, undatable lines and lines dated after the as-of date are reported.
             """)
 
@@ -136,9 +136,9 @@ struct SatisfactionCheckCommand: ParsableCommand {
         commandName: "satisfaction",
         abstract: "8.2.1: customer satisfaction at least 85 %.",
         discussion: """
-            One row per respondent. The answer column holds 满意 / 基本满意 / 不满意 (or satisfied / basically
-            satisfied / dissatisfied). Satisfaction = (满意 + 基本满意) / everyone surveyed × 100; 85.0 passes.
-            Blank and unrecognised answers stay in the denominator and are listed. UTF-8 (with or without BOM) and
+            One row per respondent. The answer column holds 满意 / 基本满意 / 不满意 (or satisfied / basically \
+            satisfied / dissatisfied). Satisfaction = (满意 + 基本满意) / everyone surveyed × 100; 85.0 passes. \
+            Blank and unrecognised answers stay in the denominator and are listed. UTF-8 (with or without BOM) and \
             GB18030 (Excel's Chinese CSV) are both read.
             """)
 
@@ -162,10 +162,10 @@ struct ComplaintsCheckCommand: ParsableCommand {
         commandName: "complaints",
         abstract: "8.1.2: every complaint answered within 5 working days.",
         discussion: """
-            Columns id, received, replied (a date or date-time; blank = not yet answered). The day of receipt does not
-            count; the reply must come no later than the end of the 5th working day after it. Working days follow
-            the calendar file (holidays and the weekend days worked in exchange, 调休): --calendar FILE, else
-            $MALLAUDIT_CALENDAR, else calendars/cn-workdays.yaml above the executable. Unanswered complaints past
+            Columns id, received, replied (a date or date-time; blank = not yet answered). The day of receipt does not \
+            count; the reply must come no later than the end of the 5th working day after it. Working days follow \
+            the calendar file (holidays and the weekend days worked in exchange, 调休): --calendar FILE, else \
+            $MALLAUDIT_CALENDAR, else calendars/cn-workdays.yaml above the executable. Unanswered complaints past \
             their deadline at the as-of date are late. Passes only when none is late.
             """)
 
@@ -191,8 +191,8 @@ struct PaymentsCheckCommand: ParsableCommand {
         commandName: "payments",
         abstract: "6.6.1 / 6.6.2: cash, mobile, bank card and e-CNY accepted at every merchant.",
         discussion: """
-            One row per merchant with columns merchant, cash, mobile, bank_card, ecny and optionally face, each
-            yes/no, 1/0 or 是/否. 6.6.1-1 needs mobile payment at every merchant; 6.6.2-1 needs all four methods at
+            One row per merchant with columns merchant, cash, mobile, bank_card, ecny and optionally face, each \
+            yes/no, 1/0 or 是/否. 6.6.1-1 needs mobile payment at every merchant; 6.6.2-1 needs all four methods at \
             every merchant. Face payment is reported, never required.
             """)
 
@@ -211,7 +211,7 @@ struct CatalogCheckCommand: ParsableCommand {
         commandName: "catalog",
         abstract: "6.9.1: online categories, stock and prices agree with the shop floor.",
         discussion: """
-            Two exports keyed by SKU with columns sku, category, stock, price. Value = share of SKUs whose category,
+            Two exports keyed by SKU with columns sku, category, stock, price. Value = share of SKUs whose category, \
             stock or price differ, or that only one export lists; passes only at 0 %.
             """)
 
