@@ -30,6 +30,7 @@ let package = Package(
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
         .systemLibrary(name: "CNetSNMP", pkgConfig: "netsnmp", providers: [.apt(["libsnmp-dev"])]),
         .target(name: "CNetSNMPShim", dependencies: ["CNetSNMP"]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: libraries
         .target(name: "AuditModel"),
@@ -41,7 +42,7 @@ let package = Package(
         .target(
             name: "AuditProbes",
             dependencies: [
-                "AuditModel", "CCurl", "CCurlShim", "CNetSNMP", "CNetSNMPShim", "CLibXML2", "CLibXML2Shim",
+                "AuditModel", "CCurl", "CCurlShim", "CNetSNMP", "CNetSNMPShim", "CLibXML2", "CLibXML2Shim", "CZlib",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -11,7 +11,7 @@ struct MallAudit: AsyncParsableCommand {
         version: mallauditVersion,
         subcommands: [
             InitCommand.self, ChecklistCommand.self,
-            RunCommand.self, ProbeCommand.self,
+            RunCommand.self, ProbeCommand.self, CheckCommand.self,
             AssessCommand.self, RunsCommand.self, DiffCommand.self,
             HTTPCommand.self,
             StoreStressCommand.self, StoreSeedCommand.self,
