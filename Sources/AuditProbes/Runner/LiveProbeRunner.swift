@@ -6,11 +6,11 @@ import Foundation
 /// Each probe's results are yielded as soon as they are judged.
 public struct LiveProbeRunner: ProbeRunning {
     public var http: any HTTPTransport
-    public var snmp: SNMPPoller
+    public var snmp: any SNMPQuerying
     public var now: @Sendable () -> Date
 
     public init(
-        http: any HTTPTransport = HTTPClient(), snmp: SNMPPoller = SNMPPoller(),
+        http: any HTTPTransport = HTTPClient(), snmp: any SNMPQuerying = SNMPClient(),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.http = http
@@ -129,6 +129,87 @@ public struct LiveProbeRunner: ProbeRunning {
                     verified: inspection.verified, verificationError: inspection.verificationError))
         case let .failure(error):
             return .failure("\(url): \(error)")
+        }
+    }
+
+    // MARK: SNMP
+
+    /// The agents a probe reads, by profile name.
+    static func agentNames(_ spec: SNMPRequestSpec, profile: SiteProfile) -> [String] {
+        switch spec.agents {
+        case let .named(name): return [name]
+        case .everyArea: return profile.snmpAgents.values.filter { $0.area != nil }.map(\.name).sorted()
+        }
+    }
+
+    static func settings(_ agent: SiteProfile.SNMPAgentProfile) -> SNMPAgentSettings {
+        SNMPAgentSettings(
+            address: agent.address, version: SNMPAgent.Version(rawValue: agent.version.rawValue) ?? .v2c,
+            communityEnv: agent.communityEnv, user: agent.user,
+            securityLevel: agent.securityLevel.flatMap { SNMPAgent.SecurityLevel(rawValue: $0) },
+            authProtocol: agent.authProtocol.flatMap { SNMPAgent.AuthProtocol(rawValue: $0) } ?? .sha,
+            authPassphraseEnv: agent.authPasswordEnv,
+            privProtocol: agent.privProtocol.flatMap { SNMPAgent.PrivProtocol(rawValue: $0) } ?? .aes,
+            privPassphraseEnv: agent.privPasswordEnv, timeout: agent.timeout, retries: agent.retries,
+            name: agent.name)
+    }
+
+    /// Reads every value of every SNMP probe in one poll (all agents at once: a dead agent costs one timeout),
+    /// then judges each probe over the agents it selected.
+    private func runSNMP(_ probes: [ProbeDefinition], profile: SiteProfile, environment: [String: String]) async
+        -> [ProbeRunResult]
+    {
+        var oidsByAgent: [String: [SNMPObjectID]] = [:]
+        for probe in probes {
+            guard case let .snmp(spec) = probe.request else { continue }
+            for name in Self.agentNames(spec, profile: profile) {
+                for value in spec.values {
+                    guard let oid = SNMPObjectID(value.oid) else { continue }
+                    if !(oidsByAgent[name] ?? []).contains(oid) { oidsByAgent[name, default: []].append(oid) }
+                }
+            }
+        }
+        var failures: [String: String] = [:]
+        var requests: [SNMPPollRequest] = []
+        var requestAgents: [String] = []
+        for (name, oids) in oidsByAgent.sorted(by: { $0.key < $1.key }) {
+            guard let profileAgent = profile.snmpAgents[name] else {
+                failures[name] = "no SNMP agent '\(name)' in the site profile"
+                continue
+            }
+            switch Self.settings(profileAgent).resolve(environment: environment) {
+            case let .success(agent):
+                requests.append(SNMPPollRequest(agent: agent, oids: oids))
+                requestAgents.append(name)
+            case let .failure(error):
+                failures[name] = "\(error)"
+            }
+        }
+        var values: [String: [SNMPObjectID: SNMPValue]] = [:]
+        for (name, outcome) in zip(requestAgents, await snmp.poll(requests)) {
+            switch outcome.result {
+            case let .success(bindings):
+                values[name] = Dictionary(bindings.map { ($0.oid, $0.value) }, uniquingKeysWith: { a, _ in a })
+            case let .failure(error):
+                failures[name] = "\(error)"
+            }
+        }
+        return probes.compactMap { probe -> ProbeRunResult? in
+            guard case let .snmp(spec) = probe.request else { return nil }
+            let answers = Self.agentNames(spec, profile: profile).map { name -> SNMPAgentAnswer in
+                let area = profile.snmpAgents[name]?.area
+                if let failure = failures[name] {
+                    return SNMPAgentAnswer(agent: name, area: area, readings: [:], error: failure)
+                }
+                var readings: [String: SNMPAgentAnswer.Reading] = [:]
+                for value in spec.values {
+                    guard let oid = SNMPObjectID(value.oid), let read = values[name]?[oid] else { continue }
+                    readings[value.name] =
+                        read.isException ? .absent(read.plainText) : .value(text: read.plainText, number: read.number)
+                }
+                return SNMPAgentAnswer(agent: name, area: area, readings: readings, error: nil)
+            }
+            return judged(probe, .snmp(answers))
         }
     }
 }
