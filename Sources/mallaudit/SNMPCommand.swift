@@ -8,20 +8,25 @@ struct SNMPCommand: ParsableCommand {
         commandName: "snmp",
         abstract: "Query SNMP agents directly (GET or walk), e.g. to find the OIDs of a new sensor.",
         discussion: """
-            Secrets never go on the command line: name the environment variables that hold them.
+            Secrets never go on the command line: name the environment variables that hold them \
+            (--community-env, --v3-auth-env, --v3-priv-env). OIDs are numeric: no MIB files are loaded. \
+            Text output is what net-snmp's `snmpget -On` and `snmpbulkwalk -On` print.
 
-              export MALL_SNMP_COMMUNITY=…
-              mallaudit snmp walk --agent udp:10.0.0.5:161 --community-env MALL_SNMP_COMMUNITY .1.3.6.1.4.1
-              mallaudit snmp get --agent udp:10.0.0.5:161 --community-env MALL_SNMP_COMMUNITY \\
-                  .1.3.6.1.4.1.32473.1.1.1.1.0 .1.3.6.1.4.1.32473.1.1.1.3.0
+            Exit status: 0 every agent answered; 1 an agent gave no usable answer (no response, wrong \
+            community, v3 authentication failure, error status); 2 a setting cannot work (variable not set, \
+            passphrase under 8 characters); 64 a usage error.
 
-              export MALL_SNMP_AUTH=… MALL_SNMP_PRIV=…
-              mallaudit snmp get --agent udp:10.0.0.5:161 --v3-user monitor --v3-auth-protocol SHA-256 \\
-                  --v3-auth-env MALL_SNMP_AUTH --v3-priv-protocol AES --v3-priv-env MALL_SNMP_PRIV .1.3.6.1.2.1.1.1.0
+            Examples:
+              export MALL_SNMP_COMMUNITY=...
+              mallaudit snmp walk --agent udp:10.0.0.5:161 \\
+                --community-env MALL_SNMP_COMMUNITY .1.3.6.1.4.1
+              mallaudit snmp get --agent udp:10.0.0.5:161 \\
+                --community-env MALL_SNMP_COMMUNITY .1.3.6.1.4.1.32473.1.1.1.1.0
 
-            OIDs are numeric (no MIB files are loaded). Text output matches net-snmp's `snmpget -On` and
-            `snmpbulkwalk -On`. Exit status: 0 answered; 1 no usable answer (timeout, wrong community,
-            authentication failure, error status); 2 a setting cannot work (unset variable, short passphrase).
+              export MALL_SNMP_AUTH=... MALL_SNMP_PRIV=...
+              mallaudit snmp get --agent udp:10.0.0.5:161 --v3-user monitor \\
+                --v3-auth-protocol SHA-256 --v3-auth-env MALL_SNMP_AUTH \\
+                --v3-priv-protocol AES --v3-priv-env MALL_SNMP_PRIV .1.3.6.1.2.1.1.1.0
             """,
         subcommands: [SNMPGetCommand.self, SNMPWalkCommand.self]
     )
@@ -124,8 +129,9 @@ struct SNMPGetCommand: ParsableCommand {
         commandName: "get",
         abstract: "GET OIDs from one or more agents (all agents are asked at once).",
         discussion: """
-            Many OIDs go in as few PDUs as possible (--max-per-pdu per PDU). With several --agent options every
-            agent is asked at the same time and the text output gives each agent's lines under `# udp:HOST:PORT`.
+            The OIDs go in as few request PDUs as possible (at most --max-per-pdu each). With several --agent \
+            options every agent is asked at the same time, a dead one costing one timeout, and the text output \
+            lists each agent's lines under `# udp:HOST:PORT`.
             """)
 
     @OptionGroup var agent: SNMPAgentOptions
@@ -161,8 +167,9 @@ struct SNMPWalkCommand: ParsableCommand {
         commandName: "walk",
         abstract: "List every OID under a subtree (GETBULK; GETNEXT for v1), as snmpbulkwalk -On does.",
         discussion: """
-            Without an OID the walk starts at .1.3.6.1.2.1 (mib-2), like snmpbulkwalk. Several OIDs are walked
-            one after the other. To compare with net-snmp: snmpbulkwalk -On -Cr<N> with the same repetitions.
+            Without an OID the walk starts at .1.3.6.1.2.1 (mib-2), like snmpbulkwalk; several OIDs are walked \
+            one after the other. The output lists the same lines as `snmpbulkwalk -On -Cr<N>` with the same \
+            --max-repetitions N (the number of trailing endOfMibView rows depends on it, as it does there).
             """)
 
     @OptionGroup var agent: SNMPAgentOptions

@@ -152,6 +152,12 @@ final class SNMPSession {
         case 0x43: return .success(.timeticks(UInt32(truncatingIfNeeded: cnetsnmpshim_var_unsigned(variable))))
         case 0x44: return .success(.opaque(bytes()))
         case 0x46: return .success(.counter64(UInt64(cnetsnmpshim_var_counter64(variable))))
+        // net-snmp's opaque special types: an Opaque wrapping a number, decoded by the library.
+        case 0x76: return .success(.opaqueCounter64(UInt64(cnetsnmpshim_var_counter64(variable))))
+        case 0x78: return .success(.opaqueFloat(cnetsnmpshim_var_float(variable)))
+        case 0x79: return .success(.opaqueDouble(cnetsnmpshim_var_double(variable)))
+        case 0x7A: return .success(.opaqueInt64(Int64(bitPattern: UInt64(cnetsnmpshim_var_counter64(variable)))))
+        case 0x7B: return .success(.opaqueUInt64(UInt64(cnetsnmpshim_var_counter64(variable))))
         case 0x80: return .success(.noSuchObject)
         case 0x81: return .success(.noSuchInstance)
         case 0x82: return .success(.endOfMibView)

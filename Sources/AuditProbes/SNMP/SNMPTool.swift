@@ -150,7 +150,11 @@ public enum SNMPTool {
             switch varbind.value {
             case let .integer(number): value = .signed(number)
             case let .counter32(number), let .gauge32(number), let .timeticks(number): value = .unsigned(UInt64(number))
-            case let .counter64(number): value = .unsigned(number)
+            case let .counter64(number), let .opaqueCounter64(number), let .opaqueUInt64(number):
+                value = .unsigned(number)
+            case let .opaqueInt64(number): value = .signed(number)
+            case let .opaqueFloat(number): value = .double(Double(number))
+            case let .opaqueDouble(number): value = .double(number)
             case .null, .noSuchObject, .noSuchInstance, .endOfMibView: value = .null
             default: value = .string(varbind.value.plainText)
             }
@@ -160,6 +164,7 @@ public enum SNMPTool {
     enum JSONScalar: Encodable {
         case signed(Int64)
         case unsigned(UInt64)
+        case double(Double)
         case string(String)
         case null
 
@@ -168,6 +173,7 @@ public enum SNMPTool {
             switch self {
             case let .signed(value): try container.encode(value)
             case let .unsigned(value): try container.encode(value)
+            case let .double(value): try container.encode(value)
             case let .string(value): try container.encode(value)
             case .null: try container.encodeNil()
             }

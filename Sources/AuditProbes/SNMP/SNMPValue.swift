@@ -1,3 +1,5 @@
+import Foundation
+
 /// A value an SNMP agent returned for one OID, typed as on the wire.
 ///
 /// `netSNMPText` renders it exactly as net-snmp's `snmpget -On` / `snmpbulkwalk -On` print the part after
@@ -20,6 +22,16 @@ public enum SNMPValue: Sendable, Hashable {
     case counter64(UInt64)
     /// Opaque (raw bytes of the wrapped encoding).
     case opaque([UInt8])
+    /// An Opaque wrapping a float (net-snmp's opaque special types, RFC draft-perkins-opaque-01).
+    case opaqueFloat(Float)
+    /// An Opaque wrapping a double.
+    case opaqueDouble(Double)
+    /// An Opaque wrapping a Counter64.
+    case opaqueCounter64(UInt64)
+    /// An Opaque wrapping a signed 64-bit integer.
+    case opaqueInt64(Int64)
+    /// An Opaque wrapping an unsigned 64-bit integer.
+    case opaqueUInt64(UInt64)
     case null
     /// The agent has no such object (v2c/v3 exception; also used for a v1 `noSuchName` in a GET).
     case noSuchObject
@@ -44,7 +56,10 @@ public enum SNMPValue: Sendable, Hashable {
         switch self {
         case let .integer(value): Double(value)
         case let .counter32(value), let .gauge32(value), let .timeticks(value): Double(value)
-        case let .counter64(value): Double(value)
+        case let .counter64(value), let .opaqueCounter64(value), let .opaqueUInt64(value): Double(value)
+        case let .opaqueFloat(value): Double(value)
+        case let .opaqueDouble(value): value
+        case let .opaqueInt64(value): Double(value)
         case let .octets(bytes):
             Self.isPrintable(bytes) ? Double(String(decoding: bytes, as: UTF8.self).trimmingSpaces()) : nil
         default: nil
@@ -63,7 +78,10 @@ public enum SNMPValue: Sendable, Hashable {
         case let .oid(oid): oid.description
         case let .ipAddress(bytes): bytes.map { String($0) }.joined(separator: ".")
         case let .counter32(value), let .gauge32(value), let .timeticks(value): String(value)
-        case let .counter64(value): String(value)
+        case let .counter64(value), let .opaqueCounter64(value), let .opaqueUInt64(value): String(value)
+        case let .opaqueInt64(value): String(value)
+        case let .opaqueFloat(value): Self.fixed(Double(value))
+        case let .opaqueDouble(value): Self.fixed(value)
         case let .opaque(bytes), let .other(_, bytes): bytes.map { Self.hexByte($0) }.joined(separator: " ")
         case .null: "NULL"
         case .noSuchObject: "noSuchObject"
@@ -85,6 +103,10 @@ public enum SNMPValue: Sendable, Hashable {
         case .timeticks: "Timeticks"
         case .counter64: "Counter64"
         case .opaque: "OPAQUE"
+        case .opaqueFloat, .opaqueDouble: "Opaque: Float"
+        case .opaqueCounter64: "Opaque: Counter64"
+        case .opaqueInt64: "Opaque: Int64"
+        case .opaqueUInt64: "Opaque: UInt64"
         case .null: "NULL"
         case .noSuchObject: "noSuchObject"
         case .noSuchInstance: "noSuchInstance"
@@ -115,6 +137,11 @@ public enum SNMPValue: Sendable, Hashable {
         case let .timeticks(value): "Timeticks: (\(value)) \(Self.uptime(value))"
         case let .counter64(value): "Counter64: \(value)"
         case let .opaque(bytes): "OPAQUE: " + Self.hexDump(bytes)
+        case let .opaqueFloat(value): "Opaque: Float: " + Self.fixed(Double(value))
+        case let .opaqueDouble(value): "Opaque: Float: " + Self.fixed(value)
+        case let .opaqueCounter64(value): "Opaque: Counter64: \(value)"
+        case let .opaqueInt64(value): "Opaque: Int64: \(value)"
+        case let .opaqueUInt64(value): "Opaque: UInt64: \(value)"
         case .null: "NULL"
         case .noSuchObject: "No Such Object available on this agent at this OID"
         case .noSuchInstance: "No Such Instance currently exists at this OID"
@@ -154,6 +181,9 @@ public enum SNMPValue: Sendable, Hashable {
         }
         return text
     }
+
+    /// C's `%f`: six decimals.
+    static func fixed(_ value: Double) -> String { String(format: "%f", value) }
 
     static func hexByte(_ byte: UInt8) -> String {
         let digits: [Character] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "A", "B", "C", "D", "E", "F"]
