@@ -13,7 +13,7 @@ struct MallAudit: AsyncParsableCommand {
             InitCommand.self, ChecklistCommand.self,
             RunCommand.self, ProbeCommand.self, CheckCommand.self,
             AssessCommand.self, RunsCommand.self, DiffCommand.self,
-            HTTPCommand.self,
+            SNMPCommand.self, HTTPCommand.self,
             StoreStressCommand.self, StoreSeedCommand.self,
         ]
     )
