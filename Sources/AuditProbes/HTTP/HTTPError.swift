@@ -1,4 +1,5 @@
 import CCurl
+import CCurlShim
 import Foundation
 
 /// Why an HTTP request got no answer. A probe turns each into an `error` verdict with this text as the reason;

@@ -1,6 +1,11 @@
 import AuditModel
 import Foundation
 
+/// A secret the profile names whose environment variable is not set.
+struct MissingSecret: Error {
+    var message: String
+}
+
 /// Runs probes against the mall's real systems: HTTP and TLS through libcurl (many transfers in flight at once),
 /// SNMP through net-snmp (every agent polled at once in one event loop), measured checks over the data exports.
 /// Each probe's results are yielded as soon as they are judged.
@@ -68,11 +73,12 @@ public struct LiveProbeRunner: ProbeRunning {
 
     /// The headers of a system, secrets resolved from the environment (a missing variable is an error that
     /// names it, never an empty header).
-    static func headers(_ system: SiteProfile.HTTPSystem, environment: [String: String]) -> Result<[HTTPHeader], String> {
+    static func headers(_ system: SiteProfile.HTTPSystem, environment: [String: String]) -> Result<[HTTPHeader], MissingSecret> {
         var headers: [HTTPHeader] = []
         for (name, value) in system.headers {
             guard let resolved = value.resolve(environment) else {
-                return .failure("environment variable \(value.display) (header \(name) of \(system.name)) is not set")
+                return .failure(
+                    MissingSecret(message: "environment variable \(value.display) (header \(name) of \(system.name)) is not set"))
             }
             headers.append(HTTPHeader(name, resolved, secret: value.isSecret))
         }
@@ -92,7 +98,7 @@ public struct LiveProbeRunner: ProbeRunning {
         let headers: [HTTPHeader]
         switch Self.headers(system, environment: environment) {
         case let .success(resolved): headers = resolved
-        case let .failure(message): return .failure(message)
+        case let .failure(missing): return .failure(missing.message)
         }
         let url = Self.url(system, path: spec.path)
         let request = HTTPRequest(
@@ -117,7 +123,7 @@ public struct LiveProbeRunner: ProbeRunning {
         let headers: [HTTPHeader]
         switch Self.headers(system, environment: environment) {
         case let .success(resolved): headers = resolved
-        case let .failure(message): return .failure(message)
+        case let .failure(missing): return .failure(missing.message)
         }
         let url = Self.url(system, path: spec.path)
         switch await http.inspectTLS(url, caFile: system.caFile, timeout: system.timeout, headers: headers) {
