@@ -4,6 +4,7 @@ import ArgumentParser
 let mallauditVersion = "0.1.0"
 
 /// The `mallaudit` command: argument parsing only; every subcommand calls one library function.
+@main
 struct MallAudit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mallaudit",

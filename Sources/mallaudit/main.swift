@@ -1,3 +1,0 @@
-import ArgumentParser
-
-await MallAudit.main()
