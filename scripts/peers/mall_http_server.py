@@ -303,10 +303,10 @@ class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, name, context=None):
+    def __init__(self, name, context=None, port=0):
         self.name = name
         self.context = context
-        super().__init__((HOST, 0), Handler)
+        super().__init__((HOST, port), Handler)
 
     def get_request(self):
         sock, address = self.socket.accept()
@@ -330,7 +330,15 @@ def main():
     parser.add_argument("--tls12", nargs=3, action="append", default=[], metavar=("NAME", "CERT", "KEY"),
                         help="like --tls, but negotiating TLS 1.2 at most")
     parser.add_argument("--port-file", required=True, help="written as JSON {name: port} once every port listens")
+    parser.add_argument("--port", nargs=2, action="append", default=[], metavar=("NAME", "PORT"),
+                        help="listen on this fixed port for NAME (http or a --tls name) instead of one the kernel picks")
     args = parser.parse_args()
+    fixed = {}
+    for name, port in args.port:
+        if not port.isdigit() or not 0 < int(port) < 65536:
+            sys.stderr.write(f"mall_http_server: --port {name} {port}: expected a port number from 1 to 65535\n")
+            return 2
+        fixed[name] = int(port)
 
     routes = {}
     try:
@@ -342,7 +350,7 @@ def main():
         return 2
     Handler.routes = routes
 
-    servers = [Server("http")]
+    servers = [Server("http", port=fixed.get("http", 0))]
     for name, cert, key, maximum in [(*t, None) for t in args.tls] + [(*t, ssl.TLSVersion.TLSv1_2) for t in args.tls12]:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         if maximum is not None:
@@ -352,7 +360,7 @@ def main():
         except (OSError, ssl.SSLError) as error:
             sys.stderr.write(f"mall_http_server: --tls {name}: cannot load {cert} / {key}: {error}\n")
             return 2
-        servers.append(Server(name, context))
+        servers.append(Server(name, context, port=fixed.get(name, 0)))
 
     for server in servers:
         threading.Thread(target=server.serve_forever, name=server.name, daemon=True).start()

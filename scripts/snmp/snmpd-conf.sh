@@ -11,7 +11,8 @@
 #                       SNMPD_CONF_AUTH_PASSPHRASE and SNMPD_CONF_PRIV_PASSPHRASE (8 characters or more)
 #   --v3-authnopriv USER  read-only v3 user, SHA authentication only (SNMPD_CONF_AUTH_PASSPHRASE)
 #   --values FILE       OID → value list, one per line: `OID TYPE VALUE`, TYPE one of snmpd's override types
-#                       integer | uinteger (a Gauge32) | counter | octet_str | object_id; VALUE `@now` is replaced by
+#                       integer | uinteger (a Gauge32) | counter | octet_str | object_id; VALUE `@now` (or `@now-N`,
+#                       N seconds earlier) is replaced by
 #                       the current Unix time; blank lines and lines starting with # are ignored
 #   --filler N          N more rows .1.3.6.1.4.1.32473.9.1.1.I = Gauge32 I (I = 1…N), for walk benchmarks
 #
@@ -76,6 +77,7 @@ for file in "${values[@]}"; do
     case "$type" in
       integer|uinteger|counter)
         [ "$value" = "@now" ] && value="$now"
+        if [[ "$value" =~ ^@now-([0-9]+)$ ]]; then value=$((now - BASH_REMATCH[1])); fi
         [[ "$value" =~ ^-?[0-9]+$ ]] || die "$file:$lineno: expected a whole number (or @now) for $type, got '$value'" ;;
       octet_str)
         [ -n "$value" ] || die "$file:$lineno: expected a value (quote text with spaces) after octet_str" ;;
