@@ -1,0 +1,181 @@
+import AuditModel
+
+/// Who was assessed: the mall as its site profile names it.
+public struct MallIdentity: Sendable, Hashable, Codable {
+    /// The mall's name (from the site profile; mall data, always escaped on output).
+    public var name: String
+    public var address: String?
+    /// 统一社会信用代码 (unified social credit code), when the profile gives it.
+    public var creditCode: String?
+
+    public init(name: String, address: String? = nil, creditCode: String? = nil) {
+        self.name = name
+        self.address = address
+        self.creditCode = creditCode
+    }
+}
+
+/// Where a run stood when the report was written.
+public enum RunCompletion: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The run finished: every statement was judged.
+    case completed
+    /// The run is still going: the report is a snapshot.
+    case running
+    /// The run's process died before it finished.
+    case interrupted
+}
+
+/// Metadata of one audit run, as stored. Times are ISO 8601 strings, never "now": the same stored run always
+/// gives the same report bytes.
+public struct RunMetadata: Sendable, Hashable, Codable {
+    /// The run's id in the store (`42`), printed as given.
+    public var runID: String
+    public var mall: MallIdentity
+    /// Who led the assessment. Never a secret.
+    public var assessor: String?
+    /// ISO 8601 (`2026-11-20T09:00:00Z`).
+    public var startedAt: String
+    /// ISO 8601; nil while running or for an interrupted run.
+    public var endedAt: String?
+    public var completion: RunCompletion
+    /// `mallaudit --version` of the tool that ran the audit.
+    public var toolVersion: String
+    /// Lowercase hex SHA-256 of the site profile the run used.
+    public var siteProfileDigest: String?
+
+    public init(
+        runID: String, mall: MallIdentity, assessor: String? = nil, startedAt: String, endedAt: String? = nil,
+        completion: RunCompletion = .completed, toolVersion: String, siteProfileDigest: String? = nil
+    ) {
+        self.runID = runID
+        self.mall = mall
+        self.assessor = assessor
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.completion = completion
+        self.toolVersion = toolVersion
+        self.siteProfileDigest = siteProfileDigest
+    }
+}
+
+/// Everything a report shows: run metadata, the checklist the run was judged against, one result per statement,
+/// the not-applicable decisions and the scorecard computed from them. A pure value: writers add no clock, no
+/// environment and no randomness, so the same report always gives the same bytes.
+public struct AuditReport: Sendable, Hashable {
+    public var run: RunMetadata
+    public var checklist: Checklist
+    /// At most one result per statement of `checklist`. A statement without a result is shown as `notAssessed`.
+    public var results: [StatementResult]
+    /// Not-applicable decisions from the site profile. A result's own `notApplicable` wins over these.
+    public var decisions: [NotApplicableDecision]
+    /// `Scorecard(checklist:results:)`, computed once when the report is made.
+    public let scorecard: Scorecard
+
+    public init(
+        run: RunMetadata, checklist: Checklist, results: [StatementResult], decisions: [NotApplicableDecision] = []
+    ) {
+        self.run = run
+        self.checklist = checklist
+        self.results = results
+        self.decisions = decisions
+        self.scorecard = Scorecard(checklist: checklist, results: results)
+    }
+
+    /// Problems that make the report inconsistent (its counts would not add up): results or decisions for
+    /// statements the checklist does not have, or two results for one statement. Writers refuse such a report.
+    public func consistencyProblems() -> [Diagnostic] {
+        let known = Set(checklist.statements.map(\.id))
+        var seen: Set<String> = []
+        var problems: [Diagnostic] = []
+        for (index, result) in results.enumerated() {
+            if !known.contains(result.statementID) {
+                problems.append(
+                    Diagnostic(
+                        file: "run \(run.runID)", message: "result #\(index + 1) is for statement "
+                            + "'\(result.statementID)', which checklist \(checklist.version) does not have",
+                        expected: "a statement id of the checklist the run was judged against"))
+            }
+            if !seen.insert(result.statementID).inserted {
+                problems.append(
+                    Diagnostic(
+                        file: "run \(run.runID)", message: "statement '\(result.statementID)' has more than one result",
+                        expected: "one judged result per statement"))
+            }
+        }
+        for decision in decisions where !known.contains(decision.statementID) {
+            problems.append(
+                Diagnostic(
+                    file: "run \(run.runID)",
+                    message: "not-applicable decision for unknown statement '\(decision.statementID)'",
+                    expected: "a statement id of checklist \(checklist.version)"))
+        }
+        return problems
+    }
+
+    /// Throws the consistency problems, if any.
+    func checkConsistency() throws {
+        let problems = consistencyProblems()
+        if !problems.isEmpty { throw DiagnosticsError(problems) }
+    }
+
+    /// Every statement of the checklist in document order, with its result (a `notAssessed` stand-in when none was
+    /// recorded) and its not-applicable decision, grouped by chapter and clause.
+    var chapters: [ReportChapter] {
+        var resultByID: [String: StatementResult] = [:]
+        for result in results { resultByID[result.statementID] = result }
+        var decisionByID: [String: NotApplicableDecision] = [:]
+        for decision in decisions { decisionByID[decision.statementID] = decision }
+        return checklist.chapters.map { chapter in
+            ReportChapter(
+                chapter: chapter, counts: scorecard.byChapter[chapter.number] ?? VerdictCounts(),
+                clauses: chapter.clauses.map { clause in
+                    ReportClause(
+                        clause: clause, verdict: scorecard.clauseVerdicts[clause.id] ?? .notAssessed,
+                        statements: clause.statements.map { statement in
+                            let result =
+                                resultByID[statement.id]
+                                ?? StatementResult(
+                                    statementID: statement.id, verdict: .notAssessed, source: .none,
+                                    reason: AuditReport.noResultReason)
+                            return ReportStatement(
+                                statement: statement, result: result,
+                                decision: result.notApplicable ?? decisionByID[statement.id])
+                        })
+                })
+        }
+    }
+
+    /// The reason shown for a statement the run recorded no result for.
+    static let noResultReason = "no result recorded for this statement in this run"
+}
+
+/// A chapter of the report: the checklist's chapter with its counts and clauses.
+struct ReportChapter {
+    var chapter: Chapter
+    var counts: VerdictCounts
+    var clauses: [ReportClause]
+}
+
+/// A clause of the report with its roll-up verdict.
+struct ReportClause {
+    var clause: Clause
+    var verdict: Verdict
+    var statements: [ReportStatement]
+}
+
+/// One statement with its result and, when it has one, its not-applicable decision.
+struct ReportStatement {
+    var statement: Statement
+    var result: StatementResult
+    var decision: NotApplicableDecision?
+}
+
+extension Verdict {
+    /// Fixed output order of verdicts in every report.
+    static let reportOrder: [Verdict] = [.pass, .fail, .error, .notAssessed, .notApplicable]
+}
+
+extension Modality {
+    /// Fixed output order of modalities in every report.
+    static let reportOrder: [Modality] = [.shall, .shallNot, .should, .may]
+}

@@ -1,4 +1,0 @@
-import AuditModel
-import CLibXML2
-import Foundation
-import Mustache

@@ -1,0 +1,266 @@
+import AuditModel
+import Foundation
+
+/// Writes the HTML conformance report: one self-contained file (inline CSS and SVG; no script, font, image or other
+/// external resource), rendered with swift-mustache from `templates/report.html.mustache` and its partials.
+///
+/// Chinese by default, English with `.en`. First screen: the verdict badge (符合 / 不符合 / 未完成), counts by verdict
+/// and modality and the per-chapter chart; then the failing shall statements with what was measured and how far from
+/// the threshold; then every clause with its text, statements, results and evidence; the not-applicable decisions;
+/// the formula with its numbers; a block for the inspector's signature and the mall's seal. Prints on A4.
+///
+/// Every value from the mall goes through Mustache's `{{…}}` HTML escaping; `HTMLTemplates` refuses templates that
+/// could print a value unescaped. Deterministic: the same report and language give the same string.
+public struct HTMLReportWriter: Sendable {
+    public let templates: HTMLTemplates
+
+    /// A writer over `templates`.
+    public init(templates: HTMLTemplates) {
+        self.templates = templates
+    }
+
+    /// A writer over the templates `ReportResources` finds (`$MALLAUDIT_TEMPLATES`, else the repository's).
+    public init() throws {
+        self.templates = try HTMLTemplates()
+    }
+
+    /// The report as one HTML document.
+    public func write(_ report: AuditReport, language: Language = .zh) throws -> String {
+        try report.checkConsistency()
+        return templates.render(HTMLReportView(report: report, language: language).context())
+    }
+}
+
+/// Builds the template context: plain dictionaries and arrays (fast for swift-mustache, no reflection). Optional
+/// values are arrays of zero or one element and every key is always present, so a section can never pick up a
+/// same-named value of an enclosing context.
+struct HTMLReportView {
+    var report: AuditReport
+    var language: Language
+
+    private var checklistTitle: String {
+        language == .zh ? report.checklist.standardTitleZH : report.checklist.standardTitleEN
+    }
+
+    func context() -> [String: Any] {
+        let card = report.scorecard
+        let labels = HTMLLabels.table(language)
+        let chapters = report.chapters
+        let run = report.run
+        let entries = chapters.flatMap { $0.clauses.flatMap(\.statements) }
+        let clauseTitles = Dictionary(
+            chapters.flatMap(\.clauses).map { ($0.clause.id, $0.clause.title.text(language)) },
+            uniquingKeysWith: { first, _ in first })
+
+        let failing = entries.filter { $0.statement.modality.isRequirement && $0.result.verdict == .fail }
+        let pending = entries.filter {
+            $0.statement.modality.isRequirement && ($0.result.verdict == .error || $0.result.verdict == .notAssessed)
+        }
+        let decisions = entries.filter { $0.decision != nil }
+
+        var warning: [String] = []
+        switch run.completion {
+        case .completed: break
+        case .running: warning.append(labels["snapshotWarning"]!)
+        case .interrupted: warning.append(labels["interruptedWarning"]!)
+        }
+
+        let should = card.byModality[.should] ?? VerdictCounts()
+        let adoption = card.shouldAdoption.map(formatPercent) ?? "—"
+
+        return [
+            "lang": language == .zh ? "zh-CN" : "en",
+            "labels": labels,
+            "standardTitle": checklistTitle,
+            "standardTitleZH": report.checklist.standardTitleZH,
+            "conformanceClass": card.conformance.rawValue,
+            "conformanceText": HTMLLabels.conformance(card.conformance, language),
+            "completionWarning": warning,
+            "mallName": run.mall.name,
+            "mallAddress": optional(run.mall.address),
+            "mallCreditCode": optional(run.mall.creditCode),
+            "assessor": optional(run.assessor),
+            "runID": run.runID,
+            "startedAt": run.startedAt,
+            "endedAt": optional(run.endedAt),
+            "completion": HTMLLabels.completion(run.completion, language),
+            "toolVersion": run.toolVersion,
+            "checklistVersion": report.checklist.version,
+            "checklistDigest": report.checklist.digest,
+            "siteProfileDigest": optional(run.siteProfileDigest),
+            "verdictHeaders": Verdict.reportOrder.map {
+                ["name": HTMLLabels.verdict($0, language), "class": "v-" + $0.rawValue]
+            },
+            "countRows": countRows(card),
+            "chartSVG": chart(chapters),
+            "chapterRows": chapters.map { chapter in
+                [
+                    "label": chapterLabel(chapter.chapter), "cells": cells(chapter.counts),
+                    "total": chapter.counts.total,
+                ] as [String: Any]
+            },
+            "shouldAdoption": "\(should[.pass]) / \(should.applicable) = \(adoption)",
+            "failing": failing.map {
+                statementCard($0, clauseTitle: clauseTitles[$0.statement.clauseID] ?? "", showClause: true)
+            },
+            "hasFailing": !failing.isEmpty,
+            "pending": pending.map { entry in
+                [
+                    "id": entry.statement.id,
+                    "clauseTitle": clauseTitles[entry.statement.clauseID] ?? "",
+                    "verdictClass": "v-" + entry.result.verdict.rawValue,
+                    "verdictText": HTMLLabels.verdict(entry.result.verdict, language),
+                    "reason": entry.result.reason,
+                ] as [String: Any]
+            },
+            "hasPending": !pending.isEmpty,
+            "chapters": chapters.map(chapterView),
+            "decisions": decisions.map { entry in
+                let decision = entry.decision!
+                return [
+                    "id": entry.statement.id,
+                    "text": entry.statement.text.text(language),
+                    "justification": decision.justification,
+                    "decidedBy": decision.decidedBy,
+                    "decidedAt": optional(decision.decidedAt),
+                ] as [String: Any]
+            },
+            "hasDecisions": !decisions.isEmpty,
+            "formula": card.formula(language),
+        ]
+    }
+
+    private func optional(_ value: String?) -> [String] { value.map { [$0] } ?? [] }
+
+    private func cells(_ counts: VerdictCounts) -> [[String: Any]] {
+        Verdict.reportOrder.map { ["n": counts[$0], "class": "v-" + $0.rawValue, "zero": counts[$0] == 0] }
+    }
+
+    private func chapterLabel(_ chapter: Chapter) -> String { "\(chapter.number) \(chapter.title.text(language))" }
+
+    private func countRows(_ card: Scorecard) -> [[String: Any]] {
+        var rows: [[String: Any]] = []
+        for modality in Modality.reportOrder {
+            let counts = card.byModality[modality] ?? VerdictCounts()
+            guard counts.total > 0 || modality == .shall else { continue }
+            rows.append([
+                "name": HTMLLabels.modality(modality, language), "cells": cells(counts), "total": counts.total,
+                "applicable": counts.applicable, "isTotal": false,
+            ])
+        }
+        rows.append([
+            "name": HTMLLabels.table(language)["total"]!, "cells": cells(card.total), "total": card.total.total,
+            "applicable": card.total.applicable, "isTotal": true,
+        ])
+        return rows
+    }
+
+    private func chart(_ chapters: [ReportChapter]) -> String {
+        SVGChart(
+            bars: chapters.map { SVGChart.Bar(label: chapterLabel($0.chapter), counts: $0.counts) },
+            language: language, title: HTMLLabels.table(language)["chartTitle"]!
+        ).render()
+    }
+
+    private func chapterView(_ chapter: ReportChapter) -> [String: Any] {
+        [
+            "label": chapterLabel(chapter.chapter),
+            "number": chapter.chapter.number,
+            "clauses": chapter.clauses.map { clause in
+                [
+                    "id": clause.clause.id,
+                    "title": clause.clause.title.text(language),
+                    "section": optional(clause.clause.section?.text(language)),
+                    "text": clause.clause.text.text(language),
+                    "original": language == .en ? [clause.clause.text.zh] : [],
+                    "notes": clause.clause.notes.map { $0.text(language) },
+                    "hasNotes": !clause.clause.notes.isEmpty,
+                    "verdictClass": "v-" + clause.verdict.rawValue,
+                    "verdictText": HTMLLabels.verdict(clause.verdict, language),
+                    "statements": clause.statements.map {
+                        statementCard($0, clauseTitle: clause.clause.title.text(language), showClause: false)
+                    },
+                ] as [String: Any]
+            },
+        ]
+    }
+
+    /// One statement with everything the reader needs: text, verdict, source, measurement, reason, observations,
+    /// evidence (name + short SHA-256) and any not-applicable decision.
+    func statementCard(_ entry: ReportStatement, clauseTitle: String, showClause: Bool) -> [String: Any] {
+        let result = entry.result
+        let statement = entry.statement
+        return [
+            "id": statement.id,
+            "clauseID": statement.clauseID,
+            "clauseTitle": clauseTitle,
+            "showClause": showClause,
+            "modality": HTMLLabels.modality(statement.modality, language),
+            "modalityClass": "m-" + statement.modality.rawValue,
+            "text": statement.text.text(language),
+            "original": language == .en ? [statement.text.zh] : [],
+            "condition": optional(statement.condition?.text(language)),
+            "verdictClass": "v-" + result.verdict.rawValue,
+            "verdictText": HTMLLabels.verdict(result.verdict, language),
+            "source": HTMLLabels.source(result.source, language),
+            "producer": optional(result.producer),
+            "judgedAt": optional(result.judgedAt),
+            "reason": result.reason,
+            "measurement": result.measurement.map { [measurementView($0)] } ?? [],
+            "observations": result.observations.map { ["name": $0.name, "value": $0.value] },
+            "hasObservations": !result.observations.isEmpty,
+            "evidence": result.evidence.map(evidenceView),
+            "hasEvidence": !result.evidence.isEmpty,
+            "decision": entry.decision.map { decision in
+                [
+                    [
+                        "justification": decision.justification, "decidedBy": decision.decidedBy,
+                        "decidedAt": optional(decision.decidedAt),
+                    ] as [String: Any]
+                ]
+            } ?? [],
+        ]
+    }
+
+    private func measurementView(_ measurement: AuditModel.Measurement) -> [String: Any] {
+        let threshold = measurement.threshold
+        var view: [String: Any] = [
+            "measured": ReportNumber.human(measurement.value, threshold: threshold)
+                + HTMLLabels.spacedUnit(measurement.unit, language, amount: measurement.value),
+            "sample": measurement.sample.map { [String($0)] } ?? [],
+            "threshold": [String](),
+            "margin": [[String: Any]](),
+        ]
+        if let threshold {
+            view["threshold"] = [
+                "\(threshold.comparison.symbol) \(ReportNumber.human(threshold.value))"
+                    + HTMLLabels.spacedUnit(threshold.unit, language, amount: threshold.value)
+            ]
+            if let margin = measurement.margin {
+                view["margin"] = [
+                    [
+                        "value": ReportNumber.signedHuman(margin)
+                            + HTMLLabels.spacedUnit(threshold.unit, language, amount: margin),
+                        "phrase": HTMLLabels.marginPhrase(
+                            margin: margin, threshold: threshold, unit: threshold.unit, language: language),
+                        "class": margin > 0 || (margin == 0 && threshold.isMet(by: threshold.value))
+                            ? "met" : "missed",
+                    ] as [String: Any]
+                ]
+            }
+        }
+        return view
+    }
+
+    private func evidenceView(_ evidence: EvidenceRef) -> [String: Any] {
+        [
+            "name": evidence.name,
+            "sha256": evidence.sha256,
+            "shortSHA": String(evidence.sha256.prefix(12)),
+            "size": String(evidence.size),
+            "description": optional(evidence.description),
+            "collectedBy": optional(evidence.collectedBy),
+            "collectedAt": optional(evidence.collectedAt),
+        ]
+    }
+}

@@ -1,0 +1,322 @@
+import AuditModel
+import Foundation
+import Testing
+
+@testable import AuditReports
+
+private let attack = "<script>alert(1)</script>"
+private let escapedAttack = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+@Suite("HTML report")
+struct HTMLReportTests {
+    @Test("matches the golden files in Chinese and English", arguments: [Language.zh, .en])
+    func golden(language: Language) throws {
+        let html = try Fixture.htmlWriter().write(Fixture.report(), language: language)
+        let mismatch = try goldenMismatch(Data(html.utf8), name: "report.\(language.rawValue).html")
+        #expect(mismatch == nil, "\(mismatch ?? "")")
+    }
+
+    @Test("is deterministic", arguments: [Language.zh, .en])
+    func deterministic(language: Language) throws {
+        let writer = try Fixture.htmlWriter()
+        let first = try writer.write(Fixture.report(), language: language)
+        #expect(first == (try writer.write(Fixture.report(results: Fixture.results().reversed()), language: language)))
+    }
+
+    @Test("Chinese by default, English on request")
+    func languages() throws {
+        let writer = try Fixture.htmlWriter()
+        let zh = try writer.write(Fixture.report())
+        #expect(zh.contains("<html lang=\"zh-CN\">"))
+        #expect(zh.contains("符合性评估报告"))
+        #expect(zh.contains("逐条结果"))
+        #expect(zh.contains("签字与盖章"))
+        #expect(!zh.contains("Conformance report"))
+        let en = try writer.write(Fixture.report(), language: .en)
+        #expect(en.contains("<html lang=\"en\">"))
+        #expect(en.contains("Conformance report"))
+        #expect(en.contains("Non-conformant"))
+        #expect(en.contains("Signature and seal"))
+        #expect(!en.contains("符合性评估报告"))
+        // English keeps the standard's Chinese text beside the translation.
+        #expect(en.contains("日志留存时间应大于60日"))
+    }
+
+    @Test("the label tables have the same keys in both languages")
+    func labelTables() {
+        #expect(Set(HTMLLabels.zh.keys) == Set(HTMLLabels.en.keys))
+        #expect(HTMLLabels.zh.values.allSatisfy { !$0.isEmpty })
+    }
+
+    @Test("the badge shows the conformance", arguments: [
+        ("nonConformant", "不符合", "Non-conformant"),
+        ("conformant", "符合", "Conformant"),
+        ("incomplete", "未完成", "Incomplete"),
+    ])
+    func badge(state: String, zh: String, en: String) throws {
+        var results = Fixture.results()
+        switch state {
+        case "conformant":
+            results = results.map { result in
+                var result = result
+                if result.verdict == .fail || result.verdict == .error { result.verdict = .pass }
+                return result
+            }
+        case "incomplete":
+            results = results.map { result in
+                var result = result
+                if result.verdict == .fail { result.verdict = .pass }
+                return result
+            }
+        default: break
+        }
+        let report = Fixture.report(results: results)
+        #expect(report.scorecard.conformance.rawValue == state)
+        let writer = try Fixture.htmlWriter()
+        let html = try writer.write(report)
+        #expect(html.contains("<div class=\"badge \(state)\" role=\"status\">"))
+        #expect(html.contains("<span class=\"badge-text\">\(zh)</span>"))
+        #expect(try writer.write(report, language: .en).contains("<span class=\"badge-text\">\(en)</span>"))
+    }
+
+    @Test("first screen: badge, counts and chart come before the failing shall statements, which come before the clauses")
+    func order() throws {
+        let html = try Fixture.htmlWriter().write(Fixture.report())
+        let badge = try #require(html.range(of: "class=\"badge "))
+        let counts = try #require(html.range(of: "<table class=\"counts\">"))
+        let chart = try #require(html.range(of: "<svg class=\"chart\""))
+        let failing = try #require(html.range(of: "<section class=\"failing\">"))
+        let clauses = try #require(html.range(of: "<section class=\"clauses\">"))
+        let decisions = try #require(html.range(of: "<section class=\"decisions\">"))
+        let formula = try #require(html.range(of: "<p class=\"formula\">"))
+        let signature = try #require(html.range(of: "评估人签字"))
+        #expect(badge.lowerBound < counts.lowerBound)
+        #expect(counts.lowerBound < chart.lowerBound)
+        #expect(chart.lowerBound < failing.lowerBound)
+        #expect(failing.lowerBound < clauses.lowerBound)
+        #expect(clauses.lowerBound < decisions.lowerBound)
+        #expect(decisions.lowerBound < formula.lowerBound)
+        #expect(formula.lowerBound < signature.lowerBound)
+        // The failing shall statement is in the failing section; the failing should statement is not.
+        let failingSection = String(html[failing.lowerBound..<clauses.lowerBound])
+        #expect(failingSection.contains("id=\"s-5.1.2-3\""))
+        #expect(!failingSection.contains("id=\"s-5.1.1-2\""))
+        // The error shall statement is listed as not yet settled.
+        #expect(failingSection.contains("href=\"#s-8.1.2-2\""))
+        #expect(failingSection.contains("最早的日志为 45 天前"))
+    }
+
+    @Test("every clause and statement of the checklist appears with its result")
+    func everyClause() throws {
+        let html = try Fixture.htmlWriter().write(Fixture.report())
+        for clause in Fixture.checklist().clauses {
+            #expect(html.contains("id=\"c-\(clause.id)\""), "clause \(clause.id)")
+            #expect(html.contains(clause.text.zh))
+        }
+        for statement in Fixture.checklist().statements {
+            #expect(html.contains("<span class=\"id\">\(statement.id)</span>"), "statement \(statement.id)")
+        }
+        #expect(html.contains("“大于60日”按严格大于理解。"), "clause notes are shown")
+        #expect(html.contains(AuditReport.noResultReason), "a statement without a result says so")
+    }
+
+    @Test("counts by verdict and modality add up")
+    func countsTable() throws {
+        let html = try Fixture.htmlWriter().write(Fixture.report())
+        // Total row: pass 4, fail 2, error 1, not assessed 2, not applicable 1; 10 statements, 9 applicable.
+        #expect(html.contains(
+            "<tr class=\"total\"><td>合计</td><td class=\"n\">4</td><td class=\"n\">2</td><td class=\"n\">1</td>"
+                + "<td class=\"n\">2</td><td class=\"n\">1</td><td class=\"n\">10</td><td class=\"n\">9</td></tr>"))
+        #expect(html.contains("<tr><td>严禁/不应</td>"))
+        #expect(html.contains("0 / 1 = 0.0 %"), "should adoption with its numbers")
+        #expect(html.contains(Fixture.report().scorecard.formula(.zh).replacingOccurrences(of: "\"", with: "&quot;")))
+    }
+
+    @Test("evidence shows its name and short SHA-256, the full digest on hover")
+    func evidence() throws {
+        let html = try Fixture.htmlWriter().write(Fixture.report())
+        #expect(html.contains("<span class=\"evidence-name\">B2-5G-测试截图.png</span>"))
+        #expect(html.contains("title=\"SHA-256 \(Fixture.photoSHA)\">sha256:\(Fixture.photoSHA.prefix(12))…</span>"))
+        #expect(html.contains("商场无地下二、三层，机房位于地面一层"), "N/A justification")
+        #expect(html.contains("王工（评估组长）"), "who decided")
+    }
+
+    @Test("mall data is escaped everywhere and never appears raw")
+    func escaping() throws {
+        var results = Fixture.results()
+        for index in results.indices {
+            results[index].reason = attack
+            results[index].producer = attack
+            results[index].observations.append(Observation(name: attack, value: attack))
+            results[index].evidence.append(
+                EvidenceRef(name: attack, sha256: Fixture.logSHA, size: 1, collectedBy: attack, collectedAt: attack,
+                    description: attack))
+        }
+        let decision = NotApplicableDecision(
+            statementID: "5.2.5-2", justification: attack, decidedBy: attack, decidedAt: attack)
+        results = results.map { result in
+            var result = result
+            if result.statementID == "5.2.5-2" { result.notApplicable = decision }
+            return result
+        }
+        var report = Fixture.report(mallName: attack, results: results)
+        report.run.assessor = attack
+        report.run.mall.address = attack
+        report.run.mall.creditCode = attack
+        report.run.runID = attack
+        report.run.toolVersion = attack
+        for language in Language.allCases {
+            let html = try Fixture.htmlWriter().write(report, language: language)
+            #expect(!html.contains(attack), "raw mall data in the \(language) report")
+            #expect(!html.lowercased().contains("<script"), "no script element at all")
+            #expect(html.contains("<p class=\"mall-name\">\(escapedAttack)</p>"))
+            #expect(html.contains("<span class=\"evidence-name\">\(escapedAttack)</span>"))
+            #expect(html.contains("<code>\(escapedAttack)</code> = <code>\(escapedAttack)</code>"), "observation")
+            #expect(html.components(separatedBy: escapedAttack).count > 60, "every field is shown, escaped")
+        }
+    }
+
+    @Test("attribute-breaking quotes in mall data are escaped too")
+    func quotes() throws {
+        let name = "\" onmouseover=\"alert(1)"
+        var results = Fixture.results()
+        results[1].evidence[0].name = name
+        let html = try Fixture.htmlWriter().write(Fixture.report(mallName: name, results: results))
+        #expect(!html.contains(name))
+        #expect(html.contains("&quot; onmouseover=&quot;alert(1)"))
+    }
+
+    @Test("one self-contained file: no external resource, no script")
+    func selfContained() throws {
+        let html = try Fixture.htmlWriter().write(Fixture.report()).lowercased()
+        for forbidden in ["<script", "<link", "src=", "@import", "url(", "@font-face", "href=\"http", "<img", "<iframe"] {
+            #expect(!html.contains(forbidden), "\(forbidden)")
+        }
+        #expect(html.contains("<style>"))
+        #expect(html.contains("<svg class=\"chart\""))
+    }
+
+    @Test("prints on A4 without breaking rows or statements")
+    func printCSS() throws {
+        let html = try Fixture.htmlWriter().write(Fixture.report())
+        #expect(html.contains("@page { size: A4; margin: 15mm; }"))
+        #expect(html.contains("tr, .statement, .signature, .decision, figure { break-inside: avoid;"))
+    }
+
+    @Test("how far from the threshold, in words, on both sides and on the line", arguments: [
+        (Fixture.retention, 61.0, "+1 天", "满足阈值，余量 1 天", "meets the threshold with 1 day"),
+        (Fixture.retention, 60.0, "0 天", "恰在阈值上；阈值为严格比较（&gt;），不满足", "exactly on the line; the comparison is strict"),
+        (Fixture.retention, 59.0, "-1 天", "未达阈值，差 1 天", "misses the threshold by 1 day"),
+        (Fixture.satisfaction, 85.0, "0%", "恰在阈值上，满足", "exactly on the line, which meets it"),
+        (Fixture.satisfaction, 84.9, "-0.1%", "未达阈值，差 0.1%", "misses the threshold by 0.1%"),
+        (Fixture.satisfaction, 85.1, "+0.1%", "满足阈值，余量 0.1%", "meets the threshold with 0.1% to spare"),
+    ] as [(Threshold, Double, String, String, String)])
+    func margins(threshold: Threshold, value: Double, marginZH: String, phraseZH: String, phraseEN: String) throws {
+        let id = threshold.quantity == "logRetention" ? "5.1.2-3" : "8.2.1-3"
+        let verdict: Verdict = threshold.isMet(by: value) ? .pass : .fail
+        let result = StatementResult(
+            statementID: id, verdict: verdict, source: .data,
+            measurement: Measurement(value: value, threshold: threshold, unit: threshold.unit, sample: 10),
+            reason: "measured")
+        let report = Fixture.report(results: Fixture.results(replacing: id, with: result))
+        let writer = try Fixture.htmlWriter()
+        let zh = try writer.write(report)
+        #expect(zh.contains("\(marginZH)</span> — \(phraseZH)"), "\(value) against \(threshold.comparison.symbol)")
+        #expect(zh.contains("class=\"margin \(verdict == .pass ? "met" : "missed")\""))
+        #expect(try writer.write(report, language: .en).contains(phraseEN))
+    }
+}
+
+@Suite("HTML templates")
+struct HTMLTemplateTests {
+    private func templates(main: String, partials: [String: String] = [:]) throws -> URL {
+        let directory = try Fixture.temporaryDirectory()
+        try Data(main.utf8).write(to: directory.appendingPathComponent(HTMLTemplates.mainFile))
+        if !partials.isEmpty {
+            try FileManager.default.createDirectory(
+                at: directory.appendingPathComponent("partials"), withIntermediateDirectories: true)
+            for (name, text) in partials {
+                try Data(text.utf8).write(to: directory.appendingPathComponent("partials/\(name).mustache"))
+            }
+        }
+        return directory
+    }
+
+    @Test("templates that could print mall data unescaped are refused with file, line and column", arguments: [
+        "<p>{{{mallName}}}</p>", "<p>{{&mallName}}</p>", "<p>{{& reason }}</p>", "{{=<% %>=}}<p><%mallName%></p>",
+        "{{% CONTENT_TYPE: TEXT}}<p>{{mallName}}</p>",
+    ])
+    func refusesUnescaped(tag: String) throws {
+        let directory = try templates(main: "<html>\n\(tag)\n</html>")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let error = try #require(throws: DiagnosticsError.self) { try HTMLTemplates(directory: directory) }
+        let diagnostic = try #require(error.diagnostics.first)
+        #expect(diagnostic.file?.hasSuffix(HTMLTemplates.mainFile) == true)
+        #expect(diagnostic.line == 2)
+        #expect(diagnostic.column != nil)
+        #expect(error.description.contains("without HTML escaping"))
+    }
+
+    @Test("an unescaped tag in a partial is refused too, naming the partial")
+    func refusesInPartial() throws {
+        let directory = try templates(main: "{{> partials/x}}", partials: ["x": "ok\n<b>{{{reason}}}</b>"])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let error = try #require(throws: DiagnosticsError.self) { try HTMLTemplates(directory: directory) }
+        #expect(error.diagnostics.first?.file?.hasSuffix("partials/x.mustache") == true)
+        #expect(error.diagnostics.first?.line == 2)
+    }
+
+    @Test("the chart slot is the only unescaped one allowed, and the shipped templates pass")
+    func chartSlotAllowed() throws {
+        let directory = try templates(main: "<div>{{{chartSVG}}}</div>")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try HTMLTemplates(directory: directory)
+        _ = try HTMLTemplates(directory: Fixture.templatesDirectory)
+    }
+
+    @Test("a syntax error names the file and line")
+    func syntaxError() throws {
+        let directory = try templates(main: "<html>\n{{#chapters}}\n<p>{{label}}</p>\n")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let error = try #require(throws: DiagnosticsError.self) { try HTMLTemplates(directory: directory) }
+        #expect(error.diagnostics.first?.file?.hasSuffix(HTMLTemplates.mainFile) == true)
+        #expect(error.diagnostics.first?.line != nil)
+    }
+
+    @Test("a missing templates directory names the path and the environment variable")
+    func missing() throws {
+        let error = try #require(throws: DiagnosticsError.self) {
+            try HTMLTemplates(directory: URL(fileURLWithPath: "/nonexistent/templates"))
+        }
+        #expect(error.description.contains("/nonexistent/templates/report.html.mustache"))
+        #expect(error.description.contains(ReportResources.templatesVariable))
+    }
+}
+
+@Suite("SVG chart")
+struct SVGChartTests {
+    @Test("segments fill each bar exactly, in verdict order, with counts as labels")
+    func geometry() throws {
+        var counts = VerdictCounts()
+        for verdict in [Verdict.pass, .pass, .pass, .fail, .error, .notApplicable] { counts.add(verdict) }
+        let svg = SVGChart(bars: [SVGChart.Bar(label: "5 基础要求", counts: counts)], language: .zh, title: "各章结果")
+            .render()
+        let barWidth = SVGChart.width - SVGChart.labelWidth - SVGChart.countWidth
+        // 6 statements over 480 units: pass 3 → 240, fail 1 → 80, error 1 → 80, not applicable 1 → 80.
+        #expect(barWidth == 480)
+        #expect(svg.contains("<rect x=\"190\" y=\"8\" width=\"240\" height=\"20\" fill=\"#2e7d32\">"))
+        #expect(svg.contains("<rect x=\"430\" y=\"8\" width=\"80\" height=\"20\" fill=\"#c62828\">"))
+        #expect(svg.contains("<rect x=\"510\" y=\"8\" width=\"80\" height=\"20\" fill=\"#ef6c00\">"))
+        #expect(svg.contains("<rect x=\"590\" y=\"8\" width=\"80\" height=\"20\" fill=\"#cfd8dc\">"))
+        #expect(!svg.contains("fill=\"#8d8d8d\"><title>"), "no segment for a verdict with no statement")
+        #expect(svg.contains("<title>5 基础要求: 通过 3</title>"))
+    }
+
+    @Test("labels are escaped")
+    func escaped() throws {
+        let report = Fixture.report(checklist: Fixture.checklist(chapter5Title: "基础<要求> & \"引号\""))
+        let html = try Fixture.htmlWriter().write(report)
+        #expect(html.contains("5 基础&lt;要求&gt; &amp; &quot;引号&quot;</text>"))
+        #expect(!html.contains("基础<要求>"))
+    }
+}

@@ -1,0 +1,238 @@
+import AuditModel
+import Foundation
+import Testing
+
+@testable import AuditReports
+
+@Suite("XML report")
+struct XMLReportTests {
+    @Test("matches the golden file byte for byte")
+    func golden() throws {
+        let data = try Fixture.xmlWriter().write(Fixture.report())
+        let mismatch = try goldenMismatch(data, name: "report.xml")
+        #expect(mismatch == nil, "\(mismatch ?? "")")
+    }
+
+    @Test("is deterministic: same bytes twice, and whatever order the results come in")
+    func deterministic() throws {
+        let writer = Fixture.xmlWriter()
+        let first = try writer.write(Fixture.report())
+        let second = try writer.write(Fixture.report())
+        #expect(first == second)
+        let shuffled = try writer.write(Fixture.report(results: Fixture.results().reversed()))
+        #expect(first == shuffled, "results are written in checklist order, not in the order given")
+    }
+
+    @Test("xmllint accepts it against reports/report.xsd, and rejects a report with a verdict the schema lacks")
+    func xmllint() throws {
+        let directory = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("report.xml")
+        let data = try Fixture.xmlWriter().write(Fixture.report())
+        try data.write(to: file)
+        let accepted = try runXmllint(file)
+        #expect(accepted.status == 0, "xmllint: \(accepted.output)")
+        #expect(accepted.output.contains("validates"))
+
+        let tampered = String(decoding: data, as: UTF8.self)
+            .replacingOccurrences(of: "verdict=\"error\"", with: "verdict=\"maybe\"")
+        try Data(tampered.utf8).write(to: file)
+        let rejected = try runXmllint(file)
+        #expect(rejected.status != 0, "the schema must constrain verdicts")
+        #expect(rejected.output.contains("maybe"))
+    }
+
+    @Test("carries the run metadata, the summary and the formula with its numbers")
+    func content() throws {
+        let data = try Fixture.xmlWriter().write(Fixture.report())
+        let doc = try #require(XPathDocument(data))
+        #expect(doc.string("/r:report/r:run/@id") == "17")
+        #expect(doc.string("/r:report/r:run/r:mall/r:name") == "徐州云龙万达广场")
+        #expect(doc.string("/r:report/r:run/r:mall/r:creditCode") == "91320300MA1XXXXX0Q")
+        #expect(doc.string("/r:report/r:run/r:assessor") == "王工")
+        #expect(doc.string("/r:report/r:run/r:startedAt") == "2026-11-20T09:00:00Z")
+        #expect(doc.string("/r:report/r:run/r:checklist/@digest") == Fixture.checklistDigest)
+        #expect(doc.string("/r:report/r:run/r:siteProfile/@digest") == Fixture.siteDigest)
+        #expect(doc.string("/r:report/r:summary/@conformance") == "nonConformant")
+        let formula = try #require(doc.string("/r:report/r:summary/r:formula[@lang='zh']"))
+        #expect(formula == Fixture.report().scorecard.formula(.zh))
+        #expect(formula.contains("适用 6 条 = 通过 4 + 不通过 1 + 错误 1 + 未评估 0"))
+        #expect(doc.string("/r:report/r:summary/r:shouldAdoption/@pass") == "0")
+        #expect(doc.string("/r:report/r:summary/r:shouldAdoption/@applicable") == "1")
+        #expect(doc.string("/r:report/r:summary/r:shouldAdoption/@percent") == "0.0")
+    }
+
+    @Test("every count agrees with the statements written")
+    func counts() throws {
+        let data = try Fixture.xmlWriter().write(Fixture.report())
+        let doc = try #require(XPathDocument(data))
+        let statements = try #require(doc.int("count(//r:statement)"))
+        #expect(statements == Fixture.checklist().statements.count)
+        #expect(doc.int("number(/r:report/r:summary/r:counts[@scope='total']/@total)") == statements)
+        for verdict in Verdict.allCases {
+            let written = doc.int("count(//r:statement[@verdict='\(verdict.rawValue)'])")
+            #expect(written == doc.int("number(/r:report/r:summary/r:counts[@scope='total']/@\(verdict.rawValue))"))
+            #expect(written ?? 0 > 0, "the fixture covers \(verdict)")
+            for chapter in [5, 8] {
+                let inChapter = doc.int("count(//r:chapter[@number=\(chapter)]//r:statement[@verdict='\(verdict.rawValue)'])")
+                #expect(inChapter == doc.int("number(//r:chapter[@number=\(chapter)]/r:counts/@\(verdict.rawValue))"))
+            }
+        }
+        for modality in Modality.allCases {
+            #expect(
+                doc.int("count(//r:statement[@modality='\(modality.rawValue)'])")
+                    == doc.int("number(/r:report/r:summary/r:counts[@scope='\(modality.rawValue)']/@total)"))
+        }
+        let requirements = doc.int("count(//r:statement[@modality='shall' or @modality='shallNot'])")
+        #expect(requirements == doc.int("number(/r:report/r:summary/r:counts[@scope='requirements']/@total)"))
+        #expect(
+            doc.int("number(/r:report/r:summary/r:counts[@scope='total']/@applicable)")
+                == statements - (doc.int("count(//r:statement[@verdict='notApplicable'])") ?? 0))
+    }
+
+    @Test("a statement carries its measurement, threshold, margin, evidence and N/A decision")
+    func statementDetail() throws {
+        let data = try Fixture.xmlWriter().write(Fixture.report())
+        let doc = try #require(XPathDocument(data))
+        let retention = "//r:statement[@id='5.1.2-3']"
+        #expect(doc.string("\(retention)/@verdict") == "fail")
+        #expect(doc.string("\(retention)/@source") == "data")
+        #expect(doc.string("\(retention)/r:producer") == "wifi-logs")
+        #expect(doc.string("\(retention)/r:measurement/@value") == "45.0")
+        #expect(doc.string("\(retention)/r:measurement/@sample") == "45")
+        #expect(doc.string("\(retention)/r:measurement/@margin") == "-15.0")
+        #expect(doc.string("\(retention)/r:measurement/r:threshold/@comparison") == "gt")
+        #expect(doc.string("\(retention)/r:measurement/r:threshold/@value") == "60.0")
+        #expect(doc.string("\(retention)/r:evidence/@sha256") == Fixture.logSHA)
+        #expect(doc.string("\(retention)/r:evidence/r:name") == "wifi-logs-manifest.txt")
+        #expect(doc.string("\(retention)/r:observation/r:value") == "portal-20261006.log.gz")
+        // On the line of "≥ 85 %": passes with margin 0.
+        #expect(doc.string("//r:statement[@id='8.2.1-3']/r:measurement/@margin") == "0.0")
+        #expect(doc.string("//r:statement[@id='8.2.1-3']/@verdict") == "pass")
+        let na = "//r:statement[@id='5.2.5-2']"
+        #expect(doc.string("\(na)/r:notApplicable/r:justification") == Fixture.machineRoomDecision.justification)
+        #expect(doc.string("\(na)/r:notApplicable/r:decidedBy") == "王工（评估组长）")
+        // No result at all: shown as not assessed, source none, with a reason.
+        #expect(doc.string("//r:statement[@id='8.2.1-1']/@verdict") == "notAssessed")
+        #expect(doc.string("//r:statement[@id='8.2.1-1']/@source") == "none")
+        #expect(doc.string("//r:statement[@id='8.2.1-1']/r:reason") == AuditReport.noResultReason)
+        // Clause roll-up: 5.2.5's requirements pass, its N/A permission does not drag it down.
+        #expect(doc.string("//r:clause[@id='5.2.5']/@verdict") == "pass")
+        #expect(doc.string("//r:clause[@id='5.1.1']/@verdict") == "pass")
+        #expect(doc.string("//r:clause[@id='8.1.2']/@verdict") == "error")
+    }
+
+    @Test("mall text with markup and control bytes is written as text and still validates")
+    func hostileText() throws {
+        let hostile = "<script>alert(1)</script> & \"quotes\" \u{1}\u{0}bell"
+        var results = Fixture.results()
+        results[0].observations.append(Observation(name: hostile, value: hostile))
+        results[0].reason = hostile
+        let data = try Fixture.xmlWriter().write(Fixture.report(mallName: hostile, results: results))
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(!text.contains("<script>"))
+        let doc = try #require(XPathDocument(data))
+        let expected = "<script>alert(1)</script> & \"quotes\" \u{FFFD}\u{FFFD}bell"
+        #expect(doc.string("/r:report/r:run/r:mall/r:name") == expected)
+        #expect(doc.string("//r:statement[@id='5.1.1-1']/r:reason") == expected)
+    }
+
+    @Test("a report that would not validate throws with diagnostics naming the line", arguments: [
+        "evidence digest", "start time",
+    ])
+    func invalidThrows(defect: String) throws {
+        var report = Fixture.report()
+        switch defect {
+        case "evidence digest":
+            report = Fixture.report(
+                results: Fixture.results(
+                    replacing: "5.1.2-3",
+                    with: StatementResult(
+                        statementID: "5.1.2-3", verdict: .fail, source: .data, reason: "x",
+                        evidence: [EvidenceRef(name: "log.txt", sha256: "not-a-digest", size: 1)])))
+        default:
+            report.run.startedAt = "yesterday"
+        }
+        let error = try #require(throws: DiagnosticsError.self) { try Fixture.xmlWriter().write(report) }
+        let text = error.description
+        #expect(text.contains(defect == "start time" ? "startedAt" : "not-a-digest"), "\(text)")
+        #expect(error.diagnostics.allSatisfy { $0.line != nil }, "\(text)")
+    }
+
+    @Test("results for unknown or repeated statements are refused, not silently dropped")
+    func inconsistent() throws {
+        var results = Fixture.results()
+        results.append(StatementResult(statementID: "9.9.9-1", verdict: .pass, source: .manual, reason: "x"))
+        results.append(Fixture.results()[0])
+        let report = Fixture.report(results: results)
+        #expect(report.consistencyProblems().count == 2)
+        let error = try #require(throws: DiagnosticsError.self) { try Fixture.xmlWriter().write(report) }
+        #expect(error.description.contains("9.9.9-1"))
+        #expect(error.description.contains("more than one result"))
+        #expect(throws: DiagnosticsError.self) { try JUnitReportWriter().write(report) }
+        #expect(throws: DiagnosticsError.self) { try Fixture.htmlWriter().write(report) }
+    }
+
+    @Test("a missing schema is a clear error naming the path and the environment variable")
+    func missingSchema() throws {
+        let writer = XMLReportWriter(schema: URL(fileURLWithPath: "/nonexistent/report.xsd"))
+        let error = try #require(throws: DiagnosticsError.self) { try writer.write(Fixture.report()) }
+        #expect(error.description.contains("/nonexistent/report.xsd"))
+        #expect(error.description.contains(ReportResources.schemaVariable))
+    }
+
+    @Test("the locator prefers the environment, then the repository above the executable")
+    func locator() throws {
+        let fromEnv = ReportResources.schema(
+            environment: [ReportResources.schemaVariable: "/tmp/x.xsd"], executable: nil,
+            currentDirectory: URL(fileURLWithPath: "/"))
+        #expect(fromEnv.path == "/tmp/x.xsd")
+        let executable = Fixture.root.appendingPathComponent(".build/debug/mallaudit")
+        let found = ReportResources.schema(
+            environment: [:], executable: executable, currentDirectory: URL(fileURLWithPath: "/"))
+        #expect(found.standardizedFileURL.path == Fixture.schema.standardizedFileURL.path)
+        let templates = ReportResources.templates(
+            environment: [:], executable: executable, currentDirectory: URL(fileURLWithPath: "/"))
+        #expect(templates.standardizedFileURL.path == Fixture.templatesDirectory.standardizedFileURL.path)
+    }
+}
+
+@Suite("Report numbers")
+struct ReportNumberTests {
+    @Test("XML numbers are exact, locale-independent xs:double literals", arguments: [
+        (85.0, "85.0"), (0.1, "0.1"), (-15.0, "-15.0"), (1e-5, "1e-05"), (1e16, "1e+16"), (-0.0, "0.0"),
+        (Double.nan, "NaN"), (Double.infinity, "INF"), (-Double.infinity, "-INF"), (84.999, "84.999"),
+    ])
+    func xml(value: Double, expected: String) {
+        #expect(ReportNumber.xml(value) == expected)
+    }
+
+    @Test("human numbers round to two decimals but never across a threshold or to a false zero", arguments: [
+        (85.0, nil, "85"), (84.95, nil, "84.95"), (84.9, nil, "84.9"), (-15.0, nil, "-15"), (0.004, nil, "0.004"),
+        (-0.004, nil, "-0.004"), (84.996, nil, "85"), (84.996, Fixture.satisfaction, "84.996"),
+        (85.001, Fixture.satisfaction, "85"), (60.004, Fixture.retention, "60.004"), (60.01, Fixture.retention, "60.01"),
+        (1234.5678, nil, "1234.57"),
+    ] as [(Double, Threshold?, String)])
+    func human(value: Double, threshold: Threshold?, expected: String) {
+        #expect(ReportNumber.human(value, threshold: threshold) == expected)
+    }
+}
+
+/// Runs `xmllint --noout --nonet --schema reports/report.xsd file`; fails clearly when xmllint is not installed.
+func runXmllint(_ file: URL) throws -> (status: Int32, output: String) {
+    let xmllint = "/usr/bin/xmllint"
+    guard FileManager.default.isExecutableFile(atPath: xmllint) else {
+        Issue.record("xmllint is not installed: run `bash scripts/test.sh` (it installs libxml2-utils)")
+        return (-1, "")
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: xmllint)
+    process.arguments = ["--noout", "--nonet", "--schema", Fixture.schema.path, file.path]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+}
