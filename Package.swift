@@ -57,7 +57,7 @@ let package = Package(
         .target(
             name: "AuditEngine",
             dependencies: [
-                "AuditModel", "AuditChecklist", "AuditProbes", "AuditStore",
+                "AuditModel", "AuditChecklist", "AuditProbes", "AuditStore", "AuditReports",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -12,7 +12,7 @@ struct MallAudit: AsyncParsableCommand {
         version: mallauditVersion,
         subcommands: [
             InitCommand.self, ChecklistCommand.self,
-            RunCommand.self, ProbeCommand.self, CheckCommand.self,
+            DemoCommand.self, RunCommand.self, ProbeCommand.self, CheckCommand.self, ReportCommand.self,
             AssessCommand.self, RunsCommand.self, DiffCommand.self,
             SNMPCommand.self, HTTPCommand.self,
             StoreStressCommand.self, StoreSeedCommand.self,
