@@ -150,21 +150,21 @@ public struct AuditReport: Sendable, Hashable {
 }
 
 /// A chapter of the report: the checklist's chapter with its counts and clauses.
-struct ReportChapter {
+struct ReportChapter: Sendable {
     var chapter: Chapter
     var counts: VerdictCounts
     var clauses: [ReportClause]
 }
 
 /// A clause of the report with its roll-up verdict.
-struct ReportClause {
+struct ReportClause: Sendable {
     var clause: Clause
     var verdict: Verdict
     var statements: [ReportStatement]
 }
 
 /// One statement with its result and, when it has one, its not-applicable decision.
-struct ReportStatement {
+struct ReportStatement: Sendable {
     var statement: Statement
     var result: StatementResult
     var decision: NotApplicableDecision?

@@ -9,6 +9,7 @@ enum HTMLLabels {
 
     static let zh: [String: String] = [
         "reportTitle": "符合性评估报告",
+        "colon": "：",
         "verdict": "评估结论",
         "summary": "概览",
         "mall": "商场",
@@ -71,6 +72,7 @@ enum HTMLLabels {
 
     static let en: [String: String] = [
         "reportTitle": "Conformance report",
+        "colon": ": ",
         "verdict": "Verdict",
         "summary": "Summary",
         "mall": "Mall",
@@ -106,7 +108,7 @@ enum HTMLLabels {
         "measured": "Measured",
         "threshold": "Threshold",
         "margin": "Distance from the threshold",
-        "sample": "Sample",
+        "sample": "sample",
         "observations": "Observations",
         "evidence": "Evidence",
         "evidenceNone": "No evidence file",

@@ -6,6 +6,6 @@ struct MallAudit: ParsableCommand {
         commandName: "mallaudit",
         abstract: "Audit a shopping mall against 商场数字化服务规范 (Xuzhou mall digital-service specification).",
         version: "0.1.0",
-        subcommands: [InitCommand.self]
+        subcommands: [InitCommand.self, BenchReportCommand.self]
     )
 }

@@ -301,13 +301,14 @@ struct SVGChartTests {
         for verdict in [Verdict.pass, .pass, .pass, .fail, .error, .notApplicable] { counts.add(verdict) }
         let svg = SVGChart(bars: [SVGChart.Bar(label: "5 基础要求", counts: counts)], language: .zh, title: "各章结果")
             .render()
-        let barWidth = SVGChart.width - SVGChart.labelWidth - SVGChart.countWidth
-        // 6 statements over 480 units: pass 3 → 240, fail 1 → 80, error 1 → 80, not applicable 1 → 80.
-        #expect(barWidth == 480)
-        #expect(svg.contains("<rect x=\"190\" y=\"8\" width=\"240\" height=\"20\" fill=\"#2e7d32\">"))
-        #expect(svg.contains("<rect x=\"430\" y=\"8\" width=\"80\" height=\"20\" fill=\"#c62828\">"))
-        #expect(svg.contains("<rect x=\"510\" y=\"8\" width=\"80\" height=\"20\" fill=\"#ef6c00\">"))
-        #expect(svg.contains("<rect x=\"590\" y=\"8\" width=\"80\" height=\"20\" fill=\"#cfd8dc\">"))
+        let barWidth = SVGChart.width - SVGChart.countWidth
+        // 6 statements over 670 units: pass 3 → 335, fail 1 → 111.67, error 1 → 111.67, not applicable 1 → 111.67,
+        // edges from cumulative counts so the last one ends exactly at 670.
+        #expect(barWidth == 670)
+        #expect(svg.contains("<rect x=\"0\" y=\"22\" width=\"335\" height=\"20\" fill=\"#2e7d32\">"))
+        #expect(svg.contains("<rect x=\"335\" y=\"22\" width=\"111.67\" height=\"20\" fill=\"#c62828\">"))
+        #expect(svg.contains("<rect x=\"446.67\" y=\"22\" width=\"111.67\" height=\"20\" fill=\"#ef6c00\">"))
+        #expect(svg.contains("<rect x=\"558.33\" y=\"22\" width=\"111.67\" height=\"20\" fill=\"#cfd8dc\">"))
         #expect(!svg.contains("fill=\"#8d8d8d\"><title>"), "no segment for a verdict with no statement")
         #expect(svg.contains("<title>5 基础要求: 通过 3</title>"))
     }
