@@ -91,7 +91,8 @@ public struct AuditReport: Sendable, Hashable {
             if !known.contains(result.statementID) {
                 problems.append(
                     Diagnostic(
-                        file: "run \(run.runID)", message: "result #\(index + 1) is for statement "
+                        file: "run \(run.runID)",
+                        message: "result #\(index + 1) is for statement "
                             + "'\(result.statementID)', which checklist \(checklist.version) does not have",
                         expected: "a statement id of the checklist the run was judged against"))
             }

@@ -223,7 +223,8 @@ enum HTMLLabels {
             switch (strict, language) {
             case (true, .zh): return "恰在阈值上；阈值为严格比较（\(threshold.comparison.symbol)），不满足"
             case (true, .en):
-                return "exactly on the line; the comparison is strict (\(threshold.comparison.symbol)), so it is not met"
+                return
+                    "exactly on the line; the comparison is strict (\(threshold.comparison.symbol)), so it is not met"
             case (false, .zh): return "恰在阈值上，满足"
             case (false, .en): return "exactly on the line, which meets it"
             }

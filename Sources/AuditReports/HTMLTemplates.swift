@@ -39,7 +39,8 @@ public struct HTMLTemplates: Sendable {
             throw DiagnosticsError(
                 Diagnostic(
                     file: main.path, message: "the HTML report template is missing",
-                    expected: "templates/\(Self.mainFile) from the repository; set $\(ReportResources.templatesVariable) "
+                    expected:
+                        "templates/\(Self.mainFile) from the repository; set $\(ReportResources.templatesVariable) "
                         + "to the templates directory"))
         }
         var problems: [Diagnostic] = []

@@ -17,8 +17,12 @@ public enum ReportBenchmark {
         let count = max(1, count)
         let perClause = 10
         let clauseCount = (count + perClause - 1) / perClause
-        let modalities: [Modality] = [.shall, .shall, .shall, .shallNot, .should, .should, .may, .shall, .should, .shall]
-        let verdicts: [Verdict] = [.pass, .pass, .pass, .fail, .pass, .error, .pass, .notAssessed, .notApplicable, .pass]
+        let modalities: [Modality] = [
+            .shall, .shall, .shall, .shallNot, .should, .should, .may, .shall, .should, .shall,
+        ]
+        let verdicts: [Verdict] = [
+            .pass, .pass, .pass, .fail, .pass, .error, .pass, .notAssessed, .notApplicable, .pass,
+        ]
         let threshold = Threshold(quantity: "satisfaction", comparison: .greaterThanOrEqual, value: 85, unit: "%")
         let digest = String(repeating: "ab", count: 32)
         var chapters: [Int: [Clause]] = [:]
@@ -37,7 +41,8 @@ public enum ReportBenchmark {
                 statements.append(
                     Statement(
                         id: id, clauseID: clauseID, modality: modality,
-                        text: LocalizedText(zh: "商场应提供第 \(index + 1) 项数字化服务", en: "Service \(index + 1) shall be provided."),
+                        text: LocalizedText(
+                            zh: "商场应提供第 \(index + 1) 项数字化服务", en: "Service \(index + 1) shall be provided."),
                         methods: [.probe, .data], threshold: index % 3 == 0 ? threshold : nil))
                 var result = StatementResult(
                     statementID: id, verdict: verdict, source: index % 2 == 0 ? .probe : .data,
@@ -62,7 +67,8 @@ public enum ReportBenchmark {
             made += statements.count
             chapters[chapter, default: []].append(
                 Clause(
-                    id: clauseID, chapter: chapter, title: LocalizedText(zh: "条款 \(clauseID)", en: "Clause \(clauseID)"),
+                    id: clauseID, chapter: chapter,
+                    title: LocalizedText(zh: "条款 \(clauseID)", en: "Clause \(clauseID)"),
                     text: LocalizedText(zh: "合成条文", en: "Synthetic text"), statements: statements))
         }
         let checklist = Checklist(
@@ -133,7 +139,8 @@ public enum ReportBenchmark {
         output: URL? = nil
     ) throws -> Outcome {
         let report = syntheticReport(results: results)
-        let timings = try run(report, schema: schema, templates: try HTMLTemplates(directory: templates), output: output)
+        let timings = try run(
+            report, schema: schema, templates: try HTMLTemplates(directory: templates), output: output)
         return Outcome(results: report.results.count, timings: timings, peakResidentKiB: peakResidentKiB())
     }
 

@@ -77,7 +77,8 @@ struct SVGChart {
         var x = 0.0
         for verdict in Verdict.reportOrder {
             let name = HTMLLabels.verdict(verdict, language)
-            svg += "<rect x=\"\(n(x))\" y=\"\(n(legendY))\" width=\"12\" height=\"12\" fill=\"\(Self.color(verdict))\"/>"
+            svg +=
+                "<rect x=\"\(n(x))\" y=\"\(n(legendY))\" width=\"12\" height=\"12\" fill=\"\(Self.color(verdict))\"/>"
             svg += "<text x=\"\(n(x + 16))\" y=\"\(n(legendY + 11))\">\(XMLText.escaped(name))</text>\n"
             x += language == .zh ? 74 : 100
         }

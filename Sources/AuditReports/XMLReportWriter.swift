@@ -25,7 +25,8 @@ public struct XMLReportWriter: Sendable {
     /// The report as UTF-8 XML bytes, validated against the schema.
     public func write(_ report: AuditReport) throws -> Data {
         let data = try XMLReportWriter.unvalidatedBytes(report)
-        let problems = try ReportValidation.problems(in: data, name: "XML report of run \(report.run.runID)", schema: schema)
+        let problems = try ReportValidation.problems(
+            in: data, name: "XML report of run \(report.run.runID)", schema: schema)
         if !problems.isEmpty { throw DiagnosticsError(problems) }
         return data
     }
