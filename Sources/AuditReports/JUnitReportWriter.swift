@@ -20,7 +20,7 @@ public struct JUnitReportWriter: Sendable {
     /// The JUnit XML bytes (UTF-8). Throws only when the report is inconsistent or libxml2 fails.
     public func write(_ report: AuditReport) throws -> Data {
         try report.checkConsistency()
-        let xml = try XMLTextWriter(what: "JUnit report of run \(report.run.runID)")
+        let xml = try XMLTextWriter(what: "<JUnit report of run \(report.run.runID)>")
         let chapters = report.chapters
         try xml.startDocument()
         try xml.startElement("testsuites")

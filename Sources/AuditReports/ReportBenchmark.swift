@@ -9,6 +9,8 @@ public enum ReportBenchmark {
         public var writer: String
         public var seconds: Double
         public var bytes: Int
+        /// A part of another timing (the XML write without validation), not counted in the total.
+        public var isBreakdown = false
     }
 
     /// A checklist of `count` statements (chapters 5–8, ten statements per clause, every modality) and one result per
@@ -95,7 +97,8 @@ public enum ReportBenchmark {
         var timings: [Timing] = []
         var xml = Data()
         let writeOnly = try clock.measure { xml = try XMLReportWriter.unvalidatedBytes(report) }
-        timings.append(Timing(writer: "xml (write only)", seconds: seconds(writeOnly), bytes: xml.count))
+        timings.append(
+            Timing(writer: "xml (write only)", seconds: seconds(writeOnly), bytes: xml.count, isBreakdown: true))
         let xmlTime = try clock.measure { xml = try XMLReportWriter(schema: schema).write(report) }
         timings.append(Timing(writer: "xml (write + validate)", seconds: seconds(xmlTime), bytes: xml.count))
         var html = ""
@@ -126,7 +129,8 @@ public enum ReportBenchmark {
             for timing in timings {
                 lines.append("\(timing.writer): \(Int((timing.seconds * 1000).rounded())) ms, \(timing.bytes) bytes")
             }
-            lines.append("total: \(Int((timings.map(\.seconds).reduce(0, +) * 1000).rounded())) ms")
+            let total = timings.filter { !$0.isBreakdown }.map(\.seconds).reduce(0, +)
+            lines.append("total of the three writers: \(Int((total * 1000).rounded())) ms")
             if let peakResidentKiB { lines.append("peak resident memory: \(peakResidentKiB / 1024) MiB") }
             return lines
         }

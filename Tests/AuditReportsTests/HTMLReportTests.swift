@@ -335,3 +335,37 @@ struct SVGChartTests {
         #expect(!html.contains("基础<要求>"))
     }
 }
+
+@Suite("HTML report of a large run")
+struct LargeHTMLReportTests {
+    @Test("statements rendered in parallel chunks equal the one-thread rendering, in order")
+    func parallelEqualsSerial() throws {
+        let report = ReportBenchmark.syntheticReport(results: 900)
+        #expect(report.results.count >= HTMLReportWriter.parallelThreshold, "the parallel path is taken")
+        let writer = try Fixture.htmlWriter()
+        for language in Language.allCases {
+            let view = HTMLReportView(report: report, language: language)
+            let clauses = view.chapters.flatMap(\.clauses)
+            let parallel = writer.renderStatements(clauses, view: view)
+            let serial = clauses.map { clause in
+                clause.statements.map { entry in
+                    writer.templates.renderStatement(
+                        view.statementCard(entry, clauseTitle: clause.clause.title.text(language)), language: language)
+                }.joined()
+            }
+            #expect(parallel == serial)
+            #expect(parallel.count == clauses.count)
+        }
+        let html = try writer.write(report)
+        #expect(html == (try writer.write(report)), "deterministic across runs of the parallel renderer")
+        #expect(html.components(separatedBy: "<div class=\"statement ").count - 1 == 900 + report.failingShallCount)
+    }
+}
+
+extension AuditReport {
+    /// Failing shall statements, which the HTML report shows twice (first, and in their clause).
+    fileprivate var failingShallCount: Int {
+        let modalities = Dictionary(uniqueKeysWithValues: checklist.statements.map { ($0.id, $0.modality) })
+        return results.filter { $0.verdict == .fail && modalities[$0.statementID]?.isRequirement == true }.count
+    }
+}
