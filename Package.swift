@@ -30,14 +30,19 @@ let package = Package(
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
         .systemLibrary(name: "CNetSNMP", pkgConfig: "netsnmp", providers: [.apt(["libsnmp-dev"])]),
         .target(name: "CNetSNMPShim", dependencies: ["CNetSNMP"]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: libraries
         .target(name: "AuditModel"),
-        .target(name: "AuditChecklist", dependencies: ["AuditModel", "CLibXML2", "CLibXML2Shim"]),
+        .target(
+            name: "AuditChecklist",
+            dependencies: [
+                "AuditModel", "CLibXML2", "CLibXML2Shim", .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .target(
             name: "AuditProbes",
             dependencies: [
-                "AuditModel", "CCurl", "CCurlShim", "CNetSNMP", "CNetSNMPShim", "CLibXML2", "CLibXML2Shim",
+                "AuditModel", "CCurl", "CCurlShim", "CNetSNMP", "CNetSNMPShim", "CLibXML2", "CLibXML2Shim", "CZlib",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -72,7 +77,7 @@ let package = Package(
 
         // MARK: tests
         .testTarget(name: "AuditModelTests", dependencies: ["AuditModel"]),
-        .testTarget(name: "AuditChecklistTests", dependencies: ["AuditChecklist", "AuditModel"]),
+        .testTarget(name: "AuditChecklistTests", dependencies: ["AuditChecklist", "AuditModel"], exclude: ["Fixtures"]),
         .testTarget(name: "MeasureTests", dependencies: ["AuditProbes", "AuditModel"]),
         .testTarget(name: "SNMPTests", dependencies: ["AuditProbes", "AuditModel"]),
         .testTarget(name: "HTTPTests", dependencies: ["AuditProbes", "AuditModel"]),

@@ -1,7 +1,8 @@
 /// How one statement's verdict is reached from everything gathered about it.
 ///
 /// Rules, in order:
-/// 1. A recorded not-applicable decision (justified, attributed) makes it `notApplicable`.
+/// 1. A recorded not-applicable decision (justified, attributed — from the site profile or an inspector's finding)
+///    makes it `notApplicable`.
 /// 2. Otherwise the verdict is the worst of all evidence — probes, data checks and the inspector's finding:
 ///    fail > error > notAssessed > pass. An unreachable device cannot be outvoted by a pass elsewhere, and a manual
 ///    pass cannot hide a failed probe.
@@ -10,13 +11,13 @@ public enum Judgement {
     public static func judge(
         statement: Statement, evidence: [StatementResult], decision: NotApplicableDecision?, judgedAt: String?
     ) -> StatementResult {
-        if let decision {
+        if let decision = decision ?? evidence.lazy.compactMap(\.notApplicable).first {
             return StatementResult(
                 statementID: statement.id, verdict: .notApplicable, source: .decision, producer: decision.decidedBy,
                 reason: decision.justification, observations: evidence.flatMap(\.observations),
                 evidence: evidence.flatMap(\.evidence), notApplicable: decision, judgedAt: judgedAt)
         }
-        let applicable = evidence.filter { $0.verdict != .notApplicable || $0.notApplicable != nil }
+        let applicable = evidence.filter { $0.verdict != .notApplicable }
         guard !applicable.isEmpty else {
             return StatementResult(
                 statementID: statement.id, verdict: .notAssessed, source: .none,

@@ -1,7 +1,385 @@
 import AuditModel
 import CSQLite3Shim
-import Crypto
 import Foundation
 import GRDB
 
-enum LinkCheck { static func v() -> String { String(cString: csqlite3shim_libversion()) } }
+/// The audit store: one SQLite file (WAL mode, foreign keys on, busy timeout) holding runs, one result per
+/// statement per run, evidence and not-applicable decisions; evidence files live content-addressed in an
+/// `evidence/` folder beside the database.
+///
+/// Every `record(_:run:)` is its own committed transaction with `synchronous=FULL`, so a process killed half-way
+/// loses nothing it already recorded. Opening the store marks runs whose process died as `interrupted`.
+///
+/// Nothing in this API takes a secret: community strings, passwords and tokens never reach the database.
+///
+/// The type is `Sendable`: GRDB's `DatabasePool` serializes writes and allows concurrent reads, so probes
+/// running concurrently may record through one store.
+public final class AuditStore: Sendable {
+    /// The database file.
+    public let databaseURL: URL
+    /// Where evidence files are copied: `evidence/` beside the database.
+    public let evidenceDirectory: URL
+    let pool: DatabasePool
+    let now: @Sendable () -> Date
+    private let checklists = ChecklistCache()
+
+    /// The SQLite library linked at run time, recorded with each run.
+    public static var sqliteVersion: String { String(cString: csqlite3shim_libversion()) }
+
+    /// Opens (and, when `create` is true, creates) the database at `path`, migrates it to the current schema and
+    /// marks runs left `running` by a dead process as `interrupted`.
+    ///
+    /// - Parameters:
+    ///   - path: the SQLite file; its folder must exist.
+    ///   - create: when false, a missing file is an error instead of a new empty store (for commands that only
+    ///     read history).
+    ///   - now: the clock for `started_at`, `judged_at` and the like; tests fix it.
+    public init(path: String, create: Bool = true, now: @escaping @Sendable () -> Date = { Date() }) throws {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        databaseURL = url
+        evidenceDirectory = url.deletingLastPathComponent().appendingPathComponent("evidence", isDirectory: true)
+        self.now = now
+        let exists = FileManager.default.fileExists(atPath: url.path)
+        if !exists && !create {
+            throw StoreError(
+                .cannotOpen, "no audit database here", path: url.path,
+                cause: "give the right --db FILE, or create one with `mallaudit run`")
+        }
+        if !exists {
+            let folder = url.deletingLastPathComponent().path
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue
+            else {
+                throw StoreError(.cannotOpen, "cannot create the database: its folder does not exist", path: url.path)
+            }
+        }
+
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.label = "mallaudit.store"
+        configuration.prepareDatabase { db in
+            // WAL (set by DatabasePool) + FULL: a committed result survives a process kill and a power cut.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            pool = try DatabasePool(path: url.path, configuration: configuration)
+        } catch {
+            throw StoreError(.cannotOpen, "cannot open the audit database", path: url.path, cause: Self.describe(error))
+        }
+        do {
+            let migrator = Schema.migrator
+            let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
+            if superseded {
+                throw StoreError(
+                    .cannotOpen, "the database was written by a newer mallaudit (unknown schema migrations)",
+                    path: url.path)
+            }
+            try migrator.migrate(pool)
+            let journal = try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+            guard journal == "wal" else {
+                throw StoreError(
+                    .cannotOpen, "cannot switch the database to WAL mode (journal_mode=\(journal ?? "?"))",
+                    path: url.path)
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.cannotOpen, "cannot open the audit database", path: url.path, cause: Self.describe(error))
+        }
+        _ = try markDeadRunsInterrupted()
+    }
+
+    // MARK: runs
+
+    /// Starts a run owned by this process and returns it (status `running`).
+    public func openRun(_ new: NewRun) throws -> RunRecord {
+        let body: Data
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            body = try encoder.encode(new.checklist)
+        } catch {
+            throw StoreError(.database, "cannot encode the checklist", cause: "\(error)")
+        }
+        let bodyDigest = EvidenceFiles.hex(of: body)
+        let owner = RunOwner.current
+        let startedAt = timestamp()
+        let id = try write { db -> Int64 in
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO checklists (body_sha256, version, digest, body) VALUES (?, ?, ?, ?)
+                    """,
+                arguments: [
+                    bodyDigest, new.checklist.version, new.checklist.digest,
+                    String(decoding: body, as: UTF8.self),
+                ])
+            try db.execute(
+                sql: """
+                    INSERT INTO runs (site_name, site_digest, checklist_version, checklist_digest,
+                        checklist_body_sha256, tool_version, sqlite_version, assessor, started_at, status,
+                        owner_host, owner_pid, owner_boot_id, owner_start_ticks)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    new.siteName, new.siteDigest, new.checklist.version, new.checklist.digest, bodyDigest,
+                    new.toolVersion, Self.sqliteVersion, new.assessor, startedAt, owner.host, owner.pid,
+                    owner.bootID, owner.startTicks,
+                ])
+            return db.lastInsertedRowID
+        }
+        return try requireRun(id)
+    }
+
+    /// Finishes a run: judges the stored results against the run's checklist (a statement without a result counts
+    /// as `notAssessed`), stores the conformance and the end time, and returns the scorecard.
+    @discardableResult
+    public func completeRun(_ run: Int64) throws -> Scorecard {
+        let checklist = try checklist(run: run)
+        let endedAt = timestamp()
+        return try write { db -> Scorecard in
+            let record = try Self.fetchRun(db, run)
+            guard record.status != .completed else {
+                throw StoreError(.runState, "run \(run) is already completed")
+            }
+            let card = Scorecard(checklist: checklist, results: try Self.fetchResults(db, run: run))
+            try db.execute(
+                sql: "UPDATE runs SET status = 'completed', ended_at = ?, conformance = ? WHERE id = ?",
+                arguments: [endedAt, card.conformance.rawValue, run])
+            return card
+        }
+    }
+
+    /// Marks a `running` run as `interrupted` (its process stopped before finishing). Other states are left alone.
+    public func markInterrupted(_ run: Int64) throws {
+        try write { db in
+            _ = try Self.fetchRun(db, run)
+            try db.execute(
+                sql: "UPDATE runs SET status = 'interrupted' WHERE id = ? AND status = 'running'",
+                arguments: [run])
+        }
+    }
+
+    /// Marks every `running` run whose owning process is gone (see `RunOwner`) as `interrupted`; returns their ids.
+    /// Called when the store opens.
+    @discardableResult
+    public func markDeadRunsInterrupted() throws -> [Int64] {
+        try write { db -> [Int64] in
+            var dead: [Int64] = []
+            for run in try Self.fetchRuns(db, where: "status = 'running'") {
+                guard let owner = run.owner else {
+                    dead.append(run.id)
+                    continue
+                }
+                if case .dead = owner.liveness() { dead.append(run.id) }
+            }
+            for id in dead {
+                try db.execute(sql: "UPDATE runs SET status = 'interrupted' WHERE id = ?", arguments: [id])
+            }
+            return dead
+        }
+    }
+
+    /// Takes an interrupted run over so that it can be finished (`mallaudit run --resume`): the run becomes
+    /// `running`, owned by this process. The results already stored stay; `results(run:)` tells what is left.
+    public func resumeRun(_ run: Int64) throws -> RunRecord {
+        try write { db in
+            let record = try Self.fetchRun(db, run)
+            switch record.status {
+            case .completed:
+                throw StoreError(.runState, "run \(run) is completed; start a new run instead")
+            case .running:
+                let owner = record.owner.map { "process \($0.pid) on \($0.host)" } ?? "another process"
+                throw StoreError(.runState, "run \(run) is still running in \(owner)")
+            case .interrupted:
+                let owner = RunOwner.current
+                try db.execute(
+                    sql: """
+                        UPDATE runs SET status = 'running', ended_at = NULL, conformance = NULL, owner_host = ?,
+                            owner_pid = ?, owner_boot_id = ?, owner_start_ticks = ?
+                        WHERE id = ?
+                        """,
+                    arguments: [owner.host, owner.pid, owner.bootID, owner.startTicks, run])
+            }
+        }
+        return try requireRun(run)
+    }
+
+    /// Every run, oldest first, with verdict counts.
+    public func runs() throws -> [RunRecord] {
+        try read { db in try Self.fetchRuns(db, where: nil) }
+    }
+
+    /// The run with this id, or nil.
+    public func run(_ id: Int64) throws -> RunRecord? {
+        try read { db in try Self.fetchRuns(db, where: "id = ?", arguments: [id]).first }
+    }
+
+    /// The run with this id; throws `noSuchRun` naming the runs that exist.
+    public func requireRun(_ id: Int64) throws -> RunRecord {
+        try read { db in try Self.fetchRun(db, id) }
+    }
+
+    /// The most recently started run, or nil for an empty store.
+    public func latestRun() throws -> RunRecord? {
+        try read { db in try Self.fetchRuns(db, where: "id = (SELECT max(id) FROM runs)").first }
+    }
+
+    /// The checklist the run was judged with, exactly as it was when the run started.
+    public func checklist(run: Int64) throws -> Checklist {
+        let key = try read { db -> String in
+            _ = try Self.fetchRun(db, run)
+            return try String.fetchOne(
+                db, sql: "SELECT checklist_body_sha256 FROM runs WHERE id = ?",
+                arguments: [run]) ?? ""
+        }
+        if let cached = checklists[key] { return cached }
+        let body = try read { db in
+            try String.fetchOne(db, sql: "SELECT body FROM checklists WHERE body_sha256 = ?", arguments: [key])
+        }
+        guard let body, let checklist = try? JSONDecoder().decode(Checklist.self, from: Data(body.utf8)) else {
+            throw StoreError(.database, "the checklist of run \(run) is missing or unreadable", path: databaseURL.path)
+        }
+        checklists[key] = checklist
+        return checklist
+    }
+
+    // MARK: results
+
+    /// Stores one result in its own committed transaction; a later result for the same statement replaces it
+    /// (with its evidence and N/A decision). Evidence must already be in the store (`importEvidence`).
+    ///
+    /// Refused (`StoreError.invalidResult`): a statement the run's checklist does not have; `notApplicable`
+    /// without a decision with a non-empty justification and decider (or a decision on another verdict);
+    /// evidence whose file is not in the evidence folder. Recording into a completed run updates its conformance.
+    public func record(_ result: StatementResult, run: Int64) throws {
+        let checklist = try checklist(run: run)
+        guard checklist.statement(result.statementID) != nil else {
+            throw StoreError(
+                .invalidResult,
+                "statement '\(result.statementID)' is not in checklist \(checklist.version) of run \(run)")
+        }
+        try Self.validate(result)
+        for evidence in result.evidence where !FileManager.default.fileExists(atPath: evidenceURL(evidence).path) {
+            throw StoreError(
+                .invalidResult, "evidence '\(evidence.name)' (\(evidence.sha256)) is not in the evidence folder",
+                path: evidenceDirectory.path, cause: "import it with importEvidence first")
+        }
+        let judgedAt = result.judgedAt ?? timestamp()
+        try write { db in
+            let record = try Self.fetchRun(db, run)
+            try ResultRows.replace(result, judgedAt: judgedAt, run: run, db: db)
+            if record.status == .completed {
+                let card = Scorecard(checklist: checklist, results: try Self.fetchResults(db, run: run))
+                try db.execute(
+                    sql: "UPDATE runs SET conformance = ? WHERE id = ?",
+                    arguments: [card.conformance.rawValue, run])
+            }
+        }
+    }
+
+    /// The stored results of a run, in the checklist's statement order, each with its evidence and N/A decision.
+    public func results(run: Int64) throws -> [StatementResult] {
+        let order = try checklist(run: run).statements.map(\.id)
+        let results = try read { db in
+            _ = try Self.fetchRun(db, run)
+            return try Self.fetchResults(db, run: run)
+        }
+        var rank: [String: Int] = [:]
+        for (index, id) in order.enumerated() { rank[id] = index }
+        return results.sorted { lhs, rhs in
+            switch (rank[lhs.statementID], rank[rhs.statementID]) {
+            case (let l?, let r?): l < r
+            case (.some, nil): true
+            case (nil, .some): false
+            case (nil, nil): StatementID.areInIncreasingOrder(lhs.statementID, rhs.statementID)
+            }
+        }
+    }
+
+    /// What changed from run `before` to run `after` (fixed, newly failing, still open, other changes), in the
+    /// later run's checklist order.
+    public func diff(_ before: Int64, _ after: Int64) throws -> RunDiff {
+        let order = try checklist(run: after).statements.map(\.id) + checklist(run: before).statements.map(\.id)
+        return RunDiff(before: try results(run: before), after: try results(run: after), order: order)
+    }
+
+    /// `PRAGMA integrity_check`: `["ok"]` for a sound database, else SQLite's list of problems.
+    public func integrityCheck() throws -> [String] {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+
+    // MARK: helpers
+
+    /// Current time as ISO 8601 UTC, from the store's clock.
+    public func timestamp() -> String { Self.iso8601(now()) }
+
+    static func iso8601(_ date: Date) -> String { date.formatted(.iso8601) }
+
+    static func validate(_ result: StatementResult) throws {
+        if result.verdict == .notApplicable {
+            guard let decision = result.notApplicable else {
+                throw StoreError(
+                    .invalidResult,
+                    "\(result.statementID): notApplicable needs a recorded decision (justification and who decided)")
+            }
+            guard !decision.justification.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw StoreError(
+                    .invalidResult, "\(result.statementID): a not-applicable decision needs a justification")
+            }
+            guard !decision.decidedBy.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw StoreError(
+                    .invalidResult, "\(result.statementID): a not-applicable decision needs who decided it")
+            }
+            guard decision.statementID == result.statementID else {
+                throw StoreError(
+                    .invalidResult,
+                    "\(result.statementID): the not-applicable decision is for \(decision.statementID)")
+            }
+        } else if result.notApplicable != nil {
+            throw StoreError(
+                .invalidResult,
+                "\(result.statementID): a not-applicable decision on a \(result.verdict.rawValue) result")
+        }
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.write(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(
+                .database, "cannot write to the audit database", path: databaseURL.path,
+                cause: Self.describe(error))
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(
+                .database, "cannot read the audit database", path: databaseURL.path,
+                cause: Self.describe(error))
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError { return error.message ?? "\(error.resultCode)" }
+        return "\(error)"
+    }
+}
+
+/// Decoded checklists by body digest; a checklist body never changes once stored.
+private final class ChecklistCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [String: Checklist] = [:]
+
+    subscript(key: String) -> Checklist? {
+        get { lock.withLock { values[key] } }
+        set { lock.withLock { values[key] = newValue } }
+    }
+}

@@ -1,11 +1,22 @@
 import ArgumentParser
 
+/// The tool's version, recorded with every run and report.
+let mallauditVersion = "0.1.0"
+
 /// The `mallaudit` command: argument parsing only; every subcommand calls one library function.
-struct MallAudit: ParsableCommand {
+@main
+struct MallAudit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mallaudit",
         abstract: "Audit a shopping mall against 商场数字化服务规范 (Xuzhou mall digital-service specification).",
-        version: "0.1.0",
-        subcommands: [InitCommand.self, BenchReportCommand.self]
+        version: mallauditVersion,
+        subcommands: [
+            InitCommand.self, ChecklistCommand.self,
+            RunCommand.self, ProbeCommand.self, CheckCommand.self,
+            AssessCommand.self, RunsCommand.self, DiffCommand.self,
+            SNMPCommand.self, HTTPCommand.self,
+            StoreStressCommand.self, StoreSeedCommand.self,
+            BenchReportCommand.self,
+        ]
     )
 }

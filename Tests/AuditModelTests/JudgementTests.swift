@@ -44,3 +44,18 @@ struct JudgementTests {
         #expect(result.reason == "无机房")
     }
 }
+
+@Suite("Judging with an inspector's not-applicable finding")
+struct JudgementDecisionFromFindingTests {
+    @Test("a justified N/A finding among the evidence makes the statement notApplicable")
+    func findingDecision() {
+        let decision = NotApplicableDecision(statementID: statement.id, justification: "无地下二层", decidedBy: "王工")
+        let finding = StatementResult(
+            statementID: statement.id, verdict: .notApplicable, source: .manual, producer: "王工",
+            reason: "无地下二层", notApplicable: decision)
+        let result = Judgement.judge(
+            statement: statement, evidence: [evidence(.fail, "probe"), finding], decision: nil, judgedAt: nil)
+        #expect(result.verdict == .notApplicable)
+        #expect(result.notApplicable?.justification == "无地下二层")
+    }
+}

@@ -126,3 +126,34 @@ struct ProbeJudgeTests {
         #expect(ProbeJudge.judge(tls, answer: answer(daysLeft: 90, version: "TLSv1.2"), now: now).verdict == .pass)
     }
 }
+
+@Suite("Judging several agents")
+struct SeveralAgentsTests {
+    @Test("an observed failure on one agent outweighs another agent being unreachable; errors alone stay error")
+    func failBeatsError() throws {
+        let water = try ProbeDefinitionLoader.parse(YAMLValue.parse(waterLeakProbeForAreas, file: "t.yaml"))[0]
+        let now = Date(timeIntervalSince1970: 1_790_000_000)
+        let alarm = SNMPAgentAnswer(
+            agent: "gw_1f", area: "1F", readings: ["leak": .value(text: "2", number: 2)], error: nil)
+        let dead = SNMPAgentAnswer(agent: "gw_3f", area: "3F", readings: [:], error: "no response")
+        let healthy = SNMPAgentAnswer(
+            agent: "gw_2f", area: "2F", readings: ["leak": .value(text: "1", number: 1)], error: nil)
+        let mixed = ProbeJudge.judge(water, answer: .snmp([alarm, dead]), now: now)
+        #expect(mixed.verdict == .fail)
+        #expect(mixed.reason.contains("gw_3f"))
+        #expect(ProbeJudge.judge(water, answer: .snmp([healthy, dead]), now: now).verdict == .error)
+        #expect(ProbeJudge.judge(water, answer: .snmp([healthy]), now: now).verdict == .pass)
+    }
+}
+
+private let waterLeakProbeForAreas = """
+    probes:
+      - id: water
+        statements: [5.2.2-2]
+        snmp:
+          agents: every-area
+          values:
+            - {name: leak, oid: .1.3.6.1.4.1.32473.1.2.2.1.0, ok: [1], alarm: [2, 3]}
+        expect:
+          - {value: leak, state: ok}
+    """

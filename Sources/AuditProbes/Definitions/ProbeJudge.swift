@@ -68,14 +68,15 @@ public enum ProbeJudge {
             }
         }
 
-        if !errors.isEmpty {
-            return ProbeOutcome(
-                probe: probe, verdict: .error, reason: (errors + failures).joined(separator: "; "),
-                observations: observations)
-        }
+        // A failure that was observed is definitive even when another agent could not be read: fail > error.
         if !failures.isEmpty {
             return ProbeOutcome(
-                probe: probe, verdict: .fail, reason: failures.joined(separator: "; "), observations: observations)
+                probe: probe, verdict: .fail, reason: (failures + errors).joined(separator: "; "),
+                observations: observations)
+        }
+        if !errors.isEmpty {
+            return ProbeOutcome(
+                probe: probe, verdict: .error, reason: errors.joined(separator: "; "), observations: observations)
         }
         return ProbeOutcome(
             probe: probe, verdict: .pass,

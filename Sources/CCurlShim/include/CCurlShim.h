@@ -24,4 +24,27 @@ CURLMcode ccurlshim_multi_setopt_long(CURLM *multi, CURLMoption option, long val
 
 /// `curl_global_init(CURL_GLOBAL_DEFAULT)` exactly once per process, thread-safe.
 CURLcode ccurlshim_global_init_once(void);
+
+// MARK: multi interface
+
+/// Reads the next finished transfer from `multi`: stores its easy handle and result and returns 1, or returns 0
+/// when no transfer has finished (other message kinds are skipped). Spares Swift the `CURLMsg` union.
+int ccurlshim_multi_next_done(CURLM *multi, CURL **easy, CURLcode *result);
+
+// MARK: TLS details of the connection a transfer uses
+
+/// The negotiated TLS protocol of the connection `handle` is using (`TLSv1.3`, `TLSv1.2`, …), copied into
+/// `buffer`; returns 1, or 0 when unknown (plain HTTP, no connection, or a TLS backend other than OpenSSL).
+///
+/// How: `CURLINFO_TLS_SSL_PTR` gives the OpenSSL `SSL *` of the live connection; `SSL_get_version` is looked up
+/// with `dlsym` in the libssl that libcurl itself loaded, so mallaudit does not link OpenSSL at build time and
+/// never calls it on another backend's session. Call it while the connection is alive: during the transfer
+/// (from a header or write callback), because the server may close the connection when the transfer ends.
+int ccurlshim_tls_protocol_version(CURL *handle, char *buffer, size_t capacity);
+
+/// The negotiated cipher suite (`TLS_AES_256_GCM_SHA384`), as `ccurlshim_tls_protocol_version`.
+int ccurlshim_tls_cipher(CURL *handle, char *buffer, size_t capacity);
+
+/// The TLS library libcurl was built with (`OpenSSL/3.0.19`), for messages.
+const char *ccurlshim_ssl_version(void);
 #endif

@@ -1,0 +1,396 @@
+import AuditModel
+import CLibXML2
+import Crypto
+import Foundation
+
+/// The outcome of reading and validating one checklist file: the checklist when it is usable, and
+/// every diagnostic found (errors and warnings), each naming the file, the line and what was expected.
+public struct ChecklistValidation: Sendable {
+    /// The checked file as the user named it.
+    public var file: String
+    /// The schema the file was validated against.
+    public var schema: String
+    /// The checklist, when the file has no error (warnings allowed).
+    public var checklist: Checklist?
+    /// Every problem found, in file order within each stage (well-formedness, schema, semantics).
+    public var diagnostics: [Diagnostic]
+
+    public init(file: String, schema: String, checklist: Checklist?, diagnostics: [Diagnostic]) {
+        self.file = file
+        self.schema = schema
+        self.checklist = checklist
+        self.diagnostics = diagnostics
+    }
+
+    /// Diagnostics of severity `error`.
+    public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+
+    /// Diagnostics of severity `warning`.
+    public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
+
+    /// Whether the checklist can be used: no error (warnings do not count).
+    public var isValid: Bool { checklist != nil && errors.isEmpty }
+}
+
+/// Reads a checklist XML file (see `checklists/checklist.xsd`), validates it and builds the `Checklist`.
+///
+/// Validation happens in three stages, and every problem of a stage is reported, not just the first:
+/// 1. well-formedness, with libxml2's safe options (no network, no entity substitution); any
+///    `<!DOCTYPE` is refused outright, so no external entity is read and no entity is expanded;
+/// 2. the XML Schema, with libxml2's structured errors turned into diagnostics;
+/// 3. rules the schema cannot express: a clause id begins with its chapter number, a statement
+///    or option id with its clause id, `minimumOptions` only with options and at most their count,
+///    and (a warning) a statement's Chinese text contains the modal word of its modality.
+///
+/// Thread-safe: every call builds and frees its own libxml2 contexts on the calling thread.
+public enum ChecklistLoader {
+    /// The checklist namespace.
+    public static let namespace = "urn:mallaudit:checklist:1"
+    /// File name of the schema, looked for beside the checklist by default.
+    public static let schemaFileName = "checklist.xsd"
+
+    static let expectedRoot = "the root element <checklist xmlns=\"\(namespace)\" version=\"…\">"
+    static let expectedDocument =
+        "an XML checklist: <?xml version=\"1.0\" encoding=\"UTF-8\"?> then "
+        + "<checklist xmlns=\"\(namespace)\" version=\"…\">"
+
+    /// Loads and validates the checklist at `file`.
+    ///
+    /// - Parameters:
+    ///   - file: the checklist XML.
+    ///   - schema: the XSD; by default `checklist.xsd` beside the file (see `ChecklistLocator.schema(forChecklist:)`).
+    ///   - displayName: how diagnostics name the file; by default its path.
+    /// - Returns: the checklist, with `digest` set to the SHA-256 of the file's bytes.
+    /// - Throws: `DiagnosticsError` with every diagnostic (errors and warnings) when there is any error.
+    public static func load(file: URL, schema: URL? = nil, displayName: String? = nil) throws -> Checklist {
+        try checked(validate(file: file, schema: schema, displayName: displayName))
+    }
+
+    /// Loads and validates a checklist held in memory; `displayName` names it in diagnostics.
+    public static func load(data: Data, displayName: String, schema: URL) throws -> Checklist {
+        try checked(validate(data: data, displayName: displayName, schema: schema))
+    }
+
+    /// Validates the checklist at `file`; never throws: problems are diagnostics.
+    public static func validate(file: URL, schema: URL? = nil, displayName: String? = nil) -> ChecklistValidation {
+        let name = displayName ?? file.path
+        let schemaURL = schema ?? ChecklistLocator.schema(forChecklist: file)
+        let data: Data
+        do throws(ReadError) {
+            data = try readFile(file)
+        } catch {
+            let diagnostic = Diagnostic(
+                file: name, message: "cannot read the checklist: \(error.reason)",
+                expected: "a readable checklist XML file")
+            return ChecklistValidation(file: name, schema: schemaURL.path, checklist: nil, diagnostics: [diagnostic])
+        }
+        return validate(data: data, displayName: name, schema: schemaURL)
+    }
+
+    /// Validates a checklist held in memory against the schema at `schema`; never throws.
+    public static func validate(data: Data, displayName: String, schema: URL) -> ChecklistValidation {
+        let schemaName = schema.path
+        var diagnostics: [Diagnostic] = []
+        func finish(_ checklist: Checklist? = nil) -> ChecklistValidation {
+            let valid = diagnostics.allSatisfy { $0.severity != .error }
+            return ChecklistValidation(
+                file: displayName, schema: schemaName, checklist: valid ? checklist : nil, diagnostics: diagnostics)
+        }
+
+        // Stage 1: well-formedness.
+        if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            diagnostics.append(
+                Diagnostic(
+                    file: displayName, line: 1, message: data.isEmpty ? "the file is empty" : "the file is blank",
+                    expected: expectedDocument))
+            return finish()
+        }
+        let collector = LibXMLErrorCollector()
+        let document = LibXMLDocument.parse(data, collector: collector)
+        let translator = LibXMLDiagnostics(file: displayName, schemaName: schemaName, root: document?.root)
+        if collector.doctypeRejected {
+            diagnostics.append(
+                Diagnostic(
+                    file: displayName, line: doctypeLine(in: data) ?? collector.doctypeParserLine ?? 1,
+                    message: "a DOCTYPE declaration is not allowed in a checklist "
+                        + "(refused before reading it: no DTD, no entity is declared, loaded or expanded)",
+                    expected: "no <!DOCTYPE …>: the document starts with <checklist xmlns=\"\(namespace)\">"))
+            return finish()
+        }
+        diagnostics += collector.errors.map(translator.parserDiagnostic)
+        guard let document, let root = document.root else {
+            if diagnostics.allSatisfy({ $0.severity != .error }) {
+                diagnostics.append(
+                    Diagnostic(file: displayName, line: 1, message: "not well-formed XML", expected: expectedDocument))
+            }
+            return finish()
+        }
+        // `root`, the translator and the collected errors point into the document: keep it alive to the end.
+        defer { withExtendedLifetime(document) {} }
+        guard root.localName == "checklist", root.namespaceURI == namespace else {
+            let namespaceText = root.namespaceURI.map { "in namespace \"\($0)\"" } ?? "without a namespace"
+            diagnostics.append(
+                Diagnostic(
+                    file: displayName, line: root.line,
+                    message: "the root element is <\(root.localName)> \(namespaceText)", expected: expectedRoot))
+            return finish()
+        }
+
+        // Stage 2: the schema.
+        guard let compiled = loadSchema(schema, diagnostics: &diagnostics) else { return finish() }
+        let validationErrors = LibXMLErrorCollector()
+        let schemaValid = compiled.validate(document, collector: validationErrors)
+        diagnostics += translator.schemaDiagnostics(validationErrors.errors)
+        if !schemaValid {
+            if diagnostics.allSatisfy({ $0.severity != .error }) {
+                diagnostics.append(
+                    Diagnostic(
+                        file: displayName, line: root.line, message: "the checklist is not valid against the schema",
+                        expected: "content valid against \(schemaName)"))
+            }
+            return finish()
+        }
+
+        // Stage 3: what the schema cannot say.
+        var reader = ChecklistTreeReader(file: displayName)
+        let checklist = reader.read(root: root, digest: sha256Hex(data))
+        diagnostics += reader.diagnostics
+        return finish(checklist)
+    }
+
+    /// Lowercase hex SHA-256 of `data`: the checklist's `digest`.
+    public static func sha256Hex(_ data: Data) -> String {
+        SHA256.hash(data: data).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+
+    // MARK: - Helpers
+
+    private static func checked(_ validation: ChecklistValidation) throws -> Checklist {
+        guard validation.isValid, let checklist = validation.checklist else {
+            throw DiagnosticsError(validation.diagnostics)
+        }
+        return checklist
+    }
+
+    private static func loadSchema(_ url: URL, diagnostics: inout [Diagnostic]) -> LibXMLSchema? {
+        let name = url.path
+        let data: Data
+        do throws(ReadError) {
+            data = try readFile(url)
+        } catch {
+            diagnostics.append(
+                Diagnostic(
+                    file: name, message: "cannot read the checklist schema: \(error.reason)",
+                    expected: "the XML Schema \(schemaFileName) beside the checklist, or a schema passed explicitly"))
+            return nil
+        }
+        let collector = LibXMLErrorCollector()
+        let translator = LibXMLDiagnostics(file: name, schemaName: name, root: nil)
+        guard let document = LibXMLDocument.parse(data, collector: collector) else {
+            diagnostics += collector.errors.map(translator.parserDiagnostic)
+            if collector.doctypeRejected || collector.errors.isEmpty {
+                diagnostics.append(
+                    Diagnostic(
+                        file: name, line: collector.doctypeParserLine ?? 1, message: "the schema cannot be read",
+                        expected: "a well-formed XML Schema without DOCTYPE"))
+            }
+            return nil
+        }
+        let schemaErrors = LibXMLErrorCollector()
+        let schema = LibXMLSchema.compile(document, collector: schemaErrors)
+        for error in schemaErrors.errors {
+            diagnostics.append(
+                Diagnostic(
+                    error.isWarning ? .warning : .error, file: name, line: error.line > 0 ? error.line : nil,
+                    message: "invalid schema: \(error.message)", expected: "a valid XML Schema (XSD 1.0)"))
+        }
+        if schema == nil && schemaErrors.errors.isEmpty {
+            diagnostics.append(
+                Diagnostic(file: name, message: "the schema cannot be compiled", expected: "a valid XML Schema"))
+        }
+        return schema
+    }
+
+    /// Why a file could not be read, in the system's words ("No such file or directory", "Is a directory").
+    struct ReadError: Error {
+        var reason: String
+    }
+
+    /// The largest file read: the whole standard encodes in about 150 KB; this stops `/dev/zero` and the like.
+    static let maximumFileSize = 16 * 1024 * 1024
+
+    /// Reads a whole file with POSIX calls, so that the reason of a failure is the system's own.
+    static func readFile(_ url: URL) throws(ReadError) -> Data {
+        let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw ReadError(reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count == 0 { return data }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ReadError(reason: String(cString: strerror(errno)))
+            }
+            data.append(contentsOf: buffer[0..<count])
+            if data.count > maximumFileSize {
+                throw ReadError(reason: "larger than \(maximumFileSize / 1024 / 1024) MiB, far more than a checklist")
+            }
+        }
+    }
+
+    /// Line of the first `<!DOCTYPE` outside comments, when the bytes are ASCII-compatible.
+    static func doctypeLine(in data: Data) -> Int? {
+        let bytes = [UInt8](data)
+        let doctype = Array("<!DOCTYPE".utf8)
+        let commentOpen = Array("<!--".utf8)
+        let commentClose = Array("-->".utf8)
+        func matches(_ pattern: [UInt8], at index: Int) -> Bool {
+            index + pattern.count <= bytes.count && Array(bytes[index..<index + pattern.count]) == pattern
+        }
+        var line = 1
+        var index = 0
+        while index < bytes.count {
+            if matches(commentOpen, at: index) {
+                index += commentOpen.count
+                while index < bytes.count && !matches(commentClose, at: index) {
+                    if bytes[index] == 0x0A { line += 1 }
+                    index += 1
+                }
+                index += commentClose.count
+                continue
+            }
+            if matches(doctype, at: index) { return line }
+            if bytes[index] == 0x0A { line += 1 }
+            index += 1
+        }
+        return nil
+    }
+}
+
+/// Builds the model from a schema-valid tree and checks the rules the schema cannot express.
+struct ChecklistTreeReader {
+    let file: String
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(file: String) { self.file = file }
+
+    mutating func read(root: xmlNodePtr, digest: String) -> Checklist {
+        let standardTitle = root.child("standard")?.child("title").map(localized)
+        let chapters = root.children("chapter").map { readChapter($0) }
+        return Checklist(
+            version: root.attribute("version") ?? "", standardTitleZH: standardTitle?.zh ?? "",
+            standardTitleEN: standardTitle?.en ?? "", digest: digest, chapters: chapters)
+    }
+
+    private mutating func readChapter(_ node: xmlNodePtr) -> Chapter {
+        let number = Int(node.attribute("number") ?? "") ?? 0
+        let clauses = node.children("clause").map { readClause($0, chapter: number) }
+        return Chapter(
+            number: number, title: node.child("title").map(localized) ?? .init(zh: "", en: ""), clauses: clauses)
+    }
+
+    private mutating func readClause(_ node: xmlNodePtr, chapter: Int) -> Clause {
+        let id = node.attribute("id") ?? ""
+        if !id.hasPrefix("\(chapter).") {
+            error(
+                node, "clause \(id) is in chapter \(chapter)",
+                expected: "a clause id beginning with \"\(chapter).\" (ids follow shared/spec/clauses.md)")
+        }
+        let notes = node.children("note").map(localized)
+        let statements = node.children("statement").map {
+            readStatement($0, clauseID: id, clauseHasNote: !notes.isEmpty)
+        }
+        return Clause(
+            id: id, chapter: chapter, section: node.child("section").map(localized),
+            title: node.child("title").map(localized) ?? .init(zh: "", en: ""),
+            text: node.child("text").map(localized) ?? .init(zh: "", en: ""), notes: notes, statements: statements)
+    }
+
+    private mutating func readStatement(_ node: xmlNodePtr, clauseID: String, clauseHasNote: Bool) -> Statement {
+        let id = node.attribute("id") ?? ""
+        let isListItem = Self.isListItem(id, of: clauseID)
+        if !isListItem && !Self.isObligation(id, of: clauseID) {
+            error(
+                node, "statement id \(id) is not under its clause \(clauseID)",
+                expected: "\(clauseID)-N for the N-th obligation of the paragraph or \(clauseID).x for list item x)")
+        }
+        let modality = Modality(rawValue: node.attribute("modality") ?? "") ?? .shall
+        let methods = (node.attribute("methods") ?? "").split(whereSeparator: \.isWhitespace)
+            .compactMap { AssessmentMethod(rawValue: String($0)) }
+        let text = node.child("text").map(localized) ?? .init(zh: "", en: "")
+        let options = node.children("option").map { option -> StatementOption in
+            let optionID = option.attribute("id") ?? ""
+            if !Self.isListItem(optionID, of: clauseID) {
+                error(
+                    option, "option id \(optionID) of statement \(id) is not under its clause \(clauseID)",
+                    expected: "\(clauseID).x, x the letter of the item in the paragraph")
+            }
+            return StatementOption(id: optionID, text: localized(option))
+        }
+        var minimumOptions = options.count
+        if let minimumText = node.attribute("minimumOptions"), let minimum = Int(minimumText) {
+            minimumOptions = minimum
+            if options.isEmpty {
+                error(
+                    node, "statement \(id) sets minimumOptions=\"\(minimum)\" but lists no <option>",
+                    expected: "minimumOptions only on a statement with <option> elements")
+            } else if minimum > options.count {
+                error(
+                    node,
+                    "statement \(id) sets minimumOptions=\"\(minimum)\" but lists only \(options.count) option(s)",
+                    expected: "a minimumOptions from 1 to \(options.count), the number of its options")
+            }
+        }
+        if !isListItem && !clauseHasNote && !modality.chineseWords.contains(where: { text.zh.contains($0) }) {
+            let words = modality.chineseWords.joined(separator: " or ")
+            diagnostics.append(
+                Diagnostic(
+                    .warning, file: file, line: node.line,
+                    message: "statement \(id) is \(modality.rawValue) but its Chinese text has no \(words)",
+                    expected: "\(words) in the statement's <zh>, or a <note> on clause \(clauseID) saying why not"))
+        }
+        let threshold = node.child("threshold").map { element in
+            Threshold(
+                quantity: element.attribute("quantity") ?? "",
+                comparison: Comparison(rawValue: element.attribute("comparison") ?? "") ?? .equal,
+                value: Double(element.attribute("value") ?? "") ?? 0, unit: element.attribute("unit") ?? "")
+        }
+        return Statement(
+            id: id, clauseID: clauseID, modality: modality, text: text, methods: methods,
+            evidence: node.children("evidence").map(localized), threshold: threshold, options: options,
+            minimumOptions: minimumOptions, condition: node.child("condition").map(localized))
+    }
+
+    private func localized(_ node: xmlNodePtr) -> LocalizedText {
+        LocalizedText(
+            zh: node.child("zh")?.text.trimmingCharacters(in: .whitespacesAndNewlines) ?? "",
+            en: node.child("en")?.text.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
+    }
+
+    private mutating func error(_ node: xmlNodePtr, _ message: String, expected: String) {
+        diagnostics.append(Diagnostic(file: file, line: node.line, message: message, expected: expected))
+    }
+
+    /// `6.1.d` under `6.1`: the clause id, a dot and one lowercase letter.
+    static func isListItem(_ id: String, of clauseID: String) -> Bool {
+        guard id.hasPrefix(clauseID + ".") else { return false }
+        let rest = id.dropFirst(clauseID.count + 1)
+        return rest.count == 1 && rest.allSatisfy { ("a"..."z").contains($0) }
+    }
+
+    /// `5.1.1-2` under `5.1.1`: the clause id, a hyphen and a number.
+    static func isObligation(_ id: String, of clauseID: String) -> Bool {
+        guard id.hasPrefix(clauseID + "-") else { return false }
+        let rest = id.dropFirst(clauseID.count + 1)
+        return !rest.isEmpty && rest.allSatisfy(\.isASCIIDigitCharacter)
+    }
+}
+
+extension Character {
+    fileprivate var isASCIIDigitCharacter: Bool { ("0"..."9").contains(self) }
+}

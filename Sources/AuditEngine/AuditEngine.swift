@@ -1,2 +1,0 @@
-// AuditEngine: filled in by its issue.
-import AuditModel

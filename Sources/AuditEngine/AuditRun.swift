@@ -1,0 +1,224 @@
+import AuditChecklist
+import AuditModel
+import AuditProbes
+import AuditStore
+import Foundation
+
+/// What `mallaudit run` was asked to do.
+public struct AuditOptions: Sendable {
+    public var site: URL
+    /// Default: `mallaudit.sqlite` beside the site profile.
+    public var database: URL?
+    /// Default: the profile's `findings:`.
+    public var findings: URL?
+    /// Statement or clause ids to restrict the run to (`5.2.5-4`, `6.1`); nil = every statement.
+    public var only: [String]?
+    /// Default: the bundled checklist (`ChecklistLocator`).
+    public var checklist: URL?
+    /// The date measured checks are judged at; default today.
+    public var asOf: Date
+    public var assessor: String?
+    /// A run to finish (`--resume`): an id, `latest` or `latest~N`.
+    public var resume: String?
+    public var toolVersion: String
+    public var environment: [String: String]
+
+    public init(
+        site: URL, database: URL? = nil, findings: URL? = nil, only: [String]? = nil, checklist: URL? = nil,
+        asOf: Date = Date(), assessor: String? = nil, resume: String? = nil, toolVersion: String,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
+        self.site = site
+        self.database = database
+        self.findings = findings
+        self.only = only
+        self.checklist = checklist
+        self.asOf = asOf
+        self.assessor = assessor
+        self.resume = resume
+        self.toolVersion = toolVersion
+        self.environment = environment
+    }
+}
+
+/// What one audit run produced.
+public struct AuditOutcome: Sendable {
+    public var run: RunRecord
+    public var database: URL
+    /// The statements in scope (all of them unless `--only`), with their results.
+    public var scope: Checklist
+    public var results: [StatementResult]
+    /// Conformance over the statements in scope.
+    public var scorecard: Scorecard
+}
+
+/// Progress of a run, for a terminal progress line.
+public struct AuditProgress: Sendable {
+    public var judged: Int
+    public var total: Int
+    public var current: String
+}
+
+/// The audit pipeline: load → plan → probe → judge → store.
+///
+/// Every statement in scope gets exactly one stored result. A statement is judged and committed the moment its
+/// last probe or check finishes, so an interrupted run keeps every verdict reached before the interruption, and
+/// `--resume` only runs what is missing.
+public enum AuditEngine {
+    public static func run(
+        _ options: AuditOptions, runner: any ProbeRunning, progress: (@Sendable (AuditProgress) -> Void)? = nil
+    ) async throws -> AuditOutcome {
+        // MARK: load
+        let profile = try SiteProfile.load(options.site)
+        let checklistURL = options.checklist ?? ChecklistLocator.defaultChecklist()
+        let loadedChecklist = try ChecklistLoader.load(file: checklistURL)
+        let probes = try ProbeDefinitionLoader.load(profile.probePaths)
+        let findingsURL = options.findings ?? profile.findings
+        let assessor = options.assessor ?? profile.assessor
+        let findings = try findingsURL.map { try FindingsFile.load($0, defaultAssessor: assessor).findings } ?? []
+
+        let databaseURL = options.database
+            ?? profile.file.deletingLastPathComponent().appendingPathComponent("mallaudit.sqlite")
+        let store = try AuditStore(path: databaseURL.path)
+
+        // MARK: plan
+        var resumed: Int64?
+        var alreadyJudged: Set<String> = []
+        let checklist: Checklist
+        if let reference = options.resume {
+            let runID = try store.resolveRun(reference)
+            resumed = runID
+            checklist = try store.checklist(run: runID)
+            guard checklist.digest == loadedChecklist.digest else {
+                throw DiagnosticsError(Diagnostic(
+                    file: checklistURL.path,
+                    message: "run \(runID) was judged with checklist \(checklist.version) (\(checklist.digest.prefix(12))…), "
+                        + "not this one (\(loadedChecklist.digest.prefix(12))…)",
+                    expected: "the checklist the run started with (--checklist FILE)"))
+            }
+            _ = try store.resumeRun(runID)
+            alreadyJudged = Set(try store.results(run: runID).map(\.statementID))
+        } else {
+            checklist = loadedChecklist
+        }
+
+        var problems = profile.unknownStatements(in: checklist)
+        for probe in probes { problems += probe.problems(profile: profile, checklist: checklist) }
+        problems += FindingRules.validate(findings, checklist: checklist)
+        let scope = try select(options.only, in: checklist)
+        guard problems.isEmpty else { throw DiagnosticsError(problems) }
+
+        let runID =
+            try resumed
+            ?? store.openRun(
+                NewRun(
+                    siteName: profile.mall.name, siteDigest: profile.digest, checklist: checklist,
+                    toolVersion: options.toolVersion, assessor: assessor)
+            ).id
+
+        let inScope = Set(scope.statements.map(\.id))
+        let pending = scope.statements.filter { !alreadyJudged.contains($0.id) }
+        let pendingIDs = Set(pending.map(\.id))
+        let decisions = Dictionary(profile.notApplicable.map { ($0.statementID, $0) }, uniquingKeysWith: { a, _ in a })
+        let findingByStatement = Dictionary(findings.map { ($0.statementID, $0) }, uniquingKeysWith: { a, _ in a })
+        let runnable = probes.filter { probe in
+            probe.statements.contains { pendingIDs.contains($0) && decisions[$0] == nil }
+        }
+        var sourcesLeft: [String: Int] = [:]
+        for probe in runnable {
+            for statement in Set(probe.statements) where pendingIDs.contains(statement) && decisions[statement] == nil {
+                sourcesLeft[statement, default: 0] += 1
+            }
+        }
+
+        // MARK: judge and store
+        var judged = alreadyJudged.intersection(inScope).count
+        let total = scope.statements.count
+        var evidence: [String: [StatementResult]] = [:]
+
+        func judgeAndRecord(_ statement: Statement) throws {
+            var gathered = evidence[statement.id] ?? []
+            if let finding = findingByStatement[statement.id] {
+                let at = store.timestamp()
+                let files = try finding.evidence.map {
+                    try store.importEvidence(
+                        $0.url, collectedBy: finding.assessor, collectedAt: at, description: $0.description)
+                }
+                gathered.append(FindingRules.result(for: finding, statement: statement, evidence: files, judgedAt: at))
+            }
+            let result = Judgement.judge(
+                statement: statement, evidence: gathered, decision: decisions[statement.id],
+                judgedAt: store.timestamp())
+            try store.record(result, run: runID)
+            judged += 1
+            progress?(AuditProgress(judged: judged, total: total, current: statement.id))
+        }
+
+        // Statements no probe feeds are judged at once: decisions, findings, or notAssessed.
+        for statement in pending where sourcesLeft[statement.id] == nil {
+            try judgeAndRecord(statement)
+        }
+        let byID = Dictionary(pending.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for await outcome in runner.run(runnable, profile: profile, asOf: options.asOf, environment: options.environment) {
+            for result in outcome.results where sourcesLeft[result.statementID] != nil {
+                evidence[result.statementID, default: []].append(result)
+            }
+            for statement in Set(outcome.probe.statements) {
+                guard let left = sourcesLeft[statement] else { continue }
+                if left == 1 {
+                    sourcesLeft[statement] = nil
+                    if let definition = byID[statement] { try judgeAndRecord(definition) }
+                } else {
+                    sourcesLeft[statement] = left - 1
+                }
+            }
+        }
+        // A runner that ended without reporting every probe: what is left could not be checked.
+        for (statementID, _) in sourcesLeft.sorted(by: { $0.key < $1.key }) {
+            evidence[statementID, default: []].append(
+                StatementResult(
+                    statementID: statementID, verdict: .error, source: .probe,
+                    reason: "a probe bound to this statement did not report"))
+            if let definition = byID[statementID] { try judgeAndRecord(definition) }
+        }
+
+        _ = try store.completeRun(runID)
+        let results = try store.results(run: runID).filter { inScope.contains($0.statementID) }
+        return AuditOutcome(
+            run: try store.requireRun(runID), database: databaseURL, scope: scope, results: results,
+            scorecard: Scorecard(checklist: scope, results: results))
+    }
+
+    /// The checklist restricted to `ids` (statement ids, or clause ids meaning all their statements).
+    public static func select(_ ids: [String]?, in checklist: Checklist) throws -> Checklist {
+        guard let ids, !ids.isEmpty else { return checklist }
+        var wanted: Set<String> = []
+        var unknown: [String] = []
+        for id in ids {
+            if checklist.statement(id) != nil {
+                wanted.insert(id)
+            } else if let clause = checklist.clause(id) {
+                wanted.formUnion(clause.statements.map(\.id))
+            } else {
+                unknown.append(id)
+            }
+        }
+        guard unknown.isEmpty else {
+            throw DiagnosticsError(unknown.map {
+                Diagnostic(file: nil, message: "--only names unknown id '\($0)'",
+                           expected: "statement ids (5.1.2-3, 6.1.d) or clause ids (5.2.5) of the checklist")
+            })
+        }
+        var scoped = checklist
+        scoped.chapters = checklist.chapters.compactMap { chapter in
+            var chapter = chapter
+            chapter.clauses = chapter.clauses.compactMap { clause in
+                var clause = clause
+                clause.statements = clause.statements.filter { wanted.contains($0.id) }
+                return clause.statements.isEmpty ? nil : clause
+            }
+            return chapter.clauses.isEmpty ? nil : chapter
+        }
+        return scoped
+    }
+}

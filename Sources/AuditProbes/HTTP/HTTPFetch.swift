@@ -1,0 +1,266 @@
+import Foundation
+
+extension HTTPError {
+    /// A stable name of the failure kind, for JSON output and reports: `timeout`, `tls`, `couldNotConnect`, ….
+    public var kind: String {
+        switch self {
+        case .invalidRequest: "invalidRequest"
+        case .couldNotResolve: "couldNotResolve"
+        case .couldNotConnect: "couldNotConnect"
+        case .timeout: "timeout"
+        case .tls: "tls"
+        case .tooLarge: "tooLarge"
+        case .cancelled: "cancelled"
+        case .other: "other"
+        }
+    }
+}
+
+/// One value read from an answer by `mallaudit http fetch --json-path/--xpath`.
+public struct HTTPExtraction: Sendable, Hashable, Codable {
+    /// The JSON path or XPath as given.
+    public var expression: String
+    /// What it selected (empty when nothing matched).
+    public var values: [String]
+    /// Why nothing could be read (malformed body, invalid expression).
+    public var error: String?
+}
+
+/// What `mallaudit http fetch` shows: the request (secrets redacted), the answer or the failure, and any values
+/// read from the body. Rendered as text for people or JSON for scripts.
+public struct HTTPFetchReport: Sendable {
+    public var request: HTTPRequest
+    public var result: Result<HTTPResponse, HTTPError>
+    public var extractions: [HTTPExtraction]
+
+    /// Performs `request` and reads each JSON path and XPath from the body. XPath runs over XML when the answer
+    /// says `Content-Type: …xml` (and not HTML), otherwise over HTML.
+    public static func fetch(
+        _ request: HTTPRequest, jsonPaths: [String] = [], xpaths: [String] = [], client: HTTPClient = HTTPClient()
+    ) async -> HTTPFetchReport {
+        let result = await client.perform(request)
+        var extractions: [HTTPExtraction] = []
+        if case .success(let response) = result {
+            for path in jsonPaths {
+                do throws(ExtractionError) {
+                    let values = try JSONPath.values(path, in: response.body, source: response.finalURL)
+                    extractions.append(HTTPExtraction(expression: path, values: values))
+                } catch {
+                    extractions.append(HTTPExtraction(expression: path, values: [], error: error.message))
+                }
+            }
+            let contentType = response.headers["Content-Type"]?.lowercased() ?? ""
+            let isXML = contentType.contains("xml") && !contentType.contains("html")
+            for expression in xpaths {
+                do throws(ExtractionError) {
+                    let values =
+                        isXML
+                        ? try XPathQuery.values(expression, inXML: response.body, source: response.finalURL)
+                        : try XPathQuery.values(expression, inHTML: response.body, source: response.finalURL)
+                    extractions.append(HTTPExtraction(expression: expression, values: values))
+                } catch {
+                    extractions.append(HTTPExtraction(expression: expression, values: [], error: error.message))
+                }
+            }
+        }
+        return HTTPFetchReport(request: request, result: result, extractions: extractions)
+    }
+
+    /// 0 when an answer came (whatever its status) and every extraction could be read; 2 otherwise.
+    public var exitStatus: Int32 {
+        guard case .success = result, extractions.allSatisfy({ $0.error == nil }) else { return 2 }
+        return 0
+    }
+
+    /// Text for a terminal: request line, status and timings, redirects, TLS, headers, extractions, and the body
+    /// unless `includeBody` is false (a body that is not UTF-8 is summarised).
+    public func text(includeBody: Bool = true, now: Date = Date()) -> String {
+        var lines = ["> \(request)"]
+        switch result {
+        case .failure(let error):
+            lines.append("error (\(error.kind)): \(error)")
+        case .success(let response):
+            for hop in response.redirects {
+                lines.append("redirect: \(hop.status) from \(hop.url) to \(hop.location)")
+            }
+            let t = response.timings
+            lines.append(
+                "< \(response.httpVersion) \(response.status) from \(response.finalURL)"
+                    + " (\(seconds(t.total)); connect \(seconds(t.connect)), TLS \(seconds(t.tlsHandshake)),"
+                    + " first byte \(seconds(t.firstByte)))")
+            if let location = response.redirectLocation { lines.append("redirect not followed: → \(location)") }
+            if let tls = response.tls {
+                lines.append("TLS: \(tls.protocolVersion ?? "unknown protocol") \(tls.cipher ?? "")")
+                if let leaf = tls.leaf { lines.append(TLSReport.certificateLine(leaf, now: now)) }
+                if !tls.verificationEnforced { lines.append("TLS: certificate NOT verified (verification was off)") }
+            }
+            for field in response.headers { lines.append("< \(field.name): \(field.value)") }
+            for extraction in extractions {
+                if let error = extraction.error {
+                    lines.append("\(extraction.expression): error: \(error)")
+                } else {
+                    lines.append(
+                        "\(extraction.expression) = "
+                            + (extraction.values.isEmpty ? "(no match)" : extraction.values.joined(separator: ", ")))
+                }
+            }
+            if includeBody {
+                lines.append("")
+                if let text = String(data: response.body, encoding: .utf8) {
+                    lines.append(text)
+                } else {
+                    lines.append("(\(response.body.count) bytes that are not UTF-8 text)")
+                }
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// JSON for scripts (keys sorted, dates ISO 8601); the body as text when it is UTF-8, otherwise base64.
+    public func json(includeBody: Bool = true) -> String {
+        var object: [String: Any] = [
+            "request": [
+                "method": request.method.rawValue, "url": request.url, "headers": request.headers.map(\.description),
+            ]
+        ]
+        switch result {
+        case .failure(let error):
+            object["error"] = ["kind": error.kind, "message": error.description]
+        case .success(let response):
+            var answer: [String: Any] = [
+                "status": response.status, "httpVersion": response.httpVersion, "finalURL": response.finalURL,
+                "headers": response.headers.map { [$0.name, $0.value] },
+                "redirects": response.redirects.map { ["url": $0.url, "status": $0.status, "location": $0.location] },
+                "timings": [
+                    "nameLookup": response.timings.nameLookup, "connect": response.timings.connect,
+                    "tlsHandshake": response.timings.tlsHandshake, "firstByte": response.timings.firstByte,
+                    "total": response.timings.total,
+                ],
+                "bodyBytes": response.body.count,
+            ]
+            if let location = response.redirectLocation { answer["redirectLocation"] = location }
+            if let remote = response.remoteAddress { answer["remoteAddress"] = remote }
+            if let tls = response.tls {
+                answer["tls"] = [
+                    "protocolVersion": tls.protocolVersion as Any, "cipher": tls.cipher as Any,
+                    "verificationEnforced": tls.verificationEnforced,
+                    "certificates": tls.certificates.map(TLSReport.certificateObject),
+                ]
+            }
+            if includeBody {
+                if let text = String(data: response.body, encoding: .utf8) {
+                    answer["body"] = text
+                } else {
+                    answer["bodyBase64"] = response.body.base64EncodedString()
+                }
+            }
+            object["response"] = answer
+            if !extractions.isEmpty {
+                object["extractions"] = extractions.map { extraction -> [String: Any] in
+                    var item: [String: Any] = ["expression": extraction.expression, "values": extraction.values]
+                    if let error = extraction.error { item["error"] = error }
+                    return item
+                }
+            }
+        }
+        return TLSReport.serialize(object)
+    }
+
+    private func seconds(_ value: Double) -> String { String(format: "%.3f s", value) }
+}
+
+/// What `mallaudit http tls` shows.
+public struct TLSReport: Sendable {
+    public var url: String
+    public var result: Result<TLSInspection, HTTPError>
+
+    public static func inspect(
+        _ url: String, caFile: String?, timeout: Double, client: HTTPClient = HTTPClient()
+    ) async -> TLSReport {
+        TLSReport(url: url, result: await client.inspectTLS(url, caFile: caFile, timeout: timeout))
+    }
+
+    /// 0 when the certificate verified, 3 when a handshake completed but it did not, 2 when there was no
+    /// handshake at all.
+    public var exitStatus: Int32 {
+        switch result {
+        case .success(let inspection): inspection.verified ? 0 : 3
+        case .failure: 2
+        }
+    }
+
+    public func text(now: Date = Date()) -> String {
+        switch result {
+        case .failure(let error):
+            return "\(url): error (\(error.kind)): \(error)"
+        case .success(let inspection):
+            var lines = ["\(url)", "protocol: \(inspection.protocolVersion ?? "unknown") \(inspection.cipher ?? "")"]
+            lines.append(
+                inspection.verified
+                    ? "verified: yes" : "verified: NO — \(inspection.verificationError ?? "unknown reason")")
+            for (index, certificate) in inspection.certificates.enumerated() {
+                lines.append("certificate \(index): " + TLSReport.certificateLine(certificate, now: now))
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    public func json() -> String {
+        switch result {
+        case .failure(let error):
+            return TLSReport.serialize(["url": url, "error": ["kind": error.kind, "message": error.description]])
+        case .success(let inspection):
+            return TLSReport.serialize([
+                "url": url, "protocolVersion": inspection.protocolVersion as Any, "cipher": inspection.cipher as Any,
+                "verified": inspection.verified, "verificationError": inspection.verificationError as Any,
+                "certificates": inspection.certificates.map(TLSReport.certificateObject),
+            ])
+        }
+    }
+
+    // MARK: shared rendering
+
+    static func certificateLine(_ certificate: HTTPCertificate, now: Date) -> String {
+        var text = certificate.subject ?? "(no subject)"
+        if let issuer = certificate.issuer { text += "; issued by \(issuer)" }
+        if let notBefore = certificate.notBefore, let notAfter = certificate.notAfter {
+            text += "; valid \(isoDay(notBefore)) to \(isoDay(notAfter))"
+            let days = Int((notAfter.timeIntervalSince(now) / 86_400).rounded(.down))
+            text += days < 0 ? " (EXPIRED \(-days) days ago)" : " (\(days) days left)"
+        }
+        return text
+    }
+
+    static func certificateObject(_ certificate: HTTPCertificate) -> [String: Any] {
+        [
+            "subject": certificate.subject as Any, "issuer": certificate.issuer as Any,
+            "notBefore": certificate.notBefore.map(isoTime) as Any,
+            "notAfter": certificate.notAfter.map(isoTime) as Any,
+            "serialNumber": certificate.serialNumber as Any,
+        ]
+    }
+
+    static func isoDay(_ date: Date) -> String { String(isoTime(date).prefix(10)) }
+
+    static func isoTime(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
+
+    /// Sorted-key JSON; `nil` optionals become `null`.
+    static func serialize(_ object: [String: Any]) -> String {
+        func clean(_ value: Any) -> Any {
+            if let dictionary = value as? [String: Any] { return dictionary.mapValues(clean) }
+            if let array = value as? [Any] { return array.map(clean) }
+            let mirror = Mirror(reflecting: value)
+            if mirror.displayStyle == .optional { return mirror.children.first.map { clean($0.value) } ?? NSNull() }
+            return value
+        }
+        guard
+            let data = try? JSONSerialization.data(
+                withJSONObject: clean(object), options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+        else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

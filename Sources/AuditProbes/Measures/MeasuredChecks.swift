@@ -1,0 +1,136 @@
+import AuditModel
+import Foundation
+
+/// The measured checks as probe kinds: a site profile points a kind at the mall's export and the audit engine
+/// runs it with ``MeasuredChecks/run(_:inputs:asOf:)``.
+public enum MeasuredCheckKind: String, Sendable, Hashable, CaseIterable, Codable {
+    case wifiLogs = "wifi-logs"
+    case satisfaction
+    case complaints
+    case payments
+    case catalog
+
+    /// The clause the kind measures.
+    public var clause: String {
+        switch self {
+        case .wifiLogs: WiFiLogCheck.clause
+        case .satisfaction: SatisfactionCheck.clause
+        case .complaints: ComplaintCheck.clause
+        case .payments: PaymentCheck.clause
+        case .catalog: CatalogCheck.clause
+        }
+    }
+
+    /// The statements the kind judges.
+    public var statementIDs: [String] {
+        switch self {
+        case .wifiLogs: [WiFiLogCheck.statementID]
+        case .satisfaction: [SatisfactionCheck.statementID]
+        case .complaints: [ComplaintCheck.statementID]
+        case .payments: [PaymentCheck.mobileStatementID, PaymentCheck.methodsStatementID]
+        case .catalog: [CatalogCheck.statementID]
+        }
+    }
+}
+
+/// Where the mall's exports are, as a site profile names them. A kind uses only its own fields.
+public struct MeasuredCheckInputs: Sendable, Hashable {
+    /// Directory of WiFi logs (5.1.2).
+    public var wifiLogs: URL?
+    /// Convert stamps with a UTC offset to this offset (seconds east of UTC); nil takes them as written.
+    public var wifiLogsUTCOffset: Int?
+    /// Survey export (8.2.1) and its answer column (nil: `satisfaction`, else `满意度`).
+    public var satisfaction: URL?
+    public var satisfactionColumn: String?
+    /// Complaint register (8.1.2) and the working-day calendar (nil: the default location).
+    public var complaints: URL?
+    public var calendar: URL?
+    /// Merchant payment-method table (6.6.1, 6.6.2).
+    public var payments: URL?
+    /// Online and offline catalog exports (6.9.1).
+    public var catalogOnline: URL?
+    public var catalogOffline: URL?
+
+    public init(
+        wifiLogs: URL? = nil, wifiLogsUTCOffset: Int? = nil, satisfaction: URL? = nil,
+        satisfactionColumn: String? = nil, complaints: URL? = nil, calendar: URL? = nil, payments: URL? = nil,
+        catalogOnline: URL? = nil, catalogOffline: URL? = nil
+    ) {
+        self.wifiLogs = wifiLogs
+        self.wifiLogsUTCOffset = wifiLogsUTCOffset
+        self.satisfaction = satisfaction
+        self.satisfactionColumn = satisfactionColumn
+        self.complaints = complaints
+        self.calendar = calendar
+        self.payments = payments
+        self.catalogOnline = catalogOnline
+        self.catalogOffline = catalogOffline
+    }
+}
+
+/// Runs measured checks by kind.
+public enum MeasuredChecks {
+    /// Runs `kind` and throws ``DiagnosticsError`` when its input cannot be used (what the command line needs:
+    /// it prints the diagnostics and exits 1).
+    public static func runOrThrow(_ kind: MeasuredCheckKind, inputs: MeasuredCheckInputs, asOf: MeasureDate) throws
+        -> MeasuredCheckReport
+    {
+        func need(_ url: URL?, _ key: String) throws -> URL {
+            guard let url else {
+                throw DiagnosticsError(
+                    Diagnostic(
+                        file: nil, message: "no \(key) given for the \(kind.rawValue) check",
+                        expected: "the path of the mall's export (site profile data.\(key))"))
+            }
+            return url
+        }
+        switch kind {
+        case .wifiLogs:
+            return try WiFiLogCheck(
+                directory: need(inputs.wifiLogs, "wifi_logs"), asOf: asOf, utcOffset: inputs.wifiLogsUTCOffset
+            ).run()
+        case .satisfaction:
+            return try SatisfactionCheck(
+                file: need(inputs.satisfaction, "satisfaction"), column: inputs.satisfactionColumn, asOf: asOf
+            ).run()
+        case .complaints:
+            return try ComplaintCheck(
+                file: need(inputs.complaints, "complaints"), calendarFile: inputs.calendar, asOf: asOf
+            ).run()
+        case .payments:
+            return try PaymentCheck(file: need(inputs.payments, "payments"), asOf: asOf).run()
+        case .catalog:
+            return try CatalogCheck(
+                online: need(inputs.catalogOnline, "catalog_online"),
+                offline: need(inputs.catalogOffline, "catalog_offline"), asOf: asOf
+            ).run()
+        }
+    }
+
+    /// Runs `kind` for the audit engine: never throws. Unusable input gives a report whose statements are all
+    /// `error`, with the diagnostics as the reason.
+    public static func run(_ kind: MeasuredCheckKind, inputs: MeasuredCheckInputs, asOf: MeasureDate)
+        -> MeasuredCheckReport
+    {
+        let paths: [URL?] =
+            switch kind {
+            case .wifiLogs: [inputs.wifiLogs]
+            case .satisfaction: [inputs.satisfaction]
+            case .complaints: [inputs.complaints, inputs.calendar]
+            case .payments: [inputs.payments]
+            case .catalog: [inputs.catalogOnline, inputs.catalogOffline]
+            }
+        let named = paths.compactMap { $0?.path }
+        do {
+            return try runOrThrow(kind, inputs: inputs, asOf: asOf)
+        } catch let error as DiagnosticsError {
+            return MeasuredCheckReport.unusable(
+                check: kind.rawValue, clause: kind.clause, statementIDs: kind.statementIDs, asOf: asOf,
+                inputs: named, diagnostics: error)
+        } catch {
+            return MeasuredCheckReport.unusable(
+                check: kind.rawValue, clause: kind.clause, statementIDs: kind.statementIDs, asOf: asOf,
+                inputs: named, diagnostics: DiagnosticsError(Diagnostic(file: nil, message: "\(error)")))
+        }
+    }
+}

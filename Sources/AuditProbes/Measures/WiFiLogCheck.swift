@@ -1,0 +1,300 @@
+import AuditModel
+import Foundation
+
+/// 5.1.2: WiFi access/audit logs shall be kept for more than 60 days (日志留存时间应大于60日: 61 passes, 60 fails).
+///
+/// Reads every regular file under a directory (plain or gzip, rotated daily or not; hidden files skipped) and
+/// dates each line by the stamp it starts with (see ``WiFiLogScanner``). The value is the number of days from the
+/// oldest record of the unbroken run of days with records up to the as-of date: as-of date minus that record's
+/// date. The as-of day itself may be empty (it is still being written); any earlier day without a record breaks
+/// the run, is reported as a gap day, and records older than the gap do not count. Lines that cannot be dated
+/// are counted and shown, and records dated after the as-of date are counted and left out.
+public struct WiFiLogCheck: Sendable {
+    public static let name = "wifi-logs"
+    public static let clause = "5.1.2"
+    public static let statementID = "5.1.2-3"
+    public static let threshold = Threshold(quantity: "logRetention", comparison: .greaterThan, value: 60, unit: "day")
+
+    public var directory: URL
+    public var asOf: MeasureDate
+    /// When set, stamps with a UTC offset (`Z`, `+08:00`) are converted to this offset (seconds east of UTC)
+    /// before taking their date; when nil they are taken at the date written.
+    public var utcOffset: Int?
+
+    /// Files are read by this many threads at once (each file by one thread); the result does not depend on it.
+    public var workers: Int
+
+    public init(directory: URL, asOf: MeasureDate, utcOffset: Int? = nil, workers: Int? = nil) {
+        self.directory = directory
+        self.asOf = asOf
+        self.utcOffset = utcOffset
+        self.workers = max(1, workers ?? min(ProcessInfo.processInfo.activeProcessorCount, 4))
+    }
+
+    /// The files that will be read: regular files under `directory`, recursively, hidden ones skipped,
+    /// sorted by path.
+    public func logFiles() throws -> [URL] {
+        let path = directory.path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw DiagnosticsError(
+                Diagnostic(file: path, message: "no such directory", expected: "a directory of WiFi log files"))
+        }
+        guard isDirectory.boolValue else {
+            throw DiagnosticsError(
+                Diagnostic(file: path, message: "is a file, not a directory", expected: "a directory of WiFi log files")
+            )
+        }
+        guard
+            let walker = FileManager.default.enumerator(
+                at: directory, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles])
+        else {
+            throw DiagnosticsError(Diagnostic(file: path, message: "cannot list the directory"))
+        }
+        var files: [URL] = []
+        for case let url as URL in walker {
+            if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true { files.append(url) }
+        }
+        guard !files.isEmpty else {
+            throw DiagnosticsError(
+                Diagnostic(
+                    file: path, message: "the directory has no log file", expected: "WiFi log files (plain or .gz)"))
+        }
+        return files.sorted { $0.path < $1.path }
+    }
+
+    /// Scans the logs and judges 5.1.2-3. Throws ``DiagnosticsError`` when the logs cannot be used (no directory,
+    /// no file, an unreadable or damaged file, no line with a date).
+    ///
+    /// Blocks while it reads: call it off any thread that must stay responsive.
+    public func run() throws -> MeasuredCheckReport {
+        let files = try logFiles()
+        let threads = min(workers, files.count)
+        let asOf = self.asOf
+        let utcOffset = self.utcOffset
+        // Thread t reads files t, t + threads, t + 2·threads, … with its own scanner; the scanners are merged.
+        let results = WiFiLogScanResults(count: threads)
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            var scanner = WiFiLogScanner(asOf: asOf, utcOffset: utcOffset)
+            for index in stride(from: thread, to: files.count, by: threads) {
+                do {
+                    try scanner.scanFile(files[index].path, index: index)
+                } catch {
+                    results.set(thread, .failed(file: index, error))
+                    return
+                }
+            }
+            results.set(thread, .scanned(scanner))
+        }
+        var scanners: [WiFiLogScanner] = []
+        var failure: (file: Int, error: any Error)?
+        for result in results.all() {
+            switch result {
+            case let .scanned(scanner):
+                scanners.append(scanner)
+            case let .failed(file, error):
+                // Report the failure of the first file in order, as reading them one by one would.
+                if file < failure?.file ?? Int.max { failure = (file, error) }
+            case nil:
+                preconditionFailure("a log-reading thread returned nothing")
+            }
+        }
+        if let failure { throw failure.error }
+        return try judge(WiFiLogScanner.merged(scanners))
+    }
+
+    func judge(_ scan: WiFiLogScanner) throws -> MeasuredCheckReport {
+        let asOfDay = asOf.dayNumber
+        func location(_ file: Int32, _ line: Int) -> String { "\(scan.files[Int(file)].path):\(line)" }
+        func clock(_ second: Int32) -> String {
+            let s = Int(second)
+            func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+            return "\(two(s / 3600)):\(two(s / 60 % 60)):\(two(s % 60))"
+        }
+        var samples = scan.undatableSamples.map {
+            MeasuredFinding(
+                kind: "undatableLine", subject: "line \($0.line)", detail: "no date recognised: \($0.text)",
+                file: scan.files[$0.file].path, line: $0.line)
+        }
+        samples += scan.futureSamples.map {
+            MeasuredFinding(
+                kind: "futureRecord", subject: "line \($0.line)",
+                detail: "dated after the as-of date \(asOf), left out: \($0.text)",
+                file: scan.files[$0.file].path, line: $0.line)
+        }
+        guard let newestDay = scan.days.keys.max(), let oldestDay = scan.days.keys.min() else {
+            let first = scan.undatableSamples.first
+            let message =
+                scan.futureLines > 0
+                ? "every dated line (\(scan.futureLines)) is dated after the as-of date \(asOf)"
+                : "no line of the logs starts with a date (\(scan.undatableLines) undatable lines"
+                    + (first.map { ", first: '\($0.text)'" } ?? "") + ")"
+            throw DiagnosticsError(
+                Diagnostic(
+                    file: first.map { scan.files[$0.file].path } ?? directory.path, line: first?.line, message: message,
+                    expected: "lines starting with a syslog stamp ('Oct  9 14:30:01'), an ISO 8601 / RFC 5424 stamp "
+                        + "('2026-01-05T14:30:01+08:00') or '2026-01-05 14:30:01'"
+                        + (scan.futureLines > 0 ? "; check --as-of" : "")))
+        }
+        // The run of consecutive days with records that reaches the as-of date (the as-of day may be empty).
+        let runEnd: Int? =
+            scan.days[asOfDay] != nil ? asOfDay : (scan.days[asOfDay - 1] != nil ? asOfDay - 1 : nil)
+        var runStart = runEnd
+        if let end = runEnd {
+            var day = end
+            while scan.days[day - 1] != nil { day -= 1 }
+            runStart = day
+        }
+        var gapDays: [Int] = []
+        if oldestDay < asOfDay {
+            for day in oldestDay..<asOfDay where scan.days[day] == nil { gapDays.append(day) }
+        }
+        let value = runStart.map { asOfDay - $0 } ?? 0
+        let sample = runStart.map { (runEnd ?? $0) - $0 + 1 } ?? 0
+        let measurement = AuditModel.Measurement(
+            value: Double(value), threshold: WiFiLogCheck.threshold, unit: "day",
+            sample: sample)
+        let verdict = MeasureFormat.verdict(WiFiLogCheck.threshold, Double(value))
+
+        /// `2026-01-05 14:30:01 (file:line)` for the first or last record of a day.
+        func record(_ day: Int, first: Bool) -> String {
+            let stats = scan.days[day]!
+            let second = first ? stats.firstSecond : stats.lastSecond
+            let at = first ? location(stats.firstFile, stats.firstLine) : location(stats.lastFile, stats.lastLine)
+            return "\(MeasureDate(dayNumber: day)) \(clock(second)) (\(at))"
+        }
+        let newestText = record(newestDay, first: false)
+        let oldestText = record(oldestDay, first: true)
+        let runOldestText = runStart.map { record($0, first: true) } ?? "none"
+
+        let reason: String
+        if let start = runStart {
+            let older =
+                start > oldestDay ? "; records before the gap on \(MeasureDate(dayNumber: start - 1)) do not count" : ""
+            reason =
+                "logs kept \(value) day\(value == 1 ? "" : "s") (\(asOf) − \(MeasureDate(dayNumber: start))), "
+                + (verdict == .pass ? "more than 60" : "not more than 60") + older
+        } else {
+            reason =
+                "no records on \(MeasureDate(dayNumber: asOfDay - 1)) or \(asOf): the newest record is "
+                + "\(MeasureDate(dayNumber: newestDay)), so no run of logged days reaches the as-of date"
+        }
+
+        var explanation: [String] = []
+        let gzipCount = scan.files.filter(\.gzip).count
+        let bytes = scan.files.reduce(Int64(0)) { $0 + $1.bytes }
+        explanation.append(
+            "read \(scan.files.count) files under \(directory.path) (\(gzipCount) gzip), \(bytes) bytes on disk, "
+                + "\(scan.totalLines) lines: \(scan.datedLines) dated up to the as-of date, "
+                + "\(scan.undatableLines) undatable, \(scan.futureLines) dated after the as-of date, "
+                + "\(scan.blankLines) blank")
+        for file in scan.files.prefix(12) {
+            let span =
+                file.firstDay == Int.max
+                ? "no dated line"
+                : "\(MeasureDate(dayNumber: file.firstDay)) to \(MeasureDate(dayNumber: file.lastDay))"
+            explanation.append("  \(file.path)\(file.gzip ? " (gzip)" : ""): \(file.lines) lines, \(span)")
+        }
+        if scan.files.count > 12 { explanation.append("  … and \(scan.files.count - 12) more files") }
+        if scan.syslogLines > 0 {
+            explanation.append(
+                "\(scan.syslogLines) lines carry a year-less syslog stamp: year taken as \(asOf.year), or "
+                    + "\(asOf.year - 1) when that would put the record after \(asOf)")
+        }
+        explanation.append(
+            "days with records: \(scan.days.count), from \(MeasureDate(dayNumber: oldestDay)) to "
+                + "\(MeasureDate(dayNumber: newestDay))")
+        explanation.append("oldest record: \(oldestText)")
+        explanation.append("newest record: \(newestText)")
+        if scan.days[asOfDay] == nil {
+            explanation.append("the as-of day \(asOf) has no record yet (not counted as a gap)")
+        }
+        if gapDays.isEmpty {
+            explanation.append("gap days (no record) before the as-of date: none")
+        } else {
+            explanation.append(
+                "gap days (no record) before the as-of date: \(gapDays.count): "
+                    + MeasureFormat.dayRanges(gapDays).joined(separator: ", "))
+        }
+        explanation.append("oldest record of the unbroken run up to the as-of date: \(runOldestText)")
+        if let start = runStart {
+            explanation.append(
+                "retention = \(asOf) − \(MeasureDate(dayNumber: start)) = \(value) day\(value == 1 ? "" : "s") "
+                    + "\(verdict == .pass ? ">" : "≤") 60 (大于60日: 61 passes, 60 fails) → \(verdict.rawValue)")
+        } else {
+            explanation.append("retention = 0 days: \(reason) → \(verdict.rawValue)")
+        }
+        if scan.undatableLines > 0 {
+            explanation.append(
+                "undatable lines: \(scan.undatableLines) (not counted); first \(scan.undatableSamples.count):")
+            for sample in scan.undatableSamples {
+                explanation.append("  \(scan.files[sample.file].path):\(sample.line): \(sample.text)")
+            }
+        }
+        if scan.futureLines > 0 {
+            explanation.append(
+                "lines dated after the as-of date: \(scan.futureLines) (left out); first \(scan.futureSamples.count):")
+            for sample in scan.futureSamples {
+                explanation.append("  \(scan.files[sample.file].path):\(sample.line): \(sample.text)")
+            }
+        }
+
+        var findings = gapDays.map {
+            MeasuredFinding(
+                kind: "gapDay", subject: MeasureDate(dayNumber: $0).description,
+                detail: "no record: breaks the run of logged days")
+        }
+        findings += samples
+        let observations = [
+            Observation(name: "oldestRecordOfRun", value: runOldestText),
+            Observation(name: "oldestRecord", value: oldestText),
+            Observation(name: "newestRecord", value: newestText),
+            Observation(name: "daysWithRecords", value: String(scan.days.count)),
+            Observation(
+                name: "gapDays",
+                value: gapDays.isEmpty ? "none" : MeasureFormat.dayRanges(gapDays).joined(separator: ", ")),
+            Observation(name: "files", value: String(scan.files.count)),
+            Observation(name: "lines", value: String(scan.totalLines)),
+            Observation(name: "datedLines", value: String(scan.datedLines)),
+            Observation(name: "undatableLines", value: String(scan.undatableLines)),
+            Observation(name: "linesAfterAsOf", value: String(scan.futureLines)),
+        ]
+        return MeasuredCheckReport(
+            check: WiFiLogCheck.name, clause: WiFiLogCheck.clause, measurement: measurement,
+            rule: "retention > 60 day: as-of date minus the date of the oldest record of the unbroken run of days "
+                + "with records up to the as-of date (the as-of day itself may be empty)",
+            statements: [
+                MeasuredStatementJudgement(
+                    statementID: WiFiLogCheck.statementID, verdict: verdict, measurement: measurement, reason: reason)
+            ],
+            reason: reason, asOf: asOf, inputs: [directory.path], observations: observations, findings: findings,
+            explanation: explanation)
+    }
+}
+
+/// Results of the log-reading threads, one slot per thread.
+private final class WiFiLogScanResults: @unchecked Sendable {
+    enum Outcome {
+        case scanned(WiFiLogScanner)
+        /// The thread stopped at the file with this index.
+        case failed(file: Int, any Error)
+    }
+
+    // Guarded by `lock`.
+    private var slots: [Outcome?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ result: Outcome) {
+        lock.lock()
+        defer { lock.unlock() }
+        slots[index] = result
+    }
+
+    func all() -> [Outcome?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots
+    }
+}

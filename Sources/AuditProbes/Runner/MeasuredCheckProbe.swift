@@ -1,0 +1,31 @@
+import AuditModel
+import Foundation
+
+/// A `check:` probe: runs a measured check over the export the site profile names. Unusable input (a missing
+/// file, a missing column, a calendar without the year) is an `error` for the statements, with the diagnostics.
+enum MeasuredCheckProbe {
+    static func run(_ kind: String, probe: ProbeDefinition, profile: SiteProfile, asOf: Date) -> ProbeRunResult {
+        guard let kind = MeasuredCheckKind(rawValue: kind) else {
+            return ProbeRunResult(
+                probe: probe,
+                results: probe.statements.map {
+                    StatementResult(
+                        statementID: $0, verdict: .error, source: .data, producer: probe.id,
+                        reason: "unknown measured check '\(kind)'")
+                })
+        }
+        let data = profile.data
+        let inputs = MeasuredCheckInputs(
+            wifiLogs: data.wifiLogs, satisfaction: data.satisfaction, satisfactionColumn: data.satisfactionColumn,
+            complaints: data.complaints, calendar: data.calendar, payments: data.payments,
+            catalogOnline: data.catalogOnline, catalogOffline: data.catalogOffline)
+        let report = MeasuredChecks.run(kind, inputs: inputs, asOf: measureDate(asOf))
+        return ProbeRunResult(probe: probe, results: report.statementResults())
+    }
+
+    /// The calendar day of `date` in the local time zone (the mall's day).
+    static func measureDate(_ date: Date) -> MeasureDate {
+        let parts = Calendar(identifier: .gregorian).dateComponents([.year, .month, .day], from: date)
+        return MeasureDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+}

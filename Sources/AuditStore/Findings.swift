@@ -1,0 +1,222 @@
+import AuditModel
+import Foundation
+
+/// The verdicts an inspector can give. `error` is not among them: it means a device or data could not be
+/// checked, which is what probes report.
+public enum ManualVerdict: String, Sendable, Hashable, Codable, CaseIterable {
+    case pass, fail, notApplicable, notAssessed
+
+    public var verdict: Verdict {
+        switch self {
+        case .pass: .pass
+        case .fail: .fail
+        case .notApplicable: .notApplicable
+        case .notAssessed: .notAssessed
+        }
+    }
+}
+
+/// Where something was written, for diagnostics: a findings file and line, or a command-line option.
+public struct SourceLocation: Sendable, Hashable {
+    public var file: String?
+    public var line: Int?
+    public var column: Int?
+
+    public init(file: String?, line: Int? = nil, column: Int? = nil) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+}
+
+/// One file an inspector offers as evidence.
+public struct FindingEvidence: Sendable, Hashable {
+    /// The path as written (relative to the findings file, or to the working directory on the command line).
+    public var written: String
+    /// The resolved file.
+    public var url: URL
+    public var description: String?
+    public var location: SourceLocation?
+
+    public init(written: String, url: URL, description: String? = nil, location: SourceLocation? = nil) {
+        self.written = written
+        self.url = url
+        self.description = description
+        self.location = location
+    }
+}
+
+/// An inspector's finding on one statement, from a findings file or `mallaudit assess`.
+public struct ManualFinding: Sendable, Hashable {
+    public var statementID: String
+    public var verdict: ManualVerdict
+    public var note: String?
+    public var evidence: [FindingEvidence]
+    /// Why the statement does not apply; required for `notApplicable`.
+    public var justification: String?
+    /// Who made the finding.
+    public var assessor: String
+    /// Where the finding was written (its `statement:` line in a findings file).
+    public var location: SourceLocation?
+
+    public init(
+        statementID: String, verdict: ManualVerdict, note: String? = nil, evidence: [FindingEvidence] = [],
+        justification: String? = nil, assessor: String, location: SourceLocation? = nil
+    ) {
+        self.statementID = statementID
+        self.verdict = verdict
+        self.note = note
+        self.evidence = evidence
+        self.justification = justification
+        self.assessor = assessor
+        self.location = location
+    }
+}
+
+/// The rules for manual findings, independent of where they are stored.
+///
+/// - A finding for a statement the checklist does not have is an error naming the file, line and id.
+/// - A missing evidence file (or a folder given as one) is an error naming it.
+/// - `notApplicable` without a justification is refused.
+/// - A manual `pass` on a statement whose `manualPassNeedsEvidence` is true, with no evidence file, is stored as
+///   `notAssessed` with that reason: a shall statement never passes on a word alone.
+public enum FindingRules {
+    /// Every problem with `findings` against `checklist`; empty when all can be recorded.
+    public static func validate(_ findings: [ManualFinding], checklist: Checklist) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        var seen: [String: Int?] = [:]
+        for finding in findings {
+            let at = finding.location
+            func problem(_ message: String, expected: String? = nil, location: SourceLocation? = nil) {
+                let place = location ?? at
+                diagnostics.append(
+                    Diagnostic(
+                        file: place?.file, line: place?.line, column: place?.column, message: message,
+                        expected: expected))
+            }
+            if checklist.statement(finding.statementID) == nil {
+                problem(
+                    "unknown statement id '\(finding.statementID)' (not in checklist \(checklist.version))",
+                    expected: expectedID(near: finding.statementID, in: checklist))
+            } else if let earlier = seen[finding.statementID] {
+                let first = earlier.map { " (the first is on line \($0))" } ?? ""
+                problem("a second finding for \(finding.statementID)\(first)", expected: "one finding per statement")
+            }
+            seen.updateValue(at?.line, forKey: finding.statementID)
+            if finding.assessor.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                problem(
+                    "no assessor for the finding on \(finding.statementID)",
+                    expected: "the inspector's name: `assessor: NAME` in the findings file, or --assessor NAME")
+            }
+            if finding.verdict == .notApplicable,
+                (finding.justification ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            {
+                problem(
+                    "\(finding.statementID): notApplicable without a justification is refused",
+                    expected: "a justification saying why the statement does not apply to this mall")
+            }
+            for file in finding.evidence {
+                var isDirectory: ObjCBool = false
+                if !FileManager.default.fileExists(atPath: file.url.path, isDirectory: &isDirectory) {
+                    problem(
+                        "evidence file '\(file.written)' not found (looked for \(file.url.path))",
+                        expected: "an existing file, relative to the findings file", location: file.location)
+                } else if isDirectory.boolValue {
+                    problem(
+                        "evidence '\(file.written)' is a folder (\(file.url.path))", expected: "a file",
+                        location: file.location)
+                } else if !FileManager.default.isReadableFile(atPath: file.url.path) {
+                    problem(
+                        "evidence file '\(file.written)' cannot be read (\(file.url.path))",
+                        expected: "a readable file", location: file.location)
+                }
+            }
+        }
+        return diagnostics
+    }
+
+    /// The result a valid finding becomes, given its evidence already imported into the store.
+    public static func result(
+        for finding: ManualFinding, statement: Statement, evidence: [EvidenceRef], judgedAt: String
+    ) -> StatementResult {
+        let note = finding.note?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let noteText = (note?.isEmpty ?? true) ? nil : note
+        switch finding.verdict {
+        case .notApplicable:
+            let justification = (finding.justification ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            return StatementResult(
+                statementID: finding.statementID, verdict: .notApplicable, source: .manual, producer: finding.assessor,
+                reason: justification, evidence: evidence,
+                notApplicable: NotApplicableDecision(
+                    statementID: finding.statementID, justification: justification, decidedBy: finding.assessor,
+                    decidedAt: judgedAt),
+                judgedAt: judgedAt)
+        case .pass where statement.manualPassNeedsEvidence && evidence.isEmpty:
+            let methods = statement.methods.map(\.rawValue).joined(separator: ", ")
+            var reason =
+                "manual pass without evidence: \(statement.id) is a \(statement.modality.rawValue) statement "
+                + "assessed by \(methods), so a pass needs at least one evidence file; recorded as notAssessed"
+            if let noteText { reason += ". Inspector's note: \(noteText)" }
+            return StatementResult(
+                statementID: finding.statementID, verdict: .notAssessed, source: .manual, producer: finding.assessor,
+                reason: reason, judgedAt: judgedAt)
+        default:
+            let reason = noteText ?? "manual finding by \(finding.assessor): \(finding.verdict.rawValue)"
+            return StatementResult(
+                statementID: finding.statementID, verdict: finding.verdict.verdict, source: .manual,
+                producer: finding.assessor, reason: reason, evidence: evidence, judgedAt: judgedAt)
+        }
+    }
+
+    /// What a valid id looks like, with the closest ids of the checklist when there are any.
+    static func expectedID(near id: String, in checklist: Checklist) -> String {
+        let clause = id.split(whereSeparator: { $0 == "-" }).first.map(String.init) ?? id
+        var candidates = checklist.statements.map(\.id).filter { $0.hasPrefix(clause) }
+        if candidates.isEmpty, let dot = clause.lastIndex(of: ".") {
+            let parent = String(clause[..<dot])
+            candidates = checklist.statements.map(\.id).filter {
+                $0.hasPrefix(parent + ".") || $0.hasPrefix(parent + "-")
+            }
+        }
+        if candidates.isEmpty { return "a statement id of the checklist, such as 5.1.1-1 or 6.1.d" }
+        return "a statement id of the checklist, such as " + candidates.prefix(6).joined(separator: ", ")
+    }
+}
+
+extension AuditStore {
+    /// Records manual findings into a run: validates all of them first (against `checklist`, by default the
+    /// run's own), so that nothing is recorded when any is wrong; then copies each finding's evidence into the
+    /// store and records its result in its own transaction. Returns the stored results, in the findings' order.
+    ///
+    /// - Throws: `DiagnosticsError` listing every problem (unknown id with file and line, missing evidence file,
+    ///   N/A without justification); `StoreError` when the store cannot go on.
+    @discardableResult
+    public func record(findings: [ManualFinding], run: Int64, checklist: Checklist? = nil) throws
+        -> [StatementResult]
+    {
+        _ = try requireRun(run)
+        let checklist = try checklist ?? self.checklist(run: run)
+        let problems = FindingRules.validate(findings, checklist: checklist)
+        guard problems.isEmpty else { throw DiagnosticsError(problems) }
+        var stored: [StatementResult] = []
+        let existing = Dictionary(try results(run: run).map { ($0.statementID, $0) }, uniquingKeysWith: { a, _ in a })
+        for finding in findings {
+            guard let statement = checklist.statement(finding.statementID) else { continue }
+            let judgedAt = timestamp()
+            let evidence = try finding.evidence.map {
+                try importEvidence(
+                    $0.url, collectedBy: finding.assessor, collectedAt: judgedAt, description: $0.description)
+            }
+            var result = FindingRules.result(for: finding, statement: statement, evidence: evidence, judgedAt: judgedAt)
+            // A finding adds to what probes and data checks found; it never silently replaces it (a manual pass
+            // cannot hide a failed probe). An earlier manual finding is replaced: the inspector corrects it.
+            if let automated = existing[finding.statementID], automated.source == .probe || automated.source == .data {
+                result = Judgement.judge(
+                    statement: statement, evidence: [automated, result], decision: nil, judgedAt: judgedAt)
+            }
+            try record(result, run: run)
+            stored.append(result)
+        }
+        return stored
+    }
+}

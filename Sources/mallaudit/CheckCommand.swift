@@ -1,0 +1,232 @@
+import ArgumentParser
+import AuditModel
+import AuditProbes
+import Foundation
+
+/// `mallaudit check <kind> …`: one measured clause over the mall's own exports.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Measure one clause from the mall's exports (logs, survey, complaints, payments, catalog).",
+        discussion: """
+            Each kind reads the mall's export, prints how the number was reached and exits
+              0  the clause passes
+              2  the clause fails (the report says which rows or days caused it)
+              1  the input cannot be used (stderr names the file, the line, what was expected)
+
+            Examples:
+              mallaudit check wifi-logs --dir /srv/exports/wifi --as-of 2026-03-02
+              mallaudit check satisfaction --csv survey.csv
+              mallaudit check complaints --csv complaints.csv --format json
+              mallaudit check payments --csv merchants.csv
+              mallaudit check catalog --online online.csv --offline pos.csv
+            """,
+        subcommands: [
+            WiFiLogsCheckCommand.self, SatisfactionCheckCommand.self, ComplaintsCheckCommand.self,
+            PaymentsCheckCommand.self, CatalogCheckCommand.self,
+        ]
+    )
+}
+
+/// How a check report is printed.
+enum CheckOutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// Options every check takes.
+struct CheckCommonOptions: ParsableArguments {
+    @Option(
+        name: .customLong("as-of"),
+        help: ArgumentHelp(
+            "The date the audit is judged at, YYYY-MM-DD (default: today, local date).", valueName: "YYYY-MM-DD"))
+    var asOf: String?
+
+    @Option(
+        help:
+            "Output: text (for an inspector) or json (keys check, clause, verdict, value, threshold, unit, sample, …).")
+    var format: CheckOutputFormat = .text
+
+    /// Runs `check` at the as-of date, prints its report and exits 0 (pass), 2 (fail) or 1 (unusable input).
+    func execute(_ check: (MeasureDate) throws -> MeasuredCheckReport) throws {
+        let date: MeasureDate
+        if let asOf {
+            guard let parsed = MeasureDate(iso: asOf) else {
+                FileHandle.standardError.write(
+                    Data("error: --as-of '\(asOf)' is not a date (expected YYYY-MM-DD)\n".utf8))
+                throw ExitCode(1)
+            }
+            date = parsed
+        } else {
+            date = MeasureDate.today()
+        }
+        let report: MeasuredCheckReport
+        do {
+            report = try check(date)
+        } catch let error as DiagnosticsError {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(1)
+        }
+        let output = format == .json ? report.renderJSON() : report.renderText()
+        FileHandle.standardOutput.write(Data(output.utf8))
+        switch report.verdict {
+        case .pass: return
+        case .fail: throw ExitCode(2)
+        default: throw ExitCode(1)
+        }
+    }
+}
+
+struct WiFiLogsCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wifi-logs",
+        abstract: "5.1.2: WiFi logs kept for more than 60 days.",
+        discussion: """
+            Reads every file under DIR (plain or .gz, rotated or not; hidden files skipped). Each line is dated by the \
+            stamp it starts with: syslog 'Oct  9 14:30:01' (year = the as-of year, or the year before when that would \
+            be after the as-of date), ISO 8601 / RFC 5424 '2026-01-05T14:30:01+08:00', or '2026-01-05 14:30:01'. \
+            Value = as-of date minus the date of the oldest record of the unbroken run of days with records up to \
+            the as-of date (the as-of day itself may still be empty). Passes only above 60 days: 61 passes, 60 fails. \
+            Gap days, undatable lines and lines dated after the as-of date are reported.
+            """)
+
+    @Option(help: ArgumentHelp("Directory of WiFi access/audit logs.", valueName: "DIR"))
+    var dir: String
+
+    @Option(
+        name: .customLong("utc-offset"),
+        help: ArgumentHelp(
+            "Convert stamps that carry a UTC offset (Z, +08:00) to this offset before dating them, e.g. +08:00 "
+                + "(default: take the date as written).", valueName: "±HH:MM"))
+    var utcOffset: String?
+
+    @OptionGroup var common: CheckCommonOptions
+
+    func run() throws {
+        var offset: Int?
+        if let utcOffset {
+            guard let seconds = parseUTCOffset(utcOffset) else {
+                FileHandle.standardError.write(
+                    Data("error: --utc-offset '\(utcOffset)' is not an offset (expected ±HH:MM, e.g. +08:00)\n".utf8))
+                throw ExitCode(1)
+            }
+            offset = seconds
+        }
+        try common.execute { asOf in
+            try WiFiLogCheck(directory: URL(fileURLWithPath: dir), asOf: asOf, utcOffset: offset).run()
+        }
+    }
+
+    /// `+08:00`, `-0530`, `Z` → seconds east of UTC.
+    private func parseUTCOffset(_ text: String) -> Int? {
+        if text == "Z" || text == "z" { return 0 }
+        guard let sign = text.first, sign == "+" || sign == "-" else { return nil }
+        let digits = text.dropFirst().filter { $0 != ":" }
+        guard digits.count == 4 || digits.count == 2, digits.allSatisfy(\.isASCII), let value = Int(digits) else {
+            return nil
+        }
+        let hours = digits.count == 2 ? value : value / 100
+        let minutes = digits.count == 2 ? 0 : value % 100
+        guard hours <= 14, minutes < 60 else { return nil }
+        return (sign == "+" ? 1 : -1) * (hours * 3600 + minutes * 60)
+    }
+}
+
+struct SatisfactionCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "satisfaction",
+        abstract: "8.2.1: customer satisfaction at least 85 %.",
+        discussion: """
+            One row per respondent. The answer column holds 满意 / 基本满意 / 不满意 (or satisfied / basically \
+            satisfied / dissatisfied). Satisfaction = (满意 + 基本满意) / everyone surveyed × 100; 85.0 passes. \
+            Blank and unrecognised answers stay in the denominator and are listed. UTF-8 (with or without BOM) and \
+            GB18030 (Excel's Chinese CSV) are both read.
+            """)
+
+    @Option(help: ArgumentHelp("The survey export (CSV with a header row).", valueName: "FILE"))
+    var csv: String
+
+    @Option(help: ArgumentHelp("The answer column (default: satisfaction, else 满意度).", valueName: "NAME"))
+    var column: String?
+
+    @OptionGroup var common: CheckCommonOptions
+
+    func run() throws {
+        try common.execute { asOf in
+            try SatisfactionCheck(file: URL(fileURLWithPath: csv), column: column, asOf: asOf).run()
+        }
+    }
+}
+
+struct ComplaintsCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "complaints",
+        abstract: "8.1.2: every complaint answered within 5 working days.",
+        discussion: """
+            Columns id, received, replied (a date or date-time; blank = not yet answered). The day of receipt does not \
+            count; the reply must come no later than the end of the 5th working day after it. Working days follow \
+            the calendar file (holidays and the weekend days worked in exchange, 调休): --calendar FILE, else \
+            $MALLAUDIT_CALENDAR, else calendars/cn-workdays.yaml above the executable. Unanswered complaints past \
+            their deadline at the as-of date are late. Passes only when none is late.
+            """)
+
+    @Option(help: ArgumentHelp("The complaint register (CSV with a header row).", valueName: "FILE"))
+    var csv: String
+
+    @Option(help: ArgumentHelp("Working-day calendar (YAML, see calendars/cn-workdays.yaml).", valueName: "FILE"))
+    var calendar: String?
+
+    @OptionGroup var common: CheckCommonOptions
+
+    func run() throws {
+        try common.execute { asOf in
+            try ComplaintCheck(
+                file: URL(fileURLWithPath: csv), calendarFile: calendar.map { URL(fileURLWithPath: $0) }, asOf: asOf
+            ).run()
+        }
+    }
+}
+
+struct PaymentsCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "payments",
+        abstract: "6.6.1 / 6.6.2: cash, mobile, bank card and e-CNY accepted at every merchant.",
+        discussion: """
+            One row per merchant with columns merchant, cash, mobile, bank_card, ecny and optionally face, each \
+            yes/no, 1/0 or 是/否. 6.6.1-1 needs mobile payment at every merchant; 6.6.2-1 needs all four methods at \
+            every merchant. Face payment is reported, never required.
+            """)
+
+    @Option(help: ArgumentHelp("The merchant payment-method table (CSV with a header row).", valueName: "FILE"))
+    var csv: String
+
+    @OptionGroup var common: CheckCommonOptions
+
+    func run() throws {
+        try common.execute { asOf in try PaymentCheck(file: URL(fileURLWithPath: csv), asOf: asOf).run() }
+    }
+}
+
+struct CatalogCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "catalog",
+        abstract: "6.9.1: online categories, stock and prices agree with the shop floor.",
+        discussion: """
+            Two exports keyed by SKU with columns sku, category, stock, price. Value = share of SKUs whose category, \
+            stock or price differ, or that only one export lists; passes only at 0 %.
+            """)
+
+    @Option(help: ArgumentHelp("The online mall's export (CSV).", valueName: "FILE"))
+    var online: String
+
+    @Option(help: ArgumentHelp("The shop floor's (POS/ERP) export (CSV).", valueName: "FILE"))
+    var offline: String
+
+    @OptionGroup var common: CheckCommonOptions
+
+    func run() throws {
+        try common.execute { asOf in
+            try CatalogCheck(online: URL(fileURLWithPath: online), offline: URL(fileURLWithPath: offline), asOf: asOf)
+                .run()
+        }
+    }
+}

@@ -1,0 +1,212 @@
+import ArgumentParser
+import AuditEngine
+import AuditModel
+import AuditProbes
+import AuditReports
+import Foundation
+
+/// Parses `--as-of YYYY-MM-DD` (local midnight); nil means today.
+func parseAsOf(_ text: String?) throws -> Date {
+    guard let text else { return Date() }
+    let parts = text.split(separator: "-").compactMap { Int($0) }
+    var components = DateComponents()
+    if parts.count == 3 {
+        components.year = parts[0]
+        components.month = parts[1]
+        components.day = parts[2]
+        components.hour = 12
+    }
+    guard parts.count == 3, let date = Calendar(identifier: .gregorian).date(from: components) else {
+        throw failure("--as-of '\(text)' is not a date (expected YYYY-MM-DD)")
+    }
+    return date
+}
+
+/// A progress line on a terminal (stderr), none when stderr is not a terminal.
+final class ProgressLine: @unchecked Sendable {
+    private let enabled = isatty(STDERR_FILENO) == 1
+    private let lock = NSLock()
+
+    func update(_ done: Int, _ total: Int, _ current: String) {
+        guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        FileHandle.standardError.write(Data("\r\u{1B}[K[\(done)/\(total)] \(current)".utf8))
+    }
+
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// `mallaudit run`: one audit run, stored.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run an audit: probes, measured checks and findings, judged and stored.",
+        discussion: """
+            Runs every probe and measured check the site profile enables, merges the inspector's findings, judges
+            every statement of the checklist and stores each result as soon as it is judged (an interrupted run
+            keeps them; finish it with --resume). Exit status: 0 conformant, 2 not conformant (an applicable shall
+            statement failed), 3 incomplete (no shall failed, but some are error or not assessed), 1 the tool
+            could not run (bad profile, unreadable files).
+            """)
+
+    @Option(help: "The site profile (see `mallaudit init`).")
+    var site: String
+
+    @Option(help: "The audit database (default: mallaudit.sqlite beside the site profile).")
+    var db: String?
+
+    @Option(help: "A findings file (YAML) with the inspector's manual findings (default: the profile's findings:).")
+    var findings: String?
+
+    @Option(help: "Only these statement or clause ids, comma-separated (e.g. 5.2.5,5.1.2-3).")
+    var only: String?
+
+    @Option(name: .customLong("as-of"), help: "Judge measured checks as of this date (YYYY-MM-DD; default today).")
+    var asOf: String?
+
+    @Option(help: "Who leads the assessment (default: the profile's assessor).")
+    var assessor: String?
+
+    @Option(help: "The checklist XML (default: the bundled one).")
+    var checklist: String?
+
+    @Option(help: "Finish an interrupted run (its id, latest or latest~N).")
+    var resume: String?
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    func run() async throws {
+        let options = AuditOptions(
+            site: URL(fileURLWithPath: site), database: db.map { URL(fileURLWithPath: $0) },
+            findings: findings.map { URL(fileURLWithPath: $0) },
+            only: only?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+            checklist: checklist.map { URL(fileURLWithPath: $0) }, asOf: try parseAsOf(asOf), assessor: assessor,
+            resume: resume, toolVersion: mallauditVersion)
+        let line = ProgressLine()
+        let outcome: AuditOutcome
+        do {
+            outcome = try await AuditEngine.run(options, runner: LiveProbeRunner()) {
+                line.update($0.judged, $0.total, $0.current)
+            }
+        } catch let error as DiagnosticsError {
+            line.finish()
+            throw failure(error)
+        } catch {
+            line.finish()
+            throw failure("\(error)")
+        }
+        line.finish()
+        switch format {
+        case .json:
+            struct Summary: Encodable {
+                var run: Int64
+                var database: String
+                var conformance: String
+                var statements: Int
+                var counts: [String: Int]
+                var formula: String
+                var results: [StatementResult]
+            }
+            var counts: [String: Int] = [:]
+            for verdict in Verdict.allCases { counts[verdict.rawValue] = outcome.scorecard.total[verdict] }
+            print(
+                try ResultJSON.encode(
+                    Summary(
+                        run: outcome.run.id, database: outcome.database.path,
+                        conformance: outcome.scorecard.conformance.rawValue, statements: outcome.scope.statements.count,
+                        counts: counts, formula: outcome.scorecard.formula(.en), results: outcome.results)))
+        case .text:
+            let failing = outcome.results.filter {
+                ($0.verdict == .fail || $0.verdict == .error)
+                    && (outcome.scope.statement($0.statementID)?.modality.isRequirement ?? false)
+            }
+            if !failing.isEmpty {
+                print("Shall statements that failed or could not be checked:")
+                print(ConsoleReport.results(failing, checklist: outcome.scope, observations: false))
+                print("")
+            }
+            print("run \(outcome.run.id) stored in \(outcome.database.path)")
+            print("scope: \(outcome.scope.statements.count) statement(s) of checklist \(outcome.scope.version)")
+            print(ConsoleReport.summary(outcome.scorecard, results: outcome.results))
+            print("reports: mallaudit report --db \(outcome.database.path) --run \(outcome.run.id) --format html --output report.html")
+        }
+        switch outcome.scorecard.conformance {
+        case .conformant: return
+        case .nonConformant: throw ExitCode(2)
+        case .incomplete: throw ExitCode(3)
+        }
+    }
+}
+
+/// `mallaudit probe`: run the probes of a site profile and print one result per statement; nothing is stored.
+struct ProbeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "probe",
+        abstract: "Run the site's probes and print one result per statement (nothing is stored).",
+        discussion: """
+            Asks the mall's systems (SNMP sensors, HTTP APIs, TLS endpoints) and reads its data exports as the
+            probe files bound in the site profile say, and prints for each statement: pass, fail or error, the
+            values observed, and why. An unreachable agent, a timeout, an HTTP 500 or a malformed answer is an
+            error, never a pass. Exit status: 0 all pass, 2 a statement failed, 3 none failed but some could not
+            be checked, 1 the tool could not run.
+            """)
+
+    @Option(help: "The site profile (see `mallaudit init`).")
+    var site: String
+
+    @Option(help: "Only these statement or clause ids, comma-separated.")
+    var only: String?
+
+    @Option(name: .customLong("as-of"), help: "Judge measured checks as of this date (YYYY-MM-DD; default today).")
+    var asOf: String?
+
+    @Option(help: "The checklist XML (default: the bundled one).")
+    var checklist: String?
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    func run() async throws {
+        let line = ProgressLine()
+        let outcome: ProbeSession.Outcome
+        do {
+            outcome = try await ProbeSession.run(
+                site: URL(fileURLWithPath: site),
+                only: only?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+                checklist: checklist.map { URL(fileURLWithPath: $0) }, asOf: try parseAsOf(asOf),
+                environment: ProcessInfo.processInfo.environment, runner: LiveProbeRunner()
+            ) { line.update($0, $1, $2) }
+        } catch let error as DiagnosticsError {
+            line.finish()
+            throw failure(error)
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            line.finish()
+            throw failure("\(error)")
+        }
+        line.finish()
+        switch format {
+        case .json: print(try ResultJSON.encode(outcome.results))
+        case .text:
+            print(ConsoleReport.results(outcome.results, checklist: outcome.checklist))
+            let counts = VerdictCounts(outcome.results.map(\.verdict))
+            print(
+                "\n\(outcome.probesRun) probe(s), \(outcome.results.count) statement(s): "
+                    + Verdict.allCases.filter { counts[$0] > 0 }.map { "\(counts[$0]) \($0.rawValue)" }
+                    .joined(separator: ", "))
+        }
+        let verdicts = Set(outcome.results.map(\.verdict))
+        if verdicts.contains(.fail) { throw ExitCode(2) }
+        if verdicts.contains(.error) { throw ExitCode(3) }
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import AuditStore
+
+/// `mallaudit runs`: lists the runs stored in an audit database.
+struct RunsCommand: ParsableCommand {
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, json
+    }
+
+    static let configuration = CommandConfiguration(
+        commandName: "runs",
+        abstract: "List the audit runs stored in a database.",
+        discussion: """
+            One line per run: id, status, conformance, site, start and end time, checklist version, assessor, \
+            and how many results have each verdict (statements without a result are not counted).
+
+            Status: running (a process is judging it), completed, or interrupted (its process died: killed, \
+            crashed, power cut; `mallaudit run --resume RUN` finishes it).
+
+            Example: mallaudit runs --db mallaudit.sqlite --format json
+            """)
+
+    @Option(help: ArgumentHelp("The audit database.", valueName: "FILE"))
+    var db = "mallaudit.sqlite"
+
+    @Option(help: "Output format: table or json.")
+    var format: Format = .table
+
+    func run() throws {
+        print(try orExit { try History.listRuns(database: db, format: format == .json ? .json : .table) })
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import Testing
+
+/// `mallaudit check …` run as a process: exit codes, output, and messages naming file and line.
+@Suite("mallaudit check")
+struct CheckCLITests {
+    /// Writes `text` into a fresh directory and returns the file's path.
+    private func file(_ name: String, _ text: String, in directory: URL) throws -> String {
+        let url = directory.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    private func days(from first: String, count: Int) -> [String] {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        let start = formatter.date(from: first)!
+        return (0..<count).map { formatter.string(from: start.addingTimeInterval(Double($0) * 86_400)) }
+    }
+
+    private func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test("wifi-logs: 61 days exits 0, 60 days exits 2; JSON carries the measurement")
+    func wifiLogs() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let lines = days(from: "2025-12-31", count: 62).map { "\($0) 10:00:00 ap1 auth ok" }
+        _ = try file("logs/wifi.log", lines.joined(separator: "\n") + "\n", in: directory)
+        let dir = directory.appendingPathComponent("logs").path
+
+        let pass = try runMallaudit(["check", "wifi-logs", "--dir", dir, "--as-of", "2026-03-02", "--format", "json"])
+        #expect(pass.status == 0, "\(pass.stderr)")
+        let report = try json(pass.stdout)
+        #expect(report["check"] as? String == "wifi-logs")
+        #expect(report["clause"] as? String == "5.1.2")
+        #expect(report["verdict"] as? String == "pass")
+        #expect(report["value"] as? Double == 61)
+        #expect(report["threshold"] as? Double == 60)
+        #expect(report["comparison"] as? String == "gt")
+        #expect(report["unit"] as? String == "day")
+        #expect(report["sample"] as? Int == 62)
+
+        let fail = try runMallaudit(["check", "wifi-logs", "--dir", dir, "--as-of", "2026-03-01"])
+        #expect(fail.status == 2)
+        #expect(fail.stdout.contains("FAIL"))
+        #expect(fail.stdout.contains("retention = 2026-03-01 − 2025-12-31 = 60 days"))
+        #expect(fail.stdout.contains("oldest record: 2025-12-31 10:00:00"))
+    }
+
+    @Test("satisfaction: 85.0 % exits 0, 84.9 % exits 2; text shows respondents per answer")
+    func satisfaction() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func survey(basic: Int) -> String {
+            var text = "id,satisfaction\n"
+            for n in 0..<1000 {
+                let answer = n < 600 ? "满意" : (n < 600 + basic ? "基本满意" : "不满意")
+                text += "\(n),\(answer)\n"
+            }
+            return text
+        }
+        let pass = try runMallaudit([
+            "check", "satisfaction", "--csv", try file("a.csv", survey(basic: 250), in: directory),
+        ])
+        #expect(pass.status == 0, "\(pass.stderr)")
+        #expect(pass.stdout.contains("满意 (satisfied): 600"))
+        #expect(pass.stdout.contains("基本满意 (basically satisfied): 250"))
+        #expect(pass.stdout.contains("(600 + 250) / 1000 × 100 = 85.0 %"))
+        let fail = try runMallaudit([
+            "check", "satisfaction", "--csv", try file("b.csv", survey(basic: 249), in: directory),
+        ])
+        #expect(fail.status == 2)
+        #expect(fail.stdout.contains("84.9 %"))
+    }
+
+    @Test("complaints: the shipped calendar is found from the binary; a late reply exits 2 and shows its deadline")
+    func complaints() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let onTime = try file("ok.csv", "id,received,replied\nC1,2026-09-30,2026-10-13\n", in: directory)
+        let ok = try runMallaudit(
+            ["check", "complaints", "--csv", onTime, "--as-of", "2026-11-01"], environment: ["MALLAUDIT_CALENDAR": ""])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let late = try file("late.csv", "id,received,replied\nC1,2026-09-30,2026-10-14\n", in: directory)
+        let result = try runMallaudit(["check", "complaints", "--csv", late, "--as-of", "2026-11-01"])
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("C1 (line 2)"))
+        #expect(result.stdout.contains("deadline 2026-10-13"))
+    }
+
+    @Test("payments: a merchant without e-CNY exits 2 and is named")
+    func payments() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let csv = try file(
+            "m.csv", "merchant,cash,mobile,bank_card,ecny,face\n甲,是,是,是,否,否\n乙,是,是,是,是,是\n", in: directory)
+        let result = try runMallaudit(["check", "payments", "--csv", csv, "--format", "json"])
+        #expect(result.status == 2)
+        let report = try json(result.stdout)
+        #expect(report["verdict"] as? String == "fail")
+        #expect(report["value"] as? Double == 50)
+        let statements = try #require(report["statements"] as? [[String: Any]])
+        #expect(statements.map { $0["id"] as? String } == ["6.6.1-1", "6.6.2-1"])
+        #expect(statements.map { $0["verdict"] as? String } == ["pass", "fail"])
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        #expect(findings.map { $0["subject"] as? String } == ["甲"])
+    }
+
+    @Test("catalog: agreeing exports exit 0, a price difference exits 2")
+    func catalog() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let online = try file("on.csv", "sku,category,stock,price\nA,服装,1,9.90\n", in: directory)
+        let same = try file("same.csv", "sku,category,stock,price\nA,服装,1,9.9\n", in: directory)
+        let other = try file("other.csv", "sku,category,stock,price\nA,服装,1,9.80\n", in: directory)
+        #expect(try runMallaudit(["check", "catalog", "--online", online, "--offline", same]).status == 0)
+        let result = try runMallaudit(["check", "catalog", "--online", online, "--offline", other])
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("price 9.90 online vs 9.80 offline"))
+    }
+
+    @Test(
+        "unusable input exits 1 with a message naming file, line and what was expected",
+        arguments: ["missing file", "missing column", "unparseable date", "empty survey", "calendar without the year"])
+    func badInput(_ kind: String) throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var arguments: [String]
+        var location: String
+        var words: String
+        switch kind {
+        case "missing file":
+            let path = directory.appendingPathComponent("nope.csv").path
+            arguments = ["check", "payments", "--csv", path]
+            location = path
+            words = "no such file"
+        case "missing column":
+            let path = try file("s.csv", "id,score\n1,满意\n", in: directory)
+            arguments = ["check", "satisfaction", "--csv", path]
+            location = "\(path):1"
+            words = "'satisfaction'"
+        case "unparseable date":
+            let path = try file("c.csv", "id,received,replied\nC1,2026-09-30,\nC2,30.09.2026x,\n", in: directory)
+            arguments = ["check", "complaints", "--csv", path, "--as-of", "2026-11-01"]
+            location = "\(path):3"
+            words = "expected a date such as 2026-09-30"
+        case "empty survey":
+            let path = try file("e.csv", "id,satisfaction\n", in: directory)
+            arguments = ["check", "satisfaction", "--csv", path]
+            location = "\(path):2"
+            words = "no respondent"
+        default:
+            let path = try file("y.csv", "id,received,replied\nC1,2027-03-01,2027-03-02\n", in: directory)
+            let calendar = try file(
+                "cal.yaml", "years:\n  2026:\n    holidays:\n      - {name: 国庆节, from: 2026-10-01, to: 2026-10-07}\n",
+                in: directory)
+            arguments = ["check", "complaints", "--csv", path, "--calendar", calendar, "--as-of", "2027-03-10"]
+            location = calendar
+            words = "does not cover 2027-03-02"
+        }
+        let result = try runMallaudit(arguments)
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains(location), "\(result.stderr)")
+        #expect(result.stderr.contains(words), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test("a bad --as-of exits 1 and says what is expected")
+    func badAsOf() throws {
+        let result = try runMallaudit(["check", "payments", "--csv", "x.csv", "--as-of", "2026-02-30"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("YYYY-MM-DD"))
+    }
+
+    @Test("help lists every kind")
+    func help() throws {
+        let result = try runMallaudit(["check", "--help"])
+        #expect(result.status == 0)
+        for kind in ["wifi-logs", "satisfaction", "complaints", "payments", "catalog"] {
+            #expect(result.stdout.contains(kind))
+        }
+    }
+}

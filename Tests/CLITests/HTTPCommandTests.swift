@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+
+/// `mallaudit http fetch|tls`, run as a process against the HTTP peer of scripts/peers/http.sh.
+@Suite("mallaudit http")
+struct HTTPCommandTests {
+    /// A variable scripts/peers/http.sh exports; fails the test (never skips) when the peer is not running.
+    private func peer(_ variable: String) throws -> String {
+        guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else {
+            throw HTTPPeerMissing(variable: variable)
+        }
+        return value
+    }
+
+    private func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test("fetch --format json: status, extracted values")
+    func fetchJSON() throws {
+        let url = "\(try peer("MALLAUDIT_TEST_HTTP"))/api/parking/capabilities"
+        let outcome = try runMallaudit([
+            "http", "fetch", url, "--json-path", "$.capabilities.reverseCarFinding", "--json-path",
+            "$.spaces.levels[*]",
+            "--format", "json",
+        ])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let object = try json(outcome.stdout)
+        let response = try #require(object["response"] as? [String: Any])
+        #expect(response["status"] as? Int == 200)
+        let extractions = try #require(object["extractions"] as? [[String: Any]])
+        #expect(extractions.map { $0["values"] as? [String] ?? [] } == [["true"], ["B1", "B2", "B3"]])
+    }
+
+    @Test("fetch sends a token from an environment variable and never prints it")
+    func fetchWithToken() throws {
+        let base = try peer("MALLAUDIT_TEST_HTTP")
+        let token = try peer("MALLAUDIT_TEST_HTTP_TOKEN")
+        let outcome = try runMallaudit([
+            "http", "fetch", "\(base)/api/member/profile", "--bearer-env", "MALLAUDIT_TEST_HTTP_TOKEN", "--no-body",
+        ])
+        #expect(outcome.status == 0)
+        #expect(outcome.stdout.contains("< HTTP/1.1 200"))
+        #expect(outcome.stdout.contains("Authorization: <redacted>"))
+        #expect(!outcome.stdout.contains(token))
+        #expect(!outcome.stderr.contains(token))
+
+        let unset = try runMallaudit(
+            ["http", "fetch", "\(base)/api/member/profile", "--secret-header", "X-Token=MALLAUDIT_NO_SUCH_VARIABLE"])
+        #expect(unset.status == 1)
+        #expect(unset.stderr.contains("MALLAUDIT_NO_SUCH_VARIABLE"))
+    }
+
+    @Test("fetch of a redirect shows it and does not follow it")
+    func fetchRedirect() throws {
+        let base = try peer("MALLAUDIT_TEST_HTTP")
+        let outcome = try runMallaudit(["http", "fetch", "\(base)/redirect", "--no-body"])
+        #expect(outcome.status == 0)
+        #expect(outcome.stdout.contains("< HTTP/1.1 302"))
+        #expect(outcome.stdout.contains("redirect not followed: → \(base)/portal/realname"))
+        let followed = try runMallaudit(["http", "fetch", "\(base)/redirect", "--follow", "--format", "json"])
+        let response = try #require(try json(followed.stdout)["response"] as? [String: Any])
+        #expect(response["status"] as? Int == 200)
+        #expect((response["redirects"] as? [[String: Any]])?.count == 1)
+    }
+
+    @Test("fetch exits 2 when nothing answers or a path cannot be read")
+    func fetchFailures() throws {
+        let base = try peer("MALLAUDIT_TEST_HTTP")
+        let slow = try runMallaudit(["http", "fetch", "\(base)/slow?ms=2000", "--timeout", "0.2", "--format", "json"])
+        #expect(slow.status == 2)
+        #expect((try json(slow.stdout)["error"] as? [String: Any])?["kind"] as? String == "timeout")
+
+        let broken = try runMallaudit([
+            "http", "fetch", "\(base)/api/broken/member", "--json-path", "$.features.points",
+        ])
+        #expect(broken.status == 2)
+        #expect(broken.stdout.contains("error: expected JSON at \(base)/api/broken/member: unexpected character ','"))
+    }
+
+    @Test("tls: 0 for a verified endpoint, 3 for an expired certificate")
+    func tls() throws {
+        let ca = try peer("MALLAUDIT_TEST_CA")
+        let good = try runMallaudit(["http", "tls", try peer("MALLAUDIT_TEST_HTTPS"), "--ca-file", ca])
+        #expect(good.status == 0)
+        #expect(good.stdout.contains("protocol: TLSv1.3"))
+        #expect(good.stdout.contains("verified: yes"))
+
+        let expired = try runMallaudit(["http", "tls", try peer("MALLAUDIT_TEST_HTTPS_EXPIRED"), "--ca-file", ca])
+        #expect(expired.status == 3)
+        #expect(expired.stdout.contains("certificate has expired"))
+        #expect(expired.stdout.contains("valid 2020-01-01 to 2021-01-01 (EXPIRED"))
+    }
+
+    @Test("bad options are refused with exit 1 and a message")
+    func badOptions() throws {
+        let method = try runMallaudit(["http", "fetch", "http://127.0.0.1:1/", "-X", "PATCH"])
+        #expect(method.status != 0)
+        #expect(method.stderr.contains("expected GET, POST or HEAD"))
+        let plain = try runMallaudit(["http", "tls", "http://127.0.0.1:1/"])
+        #expect(plain.status == 1)
+        #expect(plain.stderr.contains("not an https:// URL"))
+    }
+}
+
+private struct HTTPPeerMissing: Error, CustomStringConvertible {
+    var variable: String
+    var description: String {
+        "\(variable) is not set: these tests need the HTTP test server. Run `bash scripts/test.sh` (it starts "
+            + "scripts/peers/http.sh)."
+    }
+}
