@@ -91,7 +91,8 @@ public struct AuditReport: Sendable, Hashable {
             if !known.contains(result.statementID) {
                 problems.append(
                     Diagnostic(
-                        file: "run \(run.runID)", message: "result #\(index + 1) is for statement "
+                        file: "run \(run.runID)",
+                        message: "result #\(index + 1) is for statement "
                             + "'\(result.statementID)', which checklist \(checklist.version) does not have",
                         expected: "a statement id of the checklist the run was judged against"))
             }
@@ -150,21 +151,21 @@ public struct AuditReport: Sendable, Hashable {
 }
 
 /// A chapter of the report: the checklist's chapter with its counts and clauses.
-struct ReportChapter {
+struct ReportChapter: Sendable {
     var chapter: Chapter
     var counts: VerdictCounts
     var clauses: [ReportClause]
 }
 
 /// A clause of the report with its roll-up verdict.
-struct ReportClause {
+struct ReportClause: Sendable {
     var clause: Clause
     var verdict: Verdict
     var statements: [ReportStatement]
 }
 
 /// One statement with its result and, when it has one, its not-applicable decision.
-struct ReportStatement {
+struct ReportStatement: Sendable {
     var statement: Statement
     var result: StatementResult
     var decision: NotApplicableDecision?

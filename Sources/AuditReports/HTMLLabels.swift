@@ -9,6 +9,7 @@ enum HTMLLabels {
 
     static let zh: [String: String] = [
         "reportTitle": "符合性评估报告",
+        "colon": "：",
         "verdict": "评估结论",
         "summary": "概览",
         "mall": "商场",
@@ -71,6 +72,7 @@ enum HTMLLabels {
 
     static let en: [String: String] = [
         "reportTitle": "Conformance report",
+        "colon": ": ",
         "verdict": "Verdict",
         "summary": "Summary",
         "mall": "Mall",
@@ -106,7 +108,7 @@ enum HTMLLabels {
         "measured": "Measured",
         "threshold": "Threshold",
         "margin": "Distance from the threshold",
-        "sample": "Sample",
+        "sample": "sample",
         "observations": "Observations",
         "evidence": "Evidence",
         "evidenceNone": "No evidence file",
@@ -221,7 +223,8 @@ enum HTMLLabels {
             switch (strict, language) {
             case (true, .zh): return "恰在阈值上；阈值为严格比较（\(threshold.comparison.symbol)），不满足"
             case (true, .en):
-                return "exactly on the line; the comparison is strict (\(threshold.comparison.symbol)), so it is not met"
+                return
+                    "exactly on the line; the comparison is strict (\(threshold.comparison.symbol)), so it is not met"
             case (false, .zh): return "恰在阈值上，满足"
             case (false, .en): return "exactly on the line, which meets it"
             }

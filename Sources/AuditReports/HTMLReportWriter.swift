@@ -27,25 +27,90 @@ public struct HTMLReportWriter: Sendable {
     /// The report as one HTML document.
     public func write(_ report: AuditReport, language: Language = .zh) throws -> String {
         try report.checkConsistency()
-        return templates.render(HTMLReportView(report: report, language: language).context())
+        let view = HTMLReportView(report: report, language: language)
+        let clauses = view.chapters.flatMap(\.clauses)
+        let fragments = renderStatements(clauses, view: view)
+        return templates.render(view.context(renderedStatements: fragments), language: language)
+    }
+
+    /// Each clause's statements rendered with `partials/statement` and joined, in clause order.
+    ///
+    /// Rendering is where a large report spends its time (swift-mustache costs a few microseconds per tag), and
+    /// statements are independent, so big reports render them in chunks on all cores. The result does not depend
+    /// on the chunking: fragments are put back by index.
+    func renderStatements(_ clauses: [ReportClause], view: HTMLReportView) -> [String] {
+        let templates = self.templates
+        let language = view.language
+        let renderClause: @Sendable (ReportClause) -> String = { clause in
+            let title = clause.clause.title.text(language)
+            var html = ""
+            for entry in clause.statements {
+                html += templates.renderStatement(
+                    view.statementCard(entry, clauseTitle: title), language: language)
+            }
+            return html
+        }
+        let statementCount = clauses.reduce(0) { $0 + $1.statements.count }
+        let workers = ProcessInfo.processInfo.activeProcessorCount
+        guard statementCount >= Self.parallelThreshold, workers > 1, clauses.count > 1 else {
+            return clauses.map(renderClause)
+        }
+        let chunkCount = min(clauses.count, workers * 4)
+        let results = FragmentBuffer(count: clauses.count)
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            let range = (clauses.count * chunk / chunkCount)..<(clauses.count * (chunk + 1) / chunkCount)
+            results.store(range.map { renderClause(clauses[$0]) }, at: range.lowerBound)
+        }
+        return results.fragments
+    }
+
+    /// Below this many statements, rendering on one thread is faster than spreading it.
+    static let parallelThreshold = 400
+}
+
+/// Fragments written by concurrent workers, each into its own index range, read once all are done.
+private final class FragmentBuffer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [String]
+
+    init(count: Int) { storage = Array(repeating: "", count: count) }
+
+    func store(_ fragments: [String], at start: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        storage.replaceSubrange(start..<(start + fragments.count), with: fragments)
+    }
+
+    var fragments: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage
     }
 }
 
 /// Builds the template context: plain dictionaries and arrays (fast for swift-mustache, no reflection). Optional
 /// values are arrays of zero or one element and every key is always present, so a section can never pick up a
 /// same-named value of an enclosing context.
-struct HTMLReportView {
-    var report: AuditReport
-    var language: Language
+struct HTMLReportView: Sendable {
+    let report: AuditReport
+    let language: Language
+    /// The report's chapters, clauses and statements with results, computed once.
+    let chapters: [ReportChapter]
+
+    init(report: AuditReport, language: Language) {
+        self.report = report
+        self.language = language
+        self.chapters = report.chapters
+    }
 
     private var checklistTitle: String {
         language == .zh ? report.checklist.standardTitleZH : report.checklist.standardTitleEN
     }
 
-    func context() -> [String: Any] {
+    /// The context of the main template; `renderedStatements[i]` is the markup of the i-th clause's statements.
+    func context(renderedStatements: [String]) -> [String: Any] {
         let card = report.scorecard
         let labels = HTMLLabels.table(language)
-        let chapters = report.chapters
         let run = report.run
         let entries = chapters.flatMap { $0.clauses.flatMap(\.statements) }
         let clauseTitles = Dictionary(
@@ -70,7 +135,6 @@ struct HTMLReportView {
 
         return [
             "lang": language == .zh ? "zh-CN" : "en",
-            "labels": labels,
             "standardTitle": checklistTitle,
             "standardTitleZH": report.checklist.standardTitleZH,
             "conformanceClass": card.conformance.rawValue,
@@ -101,7 +165,7 @@ struct HTMLReportView {
             },
             "shouldAdoption": "\(should[.pass]) / \(should.applicable) = \(adoption)",
             "failing": failing.map {
-                statementCard($0, clauseTitle: clauseTitles[$0.statement.clauseID] ?? "", showClause: true)
+                statementCard($0, clauseTitle: clauseTitles[$0.statement.clauseID] ?? "")
             },
             "hasFailing": !failing.isEmpty,
             "pending": pending.map { entry in
@@ -114,7 +178,7 @@ struct HTMLReportView {
                 ] as [String: Any]
             },
             "hasPending": !pending.isEmpty,
-            "chapters": chapters.map(chapterView),
+            "chapters": chapterViews(renderedStatements: renderedStatements),
             "decisions": decisions.map { entry in
                 let decision = entry.decision!
                 return [
@@ -162,39 +226,40 @@ struct HTMLReportView {
         ).render()
     }
 
-    private func chapterView(_ chapter: ReportChapter) -> [String: Any] {
-        [
-            "label": chapterLabel(chapter.chapter),
-            "number": chapter.chapter.number,
-            "clauses": chapter.clauses.map { clause in
-                [
-                    "id": clause.clause.id,
-                    "title": clause.clause.title.text(language),
-                    "section": optional(clause.clause.section?.text(language)),
-                    "text": clause.clause.text.text(language),
-                    "original": language == .en ? [clause.clause.text.zh] : [],
-                    "notes": clause.clause.notes.map { $0.text(language) },
-                    "hasNotes": !clause.clause.notes.isEmpty,
-                    "verdictClass": "v-" + clause.verdict.rawValue,
-                    "verdictText": HTMLLabels.verdict(clause.verdict, language),
-                    "statements": clause.statements.map {
-                        statementCard($0, clauseTitle: clause.clause.title.text(language), showClause: false)
-                    },
-                ] as [String: Any]
-            },
-        ]
+    private func chapterViews(renderedStatements: [String]) -> [[String: Any]] {
+        var clauseIndex = 0
+        return chapters.map { chapter in
+            [
+                "label": chapterLabel(chapter.chapter),
+                "number": chapter.chapter.number,
+                "clauses": chapter.clauses.map { clause in
+                    defer { clauseIndex += 1 }
+                    return [
+                        "id": clause.clause.id,
+                        "title": clause.clause.title.text(language),
+                        "section": optional(clause.clause.section?.text(language)),
+                        "text": clause.clause.text.text(language),
+                        "original": language == .en ? [clause.clause.text.zh] : [],
+                        "notes": clause.clause.notes.map { $0.text(language) },
+                        "hasNotes": !clause.clause.notes.isEmpty,
+                        "verdictClass": "v-" + clause.verdict.rawValue,
+                        "verdictText": HTMLLabels.verdict(clause.verdict, language),
+                        "renderedStatements": renderedStatements[clauseIndex],
+                    ] as [String: Any]
+                },
+            ] as [String: Any]
+        }
     }
 
     /// One statement with everything the reader needs: text, verdict, source, measurement, reason, observations,
     /// evidence (name + short SHA-256) and any not-applicable decision.
-    func statementCard(_ entry: ReportStatement, clauseTitle: String, showClause: Bool) -> [String: Any] {
+    func statementCard(_ entry: ReportStatement, clauseTitle: String) -> [String: Any] {
         let result = entry.result
         let statement = entry.statement
         return [
             "id": statement.id,
             "clauseID": statement.clauseID,
             "clauseTitle": clauseTitle,
-            "showClause": showClause,
             "modality": HTMLLabels.modality(statement.modality, language),
             "modalityClass": "m-" + statement.modality.rawValue,
             "text": statement.text.text(language),
@@ -202,15 +267,13 @@ struct HTMLReportView {
             "condition": optional(statement.condition?.text(language)),
             "verdictClass": "v-" + result.verdict.rawValue,
             "verdictText": HTMLLabels.verdict(result.verdict, language),
-            "source": HTMLLabels.source(result.source, language),
-            "producer": optional(result.producer),
+            "source": HTMLLabels.source(result.source, language) + (result.producer.map { " · " + $0 } ?? ""),
             "judgedAt": optional(result.judgedAt),
             "reason": result.reason,
             "measurement": result.measurement.map { [measurementView($0)] } ?? [],
             "observations": result.observations.map { ["name": $0.name, "value": $0.value] },
             "hasObservations": !result.observations.isEmpty,
             "evidence": result.evidence.map(evidenceView),
-            "hasEvidence": !result.evidence.isEmpty,
             "decision": entry.decision.map { decision in
                 [
                     [

@@ -8,15 +8,25 @@ import Mustache
 /// Loading refuses any template that could print a value unescaped — triple mustache `{{{…}}}`, `{{&…}}` or a
 /// delimiter change `{{=…=}}` — except the one slot for the SVG chart the writer builds itself (`{{{chartSVG}}}`).
 /// Mall data therefore always goes through Mustache's HTML escaping, whoever edits the templates.
+///
+/// Fixed words (`{{labels.key}}`) are looked up once, when the templates are loaded: each language gets its own
+/// compiled copy with the label text (HTML-escaped) in place of the tag. An unknown label key is a load error. This
+/// keeps a 10,000-statement report from looking up the same words 10,000 times.
 public struct HTMLTemplates: Sendable {
     /// The main template's file name.
     public static let mainFile = "report.html.mustache"
     /// The main template's name in the library.
     static let mainName = "report.html"
     /// Keys a template may print unescaped: markup the writer generates and escapes itself.
-    static let trustedKeys: Set<String> = ["chartSVG"]
+    ///
+    /// - `chartSVG`: the chart, built in Swift with every label escaped (`XMLText.escaped`);
+    /// - `renderedStatements`: a clause's statements, each rendered from `partials/statement` — itself a template
+    ///   under these rules, so every value in it went through `{{…}}` escaping.
+    static let trustedKeys: Set<String> = ["chartSVG", "renderedStatements"]
+    /// The partial each statement is rendered with.
+    static let statementPartial = "partials/statement"
 
-    let library: MustacheLibrary
+    private let libraries: [Language: MustacheLibrary]
     /// Where the templates were read from, for messages.
     public let directory: URL
 
@@ -29,11 +39,12 @@ public struct HTMLTemplates: Sendable {
             throw DiagnosticsError(
                 Diagnostic(
                     file: main.path, message: "the HTML report template is missing",
-                    expected: "templates/\(Self.mainFile) from the repository; set $\(ReportResources.templatesVariable) "
+                    expected:
+                        "templates/\(Self.mainFile) from the repository; set $\(ReportResources.templatesVariable) "
                         + "to the templates directory"))
         }
-        var library = MustacheLibrary()
         var problems: [Diagnostic] = []
+        var sources: [(name: String, path: String, text: String)] = []
         let base = directory.standardizedFileURL.path
         let files = (FileManager.default.enumerator(atPath: base)?.compactMap { $0 as? String } ?? [])
             .filter { $0.hasSuffix(".mustache") }.sorted()
@@ -44,25 +55,75 @@ public struct HTMLTemplates: Sendable {
                 continue
             }
             let text = String(decoding: data, as: UTF8.self)
-            let unsafe = Self.unescapedTags(in: text, file: path)
-            if !unsafe.isEmpty {
-                problems += unsafe
-                continue
-            }
-            do {
-                try library.register(MustacheTemplate(string: text), named: String(relative.dropLast(".mustache".count)))
-            } catch let error as MustacheTemplate.ParserError {
-                problems.append(
-                    Diagnostic(
-                        file: path, line: error.context.lineNumber, column: error.context.columnNumber,
-                        message: "template syntax error: \(error.error)",
-                        expected: "balanced {{#section}} … {{/section}} tags"))
-            } catch {
-                problems.append(Diagnostic(file: path, message: "template syntax error: \(error)"))
-            }
+            problems += Self.unescapedTags(in: text, file: path)
+            sources.append((String(relative.dropLast(".mustache".count)), path, text))
         }
         if !problems.isEmpty { throw DiagnosticsError(problems) }
-        self.library = library
+        var libraries: [Language: MustacheLibrary] = [:]
+        for language in Language.allCases {
+            var library = MustacheLibrary()
+            for source in sources {
+                let localized = Self.substituteLabels(
+                    in: source.text, labels: HTMLLabels.table(language), file: source.path, problems: &problems)
+                do {
+                    try library.register(MustacheTemplate(string: localized), named: source.name)
+                } catch let error as MustacheTemplate.ParserError {
+                    problems.append(
+                        Diagnostic(
+                            file: source.path, line: error.context.lineNumber, column: error.context.columnNumber,
+                            message: "template syntax error: \(error.error)",
+                            expected: "balanced {{#section}} … {{/section}} tags"))
+                } catch {
+                    problems.append(Diagnostic(file: source.path, message: "template syntax error: \(error)"))
+                }
+            }
+            // Both languages see the same files: report each problem once.
+            if !problems.isEmpty { throw DiagnosticsError(Self.unique(problems)) }
+            libraries[language] = library
+        }
+        self.libraries = libraries
+    }
+
+    private static func unique(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        var seen: Set<Diagnostic> = []
+        return diagnostics.filter { seen.insert($0).inserted }
+    }
+
+    /// `text` with every `{{labels.key}}` replaced by the HTML-escaped label. Line breaks are kept, so parser
+    /// errors still point at the right line. Unknown keys are reported.
+    static func substituteLabels(
+        in text: String, labels: [String: String], file: String, problems: inout [Diagnostic]
+    ) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            result += rest[..<open.lowerBound]
+            let after = rest[open.upperBound...]
+            guard let close = after.range(of: "}}") else {
+                result += rest[open.lowerBound...]
+                rest = rest[rest.endIndex...]
+                break
+            }
+            let name = after[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            if name.hasPrefix("labels.") {
+                let key = String(name.dropFirst("labels.".count))
+                if let label = labels[key] {
+                    result += XMLText.escaped(label)
+                } else {
+                    let line = text[..<open.lowerBound].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+                    problems.append(
+                        Diagnostic(
+                            file: file, line: line, message: "unknown label '\(key)'",
+                            expected: "a key of the label tables in Sources/AuditReports/HTMLLabels.swift"))
+                }
+            } else {
+                result += rest[open.lowerBound..<close.upperBound]
+            }
+            rest = after[close.upperBound...]
+        }
+        result += rest
+        return result
     }
 
     /// Tags that would print a value without HTML escaping (`{{{name}}}`, `{{&name}}`) other than the trusted keys,
@@ -91,8 +152,13 @@ public struct HTMLTemplates: Sendable {
         return problems
     }
 
-    /// Renders the main template over `context`.
-    func render(_ context: [String: Any]) -> String {
-        library.render(context, withTemplate: Self.mainName) ?? ""
+    /// Renders one statement card with `partials/statement`, compiled for `language`.
+    func renderStatement(_ card: [String: Any], language: Language) -> String {
+        libraries[language]?.render(card, withTemplate: Self.statementPartial) ?? ""
+    }
+
+    /// Renders the main template, compiled for `language`, over `context`.
+    func render(_ context: [String: Any], language: Language) -> String {
+        libraries[language]?.render(context, withTemplate: Self.mainName) ?? ""
     }
 }

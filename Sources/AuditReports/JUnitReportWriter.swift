@@ -20,7 +20,7 @@ public struct JUnitReportWriter: Sendable {
     /// The JUnit XML bytes (UTF-8). Throws only when the report is inconsistent or libxml2 fails.
     public func write(_ report: AuditReport) throws -> Data {
         try report.checkConsistency()
-        let xml = try XMLTextWriter(what: "JUnit report of run \(report.run.runID)")
+        let xml = try XMLTextWriter(what: "<JUnit report of run \(report.run.runID)>")
         let chapters = report.chapters
         try xml.startDocument()
         try xml.startElement("testsuites")
@@ -28,7 +28,8 @@ public struct JUnitReportWriter: Sendable {
         try writeCounts(report.scorecard.total, xml)
         for chapter in chapters {
             try xml.startElement("testsuite")
-            try xml.attribute("name", "\(chapter.chapter.number) \(chapter.chapter.title.zh) \(chapter.chapter.title.en)")
+            try xml.attribute(
+                "name", "\(chapter.chapter.number) \(chapter.chapter.title.zh) \(chapter.chapter.title.en)")
             try writeCounts(chapter.counts, xml)
             for clause in chapter.clauses {
                 for entry in clause.statements { try writeCase(entry, xml) }
@@ -80,7 +81,8 @@ public struct JUnitReportWriter: Sendable {
         if let measurement = result.measurement {
             var line = "measured: \(ReportNumber.xml(measurement.value)) \(measurement.unit)"
             if let threshold = measurement.threshold {
-                line += "; threshold: \(threshold.comparison.symbol) \(ReportNumber.xml(threshold.value)) \(threshold.unit)"
+                line +=
+                    "; threshold: \(threshold.comparison.symbol) \(ReportNumber.xml(threshold.value)) \(threshold.unit)"
             }
             if let margin = measurement.margin { line += "; margin: \(ReportNumber.xml(margin))" }
             if let sample = measurement.sample { line += "; sample: \(sample)" }

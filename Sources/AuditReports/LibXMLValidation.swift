@@ -115,7 +115,8 @@ final class CompiledSchema {
             throw DiagnosticsError(
                 Diagnostic(
                     file: url.path, message: "cannot read the report schema",
-                    expected: "the repository's reports/report.xsd; set $\(ReportResources.schemaVariable) to its path"))
+                    expected: "the repository's reports/report.xsd; set $\(ReportResources.schemaVariable) to its path")
+            )
         }
         let messages = LibXMLMessages()
         guard let document = ParsedXML.parse(data, messages: messages) else {

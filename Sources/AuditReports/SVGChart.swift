@@ -15,12 +15,14 @@ struct SVGChart {
     var title: String
 
     static let width = 720.0
-    static let labelWidth = 190.0
+    /// Space right of the bars for each chapter's total.
     static let countWidth = 50.0
-    static let rowHeight = 30.0
+    /// Each row: the chapter's label on its own line (any length fits), then its bar.
+    static let labelHeight = 18.0
     static let barHeight = 20.0
-    static let top = 8.0
-    static let legendHeight = 34.0
+    static let rowHeight = 46.0
+    static let top = 4.0
+    static let legendHeight = 30.0
 
     /// Fill colour of each verdict, also used by the CSS legend of the page.
     static func color(_ verdict: Verdict) -> String {
@@ -35,23 +37,24 @@ struct SVGChart {
 
     /// The SVG element.
     func render() -> String {
-        let barWidth = Self.width - Self.labelWidth - Self.countWidth
+        let barWidth = Self.width - Self.countWidth
         let height = Self.top + Double(bars.count) * Self.rowHeight + Self.legendHeight
         var svg = "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 \(n(Self.width)) \(n(height))\" "
         svg += "width=\"\(n(Self.width))\" height=\"\(n(height))\" aria-label=\"\(XMLText.escaped(title))\">\n"
         svg += "<title>\(XMLText.escaped(title))</title>\n"
         for (row, bar) in bars.enumerated() {
-            let y = Self.top + Double(row) * Self.rowHeight
+            let labelY = Self.top + Double(row) * Self.rowHeight + 13
+            let y = Self.top + Double(row) * Self.rowHeight + Self.labelHeight
             let textY = y + Self.barHeight / 2 + 5
             svg += "<g class=\"bar\">\n"
-            svg += "<text x=\"0\" y=\"\(n(textY))\" class=\"label\">\(XMLText.escaped(bar.label))</text>\n"
+            svg += "<text x=\"0\" y=\"\(n(labelY))\" class=\"label\">\(XMLText.escaped(bar.label))</text>\n"
             let total = bar.counts.total
             var cumulative = 0
             for verdict in Verdict.reportOrder where bar.counts[verdict] > 0 {
                 // Edges from cumulative counts, so segments meet exactly and the bar always ends at full width.
-                let x0 = Self.labelWidth + barWidth * Double(cumulative) / Double(total)
+                let x0 = barWidth * Double(cumulative) / Double(total)
                 cumulative += bar.counts[verdict]
-                let x1 = Self.labelWidth + barWidth * Double(cumulative) / Double(total)
+                let x1 = barWidth * Double(cumulative) / Double(total)
                 let name = HTMLLabels.verdict(verdict, language)
                 svg += "<rect x=\"\(n(x0))\" y=\"\(n(y))\" width=\"\(n(x1 - x0))\" height=\"\(n(Self.barHeight))\" "
                 svg += "fill=\"\(Self.color(verdict))\"><title>\(XMLText.escaped(bar.label)): "
@@ -63,18 +66,19 @@ struct SVGChart {
                 }
             }
             if total == 0 {
-                svg += "<rect x=\"\(n(Self.labelWidth))\" y=\"\(n(y))\" width=\"\(n(barWidth))\" "
+                svg += "<rect x=\"0\" y=\"\(n(y))\" width=\"\(n(barWidth))\" "
                 svg += "height=\"\(n(Self.barHeight))\" fill=\"none\" stroke=\"#8d8d8d\"/>\n"
             }
             svg += "<text x=\"\(n(Self.width - 4))\" y=\"\(n(textY))\" text-anchor=\"end\" class=\"total\">"
             svg += "\(total)</text>\n</g>\n"
         }
-        let legendY = Self.top + Double(bars.count) * Self.rowHeight + 12
+        let legendY = Self.top + Double(bars.count) * Self.rowHeight + 8
         svg += "<g class=\"legend\">\n"
-        var x = Self.labelWidth
+        var x = 0.0
         for verdict in Verdict.reportOrder {
             let name = HTMLLabels.verdict(verdict, language)
-            svg += "<rect x=\"\(n(x))\" y=\"\(n(legendY))\" width=\"12\" height=\"12\" fill=\"\(Self.color(verdict))\"/>"
+            svg +=
+                "<rect x=\"\(n(x))\" y=\"\(n(legendY))\" width=\"12\" height=\"12\" fill=\"\(Self.color(verdict))\"/>"
             svg += "<text x=\"\(n(x + 16))\" y=\"\(n(legendY + 11))\">\(XMLText.escaped(name))</text>\n"
             x += language == .zh ? 74 : 100
         }

@@ -25,7 +25,8 @@ public struct XMLReportWriter: Sendable {
     /// The report as UTF-8 XML bytes, validated against the schema.
     public func write(_ report: AuditReport) throws -> Data {
         let data = try XMLReportWriter.unvalidatedBytes(report)
-        let problems = try ReportValidation.problems(in: data, name: "XML report of run \(report.run.runID)", schema: schema)
+        let problems = try ReportValidation.problems(
+            in: data, name: "<XML report of run \(report.run.runID)>", schema: schema)
         if !problems.isEmpty { throw DiagnosticsError(problems) }
         return data
     }
@@ -33,7 +34,7 @@ public struct XMLReportWriter: Sendable {
     /// The report's bytes before validation. Internal: everything public goes through `write`.
     static func unvalidatedBytes(_ report: AuditReport) throws -> Data {
         try report.checkConsistency()
-        let xml = try XMLTextWriter(what: "XML report of run \(report.run.runID)")
+        let xml = try XMLTextWriter(what: "<XML report of run \(report.run.runID)>")
         try xml.startDocument()
         try xml.startElement("report", namespace: ReportResources.namespace)
         try xml.attribute("formatVersion", formatVersion)

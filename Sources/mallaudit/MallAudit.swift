@@ -16,6 +16,7 @@ struct MallAudit: AsyncParsableCommand {
             AssessCommand.self, RunsCommand.self, DiffCommand.self,
             SNMPCommand.self, HTTPCommand.self,
             StoreStressCommand.self, StoreSeedCommand.self,
+            BenchReportCommand.self,
         ]
     )
 }

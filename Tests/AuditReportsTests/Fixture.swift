@@ -38,7 +38,9 @@ enum Fixture {
                             id: "5.1.1", chapter: 5, title: LocalizedText(zh: "网络通信", en: "Network communication"),
                             text: LocalizedText(
                                 zh: "商场应实现有线网络、无线网络，宜建设5G移动通信网络全覆盖的室内分布系统。",
-                                en: "The mall shall implement wired and wireless networks, and should build 5G indoor coverage."),
+                                en: "The mall shall implement wired and wireless networks, "
+                                    + "and should build 5G indoor coverage."
+                            ),
                             statements: [
                                 statement(
                                     "5.1.1-1", .shall, zh: "商场应实现有线网络、无线网络",
@@ -52,7 +54,9 @@ enum Fixture {
                             id: "5.1.2", chapter: 5, title: LocalizedText(zh: "网络通信", en: "Network communication"),
                             text: LocalizedText(
                                 zh: "商场应提供免费WiFi接入服务……日志留存时间应大于60日。",
-                                en: "The mall shall provide free WiFi … the log retention period shall be greater than 60 days."),
+                                en: "The mall shall provide free WiFi … "
+                                    + "the log retention period shall be greater than 60 days."
+                            ),
                             notes: [
                                 LocalizedText(
                                     zh: "“大于60日”按严格大于理解。",
@@ -69,14 +73,18 @@ enum Fixture {
                             title: LocalizedText(zh: "核心机房", en: "Core machine room"),
                             text: LocalizedText(
                                 zh: "核心机房应设置在地面一层……严禁设置玻璃门窗及通风口。",
-                                en: "The core machine room shall be on the ground floor … glass doors, windows and vents are prohibited."),
+                                en: "The core machine room shall be on the ground floor … "
+                                    + "glass doors, windows and vents are prohibited."
+                            ),
                             statements: [
                                 statement(
                                     "5.2.5-2", .may, zh: "可设置在地下一层", en: "It may be on the first basement level.",
-                                    condition: LocalizedText(zh: "商场有地下二、三层时", en: "when the mall has basement levels 2–3")),
+                                    condition: LocalizedText(
+                                        zh: "商场有地下二、三层时", en: "when the mall has basement levels 2–3")),
                                 statement(
                                     "5.2.5-4", .shall, zh: "应设置除湿和水浸告警设备",
-                                    en: "Dehumidifiers and water-leak alarms shall be installed.", methods: [.probe, .inspection]),
+                                    en: "Dehumidifiers and water-leak alarms shall be installed.",
+                                    methods: [.probe, .inspection]),
                                 statement(
                                     "5.2.5-6", .shallNot, zh: "严禁设置玻璃门窗及通风口",
                                     en: "Glass doors, windows and vents are prohibited."),
@@ -86,7 +94,8 @@ enum Fixture {
                     number: 8, title: LocalizedText(zh: "服务监督与评价", en: "Service supervision and evaluation"),
                     clauses: [
                         Clause(
-                            id: "8.1.2", chapter: 8, title: LocalizedText(zh: "监督与评价", en: "Supervision and evaluation"),
+                            id: "8.1.2", chapter: 8,
+                            title: LocalizedText(zh: "监督与评价", en: "Supervision and evaluation"),
                             text: LocalizedText(
                                 zh: "……应在5个工作日内回复处理结果。",
                                 en: "… shall reply with the outcome within 5 working days."),
@@ -95,10 +104,12 @@ enum Fixture {
                                     "8.1.2-2", .shall, zh: "应在5个工作日内回复处理结果",
                                     en: "The outcome shall be replied within 5 working days.", methods: [.data],
                                     threshold: Threshold(
-                                        quantity: "replyTime", comparison: .lessThanOrEqual, value: 5, unit: "workingDay"))
+                                        quantity: "replyTime", comparison: .lessThanOrEqual, value: 5,
+                                        unit: "workingDay"))
                             ]),
                         Clause(
-                            id: "8.2.1", chapter: 8, title: LocalizedText(zh: "顾客满意度调查", en: "Customer satisfaction survey"),
+                            id: "8.2.1", chapter: 8,
+                            title: LocalizedText(zh: "顾客满意度调查", en: "Customer satisfaction survey"),
                             text: LocalizedText(
                                 zh: "……满意度应不低于85%。", en: "… satisfaction shall be at least 85%."),
                             statements: [
@@ -109,7 +120,8 @@ enum Fixture {
                                     methods: [.data], threshold: satisfaction),
                             ]),
                         Clause(
-                            id: "8.2.3", chapter: 8, title: LocalizedText(zh: "顾客满意度调查", en: "Customer satisfaction survey"),
+                            id: "8.2.3", chapter: 8,
+                            title: LocalizedText(zh: "顾客满意度调查", en: "Customer satisfaction survey"),
                             text: LocalizedText(zh: "可开展在线综合与专题调查。", en: "Online surveys may be run."),
                             statements: [
                                 statement("8.2.3-1", .may, zh: "可开展在线综合与专题调查", en: "Online surveys may be run.")
@@ -126,7 +138,8 @@ enum Fixture {
         [
             StatementResult(
                 statementID: "5.1.1-1", verdict: .pass, source: .probe, producer: "core-switch-ports",
-                reason: "有线上联端口与无线控制器均在线", observations: [
+                reason: "有线上联端口与无线控制器均在线",
+                observations: [
                     Observation(name: "ifOperStatus.1", value: "up(1)"),
                     Observation(name: "wlc.apCount", value: "48"),
                 ], judgedAt: "2026-11-20T09:05:12Z"),
@@ -179,7 +192,9 @@ enum Fixture {
 
     static func run(mallName: String = "徐州云龙万达广场") -> RunMetadata {
         RunMetadata(
-            runID: "17", mall: MallIdentity(name: mallName, address: "江苏省徐州市云龙区和平大道 58 号",
+            runID: "17",
+            mall: MallIdentity(
+                name: mallName, address: "江苏省徐州市云龙区和平大道 58 号",
                 creditCode: "91320300MA1XXXXX0Q"),
             assessor: "王工", startedAt: "2026-11-20T09:00:00Z", endedAt: "2026-11-20T09:08:30Z",
             completion: .completed, toolVersion: "0.1.0", siteProfileDigest: siteDigest)
@@ -211,7 +226,9 @@ enum Fixture {
 
     static var schema: URL { root.appendingPathComponent("reports/report.xsd") }
     static var templatesDirectory: URL { root.appendingPathComponent("templates") }
-    static var goldenDirectory: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden") }
+    static var goldenDirectory: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+    }
 
     static func xmlWriter() -> XMLReportWriter { XMLReportWriter(schema: schema) }
 
@@ -221,7 +238,8 @@ enum Fixture {
 
     /// A fresh temporary directory; the caller removes it.
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("mallaudit-reports-\(UUID().uuidString)")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mallaudit-reports-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
@@ -237,10 +255,12 @@ func goldenMismatch(_ actual: Data, name: String) throws -> String? {
         return nil
     }
     guard let expected = FileManager.default.contents(atPath: url.path) else {
-        return "golden file \(url.path) is missing; record it with MALLAUDIT_RECORD_GOLDEN=1 swift test --filter AuditReportsTests"
+        return "golden file \(url.path) is missing; record it with "
+            + "MALLAUDIT_RECORD_GOLDEN=1 swift test --filter AuditReportsTests"
     }
     if expected == actual { return nil }
-    let expectedLines = String(decoding: expected, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+    let expectedLines = String(decoding: expected, as: UTF8.self).split(
+        separator: "\n", omittingEmptySubsequences: false)
     let actualLines = String(decoding: actual, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
     for index in 0..<max(expectedLines.count, actualLines.count) {
         let want = index < expectedLines.count ? String(expectedLines[index]) : "<end of file>"

@@ -48,11 +48,13 @@ struct HTMLReportTests {
         #expect(HTMLLabels.zh.values.allSatisfy { !$0.isEmpty })
     }
 
-    @Test("the badge shows the conformance", arguments: [
-        ("nonConformant", "不符合", "Non-conformant"),
-        ("conformant", "符合", "Conformant"),
-        ("incomplete", "未完成", "Incomplete"),
-    ])
+    @Test(
+        "the badge shows the conformance",
+        arguments: [
+            ("nonConformant", "不符合", "Non-conformant"),
+            ("conformant", "符合", "Conformant"),
+            ("incomplete", "未完成", "Incomplete"),
+        ])
     func badge(state: String, zh: String, en: String) throws {
         var results = Fixture.results()
         switch state {
@@ -79,7 +81,8 @@ struct HTMLReportTests {
         #expect(try writer.write(report, language: .en).contains("<span class=\"badge-text\">\(en)</span>"))
     }
 
-    @Test("first screen: badge, counts and chart come before the failing shall statements, which come before the clauses")
+    @Test(
+        "first screen: badge, counts and chart come before the failing shall statements, which come before the clauses")
     func order() throws {
         let html = try Fixture.htmlWriter().write(Fixture.report())
         let badge = try #require(html.range(of: "class=\"badge "))
@@ -124,9 +127,10 @@ struct HTMLReportTests {
     func countsTable() throws {
         let html = try Fixture.htmlWriter().write(Fixture.report())
         // Total row: pass 4, fail 2, error 1, not assessed 2, not applicable 1; 10 statements, 9 applicable.
-        #expect(html.contains(
-            "<tr class=\"total\"><td>合计</td><td class=\"n\">4</td><td class=\"n\">2</td><td class=\"n\">1</td>"
-                + "<td class=\"n\">2</td><td class=\"n\">1</td><td class=\"n\">10</td><td class=\"n\">9</td></tr>"))
+        #expect(
+            html.contains(
+                "<tr class=\"total\"><td>合计</td><td class=\"n\">4</td><td class=\"n\">2</td><td class=\"n\">1</td>"
+                    + "<td class=\"n\">2</td><td class=\"n\">1</td><td class=\"n\">10</td><td class=\"n\">9</td></tr>"))
         #expect(html.contains("<tr><td>严禁/不应</td>"))
         #expect(html.contains("0 / 1 = 0.0 %"), "should adoption with its numbers")
         #expect(html.contains(Fixture.report().scorecard.formula(.zh).replacingOccurrences(of: "\"", with: "&quot;")))
@@ -149,7 +153,8 @@ struct HTMLReportTests {
             results[index].producer = attack
             results[index].observations.append(Observation(name: attack, value: attack))
             results[index].evidence.append(
-                EvidenceRef(name: attack, sha256: Fixture.logSHA, size: 1, collectedBy: attack, collectedAt: attack,
+                EvidenceRef(
+                    name: attack, sha256: Fixture.logSHA, size: 1, collectedBy: attack, collectedAt: attack,
                     description: attack))
         }
         let decision = NotApplicableDecision(
@@ -189,7 +194,9 @@ struct HTMLReportTests {
     @Test("one self-contained file: no external resource, no script")
     func selfContained() throws {
         let html = try Fixture.htmlWriter().write(Fixture.report()).lowercased()
-        for forbidden in ["<script", "<link", "src=", "@import", "url(", "@font-face", "href=\"http", "<img", "<iframe"] {
+        for forbidden in [
+            "<script", "<link", "src=", "@import", "url(", "@font-face", "href=\"http", "<img", "<iframe",
+        ] {
             #expect(!html.contains(forbidden), "\(forbidden)")
         }
         #expect(html.contains("<style>"))
@@ -203,14 +210,19 @@ struct HTMLReportTests {
         #expect(html.contains("tr, .statement, .signature, .decision, figure { break-inside: avoid;"))
     }
 
-    @Test("how far from the threshold, in words, on both sides and on the line", arguments: [
-        (Fixture.retention, 61.0, "+1 天", "满足阈值，余量 1 天", "meets the threshold with 1 day"),
-        (Fixture.retention, 60.0, "0 天", "恰在阈值上；阈值为严格比较（&gt;），不满足", "exactly on the line; the comparison is strict"),
-        (Fixture.retention, 59.0, "-1 天", "未达阈值，差 1 天", "misses the threshold by 1 day"),
-        (Fixture.satisfaction, 85.0, "0%", "恰在阈值上，满足", "exactly on the line, which meets it"),
-        (Fixture.satisfaction, 84.9, "-0.1%", "未达阈值，差 0.1%", "misses the threshold by 0.1%"),
-        (Fixture.satisfaction, 85.1, "+0.1%", "满足阈值，余量 0.1%", "meets the threshold with 0.1% to spare"),
-    ] as [(Threshold, Double, String, String, String)])
+    @Test(
+        "how far from the threshold, in words, on both sides and on the line",
+        arguments: [
+            (Fixture.retention, 61.0, "+1 天", "满足阈值，余量 1 天", "meets the threshold with 1 day"),
+            (
+                Fixture.retention, 60.0, "0 天", "恰在阈值上；阈值为严格比较（&gt;），不满足",
+                "exactly on the line; the comparison is strict"
+            ),
+            (Fixture.retention, 59.0, "-1 天", "未达阈值，差 1 天", "misses the threshold by 1 day"),
+            (Fixture.satisfaction, 85.0, "0%", "恰在阈值上，满足", "exactly on the line, which meets it"),
+            (Fixture.satisfaction, 84.9, "-0.1%", "未达阈值，差 0.1%", "misses the threshold by 0.1%"),
+            (Fixture.satisfaction, 85.1, "+0.1%", "满足阈值，余量 0.1%", "meets the threshold with 0.1% to spare"),
+        ] as [(Threshold, Double, String, String, String)])
     func margins(threshold: Threshold, value: Double, marginZH: String, phraseZH: String, phraseEN: String) throws {
         let id = threshold.quantity == "logRetention" ? "5.1.2-3" : "8.2.1-3"
         let verdict: Verdict = threshold.isMet(by: value) ? .pass : .fail
@@ -242,10 +254,12 @@ struct HTMLTemplateTests {
         return directory
     }
 
-    @Test("templates that could print mall data unescaped are refused with file, line and column", arguments: [
-        "<p>{{{mallName}}}</p>", "<p>{{&mallName}}</p>", "<p>{{& reason }}</p>", "{{=<% %>=}}<p><%mallName%></p>",
-        "{{% CONTENT_TYPE: TEXT}}<p>{{mallName}}</p>",
-    ])
+    @Test(
+        "templates that could print mall data unescaped are refused with file, line and column",
+        arguments: [
+            "<p>{{{mallName}}}</p>", "<p>{{&mallName}}</p>", "<p>{{& reason }}</p>", "{{=<% %>=}}<p><%mallName%></p>",
+            "{{% CONTENT_TYPE: TEXT}}<p>{{mallName}}</p>",
+        ])
     func refusesUnescaped(tag: String) throws {
         let directory = try templates(main: "<html>\n\(tag)\n</html>")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -301,13 +315,14 @@ struct SVGChartTests {
         for verdict in [Verdict.pass, .pass, .pass, .fail, .error, .notApplicable] { counts.add(verdict) }
         let svg = SVGChart(bars: [SVGChart.Bar(label: "5 基础要求", counts: counts)], language: .zh, title: "各章结果")
             .render()
-        let barWidth = SVGChart.width - SVGChart.labelWidth - SVGChart.countWidth
-        // 6 statements over 480 units: pass 3 → 240, fail 1 → 80, error 1 → 80, not applicable 1 → 80.
-        #expect(barWidth == 480)
-        #expect(svg.contains("<rect x=\"190\" y=\"8\" width=\"240\" height=\"20\" fill=\"#2e7d32\">"))
-        #expect(svg.contains("<rect x=\"430\" y=\"8\" width=\"80\" height=\"20\" fill=\"#c62828\">"))
-        #expect(svg.contains("<rect x=\"510\" y=\"8\" width=\"80\" height=\"20\" fill=\"#ef6c00\">"))
-        #expect(svg.contains("<rect x=\"590\" y=\"8\" width=\"80\" height=\"20\" fill=\"#cfd8dc\">"))
+        let barWidth = SVGChart.width - SVGChart.countWidth
+        // 6 statements over 670 units: pass 3 → 335, fail 1 → 111.67, error 1 → 111.67, not applicable 1 → 111.67,
+        // edges from cumulative counts so the last one ends exactly at 670.
+        #expect(barWidth == 670)
+        #expect(svg.contains("<rect x=\"0\" y=\"22\" width=\"335\" height=\"20\" fill=\"#2e7d32\">"))
+        #expect(svg.contains("<rect x=\"335\" y=\"22\" width=\"111.67\" height=\"20\" fill=\"#c62828\">"))
+        #expect(svg.contains("<rect x=\"446.67\" y=\"22\" width=\"111.67\" height=\"20\" fill=\"#ef6c00\">"))
+        #expect(svg.contains("<rect x=\"558.33\" y=\"22\" width=\"111.67\" height=\"20\" fill=\"#cfd8dc\">"))
         #expect(!svg.contains("fill=\"#8d8d8d\"><title>"), "no segment for a verdict with no statement")
         #expect(svg.contains("<title>5 基础要求: 通过 3</title>"))
     }
@@ -318,5 +333,39 @@ struct SVGChartTests {
         let html = try Fixture.htmlWriter().write(report)
         #expect(html.contains("5 基础&lt;要求&gt; &amp; &quot;引号&quot;</text>"))
         #expect(!html.contains("基础<要求>"))
+    }
+}
+
+@Suite("HTML report of a large run")
+struct LargeHTMLReportTests {
+    @Test("statements rendered in parallel chunks equal the one-thread rendering, in order")
+    func parallelEqualsSerial() throws {
+        let report = ReportBenchmark.syntheticReport(results: 900)
+        #expect(report.results.count >= HTMLReportWriter.parallelThreshold, "the parallel path is taken")
+        let writer = try Fixture.htmlWriter()
+        for language in Language.allCases {
+            let view = HTMLReportView(report: report, language: language)
+            let clauses = view.chapters.flatMap(\.clauses)
+            let parallel = writer.renderStatements(clauses, view: view)
+            let serial = clauses.map { clause in
+                clause.statements.map { entry in
+                    writer.templates.renderStatement(
+                        view.statementCard(entry, clauseTitle: clause.clause.title.text(language)), language: language)
+                }.joined()
+            }
+            #expect(parallel == serial)
+            #expect(parallel.count == clauses.count)
+        }
+        let html = try writer.write(report)
+        #expect(html == (try writer.write(report)), "deterministic across runs of the parallel renderer")
+        #expect(html.components(separatedBy: "<div class=\"statement ").count - 1 == 900 + report.failingShallCount)
+    }
+}
+
+extension AuditReport {
+    /// Failing shall statements, which the HTML report shows twice (first, and in their clause).
+    fileprivate var failingShallCount: Int {
+        let modalities = Dictionary(uniqueKeysWithValues: checklist.statements.map { ($0.id, $0.modality) })
+        return results.filter { $0.verdict == .fail && modalities[$0.statementID]?.isRequirement == true }.count
     }
 }

@@ -67,6 +67,8 @@ struct JUnitReportTests {
         let data = try JUnitReportWriter().write(Fixture.report(mallName: attack, results: results))
         #expect(!String(decoding: data, as: UTF8.self).contains("<script>"))
         let doc = try #require(XPathDocument(data))
-        #expect(doc.string("//testcase[@name='5.1.2-3 shall']/failure/@message") == "<script>alert(1)</script> \"&\" \u{FFFD}")
+        #expect(
+            doc.string("//testcase[@name='5.1.2-3 shall']/failure/@message")
+                == "<script>alert(1)</script> \"&\" \u{FFFD}")
     }
 }

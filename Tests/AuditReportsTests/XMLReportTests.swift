@@ -74,7 +74,8 @@ struct XMLReportTests {
             #expect(written == doc.int("number(/r:report/r:summary/r:counts[@scope='total']/@\(verdict.rawValue))"))
             #expect(written ?? 0 > 0, "the fixture covers \(verdict)")
             for chapter in [5, 8] {
-                let inChapter = doc.int("count(//r:chapter[@number=\(chapter)]//r:statement[@verdict='\(verdict.rawValue)'])")
+                let inChapter = doc.int(
+                    "count(//r:chapter[@number=\(chapter)]//r:statement[@verdict='\(verdict.rawValue)'])")
                 #expect(inChapter == doc.int("number(//r:chapter[@number=\(chapter)]/r:counts/@\(verdict.rawValue))"))
             }
         }
@@ -137,9 +138,11 @@ struct XMLReportTests {
         #expect(doc.string("//r:statement[@id='5.1.1-1']/r:reason") == expected)
     }
 
-    @Test("a report that would not validate throws with diagnostics naming the line", arguments: [
-        "evidence digest", "start time",
-    ])
+    @Test(
+        "a report that would not validate throws with diagnostics naming the line",
+        arguments: [
+            "evidence digest", "start time",
+        ])
     func invalidThrows(defect: String) throws {
         var report = Fixture.report()
         switch defect {
@@ -199,20 +202,25 @@ struct XMLReportTests {
 
 @Suite("Report numbers")
 struct ReportNumberTests {
-    @Test("XML numbers are exact, locale-independent xs:double literals", arguments: [
-        (85.0, "85.0"), (0.1, "0.1"), (-15.0, "-15.0"), (1e-5, "1e-05"), (1e16, "1e+16"), (-0.0, "0.0"),
-        (Double.nan, "NaN"), (Double.infinity, "INF"), (-Double.infinity, "-INF"), (84.999, "84.999"),
-    ])
+    @Test(
+        "XML numbers are exact, locale-independent xs:double literals",
+        arguments: [
+            (85.0, "85.0"), (0.1, "0.1"), (-15.0, "-15.0"), (1e-5, "1e-05"), (1e16, "1e+16"), (-0.0, "0.0"),
+            (Double.nan, "NaN"), (Double.infinity, "INF"), (-Double.infinity, "-INF"), (84.999, "84.999"),
+        ])
     func xml(value: Double, expected: String) {
         #expect(ReportNumber.xml(value) == expected)
     }
 
-    @Test("human numbers round to two decimals but never across a threshold or to a false zero", arguments: [
-        (85.0, nil, "85"), (84.95, nil, "84.95"), (84.9, nil, "84.9"), (-15.0, nil, "-15"), (0.004, nil, "0.004"),
-        (-0.004, nil, "-0.004"), (84.996, nil, "85"), (84.996, Fixture.satisfaction, "84.996"),
-        (85.001, Fixture.satisfaction, "85"), (60.004, Fixture.retention, "60.004"), (60.01, Fixture.retention, "60.01"),
-        (1234.5678, nil, "1234.57"),
-    ] as [(Double, Threshold?, String)])
+    @Test(
+        "human numbers round to two decimals but never across a threshold or to a false zero",
+        arguments: [
+            (85.0, nil, "85"), (84.95, nil, "84.95"), (84.9, nil, "84.9"), (-15.0, nil, "-15"), (0.004, nil, "0.004"),
+            (-0.004, nil, "-0.004"), (84.996, nil, "85"), (84.996, Fixture.satisfaction, "84.996"),
+            (85.001, Fixture.satisfaction, "85"), (60.004, Fixture.retention, "60.004"),
+            (60.01, Fixture.retention, "60.01"),
+            (1234.5678, nil, "1234.57"),
+        ] as [(Double, Threshold?, String)])
     func human(value: Double, threshold: Threshold?, expected: String) {
         #expect(ReportNumber.human(value, threshold: threshold) == expected)
     }

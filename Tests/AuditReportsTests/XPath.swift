@@ -9,7 +9,8 @@ final class XPathDocument {
 
     /// Parses `data`; nil when it is not well-formed XML.
     init?(_ data: Data, namespaces: [String: String] = ["r": "urn:mallaudit:report:1"]) {
-        let options = Int32(XML_PARSE_NONET.rawValue) | Int32(XML_PARSE_NOERROR.rawValue)
+        let options =
+            Int32(XML_PARSE_NONET.rawValue) | Int32(XML_PARSE_NOERROR.rawValue)
             | Int32(XML_PARSE_NOWARNING.rawValue)
         let parsed: xmlDocPtr? = data.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return nil }

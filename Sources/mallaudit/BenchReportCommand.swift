@@ -1,0 +1,39 @@
+import ArgumentParser
+import AuditReports
+import Foundation
+
+/// `mallaudit _bench-report`: times the XML, HTML and JUnit writers over a synthetic run (hidden; used by
+/// benchmarks/reports.sh).
+struct BenchReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "_bench-report",
+        abstract: "Time the three report writers over a synthetic run of N results.",
+        discussion: """
+            Builds a synthetic checklist with one result per statement (every verdict and modality, measurements, \
+            evidence, N/A decisions), writes it once as XML (including schema validation), HTML and JUnit, and \
+            prints the time and size of each and the process's peak memory. Used by benchmarks/reports.sh.
+            """,
+        shouldDisplay: false)
+
+    @Option(name: .long, help: "Number of statement results in the synthetic run.")
+    var results: Int = 10_000
+
+    @Option(name: .long, help: "Directory to save the three reports in (not saved when omitted).")
+    var output: String?
+
+    @Option(name: .long, help: "Templates directory (default: $MALLAUDIT_TEMPLATES, else the repository's templates/).")
+    var templates: String?
+
+    func validate() throws {
+        guard results > 0 else { throw ValidationError("--results must be at least 1") }
+    }
+
+    func run() throws {
+        let outcome = try orExit {
+            try ReportBenchmark.measure(
+                results: results, templates: templates.map { URL(fileURLWithPath: $0) } ?? ReportResources.templates(),
+                output: output.map { URL(fileURLWithPath: $0) })
+        }
+        for line in outcome.lines { print(line) }
+    }
+}
