@@ -84,7 +84,8 @@ import Testing
         let outcome = try runMallaudit(
             [
                 "snmp", "get", "--agent", try env("MALLAUDIT_TEST_SNMPD"), "--v3-user",
-                try env("MALLAUDIT_TEST_SNMP_V3_AUTHPRIV_USER"), "--v3-auth-protocol", "SHA", "--v3-auth-env", "CLI_AUTH",
+                try env("MALLAUDIT_TEST_SNMP_V3_AUTHPRIV_USER"), "--v3-auth-protocol", "SHA",
+                "--v3-auth-env", "CLI_AUTH",
                 "--v3-priv-protocol", "AES", "--v3-priv-env", "CLI_PRIV", ".1.3.6.1.4.1.32473.1.1.4.2.0",
             ],
             environment: [
@@ -111,7 +112,8 @@ import Testing
     @Test func deadAgentExitsOneWithNoResponse() throws {
         let outcome = try runMallaudit(
             [
-                "snmp", "walk", "--agent", try env("MALLAUDIT_TEST_SNMP_DEAD"), "--community-env", "MALLAUDIT_CLI_COMMUNITY",
+                "snmp", "walk", "--agent", try env("MALLAUDIT_TEST_SNMP_DEAD"),
+                "--community-env", "MALLAUDIT_CLI_COMMUNITY",
                 "--timeout", "0.2", "--retries", "0", ".1.3.6.1",
             ], environment: try communityEnvironment())
         #expect(outcome.status == 1)

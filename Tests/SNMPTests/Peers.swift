@@ -81,7 +81,9 @@ func netSNMPTool(_ tool: String, _ arguments: [String]) throws -> (status: Int32
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     group.wait()
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    return (
+        process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self)
+    )
 }
 
 /// The first line where two outputs differ, for a readable failure.
