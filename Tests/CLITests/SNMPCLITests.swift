@@ -51,7 +51,11 @@ import Testing
         let tool = Process()
         tool.executableURL = URL(fileURLWithPath: "/usr/bin/snmpbulkwalk")
         tool.arguments = ["-m", "", "-v2c", "-c", community, "-On", "-Cr10", address, ".1.3.6.1.4.1.32473.7"]
-        tool.environment = ["MIBS": "", "SNMPCONFPATH": "/nonexistent", "PATH": "/usr/bin:/bin"]
+        let persistent = try temporaryDirectory("mallaudit-netsnmp")
+        defer { try? FileManager.default.removeItem(at: persistent) }
+        tool.environment = [
+            "MIBS": "", "SNMPCONFPATH": "/nonexistent", "PATH": "/usr/bin:/bin", "SNMP_PERSISTENT_DIR": persistent.path,
+        ]
         let pipe = Pipe()
         tool.standardOutput = pipe
         try tool.run()
