@@ -6,17 +6,21 @@
 #      timeout 1 s, no retries: one `mallaudit snmp get --agent …×20` vs `snmpget` for one agent after the other.
 #
 # usage: bash benchmarks/snmp.sh [WALK_RUNS] [POLL_RUNS]     (defaults 20 and 5)
-# Builds mallaudit in release mode, starts its own agents on 127.0.0.1 (scripts/peers/snmp.sh and
-# scripts/snmp/snmpd-conf.sh) and stops them on exit.
+# Builds mallaudit in release mode with the Swift runtime and Foundation linked statically (how a Linux command-line
+# tool ships; in .build-static/, so the ordinary .build/ is left alone — the first build takes minutes), starts its
+# own agents on 127.0.0.1 (scripts/peers/snmp.sh and scripts/snmp/snmpd-conf.sh) and stops them on exit.
+# A whole-process comparison counts process start-up: with the Swift libraries linked dynamically, mallaudit
+# loads ~56 shared libraries and starts about 10 ms slower.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 walk_runs="${1:-20}"
 poll_runs="${2:-5}"
 
-echo "building mallaudit (release)…" >&2
-swift build -c release --product mallaudit >&2
-bin="$(swift build -c release --show-bin-path)/mallaudit"
+echo "building mallaudit (release, static Swift libraries)…" >&2
+build=(swift build -c release --static-swift-stdlib --scratch-path .build-static)
+"${build[@]}" --product mallaudit >&2
+bin="$("${build[@]}" --show-bin-path)/mallaudit"
 
 state="$(mktemp -d /tmp/mallaudit-snmp-bench.XXXXXX)"
 pids=()
@@ -67,78 +71,73 @@ for agent in "${agents[@]:0:19}"; do
   done
 done
 
-now() { echo "$EPOCHREALTIME"; }
-elapsed() { python3 -c "print(f'{$2 - $1:.3f}')"; }
 ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+ms() { python3 -c "print(f'{$1 * 1000:.1f}')"; }
+field() { awk -F'\t' -v name="$1" -v col="$2" '$1 == name { print $col }' "$3"; }
 
-# 1. walk
-root=.1.3.6.1.4.1.32473
-snmpbulkwalk -v2c -c "$community" -On "$MALLAUDIT_TEST_SNMPD" "$root" >"$state/walk.snmpbulkwalk"
-"$bin" snmp walk --agent "$MALLAUDIT_TEST_SNMPD" --community-env BENCH_COMMUNITY --max-repetitions 10 "$root" \
-  >"$state/walk.mallaudit"
+# 1. walks: the outputs must be identical before anything is timed
+walk_root=.1.3.6.1.4.1.32473
+snmpbulkwalk -v2c -c "$community" -On "$MALLAUDIT_TEST_SNMPD" "$walk_root" >"$state/walk.snmpbulkwalk"
+"$bin" snmp walk --agent "$MALLAUDIT_TEST_SNMPD" --community-env BENCH_COMMUNITY "$walk_root" >"$state/walk.mallaudit"
 cmp -s "$state/walk.snmpbulkwalk" "$state/walk.mallaudit" || { echo "walk outputs differ" >&2; exit 1; }
-oids="$(wc -l <"$state/walk.mallaudit")"
+walk_oids="$(wc -l <"$state/walk.mallaudit")"
+snmpbulkwalk -v2c -c "$community" -On "$MALLAUDIT_TEST_SNMPD" .1 >"$state/full.snmpbulkwalk"
+"$bin" snmp walk --agent "$MALLAUDIT_TEST_SNMPD" --community-env BENCH_COMMUNITY .1 >"$state/full.mallaudit"
+# Live counters (sysUpTime, ifInOctets …) move between two walks: compare OIDs and types only.
+oid_types() { sed -n 's/^\(\.[0-9.]* = [^:]*\):.*/\1/p' "$1"; }
+cmp -s <(oid_types "$state/full.snmpbulkwalk") <(oid_types "$state/full.mallaudit") \
+  || { echo "full walk OIDs differ" >&2; exit 1; }
+full_oids="$(wc -l <"$state/full.mallaudit")"
 
-t0="$(now)"
-for _ in $(seq "$walk_runs"); do snmpbulkwalk -v2c -c "$community" -On "$MALLAUDIT_TEST_SNMPD" "$root" >/dev/null; done
-t1="$(now)"
-for _ in $(seq "$walk_runs"); do
-  snmpbulkwalk -v2c -c "$community" -On -Cr50 "$MALLAUDIT_TEST_SNMPD" "$root" >/dev/null
-done
-t2="$(now)"
-for _ in $(seq "$walk_runs"); do
-  "$bin" snmp walk --agent "$MALLAUDIT_TEST_SNMPD" --community-env BENCH_COMMUNITY "$root" >/dev/null
-done
-t3="$(now)"
-for _ in $(seq "$walk_runs"); do
-  "$bin" snmp walk --agent "$MALLAUDIT_TEST_SNMPD" --community-env BENCH_COMMUNITY --max-repetitions 10 "$root" \
-    >/dev/null
-done
-t4="$(now)"
-bulk10="$(elapsed "$t0" "$t1")"
-bulk50="$(elapsed "$t1" "$t2")"
-ours50="$(elapsed "$t2" "$t3")"
-ours10="$(elapsed "$t3" "$t4")"
+bulk="snmpbulkwalk -v2c -c $community -On $MALLAUDIT_TEST_SNMPD"
+ours="$bin snmp walk --agent $MALLAUDIT_TEST_SNMPD --community-env BENCH_COMMUNITY"
+python3 benchmarks/interleave.py "$walk_runs" \
+  "bulk10=$bulk $walk_root" "bulk50=$bulk -Cr50 $walk_root" \
+  "ours50=$ours $walk_root" "ours10=$ours --max-repetitions 10 $walk_root" \
+  "start_bulk=snmpbulkwalk -V" "start_ours=$bin --help" >"$state/walk.times"
+python3 benchmarks/interleave.py "$(( (walk_runs + 3) / 4 ))" \
+  "fullbulk=$bulk .1" "fullours=$ours .1" >"$state/full.times"
 
 # 2. poll
 poll_oids=(.1.3.6.1.2.1.1.1.0 .1.3.6.1.2.1.1.2.0 .1.3.6.1.2.1.1.3.0 .1.3.6.1.2.1.1.4.0 .1.3.6.1.2.1.1.5.0
   .1.3.6.1.2.1.1.6.0 .1.3.6.1.2.1.1.7.0)
 for s in 1 2 3 4 5 6; do poll_oids+=(".1.3.6.1.4.1.32473.1.1.$s.1.0" ".1.3.6.1.4.1.32473.1.1.$s.2.0"); done
-agent_flags=()
-for agent in "${agents[@]}"; do agent_flags+=(--agent "$agent"); done
-
-t0="$(now)"
-for _ in $(seq "$poll_runs"); do
-  for agent in "${agents[@]}"; do
-    snmpget -v2c -c "$community" -On -t 1 -r 0 "$agent" "${poll_oids[@]}" >/dev/null 2>&1 || true
-  done
+sequential=""
+for agent in "${agents[@]}"; do
+  sequential+="snmpget -v2c -c $community -On -t 1 -r 0 $agent ${poll_oids[*]}; "
 done
-t1="$(now)"
-for _ in $(seq "$poll_runs"); do
-  "$bin" snmp get "${agent_flags[@]}" --community-env BENCH_COMMUNITY --timeout 1 --retries 0 "${poll_oids[@]}" \
-    >"$state/poll.out" 2>"$state/poll.err" || true
-done
-t2="$(now)"
-sequential="$(elapsed "$t0" "$t1")"
-together="$(elapsed "$t1" "$t2")"
+together="$bin snmp get --community-env BENCH_COMMUNITY --timeout 1 --retries 0"
+for agent in "${agents[@]}"; do together+=" --agent $agent"; done
+together+=" ${poll_oids[*]}"
+python3 benchmarks/interleave.py "$poll_runs" "sequential=$sequential" "together=$together" >"$state/poll.times"
+$together >"$state/poll.out" 2>"$state/poll.err" || true
 answered="$(grep -c '^# ' "$state/poll.out" || true)"
 failed="$(grep -c 'error' "$state/poll.err" || true)"
 
+w() { field "$1" 2 "$state/walk.times"; }
+f() { field "$1" 2 "$state/full.times"; }
+p() { field "$1" 2 "$state/poll.times"; }
 cat <<REPORT
-SNMP benchmark (whole processes, release build, all agents on 127.0.0.1)
+SNMP benchmark: whole processes, medians of interleaved runs, mallaudit release build with static Swift
+libraries, every agent on 127.0.0.1 (outputs checked identical to snmpbulkwalk -On before timing)
 
-walk of $oids OIDs from snmpd, $walk_runs runs each (outputs identical to snmpbulkwalk -On):
-  snmpbulkwalk (default -Cr10)           $bulk10 s   ($(python3 -c "print(f'{$bulk10 / $walk_runs * 1000:.1f}')") ms/run)
-  snmpbulkwalk -Cr50                     $bulk50 s   ($(python3 -c "print(f'{$bulk50 / $walk_runs * 1000:.1f}')") ms/run)
-  mallaudit snmp walk (default 50 rows)  $ours50 s   ($(python3 -c "print(f'{$ours50 / $walk_runs * 1000:.1f}')") ms/run)
-  mallaudit snmp walk --max-repetitions 10  $ours10 s   ($(python3 -c "print(f'{$ours10 / $walk_runs * 1000:.1f}')") ms/run)
-  ratio mallaudit / snmpbulkwalk, each with its default:   $(ratio "$ours50" "$bulk10")   (target <= 1)
-  ratio mallaudit / snmpbulkwalk, both 50 rows per GETBULK: $(ratio "$ours50" "$bulk50")
-  ratio mallaudit / snmpbulkwalk, both 10 rows per GETBULK: $(ratio "$ours10" "$bulk10")
+walk of $walk_oids OIDs from snmpd ($walk_runs runs):
+  snmpbulkwalk (its default -Cr10)             $(ms "$(w bulk10)") ms
+  snmpbulkwalk -Cr50                           $(ms "$(w bulk50)") ms
+  mallaudit snmp walk (its default 50 rows)    $(ms "$(w ours50)") ms
+  mallaudit snmp walk --max-repetitions 10     $(ms "$(w ours10)") ms
+  ratio mallaudit / snmpbulkwalk, each with its default: $(ratio "$(w ours50)" "$(w bulk10)")   (target <= 1)
+  ratio with the same rows per GETBULK: 50: $(ratio "$(w ours50)" "$(w bulk50)"), 10: $(ratio "$(w ours10)" "$(w bulk10)")
+  of which process start-up alone (mallaudit --help vs snmpbulkwalk -V): $(ms "$(w start_ours)") ms vs $(ms "$(w start_bulk)") ms
 
-poll of ${#agents[@]} agents (18 snmpd, 1 snmpsimd, 1 dead), ${#poll_oids[@]} OIDs each, timeout 1 s, no retries, $poll_runs runs:
-  snmpget, one agent after the other     $sequential s   ($(python3 -c "print(f'{$sequential / $poll_runs:.3f}')") s/run)
-  mallaudit snmp get --agent ×${#agents[@]}        $together s   ($(python3 -c "print(f'{$together / $poll_runs:.3f}')") s/run)
-  ratio mallaudit / sequential snmpget: $(ratio "$together" "$sequential")
+walk of the whole snmpd tree, $full_oids OIDs, same OIDs and types as snmpbulkwalk ($(( (walk_runs + 3) / 4 )) runs):
+  snmpbulkwalk $(ms "$(f fullbulk)") ms, mallaudit $(ms "$(f fullours)") ms, ratio $(ratio "$(f fullours)" "$(f fullbulk)")
+
+poll of ${#agents[@]} agents (18 snmpd, 1 snmpsimd, 1 dead), ${#poll_oids[@]} OIDs each, timeout 1 s, no retries ($poll_runs runs):
+  snmpget, one agent after the other           $(ms "$(p sequential)") ms
+  one mallaudit snmp get --agent ×${#agents[@]}             $(ms "$(p together)") ms
+  ratio mallaudit / sequential snmpget: $(ratio "$(p together)" "$(p sequential)")
+  beyond the one 1 s timeout: mallaudit $(python3 -c "print(f'{($(p together) - 1) * 1000:.0f}')") ms, \
+snmpget $(python3 -c "print(f'{($(p sequential) - 1) * 1000:.0f}')") ms
   last mallaudit run: $answered agents listed, $failed agent error(s) (the dead one expected)
 REPORT

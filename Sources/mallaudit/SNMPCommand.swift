@@ -48,7 +48,7 @@ struct SNMPAgentOptions: ParsableArguments {
 
     @Option(
         name: .customLong("v3-level"),
-        help: "SNMPv3 security level: noAuthNoPriv, authNoPriv or authPriv (default: the strongest the -env options allow).")
+        help: "SNMPv3 security level: noAuthNoPriv, authNoPriv or authPriv (default: strongest the -env options allow)")
     var v3Level: String?
 
     @Option(
@@ -56,7 +56,8 @@ struct SNMPAgentOptions: ParsableArguments {
         help: "SNMPv3 authentication protocol: MD5, SHA, SHA-224, SHA-256, SHA-384 or SHA-512.")
     var v3AuthProtocol: String = "SHA"
 
-    @Option(name: .customLong("v3-auth-env"), help: "Environment variable holding the SNMPv3 authentication passphrase.")
+    @Option(
+        name: .customLong("v3-auth-env"), help: "Environment variable holding the SNMPv3 authentication passphrase.")
     var v3AuthEnv: String?
 
     @Option(name: .customLong("v3-priv-protocol"), help: "SNMPv3 privacy protocol: DES, AES, AES-192 or AES-256.")
@@ -183,7 +184,9 @@ struct SNMPWalkCommand: ParsableCommand {
     func validate() throws {
         if agent.agents.count > 1 { throw ValidationError("walk asks one agent: give a single --agent") }
         _ = try parseOIDs(oids)
-        if !(1...1000).contains(maxRepetitions) { throw ValidationError("--max-repetitions must be between 1 and 1000") }
+        if !(1...1000).contains(maxRepetitions) {
+            throw ValidationError("--max-repetitions must be between 1 and 1000")
+        }
     }
 
     func run() throws {

@@ -51,7 +51,11 @@ import Testing
         let tool = Process()
         tool.executableURL = URL(fileURLWithPath: "/usr/bin/snmpbulkwalk")
         tool.arguments = ["-m", "", "-v2c", "-c", community, "-On", "-Cr10", address, ".1.3.6.1.4.1.32473.7"]
-        tool.environment = ["MIBS": "", "SNMPCONFPATH": "/nonexistent", "PATH": "/usr/bin:/bin"]
+        let persistent = try temporaryDirectory("mallaudit-netsnmp")
+        defer { try? FileManager.default.removeItem(at: persistent) }
+        tool.environment = [
+            "MIBS": "", "SNMPCONFPATH": "/nonexistent", "PATH": "/usr/bin:/bin", "SNMP_PERSISTENT_DIR": persistent.path,
+        ]
         let pipe = Pipe()
         tool.standardOutput = pipe
         try tool.run()
@@ -84,7 +88,8 @@ import Testing
         let outcome = try runMallaudit(
             [
                 "snmp", "get", "--agent", try env("MALLAUDIT_TEST_SNMPD"), "--v3-user",
-                try env("MALLAUDIT_TEST_SNMP_V3_AUTHPRIV_USER"), "--v3-auth-protocol", "SHA", "--v3-auth-env", "CLI_AUTH",
+                try env("MALLAUDIT_TEST_SNMP_V3_AUTHPRIV_USER"), "--v3-auth-protocol", "SHA",
+                "--v3-auth-env", "CLI_AUTH",
                 "--v3-priv-protocol", "AES", "--v3-priv-env", "CLI_PRIV", ".1.3.6.1.4.1.32473.1.1.4.2.0",
             ],
             environment: [
@@ -111,7 +116,8 @@ import Testing
     @Test func deadAgentExitsOneWithNoResponse() throws {
         let outcome = try runMallaudit(
             [
-                "snmp", "walk", "--agent", try env("MALLAUDIT_TEST_SNMP_DEAD"), "--community-env", "MALLAUDIT_CLI_COMMUNITY",
+                "snmp", "walk", "--agent", try env("MALLAUDIT_TEST_SNMP_DEAD"),
+                "--community-env", "MALLAUDIT_CLI_COMMUNITY",
                 "--timeout", "0.2", "--retries", "0", ".1.3.6.1",
             ], environment: try communityEnvironment())
         #expect(outcome.status == 1)

@@ -62,9 +62,10 @@ func netSNMPTool(_ tool: String, _ arguments: [String]) throws -> (status: Int32
     var environment = ProcessInfo.processInfo.environment
     environment["MIBS"] = ""
     environment["SNMPCONFPATH"] = "/nonexistent"
-    environment["SNMP_PERSISTENT_DIR"] = FileManager.default.temporaryDirectory.appendingPathComponent(
-        "mallaudit-netsnmp-\(getpid())"
-    ).path
+    // net-snmp's tools write under SNMP_PERSISTENT_DIR: a fresh directory, removed afterwards.
+    let persistent = FileManager.default.temporaryDirectory.appendingPathComponent("mallaudit-netsnmp-\(UUID())")
+    defer { try? FileManager.default.removeItem(at: persistent) }
+    environment["SNMP_PERSISTENT_DIR"] = persistent.path
     process.environment = environment
     let out = Pipe()
     let err = Pipe()
@@ -81,7 +82,9 @@ func netSNMPTool(_ tool: String, _ arguments: [String]) throws -> (status: Int32
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     group.wait()
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    return (
+        process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self)
+    )
 }
 
 /// The first line where two outputs differ, for a readable failure.

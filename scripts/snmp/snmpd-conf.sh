@@ -73,12 +73,18 @@ for file in "${values[@]}"; do
     [ -z "$trimmed" ] && continue
     [ "${trimmed:0:1}" = "#" ] && continue
     read -r oid type value <<<"$trimmed"
-    [[ "$oid" =~ ^\.?[0-9]+(\.[0-9]+)+$ ]] || die "$file:$lineno: expected a numeric OID like .1.3.6.1.4.1.32473.1.1.1.1.0, got '$oid'"
+    [[ "$oid" =~ ^\.?[0-9]+(\.[0-9]+)+$ ]] \
+      || die "$file:$lineno: expected a numeric OID like .1.3.6.1.4.1.32473.1.1.1.1.0, got '$oid'"
     case "$type" in
       integer|uinteger|counter)
         [ "$value" = "@now" ] && value="$now"
+<<<<<<< HEAD
         if [[ "$value" =~ ^@now-([0-9]+)$ ]]; then value=$((now - BASH_REMATCH[1])); fi
         [[ "$value" =~ ^-?[0-9]+$ ]] || die "$file:$lineno: expected a whole number (or @now) for $type, got '$value'" ;;
+=======
+        [[ "$value" =~ ^-?[0-9]+$ ]] \
+          || die "$file:$lineno: expected a whole number (or @now) for $type, got '$value'" ;;
+>>>>>>> snmp
       octet_str)
         [ -n "$value" ] || die "$file:$lineno: expected a value (quote text with spaces) after octet_str" ;;
       object_id)

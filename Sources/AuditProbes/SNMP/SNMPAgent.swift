@@ -165,7 +165,8 @@ public struct SNMPAgent: Sendable, Hashable, CustomStringConvertible, CustomRefl
             }
             if v3.level == .authPriv {
                 guard let pass = v3.privPassphrase, !pass.isEmpty else {
-                    return "SNMPv3 user \(v3.user) at \(address) has no privacy passphrase (set the environment variable)"
+                    return "SNMPv3 user \(v3.user) at \(address) has no privacy passphrase "
+                        + "(set the environment variable)"
                 }
                 guard pass.utf8.count >= 8 else {
                     return "the SNMPv3 privacy passphrase of user \(v3.user) is shorter than 8 characters"

@@ -78,7 +78,8 @@ public struct SNMPAgentSettings: Sendable, Hashable {
             let level =
                 securityLevel
                 ?? (privPassphraseEnv != nil ? .authPriv : authPassphraseEnv != nil ? .authNoPriv : .noAuthNoPriv)
-            var v3 = SNMPAgent.V3Security(user: user, level: level, authProtocol: authProtocol, privProtocol: privProtocol)
+            var v3 = SNMPAgent.V3Security(
+                user: user, level: level, authProtocol: authProtocol, privProtocol: privProtocol)
             if level != .noAuthNoPriv {
                 switch secret(authPassphraseEnv, "v3 authentication passphrase", option: "auth_env / --v3-auth-env") {
                 case let .success(pass): v3.authPassphrase = pass

@@ -68,16 +68,17 @@ final class SNMPEventLoop: @unchecked Sendable {
             waiting.append(contentsOf: takeSubmitted())
             if !waiting.isEmpty { startWaiting(&waiting, &active) }
             if active.isEmpty {
-                // Idle: sleep until something is submitted.
-                _ = cnetsnmpshim_poll(nil, 0, wakeRead, 60_000_000)
+                // Idle: sleep until something is submitted (poll briefly if the wake-up pipe could not be made).
+                _ = cnetsnmpshim_poll(nil, 0, wakeRead, wakeRead >= 0 ? 60_000_000 : 20_000)
                 continue
             }
             let handles: [OpaquePointer?] = active.map { $0.session?.handle }
             let status = handles.withUnsafeBufferPointer {
-                cnetsnmpshim_poll($0.baseAddress, Int32($0.count), wakeRead, 1_000_000)
+                cnetsnmpshim_poll($0.baseAddress, Int32($0.count), wakeRead, wakeRead >= 0 ? 1_000_000 : 20_000)
             }
             if status < 0 {
-                let reason = status == -2 ? "a descriptor is beyond select()'s limit" : "select() failed (errno \(errno))"
+                let reason =
+                    status == -2 ? "a descriptor is beyond select()'s limit" : "select() failed (errno \(errno))"
                 for operation in active {
                     operation.finish(.failure(.sendFailed(agent: operation.agent.label, message: reason)))
                 }

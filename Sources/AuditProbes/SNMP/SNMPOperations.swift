@@ -166,8 +166,9 @@ class SNMPOperation: @unchecked Sendable {
     /// `genErr (5)` style name for an error-status.
     func agentError(_ event: SNMPSessionEvent, oids: [SNMPObjectID]) -> SNMPError {
         let name = Self.statusName(event.errorStatus)
-        let oid = (1...max(1, oids.count)).contains(event.errorIndex) && !oids.isEmpty ? oids[event.errorIndex - 1] : nil
-        return .agentError(agent: agent.label, status: event.errorStatus, statusName: name, index: event.errorIndex, oid: oid)
+        let oid = oids.indices.contains(event.errorIndex - 1) ? oids[event.errorIndex - 1] : nil
+        return .agentError(
+            agent: agent.label, status: event.errorStatus, statusName: name, index: event.errorIndex, oid: oid)
     }
 
     static func statusName(_ status: Int) -> String {
@@ -248,7 +249,8 @@ final class SNMPGetOperation: SNMPOperation, @unchecked Sendable {
                     finish(
                         .failure(
                             .decodeError(
-                                agent: agent.label, message: "asked for \(oids[index]), the answer is for \(varbind.oid)")
+                                agent: agent.label,
+                                message: "asked for \(oids[index]), the answer is for \(varbind.oid)")
                         ))
                     return
                 }

@@ -99,7 +99,9 @@ final class SNMPSession {
 
     // MARK: decoding
 
-    static func decode(_ first: UnsafeMutablePointer<netsnmp_variable_list>?) -> Result<[SNMPVarBind], SNMPDecodeFailure> {
+    static func decode(
+        _ first: UnsafeMutablePointer<netsnmp_variable_list>?
+    ) -> Result<[SNMPVarBind], SNMPDecodeFailure> {
         var out: [SNMPVarBind] = []
         var cursor = first
         while let variable = cursor {
@@ -124,7 +126,9 @@ final class SNMPSession {
         return .success(out)
     }
 
-    static func decodeValue(_ variable: UnsafeMutablePointer<netsnmp_variable_list>) -> Result<SNMPValue, SNMPDecodeFailure> {
+    static func decodeValue(
+        _ variable: UnsafeMutablePointer<netsnmp_variable_list>
+    ) -> Result<SNMPValue, SNMPDecodeFailure> {
         let v = variable.pointee
         let length = Int(v.val_len)
         func bytes() -> [UInt8] {
@@ -140,7 +144,8 @@ final class SNMPSession {
             if let objid = cnetsnmpshim_var_objid(variable) {
                 for index in 0..<cnetsnmpshim_var_objid_len(variable) {
                     guard let sub = UInt32(exactly: objid[index]) else {
-                        return .failure(SNMPDecodeFailure("OID value sub-identifier \(objid[index]) does not fit in 32 bits"))
+                        return .failure(
+                            SNMPDecodeFailure("OID value sub-identifier \(objid[index]) does not fit in 32 bits"))
                     }
                     components.append(sub)
                 }

@@ -70,7 +70,8 @@ public enum SNMPTool {
         var output = render([(agent.address, .success(varbinds))], format: format, labelled: false)
         if let failure {
             if format == .json {
-                output = render([(agent.address, .failure(failure))], format: format, labelled: false, partial: varbinds)
+                output = render(
+                    [(agent.address, .failure(failure))], format: format, labelled: false, partial: varbinds)
             } else {
                 output.stderr += "mallaudit snmp: error: \(failure)\n"
             }
