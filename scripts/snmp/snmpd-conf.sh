@@ -78,13 +78,9 @@ for file in "${values[@]}"; do
     case "$type" in
       integer|uinteger|counter)
         [ "$value" = "@now" ] && value="$now"
-<<<<<<< HEAD
         if [[ "$value" =~ ^@now-([0-9]+)$ ]]; then value=$((now - BASH_REMATCH[1])); fi
-        [[ "$value" =~ ^-?[0-9]+$ ]] || die "$file:$lineno: expected a whole number (or @now) for $type, got '$value'" ;;
-=======
         [[ "$value" =~ ^-?[0-9]+$ ]] \
-          || die "$file:$lineno: expected a whole number (or @now) for $type, got '$value'" ;;
->>>>>>> snmp
+          || die "$file:$lineno: expected a whole number (or @now, @now-N) for $type, got '$value'" ;;
       octet_str)
         [ -n "$value" ] || die "$file:$lineno: expected a value (quote text with spaces) after octet_str" ;;
       object_id)
