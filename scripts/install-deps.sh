@@ -9,6 +9,7 @@ packages=(
   libsnmp-dev snmp snmpd      # SNMP probes; snmpd also serves the demo mall's sensors
   snmpsim                     # recorded real devices for the SNMP tests
   python3                     # the loopback HTTP server for tests and the demo
+  chromium fonts-noto-cjk     # the test that renders the HTML report in headless Chromium
   openssl                     # the test CA and certificates scripts/peers/http.sh generates
   zlib1g-dev                  # gzip-compressed WiFi logs (check wifi-logs)
 )

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+/// Runs a program and returns its exit status and standard output (standard error is discarded).
+private func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// The README's first command, as a user runs it: `mallaudit demo` starts the demo mall's systems on loopback,
+/// audits it, writes the three reports and stops the systems. The reports are then checked with the tools a
+/// reader would use: xmllint against the shipped schema, and headless Chromium for the HTML.
+@Suite("The demo mall, end to end", .serialized)
+struct DemoCLITests {
+    @Test("mallaudit demo leaves three reports: schema-valid XML, JUnit, and HTML that renders every clause")
+    func demo() throws {
+        let output = try temporaryDirectory("demo")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let outcome = try runMallaudit(["demo", "--output", output.path])
+        #expect(outcome.status == 0, "demo failed: \(outcome.stderr)")
+        #expect(outcome.stdout.contains("nonConformant"), "the demo mall has problems on purpose")
+        let xml = output.appendingPathComponent("report.xml")
+        let html = output.appendingPathComponent("report.html")
+        let junit = output.appendingPathComponent("report.junit.xml")
+        for file in [xml, html, junit] {
+            #expect(FileManager.default.fileExists(atPath: file.path), "missing \(file.lastPathComponent)")
+        }
+
+        // xmllint accepts the XML report against the shipped schema; JUnit is well-formed.
+        let schema = repositoryRoot().appendingPathComponent("reports/report.xsd").path
+        #expect(try run("/usr/bin/xmllint", ["--noout", "--nonet", "--schema", schema, xml.path]).status == 0)
+        #expect(try run("/usr/bin/xmllint", ["--noout", "--nonet", junit.path]).status == 0)
+
+        // Every clause of the checklist is in the report, with the verdict the run reached.
+        let report = try String(contentsOf: xml, encoding: .utf8)
+        let clauseIDs = report.components(separatedBy: "<clause id=\"").dropFirst()
+            .compactMap { $0.split(separator: "\"").first.map(String.init) }
+        #expect(clauseIDs.count == 63)
+
+        // The merchant named <script>alert(1)</script> (demo payments and kiosk data) is text, never markup.
+        let source = try String(contentsOf: html, encoding: .utf8)
+        #expect(source.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(!source.contains("<script"))
+
+        // Headless Chromium renders it: the verdict, the chart and every clause are in the rendered page, and a
+        // screenshot is a real PNG.
+        let chromium = "/usr/bin/chromium"
+        let dom = try run(
+            chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", html.absoluteString])
+        #expect(dom.status == 0)
+        #expect(dom.output.contains("不符合"))
+        #expect(dom.output.contains("<svg"))
+        for id in clauseIDs { #expect(dom.output.contains(id), "clause \(id) not rendered") }
+        let shot = output.appendingPathComponent("report.png")
+        let screenshot = try run(
+            chromium, [
+                "--headless", "--no-sandbox", "--disable-gpu", "--window-size=1280,1600",
+                "--screenshot=\(shot.path)", html.absoluteString,
+            ])
+        #expect(screenshot.status == 0)
+        let png = try Data(contentsOf: shot)
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        #expect(png.count > 20_000, "a blank page would be far smaller")
+
+        // A second demo run adds a run to the same database: the re-inspection diff works on the demo data.
+        let again = try runMallaudit(["demo", "--output", output.path])
+        #expect(again.status == 0)
+        let diff = try runMallaudit([
+            "diff", "1", "2", "--db", output.appendingPathComponent("mallaudit.sqlite").path, "--format", "json",
+        ])
+        #expect(diff.status == 0)
+        #expect(diff.stdout.contains("5.1.2-3"), "a failure present in both runs is still open")
+    }
+}
