@@ -34,18 +34,19 @@ let package = Package(
 
         // MARK: libraries
         .target(name: "AuditModel"),
+        .target(name: "AuditSupport", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "AuditChecklist",
             dependencies: [
-                "AuditModel", "CLibXML2", "CLibXML2Shim", .product(name: "Crypto", package: "swift-crypto"),
+                "AuditModel", "AuditSupport", "CLibXML2", "CLibXML2Shim",
             ]),
         .target(
             name: "AuditProbes",
             dependencies: [
-                "AuditModel", "CCurl", "CCurlShim", "CNetSNMP", "CNetSNMPShim", "CLibXML2", "CLibXML2Shim", "CZlib",
+                "AuditModel", "AuditSupport", "CCurl", "CCurlShim", "CNetSNMP", "CNetSNMPShim", "CLibXML2",
+                "CLibXML2Shim", "CZlib",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(
             name: "AuditStore",
@@ -64,7 +65,7 @@ let package = Package(
         .target(
             name: "AuditReports",
             dependencies: [
-                "AuditModel", "CLibXML2", "CLibXML2Shim",
+                "AuditModel", "AuditSupport", "CLibXML2", "CLibXML2Shim",
                 .product(name: "Mustache", package: "swift-mustache"),
             ]),
         .executableTarget(

@@ -1,6 +1,6 @@
 import AuditModel
 import CLibXML2
-import Crypto
+import AuditSupport
 import Foundation
 
 /// The outcome of reading and validating one checklist file: the checklist when it is usable, and
@@ -159,12 +159,7 @@ public enum ChecklistLoader {
     }
 
     /// Lowercase hex SHA-256 of `data`: the checklist's `digest`.
-    public static func sha256Hex(_ data: Data) -> String {
-        SHA256.hash(data: data).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
-    }
+    public static func sha256Hex(_ data: Data) -> String { SHA256Digest.hex(of: data) }
 
     // MARK: - Helpers
 

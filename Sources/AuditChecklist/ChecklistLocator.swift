@@ -1,3 +1,4 @@
+import AuditSupport
 import Foundation
 
 /// Finds the default checklist and its schema.
@@ -49,26 +50,9 @@ public enum ChecklistLocator {
     }
 
     /// This process's executable, symbolic links resolved.
-    public static func executableURL() -> URL? {
-        #if os(Linux)
-            if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-                return URL(fileURLWithPath: path)
-            }
-        #endif
-        if let url = Bundle.main.executableURL { return url.resolvingSymlinksInPath() }
-        guard let first = CommandLine.arguments.first else { return nil }
-        return URL(fileURLWithPath: first).resolvingSymlinksInPath()
-    }
+    public static func executableURL() -> URL? { ResourceLocator.executableURL() }
 
-    /// The first `directory/…/relative` that exists, walking up to the file-system root.
     static func searchUpwards(from directory: URL, for relative: String) -> URL? {
-        var current = directory.standardizedFileURL
-        while true {
-            let candidate = current.appendingPathComponent(relative)
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
-            let parent = current.deletingLastPathComponent()
-            if parent.path == current.path { return nil }
-            current = parent
-        }
+        ResourceLocator.searchUpwards(from: directory, for: relative)
     }
 }

@@ -1,3 +1,4 @@
+import AuditSupport
 import Foundation
 
 /// Finds the report schema and the HTML templates at run time, the way the checklist is found.
@@ -44,37 +45,14 @@ public enum ReportResources {
         variable: String, relative: String, environment: [String: String], executable: URL?, currentDirectory: URL,
         isDirectoryLookup: Bool = false
     ) -> URL {
-        func strip(_ url: URL) -> URL { isDirectoryLookup ? url.deletingLastPathComponent() : url }
-        if let path = environment[variable], !path.isEmpty {
-            return URL(fileURLWithPath: path, relativeTo: currentDirectory).standardizedFileURL
-        }
-        if let executable, let found = searchUpwards(from: executable.deletingLastPathComponent(), for: relative) {
-            return strip(found)
-        }
-        return strip(currentDirectory.appendingPathComponent(relative).standardizedFileURL)
+        let found = ResourceLocator.locate(
+            variable: variable, relative: relative, environment: environment, executable: executable,
+            currentDirectory: currentDirectory)
+        // The templates variable names the directory itself; otherwise strip the file looked for.
+        if isDirectoryLookup, environment[variable]?.isEmpty == false { return found }
+        return isDirectoryLookup ? found.deletingLastPathComponent() : found
     }
 
     /// This process's executable, symbolic links resolved.
-    public static func executableURL() -> URL? {
-        #if os(Linux)
-        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            return URL(fileURLWithPath: path)
-        }
-        #endif
-        if let url = Bundle.main.executableURL { return url.resolvingSymlinksInPath() }
-        guard let first = CommandLine.arguments.first else { return nil }
-        return URL(fileURLWithPath: first).resolvingSymlinksInPath()
-    }
-
-    /// The first `directory/…/relative` that exists, walking up to the file-system root.
-    static func searchUpwards(from directory: URL, for relative: String) -> URL? {
-        var current = directory.standardizedFileURL
-        while true {
-            let candidate = current.appendingPathComponent(relative)
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
-            let parent = current.deletingLastPathComponent()
-            if parent.path == current.path { return nil }
-            current = parent
-        }
-    }
+    public static func executableURL() -> URL? { ResourceLocator.executableURL() }
 }

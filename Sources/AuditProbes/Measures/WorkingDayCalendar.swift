@@ -1,4 +1,5 @@
 import AuditModel
+import AuditSupport
 import Foundation
 import Yams
 
@@ -76,15 +77,8 @@ public struct WorkingDayCalendar: Sendable, Hashable {
         environment: [String: String] = ProcessInfo.processInfo.environment, executable: URL? = nil
     ) -> URL? {
         if let path = environment[environmentVariable], !path.isEmpty { return URL(fileURLWithPath: path) }
-        let start = executable ?? Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
-        var dir = start.resolvingSymlinksInPath().deletingLastPathComponent()
-        while true {
-            let candidate = dir.appendingPathComponent(relativePath)
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
-            let parent = dir.deletingLastPathComponent()
-            if parent.path == dir.path || dir.path == "/" { return nil }
-            dir = parent
-        }
+        guard let start = executable ?? ResourceLocator.executableURL() else { return nil }
+        return ResourceLocator.searchUpwards(from: start.deletingLastPathComponent(), for: relativePath)
     }
 
     /// Loads the calendar at `url`, or at ``defaultLocation(environment:executable:)`` when nil.

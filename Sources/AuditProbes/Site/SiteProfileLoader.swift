@@ -1,4 +1,5 @@
 import AuditModel
+import AuditSupport
 import Foundation
 
 extension SiteProfile {
