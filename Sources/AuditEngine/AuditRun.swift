@@ -138,6 +138,12 @@ public enum AuditEngine {
 
         func judgeAndRecord(_ statement: Statement) throws {
             var gathered = evidence[statement.id] ?? []
+            // What the probes and data checks alone say, kept beside a result that merges a finding with it, so that
+            // a later `mallaudit assess` combines with the probes again (AuditStore.record(findings:run:)).
+            var automated: StatementResult?
+            if !gathered.isEmpty, findingByStatement[statement.id] != nil {
+                automated = Judgement.judge(statement: statement, evidence: gathered, decision: nil, judgedAt: nil)
+            }
             if let finding = findingByStatement[statement.id] {
                 let at = store.timestamp()
                 let files = try finding.evidence.map {
@@ -149,7 +155,7 @@ public enum AuditEngine {
             let result = Judgement.judge(
                 statement: statement, evidence: gathered, decision: decisions[statement.id],
                 judgedAt: store.timestamp())
-            try store.record(result, run: runID)
+            try store.record(result, run: runID, automated: automated)
             judged += 1
             progress?(AuditProgress(judged: judged, total: total, current: statement.id))
         }
