@@ -79,13 +79,17 @@ public enum AuditEngine {
 
         let databaseURL = options.database
             ?? profile.file.deletingLastPathComponent().appendingPathComponent("mallaudit.sqlite")
-        let store = try AuditStore(path: databaseURL.path)
 
         // MARK: plan
+        // A new run opens (and creates) the store only once its inputs are known to be good, so a run refused for
+        // bad input leaves nothing behind; a resumed run needs the store first, for the checklist it started with.
+        var openedStore: AuditStore?
         var resumed: Int64?
         var alreadyJudged: Set<String> = []
         let checklist: Checklist
         if let reference = options.resume {
+            let store = try AuditStore(path: databaseURL.path, create: false)
+            openedStore = store
             let runID = try store.resolveRun(reference)
             resumed = runID
             checklist = try store.checklist(run: runID)
@@ -108,6 +112,7 @@ public enum AuditEngine {
         let scope = try select(options.only, in: checklist)
         guard problems.isEmpty else { throw DiagnosticsError(problems) }
 
+        let store = try openedStore ?? AuditStore(path: databaseURL.path)
         let runID =
             try resumed
             ?? store.openRun(
