@@ -200,24 +200,29 @@ public enum AuditEngine {
             scorecard: Scorecard(checklist: scope, results: results))
     }
 
-    /// The checklist restricted to `ids` (statement ids, or clause ids meaning all their statements).
+    /// The checklist restricted to `ids`: statement ids, clause ids meaning all their statements, or section and
+    /// chapter numbers (`6.6`, `5`) meaning every clause under them.
     public static func select(_ ids: [String]?, in checklist: Checklist) throws -> Checklist {
         guard let ids, !ids.isEmpty else { return checklist }
         var wanted: Set<String> = []
         var unknown: [String] = []
+        let clauses = checklist.chapters.flatMap(\.clauses)
         for id in ids {
             if checklist.statement(id) != nil {
                 wanted.insert(id)
             } else if let clause = checklist.clause(id) {
                 wanted.formUnion(clause.statements.map(\.id))
             } else {
-                unknown.append(id)
+                let under = clauses.filter { $0.id.hasPrefix(id + ".") }
+                if under.isEmpty { unknown.append(id) }
+                wanted.formUnion(under.flatMap { $0.statements.map(\.id) })
             }
         }
         guard unknown.isEmpty else {
             throw DiagnosticsError(unknown.map {
                 Diagnostic(file: nil, message: "--only names unknown id '\($0)'",
-                           expected: "statement ids (5.1.2-3, 6.1.d) or clause ids (5.2.5) of the checklist")
+                           expected: "statement ids (5.1.2-3, 6.1.d), clause ids (5.2.5) or section numbers (6.6) "
+                               + "of the checklist")
             })
         }
         var scoped = checklist
