@@ -319,7 +319,8 @@ public final class AuditStore: Sendable {
         guard automated.source == .probe || automated.source == .data else {
             throw StoreError(
                 .invalidResult,
-                "\(statement): an automated result comes from a probe or data check, not '\(automated.source.rawValue)'")
+                "\(statement): an automated result comes from a probe or data check, "
+                    + "not '\(automated.source.rawValue)'")
         }
         do {
             let encoder = JSONEncoder()

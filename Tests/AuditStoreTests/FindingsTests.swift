@@ -131,7 +131,7 @@ struct FindingsTests {
         #expect(FindingRules.validate([finding("5.1.1-1", .fail)], checklist: checklist).isEmpty)
     }
 
-    @Test("a finding is combined with the probes' result, not with an earlier finding: a corrected fail keeps the error")
+    @Test("a finding combines with the probes' result, not an earlier finding: a corrected fail keeps the error")
     func findingsCombineWithTheProbes() throws {
         let (store, dir) = try makeStore()
         defer { try? FileManager.default.removeItem(at: dir) }
