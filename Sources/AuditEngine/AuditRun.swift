@@ -79,13 +79,17 @@ public enum AuditEngine {
 
         let databaseURL = options.database
             ?? profile.file.deletingLastPathComponent().appendingPathComponent("mallaudit.sqlite")
-        let store = try AuditStore(path: databaseURL.path)
 
         // MARK: plan
+        // A new run opens (and creates) the store only once its inputs are known to be good, so a run refused for
+        // bad input leaves nothing behind; a resumed run needs the store first, for the checklist it started with.
+        var openedStore: AuditStore?
         var resumed: Int64?
         var alreadyJudged: Set<String> = []
         let checklist: Checklist
         if let reference = options.resume {
+            let store = try AuditStore(path: databaseURL.path, create: false)
+            openedStore = store
             let runID = try store.resolveRun(reference)
             resumed = runID
             checklist = try store.checklist(run: runID)
@@ -108,6 +112,7 @@ public enum AuditEngine {
         let scope = try select(options.only, in: checklist)
         guard problems.isEmpty else { throw DiagnosticsError(problems) }
 
+        let store = try openedStore ?? AuditStore(path: databaseURL.path)
         let runID =
             try resumed
             ?? store.openRun(
@@ -138,6 +143,12 @@ public enum AuditEngine {
 
         func judgeAndRecord(_ statement: Statement) throws {
             var gathered = evidence[statement.id] ?? []
+            // What the probes and data checks alone say, kept beside a result that merges a finding with it, so that
+            // a later `mallaudit assess` combines with the probes again (AuditStore.record(findings:run:)).
+            var automated: StatementResult?
+            if !gathered.isEmpty, findingByStatement[statement.id] != nil {
+                automated = Judgement.judge(statement: statement, evidence: gathered, decision: nil, judgedAt: nil)
+            }
             if let finding = findingByStatement[statement.id] {
                 let at = store.timestamp()
                 let files = try finding.evidence.map {
@@ -149,7 +160,7 @@ public enum AuditEngine {
             let result = Judgement.judge(
                 statement: statement, evidence: gathered, decision: decisions[statement.id],
                 judgedAt: store.timestamp())
-            try store.record(result, run: runID)
+            try store.record(result, run: runID, automated: automated)
             judged += 1
             progress?(AuditProgress(judged: judged, total: total, current: statement.id))
         }
@@ -189,24 +200,29 @@ public enum AuditEngine {
             scorecard: Scorecard(checklist: scope, results: results))
     }
 
-    /// The checklist restricted to `ids` (statement ids, or clause ids meaning all their statements).
+    /// The checklist restricted to `ids`: statement ids, clause ids meaning all their statements, or section and
+    /// chapter numbers (`6.6`, `5`) meaning every clause under them.
     public static func select(_ ids: [String]?, in checklist: Checklist) throws -> Checklist {
         guard let ids, !ids.isEmpty else { return checklist }
         var wanted: Set<String> = []
         var unknown: [String] = []
+        let clauses = checklist.chapters.flatMap(\.clauses)
         for id in ids {
             if checklist.statement(id) != nil {
                 wanted.insert(id)
             } else if let clause = checklist.clause(id) {
                 wanted.formUnion(clause.statements.map(\.id))
             } else {
-                unknown.append(id)
+                let under = clauses.filter { $0.id.hasPrefix(id + ".") }
+                if under.isEmpty { unknown.append(id) }
+                wanted.formUnion(under.flatMap { $0.statements.map(\.id) })
             }
         }
         guard unknown.isEmpty else {
             throw DiagnosticsError(unknown.map {
                 Diagnostic(file: nil, message: "--only names unknown id '\($0)'",
-                           expected: "statement ids (5.1.2-3, 6.1.d) or clause ids (5.2.5) of the checklist")
+                           expected: "statement ids (5.1.2-3, 6.1.d), clause ids (5.2.5) or section numbers (6.6) "
+                               + "of the checklist")
             })
         }
         var scoped = checklist

@@ -249,10 +249,15 @@ public final class AuditStore: Sendable {
     /// Stores one result in its own committed transaction; a later result for the same statement replaces it
     /// (with its evidence and N/A decision). Evidence must already be in the store (`importEvidence`).
     ///
+    /// `automated` is what the probes and data checks alone concluded, when `result` also merges an inspector's
+    /// finding or a decision; it is kept with the result so that a later finding (`record(findings:run:)`) is
+    /// combined with it again rather than with an earlier finding. Recording without it forgets any kept earlier.
+    ///
     /// Refused (`StoreError.invalidResult`): a statement the run's checklist does not have; `notApplicable`
     /// without a decision with a non-empty justification and decider (or a decision on another verdict);
-    /// evidence whose file is not in the evidence folder. Recording into a completed run updates its conformance.
-    public func record(_ result: StatementResult, run: Int64) throws {
+    /// evidence whose file is not in the evidence folder; an `automated` result for another statement or from
+    /// another source than a probe or data check. Recording into a completed run updates its conformance.
+    public func record(_ result: StatementResult, run: Int64, automated: StatementResult? = nil) throws {
         let checklist = try checklist(run: run)
         guard checklist.statement(result.statementID) != nil else {
             throw StoreError(
@@ -265,16 +270,64 @@ public final class AuditStore: Sendable {
                 .invalidResult, "evidence '\(evidence.name)' (\(evidence.sha256)) is not in the evidence folder",
                 path: evidenceDirectory.path, cause: "import it with importEvidence first")
         }
+        let automatedJSON = try automated.map { try Self.encodeAutomated($0, for: result.statementID) }
         let judgedAt = result.judgedAt ?? timestamp()
         try write { db in
             let record = try Self.fetchRun(db, run)
             try ResultRows.replace(result, judgedAt: judgedAt, run: run, db: db)
+            if let automatedJSON {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO automated_results (run_id, statement_id, result) VALUES (?, ?, ?)",
+                    arguments: [run, result.statementID, automatedJSON])
+            } else {
+                try db.execute(
+                    sql: "DELETE FROM automated_results WHERE run_id = ? AND statement_id = ?",
+                    arguments: [run, result.statementID])
+            }
             if record.status == .completed {
                 let card = Scorecard(checklist: checklist, results: try Self.fetchResults(db, run: run))
                 try db.execute(
                     sql: "UPDATE runs SET conformance = ? WHERE id = ?",
                     arguments: [card.conformance.rawValue, run])
             }
+        }
+    }
+
+    /// What the probes and data checks alone concluded for `statement` in `run`, when its stored result merges
+    /// more than that (see `record(_:run:automated:)`); nil otherwise.
+    public func automatedResult(run: Int64, statement: String) throws -> StatementResult? {
+        let json = try read { db in
+            try String.fetchOne(
+                db, sql: "SELECT result FROM automated_results WHERE run_id = ? AND statement_id = ?",
+                arguments: [run, statement])
+        }
+        guard let json else { return nil }
+        do {
+            return try JSONDecoder().decode(StatementResult.self, from: Data(json.utf8))
+        } catch {
+            throw StoreError(
+                .database, "the automated result of \(statement) in run \(run) is unreadable", path: databaseURL.path,
+                cause: "\(error)")
+        }
+    }
+
+    static func encodeAutomated(_ automated: StatementResult, for statement: String) throws -> String {
+        guard automated.statementID == statement else {
+            throw StoreError(
+                .invalidResult, "\(statement): the automated result given with it is for \(automated.statementID)")
+        }
+        guard automated.source == .probe || automated.source == .data else {
+            throw StoreError(
+                .invalidResult,
+                "\(statement): an automated result comes from a probe or data check, "
+                    + "not '\(automated.source.rawValue)'")
+        }
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            return String(decoding: try encoder.encode(automated), as: UTF8.self)
+        } catch {
+            throw StoreError(.invalidResult, "\(statement): cannot encode the automated result", cause: "\(error)")
         }
     }
 

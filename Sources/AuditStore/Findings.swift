@@ -209,12 +209,20 @@ extension AuditStore {
             }
             var result = FindingRules.result(for: finding, statement: statement, evidence: evidence, judgedAt: judgedAt)
             // A finding adds to what probes and data checks found; it never silently replaces it (a manual pass
-            // cannot hide a failed probe). An earlier manual finding is replaced: the inspector corrects it.
-            if let automated = existing[finding.statementID], automated.source == .probe || automated.source == .data {
+            // cannot hide a failed probe). An earlier manual finding is replaced: the inspector corrects it. The
+            // automated part is the one kept beside the stored result when that already merges a finding (so a
+            // corrected manual fail does not take the probe's error with it), else the stored result itself.
+            var automated = try automatedResult(run: run, statement: finding.statementID)
+            if automated == nil, let earlier = existing[finding.statementID],
+                earlier.source == .probe || earlier.source == .data
+            {
+                automated = earlier
+            }
+            if let automated {
                 result = Judgement.judge(
                     statement: statement, evidence: [automated, result], decision: nil, judgedAt: judgedAt)
             }
-            try record(result, run: run)
+            try record(result, run: run, automated: automated)
             stored.append(result)
         }
         return stored

@@ -7,6 +7,9 @@ enum Schema {
         migrator.registerMigration("v1") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
 
@@ -94,6 +97,18 @@ enum Schema {
             decided_at TEXT NOT NULL,
             PRIMARY KEY (run_id, statement_id),
             FOREIGN KEY (run_id, statement_id) REFERENCES results(run_id, statement_id) ON DELETE CASCADE
+        );
+        """
+
+    /// Version 2: what the probes and data checks alone concluded for a statement, kept beside a result that also
+    /// merges an inspector's finding. A later finding is combined with this again — never with an earlier finding —
+    /// so correcting a manual fail to a pass cannot make an unreachable device or a failed probe disappear.
+    static let v2 = """
+        CREATE TABLE automated_results (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            statement_id TEXT NOT NULL CHECK (length(statement_id) > 0),
+            result TEXT NOT NULL CHECK (json_valid(result)),
+            PRIMARY KEY (run_id, statement_id)
         );
         """
 }

@@ -66,7 +66,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "A findings file (YAML) with the inspector's manual findings (default: the profile's findings:).")
     var findings: String?
 
-    @Option(help: "Only these statement or clause ids, comma-separated (e.g. 5.2.5,5.1.2-3).")
+    @Option(help: "Only these statement, clause or section ids, comma-separated (e.g. 5.2.5,5.1.2-3,6.6).")
     var only: String?
 
     @Option(name: .customLong("as-of"), help: "Judge measured checks as of this date (YYYY-MM-DD; default today).")
@@ -163,7 +163,7 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(help: "The site profile (see `mallaudit init`).")
     var site: String
 
-    @Option(help: "Only these statement or clause ids, comma-separated.")
+    @Option(help: "Only these statement, clause or section ids, comma-separated (e.g. 5.2.5,6.6).")
     var only: String?
 
     @Option(name: .customLong("as-of"), help: "Judge measured checks as of this date (YYYY-MM-DD; default today).")

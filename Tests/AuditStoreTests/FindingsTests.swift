@@ -130,4 +130,39 @@ struct FindingsTests {
         #expect(nobody.count == 1 && nobody[0].message.contains("no assessor"))
         #expect(FindingRules.validate([finding("5.1.1-1", .fail)], checklist: checklist).isEmpty)
     }
+
+    @Test("a finding combines with the probes' result, not an earlier finding: a corrected fail keeps the error")
+    func findingsCombineWithTheProbes() throws {
+        let (store, dir) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try store.openRun(newRun())
+        let photo = dir.appendingPathComponent("sensor.jpg")
+        try Data("offline".utf8).write(to: photo)
+        try store.record(result("5.1.1-1", .error, reason: "agent unreachable"), run: run.id)
+        #expect(try store.automatedResult(run: run.id, statement: "5.1.1-1") == nil)
+
+        // The probe's error is kept beside the merged result ...
+        try store.record(findings: [finding("5.1.1-1", .fail, evidence: [photo])], run: run.id)
+        #expect(try store.results(run: run.id).first?.verdict == .fail)
+        #expect(try store.automatedResult(run: run.id, statement: "5.1.1-1")?.reason == "agent unreachable")
+        // ... so correcting the manual fail to a pass leaves the error, not a pass.
+        try store.record(findings: [finding("5.1.1-1", .pass, evidence: [photo])], run: run.id)
+        let corrected = try #require(try store.results(run: run.id).first)
+        #expect(corrected.verdict == .error)
+        #expect(corrected.reason.contains("agent unreachable"))
+        #expect(!corrected.reason.contains("[王工: fail]"), "the earlier finding was replaced, not kept")
+
+        // A result recorded without an automated part forgets the kept one.
+        try store.record(result("5.1.1-1", .pass), run: run.id)
+        #expect(try store.automatedResult(run: run.id, statement: "5.1.1-1") == nil)
+        // An automated part must be for the same statement and come from a probe or data check.
+        #expect(throws: StoreError.self) {
+            try store.record(result("5.1.1-1", .pass), run: run.id, automated: result("5.1.1-2", .pass))
+        }
+        var manual = result("5.1.1-1", .pass)
+        manual.source = .manual
+        #expect(throws: StoreError.self) {
+            try store.record(result("5.1.1-1", .pass), run: run.id, automated: manual)
+        }
+    }
 }

@@ -9,7 +9,7 @@ private let fixedDate = Date(timeIntervalSince1970: 1_740_816_000)  // 2025-03-0
 
 @Suite("Store schema and runs")
 struct StoreTests {
-    @Test("a new file is migrated from empty to v1: tables, WAL, foreign keys, FULL sync, busy timeout")
+    @Test("a new file is migrated from empty to the last version: tables, WAL, foreign keys, FULL sync, busy timeout")
     func migrationsFromEmpty() throws {
         let (store, dir) = try makeStore()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -25,8 +25,11 @@ struct StoreTests {
                 ]
             )
         }
-        #expect(migrations == ["v1"])
-        #expect(tables.isSuperset(of: ["checklists", "runs", "results", "evidence", "na_decisions"]))
+        #expect(migrations == ["v1", "v2"])
+        #expect(
+            tables.isSuperset(of: [
+                "checklists", "runs", "results", "evidence", "na_decisions", "automated_results",
+            ]))
         // WAL, foreign keys on, synchronous FULL (2), busy timeout 10 s.
         #expect(pragmas == ["wal", "1", "2", "10000"])
         #expect(try store.integrityCheck() == ["ok"])
@@ -40,7 +43,7 @@ struct StoreTests {
     func newerSchemaRefused() throws {
         let (store, dir) = try makeStore()
         defer { try? FileManager.default.removeItem(at: dir) }
-        try store.pool.write { db in try db.execute(sql: "INSERT INTO grdb_migrations VALUES ('v2')") }
+        try store.pool.write { db in try db.execute(sql: "INSERT INTO grdb_migrations VALUES ('v99')") }
         #expect {
             _ = try AuditStore(path: store.databaseURL.path)
         } throws: { error in

@@ -225,8 +225,8 @@ struct StoreCLITests {
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let lines = outcome.stdout.split(separator: "\n").filter { $0.hasPrefix("run ") }
         #expect(lines.count == 3)
-        // The finding adds to the seeded probe result (worst wins) and both stay visible in the reason.
-        #expect(outcome.stdout.contains("5.2.5-4  fail  [王工: fail] 机房北墙有玻璃窗; [probe: pass]"))
+        // The finding adds to the seeded probe result (worst wins), it does not replace it.
+        #expect(outcome.stdout.contains("5.2.5-4  fail  [王工: fail] 机房北墙有玻璃窗; [probe: pass] seeded pass"))
         #expect(outcome.stdout.contains("5.1.1-1  notAssessed"))
         #expect(outcome.stdout.contains("6.8.a  notApplicable  商场未设 AR 景观区域"))
         #expect(outcome.stdout.contains("evidence north.jpg"))
