@@ -29,11 +29,15 @@ public struct HTMLReportWriter: Sendable {
         try report.checkConsistency()
         let view = HTMLReportView(report: report, language: language)
         let clauses = view.chapters.flatMap(\.clauses)
-        let fragments = renderStatements(clauses, view: view)
-        return templates.render(view.context(renderedStatements: fragments), language: language)
+        let rows = renderStatements(clauses, view: view)
+        let cards = view.cardEntries
+        let failing = renderCards(cards.failing, view: view)
+        let pending = renderCards(cards.pending, view: view)
+        return templates.render(
+            view.context(renderedStatements: rows, failingCards: failing, pendingCards: pending), language: language)
     }
 
-    /// Each clause's statements rendered with `partials/statement` and joined, in clause order.
+    /// Each clause's statements rendered as table rows with `partials/statement-row` and joined, in clause order.
     ///
     /// Rendering is where a large report spends its time (swift-mustache costs a few microseconds per tag), and
     /// statements are independent, so big reports render them in chunks on all cores. The result does not depend
@@ -41,25 +45,39 @@ public struct HTMLReportWriter: Sendable {
     func renderStatements(_ clauses: [ReportClause], view: HTMLReportView) -> [String] {
         let templates = self.templates
         let language = view.language
-        let renderClause: @Sendable (ReportClause) -> String = { clause in
-            let title = clause.clause.title.text(language)
+        let statementCount = clauses.reduce(0) { $0 + $1.statements.count }
+        return Self.render(count: clauses.count, parallel: statementCount >= Self.parallelThreshold) { index in
             var html = ""
-            for entry in clause.statements {
-                html += templates.renderStatement(
-                    view.statementCard(entry, clauseTitle: title), language: language)
+            for entry in clauses[index].statements {
+                html += templates.renderRow(view.statementRow(entry), language: language)
             }
             return html
         }
-        let statementCount = clauses.reduce(0) { $0 + $1.statements.count }
+    }
+
+    /// The detailed cards (`partials/statement`) of `entries`, joined in order.
+    func renderCards(_ entries: [ReportStatement], view: HTMLReportView) -> String {
+        let templates = self.templates
+        let language = view.language
+        let chunks = max(1, min(entries.count / 50, ProcessInfo.processInfo.activeProcessorCount * 4))
+        return Self.render(count: chunks, parallel: entries.count >= Self.parallelThreshold / 4) { chunk in
+            var html = ""
+            for index in (entries.count * chunk / chunks)..<(entries.count * (chunk + 1) / chunks) {
+                html += templates.renderStatement(view.statementCard(entries[index]), language: language)
+            }
+            return html
+        }.joined()
+    }
+
+    /// `render(0..<count)`, on all cores when `parallel` and there is more than one; in index order either way.
+    private static func render(count: Int, parallel: Bool, _ render: @escaping @Sendable (Int) -> String) -> [String] {
         let workers = ProcessInfo.processInfo.activeProcessorCount
-        guard statementCount >= Self.parallelThreshold, workers > 1, clauses.count > 1 else {
-            return clauses.map(renderClause)
-        }
-        let chunkCount = min(clauses.count, workers * 4)
-        let results = FragmentBuffer(count: clauses.count)
+        guard parallel, workers > 1, count > 1 else { return (0..<count).map(render) }
+        let chunkCount = min(count, workers * 4)
+        let results = FragmentBuffer(count: count)
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-            let range = (clauses.count * chunk / chunkCount)..<(clauses.count * (chunk + 1) / chunkCount)
-            results.store(range.map { renderClause(clauses[$0]) }, at: range.lowerBound)
+            let range = (count * chunk / chunkCount)..<(count * (chunk + 1) / chunkCount)
+            results.store(range.map(render), at: range.lowerBound)
         }
         return results.fragments
     }
@@ -96,31 +114,48 @@ struct HTMLReportView: Sendable {
     let language: Language
     /// The report's chapters, clauses and statements with results, computed once.
     let chapters: [ReportChapter]
+    /// Each clause's title in `language`, by clause id.
+    let clauseTitles: [String: String]
 
     init(report: AuditReport, language: Language) {
         self.report = report
         self.language = language
         self.chapters = report.chapters
+        self.clauseTitles = Dictionary(
+            chapters.flatMap(\.clauses).map { ($0.clause.id, $0.clause.title.text(language)) },
+            uniquingKeysWith: { first, _ in first })
     }
+
+    /// The shall statements that did not pass, which get a detailed card in the second section: the failing ones,
+    /// and those not yet settled (error or not assessed). In clause order.
+    var cardEntries: (failing: [ReportStatement], pending: [ReportStatement]) {
+        let entries = chapters.flatMap { $0.clauses.flatMap(\.statements) }
+        return (entries.filter { Self.isFailing($0) }, entries.filter { Self.isPending($0) })
+    }
+
+    private static func isFailing(_ entry: ReportStatement) -> Bool {
+        entry.statement.modality.isRequirement && entry.result.verdict == .fail
+    }
+
+    private static func isPending(_ entry: ReportStatement) -> Bool {
+        entry.statement.modality.isRequirement
+            && (entry.result.verdict == .error || entry.result.verdict == .notAssessed)
+    }
+
+    /// Whether the statement has a detailed card (see `cardEntries`).
+    static func hasCard(_ entry: ReportStatement) -> Bool { isFailing(entry) || isPending(entry) }
 
     private var checklistTitle: String {
         language == .zh ? report.checklist.standardTitleZH : report.checklist.standardTitleEN
     }
 
-    /// The context of the main template; `renderedStatements[i]` is the markup of the i-th clause's statements.
-    func context(renderedStatements: [String]) -> [String: Any] {
+    /// The context of the main template; `renderedStatements[i]` is the markup of the i-th clause's statement rows,
+    /// `failingCards` and `pendingCards` the markup of the cards of `cardEntries`.
+    func context(renderedStatements: [String], failingCards: String, pendingCards: String) -> [String: Any] {
         let card = report.scorecard
         let labels = HTMLLabels.table(language)
         let run = report.run
         let entries = chapters.flatMap { $0.clauses.flatMap(\.statements) }
-        let clauseTitles = Dictionary(
-            chapters.flatMap(\.clauses).map { ($0.clause.id, $0.clause.title.text(language)) },
-            uniquingKeysWith: { first, _ in first })
-
-        let failing = entries.filter { $0.statement.modality.isRequirement && $0.result.verdict == .fail }
-        let pending = entries.filter {
-            $0.statement.modality.isRequirement && ($0.result.verdict == .error || $0.result.verdict == .notAssessed)
-        }
         let decisions = entries.filter { $0.decision != nil }
 
         var warning: [String] = []
@@ -164,20 +199,10 @@ struct HTMLReportView: Sendable {
                 ] as [String: Any]
             },
             "shouldAdoption": "\(should[.pass]) / \(should.applicable) = \(adoption)",
-            "failing": failing.map {
-                statementCard($0, clauseTitle: clauseTitles[$0.statement.clauseID] ?? "")
-            },
-            "hasFailing": !failing.isEmpty,
-            "pending": pending.map { entry in
-                [
-                    "id": entry.statement.id,
-                    "clauseTitle": clauseTitles[entry.statement.clauseID] ?? "",
-                    "verdictClass": "v-" + entry.result.verdict.rawValue,
-                    "verdictText": HTMLLabels.verdict(entry.result.verdict, language),
-                    "reason": entry.result.reason,
-                ] as [String: Any]
-            },
-            "hasPending": !pending.isEmpty,
+            "failingCards": failingCards,
+            "hasFailing": !failingCards.isEmpty,
+            "pendingCards": pendingCards,
+            "hasPending": !pendingCards.isEmpty,
             "chapters": chapterViews(renderedStatements: renderedStatements),
             "decisions": decisions.map { entry in
                 let decision = entry.decision!
@@ -251,15 +276,48 @@ struct HTMLReportView: Sendable {
         }
     }
 
-    /// One statement with everything the reader needs: text, verdict, source, measurement, reason, observations,
-    /// evidence (name + short SHA-256) and any not-applicable decision.
-    func statementCard(_ entry: ReportStatement, clauseTitle: String) -> [String: Any] {
+    /// One statement as a table row of the clause-by-clause list: text, verdict, source, measurement with its
+    /// margin, reason, evidence (name + short SHA-256) and any not-applicable decision; observations, the sample size
+    /// and who collected the evidence are on the detailed card, which statements that did not pass have.
+    ///
+    /// Unlike the other views, a row leaves out the keys of empty sections (no card, original, condition,
+    /// measurement, evidence or decision): a row is rendered on its own, so nothing encloses it whose same-named
+    /// value a section could pick up, and an absent key is the cheapest empty section for swift-mustache, which
+    /// matters at 10,000 rows. No key of a row is used inside a nested section (`measurement`, `evidence`,
+    /// `decision`) of it.
+    func statementRow(_ entry: ReportStatement) -> [String: Any] {
+        let result = entry.result
+        let statement = entry.statement
+        var row: [String: Any] = [
+            "id": statement.id,
+            "modality": HTMLLabels.modality(statement.modality, language),
+            "modalityClass": "m-" + statement.modality.rawValue,
+            "text": statement.text.text(language),
+            "verdictClass": "v-" + result.verdict.rawValue,
+            "verdictText": HTMLLabels.verdict(result.verdict, language),
+            "source": HTMLLabels.source(result.source, language) + (result.producer.map { " · " + $0 } ?? ""),
+            "reason": result.reason,
+        ]
+        if Self.hasCard(entry) { row["card"] = true }
+        if language == .en { row["original"] = statement.text.zh }
+        if let condition = statement.condition { row["condition"] = condition.text(language) }
+        if let measurement = result.measurement { row["measurement"] = measurementView(measurement) }
+        if !result.evidence.isEmpty { row["evidence"] = result.evidence.map(evidenceView) }
+        if let decision = entry.decision {
+            row["decision"] = ["justification": decision.justification, "decidedBy": decision.decidedBy]
+        }
+        return row
+    }
+
+    /// One statement with everything the reader needs: its clause, text, verdict, source, measurement, reason,
+    /// observations, evidence (name + short SHA-256) and any not-applicable decision.
+    func statementCard(_ entry: ReportStatement) -> [String: Any] {
         let result = entry.result
         let statement = entry.statement
         return [
             "id": statement.id,
             "clauseID": statement.clauseID,
-            "clauseTitle": clauseTitle,
+            "clauseTitle": clauseTitles[statement.clauseID] ?? "",
             "modality": HTMLLabels.modality(statement.modality, language),
             "modalityClass": "m-" + statement.modality.rawValue,
             "text": statement.text.text(language),

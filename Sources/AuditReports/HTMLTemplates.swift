@@ -20,11 +20,16 @@ public struct HTMLTemplates: Sendable {
     /// Keys a template may print unescaped: markup the writer generates and escapes itself.
     ///
     /// - `chartSVG`: the chart, built in Swift with every label escaped (`XMLText.escaped`);
-    /// - `renderedStatements`: a clause's statements, each rendered from `partials/statement` — itself a template
-    ///   under these rules, so every value in it went through `{{…}}` escaping.
-    static let trustedKeys: Set<String> = ["chartSVG", "renderedStatements"]
-    /// The partial each statement is rendered with.
+    /// - `renderedStatements`: a clause's statement rows, each rendered from `partials/statement-row`;
+    /// - `failingCards`, `pendingCards`: detailed statement cards, each rendered from `partials/statement`.
+    ///
+    /// Those partials are themselves templates under these rules, so every value in them went through `{{…}}`
+    /// escaping.
+    static let trustedKeys: Set<String> = ["chartSVG", "renderedStatements", "failingCards", "pendingCards"]
+    /// The partial a statement's detailed card is rendered with.
     static let statementPartial = "partials/statement"
+    /// The partial a statement's row in the clause-by-clause list is rendered with.
+    static let rowPartial = "partials/statement-row"
 
     private let libraries: [Language: MustacheLibrary]
     /// Where the templates were read from, for messages.
@@ -150,6 +155,11 @@ public struct HTMLTemplates: Sendable {
             }
         }
         return problems
+    }
+
+    /// Renders one statement row with `partials/statement-row`, compiled for `language`.
+    func renderRow(_ row: [String: Any], language: Language) -> String {
+        libraries[language]?.render(row, withTemplate: Self.rowPartial) ?? ""
     }
 
     /// Renders one statement card with `partials/statement`, compiled for `language`.

@@ -104,9 +104,27 @@ struct HTMLReportTests {
         let failingSection = String(html[failing.lowerBound..<clauses.lowerBound])
         #expect(failingSection.contains("id=\"s-5.1.2-3\""))
         #expect(!failingSection.contains("id=\"s-5.1.1-2\""))
-        // The error shall statement is listed as not yet settled.
-        #expect(failingSection.contains("href=\"#s-8.1.2-2\""))
+        // The error shall statement is not yet settled: it has its card there too; a passing one has not.
+        #expect(failingSection.contains("id=\"s-8.1.2-2\""))
         #expect(failingSection.contains("最早的日志为 45 天前"))
+        #expect(!failingSection.contains("id=\"s-5.1.2-1\""))
+    }
+
+    @Test("the clause list has one row per statement; statements that did not pass link to their card")
+    func rows() throws {
+        let report = Fixture.report()
+        let html = try Fixture.htmlWriter().write(report)
+        let clauses = try #require(html.range(of: "<section class=\"clauses\">"))
+        let list = String(html[clauses.lowerBound...])
+        for entry in report.chapters.flatMap({ $0.clauses.flatMap(\.statements) }) {
+            let id = entry.statement.id
+            #expect(list.contains("<tr class=\"v-\(entry.result.verdict.rawValue)\" id=\"r-\(id)\">"), "row of \(id)")
+            let linked = list.contains("href=\"#s-\(id)\"")
+            #expect(linked == HTMLReportView.hasCard(entry), "link to the card of \(id)")
+            #expect(linked == html.contains("id=\"s-\(id)\""), "a link only where there is a card: \(id)")
+        }
+        #expect(!list.contains("<div class=\"statement "), "no card in the clause list")
+        #expect(html.components(separatedBy: "<div class=\"statement ").count - 1 == 2, "1 failing shall, 1 shall in error")
     }
 
     @Test("every clause and statement of the checklist appears with its result")
@@ -338,7 +356,7 @@ struct SVGChartTests {
 
 @Suite("HTML report of a large run")
 struct LargeHTMLReportTests {
-    @Test("statements rendered in parallel chunks equal the one-thread rendering, in order")
+    @Test("rows and cards rendered in parallel chunks equal the one-thread rendering, in order")
     func parallelEqualsSerial() throws {
         let report = ReportBenchmark.syntheticReport(results: 900)
         #expect(report.results.count >= HTMLReportWriter.parallelThreshold, "the parallel path is taken")
@@ -348,24 +366,31 @@ struct LargeHTMLReportTests {
             let clauses = view.chapters.flatMap(\.clauses)
             let parallel = writer.renderStatements(clauses, view: view)
             let serial = clauses.map { clause in
-                clause.statements.map { entry in
-                    writer.templates.renderStatement(
-                        view.statementCard(entry, clauseTitle: clause.clause.title.text(language)), language: language)
-                }.joined()
+                clause.statements.map { writer.templates.renderRow(view.statementRow($0), language: language) }
+                    .joined()
             }
             #expect(parallel == serial)
             #expect(parallel.count == clauses.count)
+            let cards = view.cardEntries.failing + view.cardEntries.pending
+            #expect(cards.count >= HTMLReportWriter.parallelThreshold / 4, "the parallel path is taken")
+            #expect(
+                writer.renderCards(cards, view: view)
+                    == cards.map { writer.templates.renderStatement(view.statementCard($0), language: language) }
+                    .joined())
         }
         let html = try writer.write(report)
         #expect(html == (try writer.write(report)), "deterministic across runs of the parallel renderer")
-        #expect(html.components(separatedBy: "<div class=\"statement ").count - 1 == 900 + report.failingShallCount)
+        #expect(html.components(separatedBy: "<tr class=\"v-").count - 1 == 900)
+        #expect(html.components(separatedBy: "<div class=\"statement ").count - 1 == report.notPassedShallCount)
     }
 }
 
 extension AuditReport {
-    /// Failing shall statements, which the HTML report shows twice (first, and in their clause).
-    fileprivate var failingShallCount: Int {
+    /// Shall statements that failed, erred or were not assessed, which the HTML report shows as detailed cards.
+    fileprivate var notPassedShallCount: Int {
         let modalities = Dictionary(uniqueKeysWithValues: checklist.statements.map { ($0.id, $0.modality) })
-        return results.filter { $0.verdict == .fail && modalities[$0.statementID]?.isRequirement == true }.count
+        return results.filter {
+            [.fail, .error, .notAssessed].contains($0.verdict) && modalities[$0.statementID]?.isRequirement == true
+        }.count
     }
 }
