@@ -277,8 +277,9 @@ struct HTMLReportView: Sendable {
     }
 
     /// One statement as a table row of the clause-by-clause list: text, verdict, source, measurement with its
-    /// margin, reason, evidence (name + short SHA-256) and any not-applicable decision; observations, the sample size
-    /// and who collected the evidence are on the detailed card, which statements that did not pass have.
+    /// margin, reason, observations (one `name = value` line each), evidence (name + short SHA-256) and any
+    /// not-applicable decision; the sample size and who collected the evidence are on the detailed card, which shall
+    /// statements that did not pass have.
     ///
     /// Unlike the other views, a row leaves out the keys of empty sections (no card, original, condition,
     /// measurement, evidence or decision): a row is rendered on its own, so nothing encloses it whose same-named
@@ -303,6 +304,8 @@ struct HTMLReportView: Sendable {
         if let condition = statement.condition { row["condition"] = condition.text(language) }
         if let measurement = result.measurement { row["measurement"] = measurementView(measurement) }
         if !result.evidence.isEmpty { row["evidence"] = result.evidence.map(evidenceView) }
+        // One line per observation in one escaped value: a list section per row would cost a quarter of the time.
+        row["observations"] = result.observations.map { "\($0.name) = \($0.value)" }.joined(separator: "\n")
         if let decision = entry.decision {
             row["decision"] = ["justification": decision.justification, "decidedBy": decision.decidedBy]
         }

@@ -71,11 +71,19 @@ public struct HTMLTemplates: Sendable {
                 let localized = Self.substituteLabels(
                     in: source.text, labels: HTMLLabels.table(language), file: source.path, problems: &problems)
                 do {
-                    try library.register(MustacheTemplate(string: localized), named: source.name)
+                    // Every template escapes with the report's own (faster, equivalent) HTML escaping. The pragma
+                    // shares the first line, so line numbers of errors stay right; columns on line 1 are corrected.
+                    _ = ReportHTMLEscaping.registered
+                    try library.register(
+                        MustacheTemplate(string: ReportHTMLEscaping.pragma + localized), named: source.name)
                 } catch let error as MustacheTemplate.ParserError {
+                    let column =
+                        error.context.lineNumber == 1
+                        ? max(1, error.context.columnNumber - ReportHTMLEscaping.pragma.count)
+                        : error.context.columnNumber
                     problems.append(
                         Diagnostic(
-                            file: source.path, line: error.context.lineNumber, column: error.context.columnNumber,
+                            file: source.path, line: error.context.lineNumber, column: column,
                             message: "template syntax error: \(error.error)",
                             expected: "balanced {{#section}} … {{/section}} tags"))
                 } catch {

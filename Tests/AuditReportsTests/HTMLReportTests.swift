@@ -306,6 +306,20 @@ struct HTMLTemplateTests {
         _ = try HTMLTemplates(directory: Fixture.templatesDirectory)
     }
 
+    @Test("the report's HTML escaping replaces exactly the five characters Mustache's does, on every template")
+    func escaping() throws {
+        #expect(ReportHTMLEscaping.escape("a<b>c&d\"e'f") == "a&lt;b&gt;c&amp;d&quot;e&#39;f")
+        #expect(ReportHTMLEscaping.escape("徐州 商场 · 5G") == "徐州 商场 · 5G")
+        #expect(ReportHTMLEscaping.escape("") == "")
+        #expect(ReportHTMLEscaping.escape("<\u{301}script>") == "&lt;\u{301}script&gt;", "a combining mark after <")
+        // Every compiled template uses it, partials included (swift-mustache's own escaping would leave the `<` that
+        // a combining mark follows as it is).
+        let directory = try templates(main: "<p>{{v}}</p>{{> partials/x}}", partials: ["x": "<i>{{v}}</i>"])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let html = try HTMLTemplates(directory: directory).render(["v": "<\u{301}&\"'>"], language: .zh)
+        #expect(html == "<p>&lt;\u{301}&amp;&quot;&#39;&gt;</p><i>&lt;\u{301}&amp;&quot;&#39;&gt;</i>")
+    }
+
     @Test("a syntax error names the file and line")
     func syntaxError() throws {
         let directory = try templates(main: "<html>\n{{#chapters}}\n<p>{{label}}</p>\n")
