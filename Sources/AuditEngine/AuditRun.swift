@@ -118,7 +118,8 @@ public enum AuditEngine {
             ?? store.openRun(
                 NewRun(
                     siteName: profile.mall.name, siteDigest: profile.digest, checklist: checklist,
-                    toolVersion: options.toolVersion, assessor: assessor)
+                    toolVersion: options.toolVersion, assessor: assessor, mallAddress: profile.mall.address,
+                    mallCreditCode: profile.mall.creditCode)
             ).id
 
         let inScope = Set(scope.statements.map(\.id))

@@ -38,7 +38,7 @@ public enum Reporting {
             case .interrupted: .interrupted
             }
         let metadata = RunMetadata(
-            runID: String(record.id), mall: MallIdentity(name: record.siteName), assessor: record.assessor,
+            runID: String(record.id), mall: MallIdentity(name: record.siteName, address: record.mallAddress, creditCode: record.mallCreditCode), assessor: record.assessor,
             startedAt: record.startedAt, endedAt: record.endedAt, completion: completion,
             toolVersion: record.toolVersion, siteProfileDigest: record.siteDigest)
         return AuditReport(

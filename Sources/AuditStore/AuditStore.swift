@@ -118,13 +118,13 @@ public final class AuditStore: Sendable {
                 sql: """
                     INSERT INTO runs (site_name, site_digest, checklist_version, checklist_digest,
                         checklist_body_sha256, tool_version, sqlite_version, assessor, started_at, status,
-                        owner_host, owner_pid, owner_boot_id, owner_start_ticks)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)
+                        owner_host, owner_pid, owner_boot_id, owner_start_ticks, mall_address, mall_credit_code)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     new.siteName, new.siteDigest, new.checklist.version, new.checklist.digest, bodyDigest,
                     new.toolVersion, Self.sqliteVersion, new.assessor, startedAt, owner.host, owner.pid,
-                    owner.bootID, owner.startTicks,
+                    owner.bootID, owner.startTicks, new.mallAddress, new.mallCreditCode,
                 ])
             return db.lastInsertedRowID
         }

@@ -152,7 +152,7 @@ extension AuditStore {
                 toolVersion: row["tool_version"], sqliteVersion: row["sqlite_version"], assessor: row["assessor"],
                 startedAt: row["started_at"], endedAt: row["ended_at"], status: status,
                 conformance: (row["conformance"] as String?).flatMap(Conformance.init(rawValue:)), owner: owner,
-                counts: counts[id] ?? [:])
+                counts: counts[id] ?? [:], mallAddress: row["mall_address"], mallCreditCode: row["mall_credit_code"])
         }
     }
 }

@@ -19,13 +19,21 @@ public struct NewRun: Sendable, Hashable {
     public var toolVersion: String
     /// Who leads the assessment. Never a secret.
     public var assessor: String?
+    /// The mall's address and unified social credit code, from the site profile.
+    public var mallAddress: String?
+    public var mallCreditCode: String?
 
-    public init(siteName: String, siteDigest: String?, checklist: Checklist, toolVersion: String, assessor: String?) {
+    public init(
+        siteName: String, siteDigest: String?, checklist: Checklist, toolVersion: String, assessor: String?,
+        mallAddress: String? = nil, mallCreditCode: String? = nil
+    ) {
         self.siteName = siteName
         self.siteDigest = siteDigest
         self.checklist = checklist
         self.toolVersion = toolVersion
         self.assessor = assessor
+        self.mallAddress = mallAddress
+        self.mallCreditCode = mallCreditCode
     }
 }
 
@@ -53,12 +61,18 @@ public struct RunRecord: Sendable, Hashable, Codable {
     public var owner: RunOwner?
     /// Verdict counts of the results stored so far (statements without a result are not counted here).
     public var counts: [Verdict: Int]
+    /// The mall's address and unified social credit code (nil for runs stored before schema v3).
+    public var mallAddress: String?
+    public var mallCreditCode: String?
 
     public init(
         id: Int64, siteName: String, siteDigest: String?, checklistVersion: String, checklistDigest: String,
         toolVersion: String, sqliteVersion: String, assessor: String?, startedAt: String, endedAt: String?,
-        status: RunStatus, conformance: Conformance?, owner: RunOwner?, counts: [Verdict: Int]
+        status: RunStatus, conformance: Conformance?, owner: RunOwner?, counts: [Verdict: Int],
+        mallAddress: String? = nil, mallCreditCode: String? = nil
     ) {
+        self.mallAddress = mallAddress
+        self.mallCreditCode = mallCreditCode
         self.id = id
         self.siteName = siteName
         self.siteDigest = siteDigest

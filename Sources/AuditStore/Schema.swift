@@ -10,6 +10,9 @@ enum Schema {
         migrator.registerMigration("v2") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: v3)
+        }
         return migrator
     }
 
@@ -110,5 +113,12 @@ enum Schema {
             result TEXT NOT NULL CHECK (json_valid(result)),
             PRIMARY KEY (run_id, statement_id)
         );
+        """
+
+    /// Version 3: who was audited, as a formal report names it — the mall's address and 统一社会信用代码
+    /// (runs stored before v3 have neither).
+    static let v3 = """
+        ALTER TABLE runs ADD COLUMN mall_address TEXT;
+        ALTER TABLE runs ADD COLUMN mall_credit_code TEXT;
         """
 }

@@ -44,11 +44,14 @@ struct DemoCLITests {
         let clauseIDs = report.components(separatedBy: "<clause id=\"").dropFirst()
             .compactMap { $0.split(separator: "\"").first.map(String.init) }
         #expect(clauseIDs.count == 63)
+        // Who was audited, as the site profile names it: the formal report carries the credit code.
+        #expect(report.contains("91320303MA1DEMO00X"))
 
         // The merchant named <script>alert(1)</script> (demo payments and kiosk data) is text, never markup.
         let source = try String(contentsOf: html, encoding: .utf8)
         #expect(source.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
         #expect(!source.contains("<script"))
+        #expect(source.contains("91320303MA1DEMO00X") && source.contains("示例路 88 号"))
 
         // Headless Chromium renders it: the verdict, the chart and every clause are in the rendered page, and a
         // screenshot is a real PNG.
