@@ -29,8 +29,7 @@ public enum Reporting {
         let store = try AuditStore(path: database.path, create: false)
         let id = try store.resolveRun(reference)
         let record = try store.requireRun(id)
-        let checklist = try store.checklist(run: id)
-        let results = try store.results(run: id)
+        let (checklist, results) = try store.checklistAndResults(run: id)
         let completion: RunCompletion =
             switch record.status {
             case .completed: .completed

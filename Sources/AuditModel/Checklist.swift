@@ -27,11 +27,24 @@ public struct Checklist: Sendable, Hashable, Codable {
     /// Every statement, in document order.
     public var statements: [Statement] { clauses.flatMap(\.statements) }
 
-    /// The clause with this id, if any.
-    public func clause(_ id: String) -> Clause? { clauses.first { $0.id == id } }
+    /// The clause with this id, if any. Walks the chapters without copying them (called once per recorded result).
+    public func clause(_ id: String) -> Clause? {
+        for chapter in chapters {
+            if let clause = chapter.clauses.first(where: { $0.id == id }) { return clause }
+        }
+        return nil
+    }
 
-    /// The statement with this id, if any.
-    public func statement(_ id: String) -> Statement? { statements.first { $0.id == id } }
+    /// The statement with this id, if any. Walks the clauses without copying them (called once per recorded
+    /// result, so a copy of every statement here made recording a 10,000-statement run quadratic).
+    public func statement(_ id: String) -> Statement? {
+        for chapter in chapters {
+            for clause in chapter.clauses {
+                if let statement = clause.statements.first(where: { $0.id == id }) { return statement }
+            }
+        }
+        return nil
+    }
 }
 
 /// A chapter of requirements (5 基础要求 … 8 服务监督与评价).

@@ -56,36 +56,41 @@ enum ResultRows {
         }
     }
 
-    static func result(_ row: Row, evidence: [EvidenceRef], decision: NotApplicableDecision?) throws -> StatementResult
-    {
-        let id: String = row["statement_id"]
-        let verdictText: String = row["verdict"]
-        let sourceText: String = row["source"]
+    /// The columns `result(_:observations:evidence:decision:)` reads, in this order (read by index: by name,
+    /// GRDB searches the row's columns for every value, which showed at 10,000 results).
+    static let resultColumns = """
+        statement_id, verdict, source, producer, measured_value, measured_unit, sample, margin, threshold_quantity,
+        threshold_comparison, threshold_value, threshold_unit, reason, judged_at
+        """
+
+    /// The result in `row` (the `resultColumns` of a `results` row), with its observations, evidence and decision
+    /// read separately.
+    static func result(
+        _ row: Row, observations: [Observation], evidence: [EvidenceRef], decision: NotApplicableDecision?
+    ) throws -> StatementResult {
+        let id: String = row[0]
+        let verdictText: String = row[1]
+        let sourceText: String = row[2]
         guard let verdict = Verdict(rawValue: verdictText), let source = ResultSource(rawValue: sourceText) else {
             throw StoreError(
                 .database, "result \(id) has an unknown verdict '\(verdictText)' or source '\(sourceText)'")
         }
         var measurement: AuditModel.Measurement?
-        if let value: Double = row["measured_value"] {
+        if let value: Double = row[4] {
             var threshold: Threshold?
-            if let quantity: String = row["threshold_quantity"],
-                let comparison = Comparison(rawValue: row["threshold_comparison"] ?? ""),
-                let limit: Double = row["threshold_value"], let unit: String = row["threshold_unit"]
+            if let quantity: String = row[8], let comparison = Comparison(rawValue: row[9] ?? ""),
+                let limit: Double = row[10], let unit: String = row[11]
             {
                 threshold = Threshold(quantity: quantity, comparison: comparison, value: limit, unit: unit)
             }
-            var measured = AuditModel.Measurement(
-                value: value, threshold: threshold, unit: row["measured_unit"] ?? "",
-                sample: row["sample"])
-            measured.margin = row["margin"]
+            var measured = AuditModel.Measurement(value: value, threshold: threshold, unit: row[5] ?? "", sample: row[6])
+            measured.margin = row[7]
             measurement = measured
         }
-        let observationsText: String = row["observations"]
-        let observations = (try? JSONDecoder().decode([Observation].self, from: Data(observationsText.utf8))) ?? []
         return StatementResult(
-            statementID: id, verdict: verdict, source: source, producer: row["producer"], measurement: measurement,
-            reason: row["reason"], observations: observations, evidence: evidence, notApplicable: decision,
-            judgedAt: row["judged_at"])
+            statementID: id, verdict: verdict, source: source, producer: row[3], measurement: measurement,
+            reason: row[12], observations: observations, evidence: evidence, notApplicable: decision,
+            judgedAt: row[13])
     }
 }
 
@@ -105,10 +110,33 @@ extension AuditStore {
                 statementID: id, justification: row["justification"], decidedBy: row["decided_by"],
                 decidedAt: row["decided_at"])
         }
-        return try Row.fetchAll(db, sql: "SELECT * FROM results WHERE run_id = ? ORDER BY id", arguments: [run]).map {
-            let id: String = $0["statement_id"]
-            return try ResultRows.result($0, evidence: evidence[id] ?? [], decision: decisions[id])
+        // Observations are a JSON array per row; SQLite's json_each unpacks all of them in one query, which is
+        // much faster for a large run than a JSONDecoder per row (and a malformed array is an error, not "none").
+        var observations: [String: [Observation]] = [:]
+        let observationRows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT r.statement_id, o.value ->> '$.name', o.value ->> '$.value'
+                FROM results AS r, json_each(r.observations) AS o
+                WHERE r.run_id = ? ORDER BY r.id, o.id
+                """, arguments: [run])
+        while let row = try observationRows.next() {
+            guard let name: String = row[1], let value: String = row[2] else {
+                let id: String = row[0]
+                throw StoreError(.database, "result \(id) of run \(run) has an observation without a name or value")
+            }
+            observations[row[0], default: []].append(Observation(name: name, value: value))
         }
+        var results: [StatementResult] = []
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT \(ResultRows.resultColumns) FROM results WHERE run_id = ? ORDER BY id", arguments: [run])
+        while let row = try rows.next() {
+            let id: String = row[0]
+            results.append(
+                try ResultRows.result(
+                    row, observations: observations[id] ?? [], evidence: evidence[id] ?? [], decision: decisions[id]))
+        }
+        return results
     }
 
     static func fetchRun(_ db: Database, _ id: Int64) throws -> RunRecord {
@@ -117,6 +145,17 @@ extension AuditStore {
         let known =
             ids.isEmpty ? "the database has no runs yet" : "runs here: " + ids.map(String.init).joined(separator: ", ")
         throw StoreError(.noSuchRun, "no run \(id) (\(known))")
+    }
+
+    /// The status of run `id` alone (`fetchRun` reads the whole record and counts the run's results).
+    static func fetchStatus(_ db: Database, _ id: Int64) throws -> RunStatus {
+        guard let text = try String.fetchOne(db, sql: "SELECT status FROM runs WHERE id = ?", arguments: [id]) else {
+            return try fetchRun(db, id).status  // throws the usual "no run N (runs here: …)"
+        }
+        guard let status = RunStatus(rawValue: text) else {
+            throw StoreError(.database, "run \(id) has an unknown status '\(text)'")
+        }
+        return status
     }
 
     static func fetchRuns(_ db: Database, where condition: String?, arguments: StatementArguments = []) throws
