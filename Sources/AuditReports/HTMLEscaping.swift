@@ -40,11 +40,3 @@ struct ReportHTMLEscaping: MustacheContentType {
         return String(decoding: bytes, as: UTF8.self)
     }
 }
-
-/// A string the templates print: rendered through `MustacheCustomRenderable`, which swift-mustache checks before
-/// falling back to `String(describing:)` on an `Any`, so each `{{name}}` costs fewer dynamic casts.
-struct HTMLValue: MustacheCustomRenderable, Sendable {
-    let renderText: String
-    var isNull: Bool { false }
-    init(_ text: String) { renderText = text }
-}

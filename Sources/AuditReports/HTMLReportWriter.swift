@@ -290,22 +290,22 @@ struct HTMLReportView: Sendable {
         let result = entry.result
         let statement = entry.statement
         var row: [String: Any] = [
-            "id": HTMLValue(statement.id),
-            "modality": HTMLValue(HTMLLabels.modality(statement.modality, language)),
-            "modalityClass": HTMLValue("m-" + statement.modality.rawValue),
-            "text": HTMLValue(statement.text.text(language)),
-            "verdictClass": HTMLValue("v-" + result.verdict.rawValue),
-            "verdictText": HTMLValue(HTMLLabels.verdict(result.verdict, language)),
-            "source": HTMLValue(HTMLLabels.source(result.source, language) + (result.producer.map { " · " + $0 } ?? "")),
-            "reason": HTMLValue(result.reason),
+            "id": statement.id,
+            "modality": HTMLLabels.modality(statement.modality, language),
+            "modalityClass": "m-" + statement.modality.rawValue,
+            "text": statement.text.text(language),
+            "verdictClass": "v-" + result.verdict.rawValue,
+            "verdictText": HTMLLabels.verdict(result.verdict, language),
+            "source": HTMLLabels.source(result.source, language) + (result.producer.map { " · " + $0 } ?? ""),
+            "reason": result.reason,
         ]
         if Self.hasCard(entry) { row["card"] = true }
-        if language == .en { row["original"] = HTMLValue(statement.text.zh) }
-        if let condition = statement.condition { row["condition"] = HTMLValue(condition.text(language)) }
+        if language == .en { row["original"] = statement.text.zh }
+        if let condition = statement.condition { row["condition"] = condition.text(language) }
         if let measurement = result.measurement { row["measurement"] = measurementView(measurement) }
         if !result.evidence.isEmpty { row["evidence"] = result.evidence.map(evidenceView) }
         // One line per observation in one escaped value: a list section per row would cost a quarter of the time.
-        row["observations"] = HTMLValue(result.observations.map { "\($0.name) = \($0.value)" }.joined(separator: "\n"))
+        row["observations"] = result.observations.map { "\($0.name) = \($0.value)" }.joined(separator: "\n")
         if let decision = entry.decision {
             row["decision"] = ["justification": decision.justification, "decidedBy": decision.decidedBy]
         }

@@ -32,6 +32,8 @@ public struct HTMLTemplates: Sendable {
     static let rowPartial = "partials/statement-row"
 
     private let libraries: [Language: MustacheLibrary]
+    /// `partials/statement-row` compiled by `RowTemplate`, per language, when it is written in that subset.
+    private let rowTemplates: [Language: RowTemplate]
     /// Where the templates were read from, for messages.
     public let directory: URL
 
@@ -65,11 +67,13 @@ public struct HTMLTemplates: Sendable {
         }
         if !problems.isEmpty { throw DiagnosticsError(problems) }
         var libraries: [Language: MustacheLibrary] = [:]
+        var rowTemplates: [Language: RowTemplate] = [:]
         for language in Language.allCases {
             var library = MustacheLibrary()
             for source in sources {
                 let localized = Self.substituteLabels(
                     in: source.text, labels: HTMLLabels.table(language), file: source.path, problems: &problems)
+                if source.name == Self.rowPartial { rowTemplates[language] = RowTemplate.compile(localized) }
                 do {
                     // Every template escapes with the report's own (faster, equivalent) HTML escaping. The pragma
                     // shares the first line, so line numbers of errors stay right; columns on line 1 are corrected.
@@ -95,6 +99,7 @@ public struct HTMLTemplates: Sendable {
             libraries[language] = library
         }
         self.libraries = libraries
+        self.rowTemplates = rowTemplates
     }
 
     private static func unique(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
@@ -165,10 +170,20 @@ public struct HTMLTemplates: Sendable {
         return problems
     }
 
-    /// Renders one statement row with `partials/statement-row`, compiled for `language`.
+    /// Renders one statement row with `partials/statement-row`, compiled for `language`: with `RowTemplate` when
+    /// the partial is written in its subset (it is, as shipped), else with swift-mustache.
     func renderRow(_ row: [String: Any], language: Language) -> String {
+        if let template = rowTemplates[language] { return template.render(row) }
+        return renderRowWithMustache(row, language: language)
+    }
+
+    /// Renders one statement row with swift-mustache, the reference `RowTemplate` is tested against.
+    func renderRowWithMustache(_ row: [String: Any], language: Language) -> String {
         libraries[language]?.render(row, withTemplate: Self.rowPartial) ?? ""
     }
+
+    /// Whether rows are rendered with `RowTemplate` (the row partial is written in its subset).
+    var rendersRowsFast: Bool { !rowTemplates.isEmpty }
 
     /// Renders one statement card with `partials/statement`, compiled for `language`.
     func renderStatement(_ card: [String: Any], language: Language) -> String {

@@ -19,6 +19,9 @@ struct BenchReportCommand: ParsableCommand {
     @Option(name: .long, help: "Number of statement results in the synthetic run.")
     var results: Int = 10_000
 
+    @Option(name: .customLong("repeat"), help: "Write each report this many times and keep the best time.")
+    var repetitions: Int = 1
+
     @Option(name: .long, help: "Directory to save the three reports in (not saved when omitted).")
     var output: String?
 
@@ -64,7 +67,7 @@ struct BenchReportCommand: ParsableCommand {
         let outcome = try orExit {
             try ReportBenchmark.measure(
                 results: results, templates: templates.map { URL(fileURLWithPath: $0) } ?? ReportResources.templates(),
-                output: output.map { URL(fileURLWithPath: $0) })
+                output: output.map { URL(fileURLWithPath: $0) }, repetitions: repetitions)
         }
         for line in outcome.lines { print(line) }
     }
