@@ -32,8 +32,9 @@ public struct HTMLTemplates: Sendable {
     static let rowPartial = "partials/statement-row"
 
     private let libraries: [Language: MustacheLibrary]
-    /// `partials/statement-row` compiled by `RowTemplate`, per language, when it is written in that subset.
-    private let rowTemplates: [Language: RowTemplate]
+    /// The row and card partials compiled by `CompiledPartial`, by language and partial name, when written in its
+    /// subset (as shipped).
+    private let compiled: [Language: [String: CompiledPartial]]
     /// Where the templates were read from, for messages.
     public let directory: URL
 
@@ -67,13 +68,15 @@ public struct HTMLTemplates: Sendable {
         }
         if !problems.isEmpty { throw DiagnosticsError(problems) }
         var libraries: [Language: MustacheLibrary] = [:]
-        var rowTemplates: [Language: RowTemplate] = [:]
+        var compiled: [Language: [String: CompiledPartial]] = [:]
         for language in Language.allCases {
             var library = MustacheLibrary()
             for source in sources {
                 let localized = Self.substituteLabels(
                     in: source.text, labels: HTMLLabels.table(language), file: source.path, problems: &problems)
-                if source.name == Self.rowPartial { rowTemplates[language] = RowTemplate.compile(localized) }
+                if Self.compiledPartials.contains(source.name) {
+                    compiled[language, default: [:]][source.name] = CompiledPartial.compile(localized)
+                }
                 do {
                     // Every template escapes with the report's own (faster, equivalent) HTML escaping. The pragma
                     // shares the first line, so line numbers of errors stay right; columns on line 1 are corrected.
@@ -99,7 +102,7 @@ public struct HTMLTemplates: Sendable {
             libraries[language] = library
         }
         self.libraries = libraries
-        self.rowTemplates = rowTemplates
+        self.compiled = compiled
     }
 
     private static func unique(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
@@ -170,25 +173,33 @@ public struct HTMLTemplates: Sendable {
         return problems
     }
 
-    /// Renders one statement row with `partials/statement-row`, compiled for `language`: with `RowTemplate` when
-    /// the partial is written in its subset (it is, as shipped), else with swift-mustache.
+    /// The partials rendered once per statement, which `CompiledPartial` renders when they are in its subset.
+    static let compiledPartials: Set<String> = [rowPartial, statementPartial]
+
+    /// Renders one statement row with `partials/statement-row`, compiled for `language`.
     func renderRow(_ row: [String: Any], language: Language) -> String {
-        if let template = rowTemplates[language] { return template.render(row) }
-        return renderRowWithMustache(row, language: language)
+        renderPartial(Self.rowPartial, row, language: language)
     }
-
-    /// Renders one statement row with swift-mustache, the reference `RowTemplate` is tested against.
-    func renderRowWithMustache(_ row: [String: Any], language: Language) -> String {
-        libraries[language]?.render(row, withTemplate: Self.rowPartial) ?? ""
-    }
-
-    /// Whether rows are rendered with `RowTemplate` (the row partial is written in its subset).
-    var rendersRowsFast: Bool { !rowTemplates.isEmpty }
 
     /// Renders one statement card with `partials/statement`, compiled for `language`.
     func renderStatement(_ card: [String: Any], language: Language) -> String {
-        libraries[language]?.render(card, withTemplate: Self.statementPartial) ?? ""
+        renderPartial(Self.statementPartial, card, language: language)
     }
+
+    /// Renders `partial` over `context` with `CompiledPartial` when the partial is written in its subset, else with
+    /// swift-mustache.
+    func renderPartial(_ partial: String, _ context: [String: Any], language: Language) -> String {
+        if let template = compiled[language]?[partial] { return template.render(context) }
+        return renderWithMustache(partial, context, language: language)
+    }
+
+    /// Renders `partial` with swift-mustache, the reference `CompiledPartial` is tested against.
+    func renderWithMustache(_ partial: String, _ context: [String: Any], language: Language) -> String {
+        libraries[language]?.render(context, withTemplate: partial) ?? ""
+    }
+
+    /// Whether `partial` is rendered by `CompiledPartial` (it is written in its subset).
+    func isCompiled(_ partial: String, language: Language) -> Bool { compiled[language]?[partial] != nil }
 
     /// Renders the main template, compiled for `language`, over `context`.
     func render(_ context: [String: Any], language: Language) -> String {
