@@ -84,7 +84,9 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["AuditProbes", "AuditModel"]),
         .testTarget(name: "ProbeTests", dependencies: ["AuditProbes", "AuditModel"]),
         .testTarget(name: "AuditStoreTests", dependencies: ["AuditStore", "AuditModel"]),
-        .testTarget(name: "AuditReportsTests", dependencies: ["AuditReports", "AuditModel", "CLibXML2"]),
+        .testTarget(
+            name: "AuditReportsTests",
+            dependencies: ["AuditReports", "AuditModel", "CLibXML2", .product(name: "Mustache", package: "swift-mustache")]),
         .testTarget(name: "CLITests", dependencies: ["AuditModel"]),
     ],
     swiftLanguageModes: [.v6]

@@ -162,6 +162,26 @@ struct XMLReportTests {
         #expect(error.diagnostics.allSatisfy { $0.line != nil }, "\(text)")
     }
 
+    @Test("the streaming check agrees with tree validation: valid, invalid, not well-formed")
+    func streamingValidation() throws {
+        let schema = try CompiledSchema.load(Fixture.schema)
+        let valid = try XMLReportWriter.unvalidatedBytes(Fixture.report())
+        #expect(schema.isValidStreaming(valid))
+        #expect(try ReportValidation.problems(in: valid, name: "valid", schema: Fixture.schema).isEmpty)
+
+        let text = String(decoding: valid, as: UTF8.self)
+        let invalid = Data(text.replacingOccurrences(of: "verdict=\"pass\"", with: "verdict=\"passed\"").utf8)
+        #expect(invalid != valid)
+        #expect(!schema.isValidStreaming(invalid))
+        let problems = try ReportValidation.problems(in: invalid, name: "invalid", schema: Fixture.schema)
+        #expect(problems.contains { $0.message.contains("passed") && $0.line != nil }, "\(problems)")
+
+        let truncated = valid.prefix(valid.count / 2)
+        #expect(!schema.isValidStreaming(Data(truncated)))
+        #expect(!(try ReportValidation.problems(in: Data(truncated), name: "cut", schema: Fixture.schema)).isEmpty)
+        #expect(!schema.isValidStreaming(Data()))
+    }
+
     @Test("results for unknown or repeated statements are refused, not silently dropped")
     func inconsistent() throws {
         var results = Fixture.results()

@@ -125,6 +125,29 @@ struct StoreTests {
             try store.results(run: run.id).first { $0.statementID == "5.1.1-1" }?.judgedAt == "2025-03-01T08:00:00Z")
     }
 
+    @Test("observations come back in order and intact; a malformed one is an error, not an empty list")
+    func observations() throws {
+        let (store, dir) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try store.openRun(newRun())
+        let many = (0..<12).map { Observation(name: "oid.\($0)", value: "值 \"\($0)\" <&> \\ \u{1F600}") }
+            + [Observation(name: "empty", value: ""), Observation(name: "数字", value: "007")]
+        try store.record(StatementResult(statementID: "5.1.1-1", verdict: .pass, source: .probe, reason: "r",
+                                         observations: many), run: run.id)
+        try store.record(result("5.1.1-2", .pass), run: run.id)
+        let (checklist, results) = try store.checklistAndResults(run: run.id)
+        #expect(checklist == sampleChecklist)
+        #expect(results.map(\.statementID) == ["5.1.1-1", "5.1.1-2"])
+        #expect(results[0].observations == many)
+        #expect(results[1].observations.isEmpty)
+
+        try store.pool.write { db in
+            try db.execute(sql: "UPDATE results SET observations = '[{\"value\": \"x\"}]' WHERE statement_id = '5.1.1-2'")
+        }
+        let error = try #require(throws: StoreError.self) { try store.results(run: run.id) }
+        #expect(error.description.contains("5.1.1-2"), "\(error)")
+    }
+
     @Test("a re-judgement replaces the earlier result of the statement, with its evidence and N/A decision")
     func replaces() throws {
         let (store, dir) = try makeStore()
