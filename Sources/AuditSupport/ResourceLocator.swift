@@ -1,10 +1,14 @@
 import Foundation
 
 /// Finds the files mallaudit ships beside its code (the checklist, the report schema and templates, the
-/// working-day calendar): `$VARIABLE` when set; else `relative` in the executable's directory or the nearest
-/// directory above it (the repository root for a `swift build` binary); else `relative` under the current
-/// directory, so that a "cannot read" message names a sensible place.
+/// working-day calendar, the shipped probe definitions): `$VARIABLE` when set; else, walking up from the
+/// executable's directory, the first `relative` or `share/mallaudit/relative` that exists (the repository root for
+/// a `swift build` binary, `PREFIX/share/mallaudit` for one installed by `scripts/install.sh` in `PREFIX/bin`);
+/// else `relative` under the current directory, so that a "cannot read" message names a sensible place.
 public enum ResourceLocator {
+    /// Where `scripts/install.sh` puts the shipped files, relative to the installation prefix.
+    public static let installedDirectory = "share/mallaudit"
+
     public static func locate(
         variable: String, relative: String, environment: [String: String] = ProcessInfo.processInfo.environment,
         executable: URL? = executableURL(),
@@ -31,12 +35,17 @@ public enum ResourceLocator {
         return URL(fileURLWithPath: first).resolvingSymlinksInPath()
     }
 
-    /// The first `directory/…/relative` that exists, walking up to the file-system root.
+    /// The first `directory/…/relative` or `directory/…/share/mallaudit/relative` that exists, walking up to the
+    /// file-system root (a checkout wins over an installation at the same level).
     public static func searchUpwards(from directory: URL, for relative: String) -> URL? {
         var current = directory.standardizedFileURL
         while true {
-            let candidate = current.appendingPathComponent(relative)
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+            for candidate in [
+                current.appendingPathComponent(relative),
+                current.appendingPathComponent(installedDirectory).appendingPathComponent(relative),
+            ] where FileManager.default.fileExists(atPath: candidate.path) {
+                return candidate
+            }
             let parent = current.deletingLastPathComponent()
             if parent.path == current.path { return nil }
             current = parent

@@ -223,6 +223,33 @@ struct ChecklistLocatorTests {
         #expect(fallback.path == elsewhere.appendingPathComponent("checklists/mall-digital-service.xml").path)
     }
 
+    @Test("an installed binary (PREFIX/bin) finds PREFIX/share/mallaudit; a checkout at the same level wins")
+    func installation() throws {
+        let root = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let prefix = root.appendingPathComponent("usr/local")
+        let installed = prefix.appendingPathComponent("share/mallaudit/checklists")
+        try FileManager.default.createDirectory(at: installed, withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: installed.appendingPathComponent("mall-digital-service.xml"))
+        try Data("x".utf8).write(to: installed.appendingPathComponent("checklist.xsd"))
+        let executable = prefix.appendingPathComponent("bin/mallaudit")
+        let elsewhere = root.appendingPathComponent("elsewhere")
+
+        let found = ChecklistLocator.defaultChecklist(
+            environment: [:], executable: executable, currentDirectory: elsewhere)
+        #expect(found.path == installed.appendingPathComponent("mall-digital-service.xml").path)
+        #expect(
+            ChecklistLocator.schema(forChecklist: elsewhere.appendingPathComponent("c.xml"), executable: executable).path
+                == installed.appendingPathComponent("checklist.xsd").path)
+
+        let checkout = prefix.appendingPathComponent("checklists")
+        try FileManager.default.createDirectory(at: checkout, withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: checkout.appendingPathComponent("mall-digital-service.xml"))
+        #expect(
+            ChecklistLocator.defaultChecklist(environment: [:], executable: executable, currentDirectory: elsewhere)
+                .path == checkout.appendingPathComponent("mall-digital-service.xml").path)
+    }
+
     @Test("the schema: beside the checklist, else the executable's repository, else the path beside")
     func schema() throws {
         let root = try makeTemporaryDirectory()

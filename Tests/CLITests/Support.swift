@@ -35,10 +35,20 @@ func repositoryRoot() -> URL {
 func runMallaudit(
     _ arguments: [String], environment: [String: String] = [:], currentDirectory: URL? = nil, stdin: String? = nil
 ) throws -> ProcessOutcome {
+    try runProcess(
+        mallauditBinary(), arguments, environment: environment, currentDirectory: currentDirectory, stdin: stdin)
+}
+
+/// Runs `executable` with `arguments` and waits for it, capturing both streams. `environment` is added to this
+/// process's environment, or is the whole environment with `replace`.
+func runProcess(
+    _ executable: URL, _ arguments: [String], environment: [String: String] = [:], currentDirectory: URL? = nil,
+    stdin: String? = nil, replace: Bool = false
+) throws -> ProcessOutcome {
     let process = Process()
-    process.executableURL = mallauditBinary()
+    process.executableURL = executable
     process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
+    var env = replace ? [:] : ProcessInfo.processInfo.environment
     for (key, value) in environment { env[key] = value }
     process.environment = env
     process.currentDirectoryURL = currentDirectory ?? repositoryRoot()

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs mallaudit under PREFIX (default /usr/local), for use outside this checkout:
+#   PREFIX/bin/mallaudit
+#   PREFIX/share/mallaudit/checklists/   the checklist and its schema
+#   PREFIX/share/mallaudit/reports/      the XML report schema
+#   PREFIX/share/mallaudit/templates/    the HTML report templates
+#   PREFIX/share/mallaudit/calendars/    the working-day calendar (extend it for new years)
+#   PREFIX/share/mallaudit/probes/       the shipped probe definitions `mallaudit init` copies
+# The installed binary finds them there by itself (walking up from PREFIX/bin); the MALLAUDIT_*
+# variables still override each one. The demo mall is not installed: run `mallaudit demo` from a checkout.
+#
+#   bash scripts/install.sh                 # release build (Swift runtime linked in), /usr/local
+#   bash scripts/install.sh "$HOME/.local"  # another prefix
+#   MALLAUDIT_BIN=.build/debug/mallaudit bash scripts/install.sh /tmp/x   # install a binary already built
+#
+# Runtime packages the binary needs on another Debian 12 machine: libxml2 libsqlite3-0 libcurl4
+# libsnmp40 zlib1g (the -dev packages of scripts/install-deps.sh pull them in here).
+set -euo pipefail
+prefix="${1:-/usr/local}"
+cd "$(dirname "$0")/.."
+bin="${MALLAUDIT_BIN:-}"
+if [ -z "$bin" ]; then
+  export PATH="/opt/swift/usr/bin:$PATH"
+  # The Swift runtime is linked into the binary, so it does not depend on where the toolchain is.
+  swift build -c release --product mallaudit --static-swift-stdlib
+  bin="$(swift build -c release --static-swift-stdlib --show-bin-path)/mallaudit"
+fi
+[ -x "$bin" ] || { echo "install.sh: no mallaudit binary at $bin" >&2; exit 1; }
+
+share="$prefix/share/mallaudit"
+install -d "$prefix/bin" "$share/checklists" "$share/reports" "$share/templates/partials" "$share/calendars" \
+  "$share/probes"
+install -m 0755 "$bin" "$prefix/bin/mallaudit"
+install -m 0644 checklists/*.xml checklists/*.xsd "$share/checklists/"
+install -m 0644 reports/report.xsd "$share/reports/"
+install -m 0644 templates/*.mustache "$share/templates/"
+install -m 0644 templates/partials/*.mustache "$share/templates/partials/"
+install -m 0644 calendars/*.yaml "$share/calendars/"
+install -m 0644 probes/*.yaml "$share/probes/"
+echo "installed $prefix/bin/mallaudit and $share"
