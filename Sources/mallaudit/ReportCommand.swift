@@ -60,20 +60,11 @@ struct DemoCommand: AsyncParsableCommand {
     var output: String = "mallaudit-demo"
 
     func run() async throws {
-        let line = ProgressLine()
-        let outcome: Demo.Outcome
-        do {
-            outcome = try await Demo.run(output: URL(fileURLWithPath: output), toolVersion: mallauditVersion) {
+        let outcome = try await ProgressLine.showing { line in
+            try await Demo.run(output: URL(fileURLWithPath: output), toolVersion: mallauditVersion) {
                 line.update($0.judged, $0.total, $0.current)
             }
-        } catch let error as DiagnosticsError {
-            line.finish()
-            throw failure(error)
-        } catch {
-            line.finish()
-            throw failure("\(error)")
         }
-        line.finish()
         let card = outcome.audit.scorecard
         print("demo mall 星河广场 audited: run \(outcome.audit.run.id) in \(outcome.audit.database.path)")
         print(ConsoleReport.summary(card, results: outcome.audit.results))

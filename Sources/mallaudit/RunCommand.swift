@@ -5,21 +5,22 @@ import AuditProbes
 import AuditReports
 import Foundation
 
-/// Parses `--as-of YYYY-MM-DD` (local midnight); nil means today.
+/// Parses `--as-of YYYY-MM-DD` (noon of that day, local time); nil means now. A date that does not exist
+/// (`2026-02-30`, `2026-13-01`) is refused, not rolled over into another one.
 func parseAsOf(_ text: String?) throws -> Date {
     guard let text else { return Date() }
-    let parts = text.split(separator: "-").compactMap { Int($0) }
-    var components = DateComponents()
-    if parts.count == 3 {
-        components.year = parts[0]
-        components.month = parts[1]
-        components.day = parts[2]
-        components.hour = 12
-    }
-    guard parts.count == 3, let date = Calendar(identifier: .gregorian).date(from: components) else {
+    guard let day = MeasureDate(iso: text),
+        let date = Calendar(identifier: .gregorian).date(
+            from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12))
+    else {
         throw failure("--as-of '\(text)' is not a date (expected YYYY-MM-DD)")
     }
     return date
+}
+
+/// Parses `--only 5.2.5,5.1.2-3, 6.6` into its ids; nil stays nil (the whole checklist).
+func parseIDs(_ text: String?) -> [String]? {
+    text?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
 }
 
 /// A progress line on a terminal (stderr), none when stderr is not a terminal.
@@ -37,6 +38,26 @@ final class ProgressLine: @unchecked Sendable {
     func finish() {
         guard enabled else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+
+    /// Runs `body` with a progress line, clears the line however it ends, and turns an error into exit status 1
+    /// with its message (as `orExit` does); an `ExitCode` passes through.
+    static func showing<T>(_ body: (ProgressLine) async throws -> T) async throws -> T {
+        let line = ProgressLine()
+        do {
+            let value = try await body(line)
+            line.finish()
+            return value
+        } catch let error as ExitCode {
+            line.finish()
+            throw error
+        } catch let error as DiagnosticsError {
+            line.finish()
+            throw failure(error)
+        } catch {
+            line.finish()
+            throw failure("\(error)")
+        }
     }
 }
 
@@ -87,24 +108,12 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let options = AuditOptions(
             site: URL(fileURLWithPath: site), database: db.map { URL(fileURLWithPath: $0) },
-            findings: findings.map { URL(fileURLWithPath: $0) },
-            only: only?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+            findings: findings.map { URL(fileURLWithPath: $0) }, only: parseIDs(only),
             checklist: checklist.map { URL(fileURLWithPath: $0) }, asOf: try parseAsOf(asOf), assessor: assessor,
             resume: resume, toolVersion: mallauditVersion)
-        let line = ProgressLine()
-        let outcome: AuditOutcome
-        do {
-            outcome = try await AuditEngine.run(options, runner: LiveProbeRunner()) {
-                line.update($0.judged, $0.total, $0.current)
-            }
-        } catch let error as DiagnosticsError {
-            line.finish()
-            throw failure(error)
-        } catch {
-            line.finish()
-            throw failure("\(error)")
+        let outcome = try await ProgressLine.showing { line in
+            try await AuditEngine.run(options, runner: LiveProbeRunner()) { line.update($0.judged, $0.total, $0.current) }
         }
-        line.finish()
         switch format {
         case .json:
             struct Summary: Encodable {
@@ -176,25 +185,13 @@ struct ProbeCommand: AsyncParsableCommand {
     var format: OutputFormat = .text
 
     func run() async throws {
-        let line = ProgressLine()
-        let outcome: ProbeSession.Outcome
-        do {
-            outcome = try await ProbeSession.run(
-                site: URL(fileURLWithPath: site),
-                only: only?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
-                checklist: checklist.map { URL(fileURLWithPath: $0) }, asOf: try parseAsOf(asOf),
-                environment: ProcessInfo.processInfo.environment, runner: LiveProbeRunner()
+        let asOf = try parseAsOf(asOf)
+        let outcome = try await ProgressLine.showing { line in
+            try await ProbeSession.run(
+                site: URL(fileURLWithPath: site), only: parseIDs(only), checklist: checklist.map { URL(fileURLWithPath: $0) },
+                asOf: asOf, environment: ProcessInfo.processInfo.environment, runner: LiveProbeRunner()
             ) { line.update($0, $1, $2) }
-        } catch let error as DiagnosticsError {
-            line.finish()
-            throw failure(error)
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            line.finish()
-            throw failure("\(error)")
         }
-        line.finish()
         switch format {
         case .json: print(try ResultJSON.encode(outcome.results))
         case .text:

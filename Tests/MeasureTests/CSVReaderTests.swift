@@ -120,6 +120,18 @@ struct CSVReaderTests {
         #expect(table.rows.count == 1)
     }
 
+    @Test("a row with fewer fields than the header (a record cut by an unquoted line break) is an error at its line")
+    func shortRow() throws {
+        let cut = "id,satisfaction,comment\nR1,满意,好\nR2,不满意,排队\n太久\nR3,满意,\n"
+        let diagnostic = expectDiagnostic { try CSVReader.parse(Array(cut.utf8), file: "survey.csv") }
+        #expect(diagnostic?.file == "survey.csv")
+        #expect(diagnostic?.line == 4)
+        #expect(diagnostic?.message.contains("1 field(s) but the header has 3") == true, "\(String(describing: diagnostic))")
+        let quoted = "id,satisfaction,comment\nR1,满意,好\nR2,不满意,\"排队\n太久\"\nR3,满意,\n"
+        let table = try CSVReader.parse(Array(quoted.utf8), file: "survey.csv")
+        #expect(table.rows.map(\.line) == [2, 3, 5])
+    }
+
     @Test("an empty file and a missing file are errors naming the file")
     func emptyAndMissing() throws {
         let empty = expectDiagnostic { try CSVReader.parse([], file: "e.csv") }

@@ -79,6 +79,23 @@ struct WiFiLogCheckTests {
         #expect(report.observations.contains { $0.name == "oldestRecordOfRun" && $0.value.hasPrefix("2026-01-11") })
     }
 
+    @Test("a stray line from a clockless access point (1970) is one gap finding, not one per day")
+    func strayEpochLine() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try write(
+            "1970-01-01 00:00:05 ap-B1-01 boot clock not set\n"
+                + logLines(from: "2025-12-01", through: "2026-03-02", skipping: ["2026-01-10", "2026-01-11"]),
+            to: "wifi.log", in: directory)
+        let report = try check(directory, asOf: "2026-03-02")
+        #expect(
+            report.findings.filter { $0.kind == "gapDay" }.map(\.subject) == [
+                "1970-01-02 to 2025-11-30 (20422 days)", "2026-01-10 to 2026-01-11 (2 days)",
+            ])
+        // The run of logged days still starts after the last gap: 2026-03-02 − 2026-01-12 = 49 days.
+        #expect(report.measurement?.value == 49)
+    }
+
     @Test("year-less syslog across New Year: Dec 31 read on 2026-01-02 is 2025-12-31")
     func newYear() throws {
         let directory = try makeTemporaryDirectory()

@@ -13,7 +13,7 @@ public struct CSVRow: Sendable, Hashable {
         self.fields = fields
     }
 
-    /// The field at `index`, or "" when the row is shorter.
+    /// The field at `index`, or "" when the row is shorter (rows of a parsed table never are).
     public subscript(_ index: Int) -> String { index < fields.count ? fields[index] : "" }
 }
 
@@ -167,6 +167,16 @@ public enum CSVReader {
                         file: file, line: record.line,
                         message: "the row has \(record.fields.count) fields but the header has \(header.count)",
                         expected: "\(header.count) fields; quote a value that contains a comma (\"a, b\")"))
+            }
+            // A short row is refused rather than padded: it is most often one record cut in two by a line break in
+            // an unquoted field, whose halves would otherwise count as two respondents with blank answers.
+            if record.fields.count < header.count {
+                throw DiagnosticsError(
+                    Diagnostic(
+                        file: file, line: record.line,
+                        message: "the row has \(record.fields.count) field(s) but the header has \(header.count)",
+                        expected: "\(header.count) fields, empty ones as ,, ; quote a value that contains a line "
+                            + "break (\"a\nb\")"))
             }
             rows.append(record)
         }

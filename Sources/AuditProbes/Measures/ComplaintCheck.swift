@@ -102,13 +102,13 @@ public struct ComplaintCheck: Sendable {
             let purpose = "deadline of complaint \(id) received \(received.date), \(table.file):\(row.line)"
             var workingDays: [MeasureDate] = []
             var day = received.date
-            for _ in 0..<5 {
+            for _ in 0..<Int(Self.replyTime.value) {
                 day = try calendar.workingDay(1, after: day, purpose: purpose)
                 workingDays.append(day)
             }
             let deadline = day
             let counted = workingDays.map { date in
-                calendar.describe(date).contains("调休")
+                calendar.workedInExchange(date) != nil
                     ? "\(date.description.dropFirst(5)) (worked \(date.weekdayName), 调休)"
                     : String(date.description.dropFirst(5))
             }.joined(separator: ", ")

@@ -11,9 +11,6 @@ enum MeasureFormat {
         return text
     }
 
-    /// `n of m`
-    static func share(_ part: Int, _ whole: Int) -> String { "\(part) of \(whole)" }
-
     /// `part / whole × 100`, computed by multiplying first so whole-number results are exact (17 / 20 → 85).
     static func percentage(_ part: Int, _ whole: Int) -> Double {
         whole == 0 ? 0 : Double(part) * 100 / Double(whole)

@@ -37,8 +37,6 @@ public enum MeasuredCheckKind: String, Sendable, Hashable, CaseIterable, Codable
 public struct MeasuredCheckInputs: Sendable, Hashable {
     /// Directory of WiFi logs (5.1.2).
     public var wifiLogs: URL?
-    /// Convert stamps with a UTC offset to this offset (seconds east of UTC); nil takes them as written.
-    public var wifiLogsUTCOffset: Int?
     /// Survey export (8.2.1) and its answer column (nil: `satisfaction`, else `满意度`).
     public var satisfaction: URL?
     public var satisfactionColumn: String?
@@ -52,12 +50,11 @@ public struct MeasuredCheckInputs: Sendable, Hashable {
     public var catalogOffline: URL?
 
     public init(
-        wifiLogs: URL? = nil, wifiLogsUTCOffset: Int? = nil, satisfaction: URL? = nil,
+        wifiLogs: URL? = nil, satisfaction: URL? = nil,
         satisfactionColumn: String? = nil, complaints: URL? = nil, calendar: URL? = nil, payments: URL? = nil,
         catalogOnline: URL? = nil, catalogOffline: URL? = nil
     ) {
         self.wifiLogs = wifiLogs
-        self.wifiLogsUTCOffset = wifiLogsUTCOffset
         self.satisfaction = satisfaction
         self.satisfactionColumn = satisfactionColumn
         self.complaints = complaints
@@ -70,9 +67,9 @@ public struct MeasuredCheckInputs: Sendable, Hashable {
 
 /// Runs measured checks by kind.
 public enum MeasuredChecks {
-    /// Runs `kind` and throws ``DiagnosticsError`` when its input cannot be used (what the command line needs:
-    /// it prints the diagnostics and exits 1).
-    public static func runOrThrow(_ kind: MeasuredCheckKind, inputs: MeasuredCheckInputs, asOf: MeasureDate) throws
+    /// Runs `kind` with the site profile's inputs and throws ``DiagnosticsError`` when its input cannot be used.
+    /// (`mallaudit check` builds each check itself, with its per-check options.)
+    static func runOrThrow(_ kind: MeasuredCheckKind, inputs: MeasuredCheckInputs, asOf: MeasureDate) throws
         -> MeasuredCheckReport
     {
         func need(_ url: URL?, _ key: String) throws -> URL {
@@ -87,7 +84,7 @@ public enum MeasuredChecks {
         switch kind {
         case .wifiLogs:
             return try WiFiLogCheck(
-                directory: need(inputs.wifiLogs, "wifi_logs"), asOf: asOf, utcOffset: inputs.wifiLogsUTCOffset
+                directory: need(inputs.wifiLogs, "wifi_logs"), asOf: asOf
             ).run()
         case .satisfaction:
             return try SatisfactionCheck(

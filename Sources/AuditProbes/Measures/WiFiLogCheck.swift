@@ -45,15 +45,32 @@ public struct WiFiLogCheck: Sendable {
                 Diagnostic(file: path, message: "is a file, not a directory", expected: "a directory of WiFi log files")
             )
         }
+        // A folder that cannot be read is an error, not fewer logs: fewer logs could only shorten the measured
+        // retention, but a silent skip would hide why.
+        let unreadable = UnreadableEntries()
         guard
             let walker = FileManager.default.enumerator(
-                at: directory, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles])
+                at: directory, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles],
+                errorHandler: { url, error in
+                    unreadable.record(url, error)
+                    return true
+                })
         else {
             throw DiagnosticsError(Diagnostic(file: path, message: "cannot list the directory"))
         }
         var files: [URL] = []
         for case let url as URL in walker {
-            if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true { files.append(url) }
+            do {
+                if try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true { files.append(url) }
+            } catch {
+                unreadable.record(url, error)
+            }
+        }
+        if let (url, error) = unreadable.first {
+            throw DiagnosticsError(
+                Diagnostic(
+                    file: url.path, message: "cannot read it while listing the WiFi logs: \(error.localizedDescription)",
+                    expected: "every file and folder under \(path) readable by this user"))
         }
         guard !files.isEmpty else {
             throw DiagnosticsError(
@@ -239,10 +256,10 @@ public struct WiFiLogCheck: Sendable {
             }
         }
 
-        var findings = gapDays.map {
-            MeasuredFinding(
-                kind: "gapDay", subject: MeasureDate(dayNumber: $0).description,
-                detail: "no record: breaks the run of logged days")
+        // One finding per gap (a day or a range of days): a stray line stamped 1970-01-01 must not bury the
+        // real gaps under 20,000 one-day findings.
+        var findings = MeasureFormat.dayRanges(gapDays).map {
+            MeasuredFinding(kind: "gapDay", subject: $0, detail: "no record: breaks the run of logged days")
         }
         findings += samples
         let observations = [
@@ -297,4 +314,16 @@ private final class WiFiLogScanResults: @unchecked Sendable {
         defer { lock.unlock() }
         return slots
     }
+}
+
+/// The first entry the directory walk could not read (the walk's error handler may run on another thread).
+private final class UnreadableEntries: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entry: (URL, any Error)?
+
+    func record(_ url: URL, _ error: any Error) {
+        lock.withLock { if entry == nil { entry = (url, error) } }
+    }
+
+    var first: (URL, any Error)? { lock.withLock { entry } }
 }

@@ -252,6 +252,9 @@ public struct WorkingDayCalendar: Sendable, Hashable {
     }
 
     /// Why `date` is or is not a working day, for explanations (`holiday 国庆节`, `worked weekend day (国庆节)`).
+    /// The holiday `date` is worked in exchange for (调休), when it is such a day.
+    public func workedInExchange(_ date: MeasureDate) -> String? { workedDays[date.dayNumber] }
+
     public func describe(_ date: MeasureDate) -> String {
         let day = date.dayNumber
         if let name = workedDays[day] { return "\(date.weekdayName), worked in exchange for \(name) (调休)" }

@@ -2,7 +2,8 @@ import AuditModel
 import Foundation
 
 /// A secret the profile names whose environment variable is not set.
-struct MissingSecret: Error {
+/// Why a probe could not even be sent: an unknown system, a secret's environment variable not set.
+struct EndpointProblem: Error {
     var message: String
 }
 
@@ -73,12 +74,12 @@ public struct LiveProbeRunner: ProbeRunning {
 
     /// The headers of a system, secrets resolved from the environment (a missing variable is an error that
     /// names it, never an empty header).
-    static func headers(_ system: SiteProfile.HTTPSystem, environment: [String: String]) -> Result<[HTTPHeader], MissingSecret> {
+    static func headers(_ system: SiteProfile.HTTPSystem, environment: [String: String]) -> Result<[HTTPHeader], EndpointProblem> {
         var headers: [HTTPHeader] = []
         for (name, value) in system.headers {
             guard let resolved = value.resolve(environment) else {
                 return .failure(
-                    MissingSecret(message: "environment variable \(value.display) (header \(name) of \(system.name)) is not set"))
+                    EndpointProblem(message: "environment variable \(value.display) (header \(name) of \(system.name)) is not set"))
             }
             headers.append(HTTPHeader(name, resolved, secret: value.isSecret))
         }
@@ -91,19 +92,38 @@ public struct LiveProbeRunner: ProbeRunning {
         return base + path
     }
 
+    /// Where an HTTP or TLS probe goes: the profile's system, the URL of the probe's path on it, and the system's
+    /// headers with secrets resolved.
+    struct Endpoint {
+        var system: SiteProfile.HTTPSystem
+        var url: String
+        var headers: [HTTPHeader]
+    }
+
+    /// The endpoint of `path` on the profile's system `name`, or why there is none.
+    static func endpoint(
+        _ name: String, path: String, profile: SiteProfile, environment: [String: String]
+    ) -> Result<Endpoint, EndpointProblem> {
+        guard let system = profile.httpSystems[name] else {
+            return .failure(EndpointProblem(message: "no HTTP system '\(name)'"))
+        }
+        return headers(system, environment: environment).map {
+            Endpoint(system: system, url: url(system, path: path), headers: $0)
+        }
+    }
+
     private func fetch(_ spec: HTTPRequestSpec, profile: SiteProfile, environment: [String: String]) async
         -> ProbeAnswer
     {
-        guard let system = profile.httpSystems[spec.system] else { return .failure("no HTTP system '\(spec.system)'") }
-        let headers: [HTTPHeader]
-        switch Self.headers(system, environment: environment) {
-        case let .success(resolved): headers = resolved
-        case let .failure(missing): return .failure(missing.message)
+        let endpoint: Endpoint
+        switch Self.endpoint(spec.system, path: spec.path, profile: profile, environment: environment) {
+        case let .success(resolved): endpoint = resolved
+        case let .failure(problem): return .failure(problem.message)
         }
-        let url = Self.url(system, path: spec.path)
+        let (system, url) = (endpoint.system, endpoint.url)
         let request = HTTPRequest(
-            HTTPMethod(rawValue: spec.method) ?? .get, url: url, headers: headers, body: spec.body.map { Data($0.utf8) },
-            timeout: system.timeout, followRedirects: spec.followRedirects,
+            HTTPMethod(rawValue: spec.method) ?? .get, url: url, headers: endpoint.headers,
+            body: spec.body.map { Data($0.utf8) }, timeout: system.timeout, followRedirects: spec.followRedirects,
             tls: HTTPTLSOptions(verifyPeer: system.verifyTLS, verifyHost: system.verifyTLS, caFile: system.caFile))
         switch await http.perform(request) {
         case let .success(response):
@@ -119,13 +139,12 @@ public struct LiveProbeRunner: ProbeRunning {
     private func inspect(_ spec: TLSRequestSpec, profile: SiteProfile, environment: [String: String]) async
         -> ProbeAnswer
     {
-        guard let system = profile.httpSystems[spec.system] else { return .failure("no HTTP system '\(spec.system)'") }
-        let headers: [HTTPHeader]
-        switch Self.headers(system, environment: environment) {
-        case let .success(resolved): headers = resolved
-        case let .failure(missing): return .failure(missing.message)
+        let endpoint: Endpoint
+        switch Self.endpoint(spec.system, path: spec.path, profile: profile, environment: environment) {
+        case let .success(resolved): endpoint = resolved
+        case let .failure(problem): return .failure(problem.message)
         }
-        let url = Self.url(system, path: spec.path)
+        let (system, url, headers) = (endpoint.system, endpoint.url, endpoint.headers)
         switch await http.inspectTLS(url, caFile: system.caFile, timeout: system.timeout, headers: headers) {
         case let .success(inspection):
             return .tls(
