@@ -283,7 +283,7 @@ struct ChecklistTreeReader {
     }
 
     private mutating func readChapter(_ node: xmlNodePtr) -> Chapter {
-        let number = Int(node.attribute("number") ?? "") ?? 0
+        let number = numberAttribute(node, "number", as: Int.self, expected: "a chapter number such as 5") ?? 0
         let clauses = node.children("clause").map { readClause($0, chapter: number) }
         return Chapter(
             number: number, title: node.child("title").map(localized) ?? .init(zh: "", en: ""), clauses: clauses)
@@ -328,7 +328,9 @@ struct ChecklistTreeReader {
             return StatementOption(id: optionID, text: localized(option))
         }
         var minimumOptions = options.count
-        if let minimumText = node.attribute("minimumOptions"), let minimum = Int(minimumText) {
+        if let minimum = numberAttribute(
+            node, "minimumOptions", as: Int.self, expected: "a whole number of options, at least 1")
+        {
             minimumOptions = minimum
             if options.isEmpty {
                 error(
@@ -352,8 +354,11 @@ struct ChecklistTreeReader {
         let threshold = node.child("threshold").map { element in
             Threshold(
                 quantity: element.attribute("quantity") ?? "",
-                comparison: Comparison(rawValue: element.attribute("comparison") ?? "") ?? .equal,
-                value: Double(element.attribute("value") ?? "") ?? 0, unit: element.attribute("unit") ?? "")
+                comparison: Comparison(
+                    rawValue: (element.attribute("comparison") ?? "").trimmingCharacters(in: .whitespaces)) ?? .equal,
+                value: numberAttribute(element, "value", as: Double.self, expected: "a number such as 60 or 85.5")
+                    ?? 0,
+                unit: element.attribute("unit") ?? "")
         }
         return Statement(
             id: id, clauseID: clauseID, modality: modality, text: text, methods: methods,
@@ -365,6 +370,19 @@ struct ChecklistTreeReader {
         LocalizedText(
             zh: node.child("zh")?.text.trimmingCharacters(in: .whitespacesAndNewlines) ?? "",
             en: node.child("en")?.text.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
+    }
+
+    /// The attribute `name` as a number, surrounding whitespace removed as the schema's numeric types do; nil when
+    /// absent, and nil with an error at the element's line when it is not a number (never a silent 0).
+    private mutating func numberAttribute<T: LosslessStringConvertible>(
+        _ node: xmlNodePtr, _ name: String, as type: T.Type, expected: String
+    ) -> T? {
+        guard let text = node.attribute(name) else { return nil }
+        guard let value = T(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            error(node, "\(name)=\"\(text)\" is not a number", expected: expected)
+            return nil
+        }
+        return value
     }
 
     private mutating func error(_ node: xmlNodePtr, _ message: String, expected: String) {

@@ -15,9 +15,9 @@ import Foundation
 ///   once per element (pushed as the context) of an array; once with the value pushed otherwise;
 /// - inverted sections `{{^name}}…{{/name}}`: rendered once when the key is missing, `false` or an empty array;
 /// - comments `{{! … }}`;
-/// - standalone lines: a line holding only indentation and one section, inverted-section, closing or comment tag is
-///   reduced to the tag, without its indentation and line break (swift-mustache's reading of the Mustache
-///   specification: whitespace after the tag makes the line an ordinary one);
+/// - standalone lines: a line holding only spaces or tabs and one section, inverted-section, closing or comment tag
+///   is reduced to the tag, without the whitespace and the line break, as the Mustache specification says (the
+///   template's first line too: `HTMLTemplates` puts its content-type pragma on a line of its own);
 /// - names are plain keys (letters, digits, `_`, `-`), looked up from the innermost context outwards.
 ///
 /// No partials, unescaped output, dotted names, delimiter or content-type changes, carriage returns.
@@ -80,9 +80,8 @@ struct CompiledPartial: Sendable {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         for (index, line) in lines.enumerated() {
             let isLast = index == lines.count - 1
-            // Indentation before the tag is allowed; anything after it (even a space) makes the line not
-            // standalone, as swift-mustache reads it.
-            let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
+            // Spaces and tabs around the tag are allowed (and removed with the line).
+            let trimmed = line.trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
             let isStandalone =
                 trimmed.hasPrefix("{{") && trimmed.hasSuffix("}}") && trimmed.count > 4
                 && trimmed.components(separatedBy: "{{").count == 2 && trimmed.components(separatedBy: "}}").count == 2

@@ -27,12 +27,14 @@ public enum ConsoleReport {
             lines.append(line)
             lines.append("    " + result.reason)
             if let measurement = result.measurement {
-                var text = "    measured: \(number(measurement.value)) \(measurement.unit)"
-                if let threshold = measurement.threshold {
-                    text += "  threshold: \(threshold.comparison.symbol) \(number(threshold.value)) \(threshold.unit)"
+                // ReportNumber never rounds a value onto the other side of its threshold (84.996 is not "85").
+                let threshold = measurement.threshold
+                var text = "    measured: \(ReportNumber.human(measurement.value, threshold: threshold)) \(measurement.unit)"
+                if let threshold {
+                    text += "  threshold: \(threshold.comparison.symbol) \(ReportNumber.human(threshold.value)) \(threshold.unit)"
                 }
                 if let sample = measurement.sample { text += "  sample: \(sample)" }
-                if let margin = measurement.margin { text += "  margin: \(margin >= 0 ? "+" : "")\(number(margin))" }
+                if let margin = measurement.margin { text += "  margin: \(ReportNumber.signedHuman(margin))" }
                 lines.append(text)
             }
             if observations {
@@ -62,12 +64,6 @@ public enum ConsoleReport {
         }
         lines.append(card.formula(language))
         return lines.joined(separator: "\n")
-    }
-
-    /// Numbers without a trailing `.0` when whole, else up to two decimals; locale-independent.
-    public static func number(_ value: Double) -> String {
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
-        return String(format: "%.2f", value)
     }
 }
 

@@ -11,7 +11,7 @@ struct ReportHTMLEscaping: MustacheContentType {
     /// The name it is registered under with swift-mustache.
     static let name = "MALLAUDIT_HTML"
 
-    /// What `HTMLTemplates` puts before each template's text, on the template's first line.
+    /// What `HTMLTemplates` puts before each template's text, on a line of its own.
     static let pragma = "{{% CONTENT_TYPE: \(name)}}"
 
     /// Registers the content type with swift-mustache (once; templates naming it can be parsed afterwards).
@@ -19,8 +19,15 @@ struct ReportHTMLEscaping: MustacheContentType {
 
     func escapeText(_ text: String) -> String { Self.escape(text) }
 
-    /// `text` with `<`, `>`, `&`, `"` and `'` replaced by entities; `text` itself when it has none.
+    /// `text` with `<`, `>`, `&`, `"` and `'` replaced by entities, and characters XML does not allow (control
+    /// bytes from a device, U+FFFE/U+FFFF) replaced by U+FFFD as in the XML report (`XMLText.sanitized`); `text`
+    /// itself when it has none.
     static func escape(_ text: String) -> String {
+        // A control byte, or 0xEF (the lead byte of U+FFFE/U+FFFF), sends the text through the sanitizer first.
+        if text.utf8.contains(where: { ($0 < 0x20 && $0 != 0x9 && $0 != 0xA && $0 != 0xD) || $0 == 0xEF }) {
+            let sanitized = XMLText.sanitized(text)
+            if sanitized != text { return escape(sanitized) }
+        }
         let utf8 = text.utf8
         guard utf8.contains(where: { $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 || $0 == 0x27 }) else {
             return text

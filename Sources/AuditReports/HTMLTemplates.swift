@@ -78,19 +78,17 @@ public struct HTMLTemplates: Sendable {
                     compiled[language, default: [:]][source.name] = CompiledPartial.compile(localized)
                 }
                 do {
-                    // Every template escapes with the report's own (faster, equivalent) HTML escaping. The pragma
-                    // shares the first line, so line numbers of errors stay right; columns on line 1 are corrected.
+                    // Every template escapes with the report's own (faster, equivalent) HTML escaping. The pragma is
+                    // a line of its own, which Mustache drops as a standalone tag, so the template's first line is
+                    // read like any other (`CompiledPartial` relies on that); error lines are shifted back by one.
                     _ = ReportHTMLEscaping.registered
                     try library.register(
-                        MustacheTemplate(string: ReportHTMLEscaping.pragma + localized), named: source.name)
+                        MustacheTemplate(string: ReportHTMLEscaping.pragma + "\n" + localized), named: source.name)
                 } catch let error as MustacheTemplate.ParserError {
-                    let column =
-                        error.context.lineNumber == 1
-                        ? max(1, error.context.columnNumber - ReportHTMLEscaping.pragma.count)
-                        : error.context.columnNumber
                     problems.append(
                         Diagnostic(
-                            file: source.path, line: error.context.lineNumber, column: column,
+                            file: source.path, line: max(1, error.context.lineNumber - 1),
+                            column: error.context.columnNumber,
                             message: "template syntax error: \(error.error)",
                             expected: "balanced {{#section}} … {{/section}} tags"))
                 } catch {

@@ -156,20 +156,7 @@ public enum XMLText {
     }
 
     /// `text` escaped for XML or HTML character data and attribute values (`&`, `<`, `>`, `"`, `'`), sanitized
-    /// like `sanitized(_:)`. Used for the SVG chart, which is built in Swift.
-    public static func escaped(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for scalar in sanitized(text).unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
-    }
+    /// like `sanitized(_:)`. Used for the SVG chart, which is built in Swift; the same escaping as every
+    /// `{{value}}` of the HTML templates.
+    public static func escaped(_ text: String) -> String { ReportHTMLEscaping.escape(text) }
 }

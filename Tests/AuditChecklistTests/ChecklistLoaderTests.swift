@@ -89,6 +89,19 @@ struct ChecklistLoaderTests {
         #expect(zeroResult.errors.first?.expected == "a whole number of at least 1")
     }
 
+    @Test("numbers with the spaces the schema allows around them are read as the numbers, never as 0")
+    func spacedNumbers() throws {
+        let original = try String(contentsOf: Paths.valid("mini.xml"), encoding: .utf8)
+        let spaced = original.replacingOccurrences(of: "value=\"60\"", with: "value=\" 60 \"")
+            .replacingOccurrences(of: " minimumOptions=\"1\"", with: " minimumOptions=\" 1 \"")
+            .replacingOccurrences(of: "<chapter number=\"5\">", with: "<chapter number=\" 5\">")
+        #expect(spaced != original)
+        let checklist = try ChecklistLoader.load(data: Data(spaced.utf8), displayName: "spaced", schema: Paths.schema)
+        #expect(checklist.chapters.first?.number == 5)
+        #expect(checklist.statement("5.1.2-3")?.threshold?.value == 60)
+        #expect(checklist.statement("5.2.4-2")?.minimumOptions == 1)
+    }
+
     @Test("digest is the SHA-256 of the file's bytes, as sha256sum computes it")
     func digest() throws {
         let checklist = try loadMini()

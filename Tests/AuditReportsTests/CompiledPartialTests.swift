@@ -12,7 +12,7 @@ struct CompiledPartialTests {
     /// What swift-mustache renders for `template` over `context`, with the report's HTML escaping.
     private func reference(_ template: String, _ context: [String: Any]) throws -> String {
         _ = ReportHTMLEscaping.registered
-        return try MustacheTemplate(string: ReportHTMLEscaping.pragma + template).render(context)
+        return try MustacheTemplate(string: ReportHTMLEscaping.pragma + "\n" + template).render(context)
     }
 
     private func compiled(_ template: String) throws -> CompiledPartial {
@@ -70,6 +70,7 @@ struct CompiledPartialTests {
             "a {{! a comment }}b\n{{! standalone comment }}\nc\n",
             "<ul>\n  {{#items}}\n  <li>{{name}}</li>\n  {{/items}}\n  {{^items}}\n  <li>none</li>\n  {{/items}}\n</ul>\n",
             "  {{#flag}}  \nindented {{ name }}\n\t{{/flag}}\nend",
+            "{{#flag}}\nfirst line standalone\n{{/flag}} \t\nx\n  {{#flag}}\t \ny\n  {{/flag}}  \nz",
             "{{#flag}}{{/flag}} two tags on a line are not standalone\n{{missing}}{{#missing}}x{{/missing}}",
         ])
     func subsetMatchesMustache(template: String) throws {

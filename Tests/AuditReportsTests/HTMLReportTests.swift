@@ -163,6 +163,17 @@ struct HTMLReportTests {
         #expect(html.contains("王工（评估组长）"), "who decided")
     }
 
+    @Test("control bytes from a device become U+FFFD in the HTML, as in the XML report")
+    func controlBytes() throws {
+        var results = Fixture.results()
+        results[0].reason = "sensor said \u{1B}[31m\u{0}\u{7}<b>"
+        let html = try Fixture.htmlWriter().write(Fixture.report(mallName: "星河\u{1}广场", results: results))
+        #expect(html.contains("星河\u{FFFD}广场"))
+        #expect(html.contains("sensor said \u{FFFD}[31m\u{FFFD}\u{FFFD}&lt;b&gt;"))
+        #expect(!html.unicodeScalars.contains { $0.value < 0x20 && ![0x9, 0xA, 0xD].contains($0.value) })
+        #expect(ReportHTMLEscaping.escape("plain 中文 \t\n") == "plain 中文 \t\n")
+    }
+
     @Test("mall data is escaped everywhere and never appears raw")
     func escaping() throws {
         var results = Fixture.results()

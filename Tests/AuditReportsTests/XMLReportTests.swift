@@ -264,3 +264,18 @@ func runXmllint(_ file: URL) throws -> (status: Int32, output: String) {
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: output, as: UTF8.self))
 }
+
+@Suite("Console report")
+struct ConsoleReportTests {
+    @Test("a value just below its threshold is never printed rounded onto the threshold")
+    func noRoundingAcrossTheThreshold() {
+        let threshold = Threshold(quantity: "satisfaction", comparison: .greaterThanOrEqual, value: 85, unit: "%")
+        let result = StatementResult(
+            statementID: "8.2.1-3", verdict: .fail, source: .data,
+            measurement: Measurement(value: 84.996, threshold: threshold, unit: "%", sample: 250), reason: "below")
+        let text = ConsoleReport.results([result], checklist: Fixture.checklist())
+        #expect(text.contains("measured: 84.996 %"), "\(text)")
+        #expect(text.contains("threshold: ≥ 85 %"), "\(text)")
+        #expect(!text.contains("85.00"))
+    }
+}

@@ -306,6 +306,21 @@ struct HTTPClientTests {
         #expect(inspection.protocolVersion == "TLSv1.3")
     }
 
+    @Test("inspectTLS sends a secret header to a verified peer only, never on the unverified second look")
+    func inspectKeepsSecretsFromUnverifiedPeers() async throws {
+        let token = HTTPHeader.secret("Authorization", "Bearer " + (try Peer.value("MALLAUDIT_TEST_HTTP_TOKEN")))
+        let verified = try await client.inspectTLS(
+            "\(try Peer.https())/api/member/profile", caFile: try Peer.ca(), headers: [token]
+        ).get()
+        #expect(verified.verified)
+        #expect(verified.status == 200, "the token reaches the verified peer")
+        let expired = try await client.inspectTLS(
+            "\(try Peer.httpsExpired())/api/member/profile", caFile: try Peer.ca(), headers: [token]
+        ).get()
+        #expect(!expired.verified)
+        #expect(expired.status == 401, "the unverified peer never sees the token")
+    }
+
     @Test("inspectTLS without trusting the issuer: not verified, with the reason")
     func inspectUntrusted() async throws {
         let inspection = try await client.inspectTLS("\(try Peer.https())/").get()

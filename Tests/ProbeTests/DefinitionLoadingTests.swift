@@ -123,4 +123,13 @@ struct DefinitionLoadingTests {
         #expect(profile.httpSystems["member_api"]?.headers.first?.value.isSecret == true)
         #expect(profile.notApplicable.first?.statementID == "5.2.5-2")
     }
+
+    @Test("a header secret resolves from its variable; unset or empty is no value, never an empty header")
+    func secretResolution() {
+        let secret = SecretOrText.environment(name: "MALL_TOKEN", prefix: "Bearer ")
+        #expect(secret.resolve(["MALL_TOKEN": "t0k"]) == "Bearer t0k")
+        #expect(secret.resolve(["MALL_TOKEN": ""]) == nil)
+        #expect(secret.resolve([:]) == nil)
+        #expect(SecretOrText.text("").resolve([:]) == "")
+    }
 }

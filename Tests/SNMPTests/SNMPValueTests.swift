@@ -70,6 +70,12 @@ import Testing
         #expect(SNMPValue.gauge32(45).number == 45)
         #expect(SNMPValue.octets(Array(" 21.5 ".utf8)).number == 21.5)
         #expect(SNMPValue.octets(Array("dry".utf8)).number == nil)
+        // NaN and infinities are not numbers: compared with a threshold or an age they would pass by comparing false.
+        #expect(SNMPValue.opaqueDouble(.nan).number == nil)
+        #expect(SNMPValue.opaqueFloat(.infinity).number == nil)
+        #expect(SNMPValue.octets(Array("nan".utf8)).number == nil)
+        #expect(SNMPValue.octets(Array("-inf".utf8)).number == nil)
+        #expect(SNMPValue.opaqueDouble(1.5).number == 1.5)
         #expect(SNMPValue.noSuchObject.number == nil)
         #expect(SNMPValue.octets([0x00, 0x1A]).plainText == "00 1A")
         #expect(SNMPValue.noSuchInstance.isException && !SNMPValue.null.isException)

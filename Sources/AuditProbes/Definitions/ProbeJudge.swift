@@ -237,7 +237,8 @@ extension ValueTest {
             return values.contains(where: { $0.contains(expected) }) ? nil : "\(what) does not contain '\(expected)'"
         case let .atLeast(minimum):
             if values.isEmpty { return "\(what) not found" }
-            let low = values.filter { (Double($0) ?? -.infinity) < minimum }
+            // Not a finite number (text, "NaN", "inf") is below any minimum.
+            let low = values.filter { Double($0).map { !$0.isFinite || $0 < minimum } ?? true }
             return low.isEmpty ? nil : "\(what) is \(low.joined(separator: ", ")), expected at least \(minimum)"
         }
     }

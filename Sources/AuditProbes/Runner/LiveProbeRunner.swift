@@ -79,7 +79,7 @@ public struct LiveProbeRunner: ProbeRunning {
         for (name, value) in system.headers {
             guard let resolved = value.resolve(environment) else {
                 return .failure(
-                    EndpointProblem(message: "environment variable \(value.display) (header \(name) of \(system.name)) is not set"))
+                    EndpointProblem(message: "environment variable \(value.display) (header \(name) of \(system.name)) is not set or empty"))
             }
             headers.append(HTTPHeader(name, resolved, secret: value.isSecret))
         }

@@ -5,27 +5,31 @@ import Foundation
 /// file, a missing column, a calendar without the year) is an `error` for the statements, with the diagnostics.
 enum MeasuredCheckProbe {
     static func run(_ kind: String, probe: ProbeDefinition, profile: SiteProfile, asOf: Date) -> ProbeRunResult {
-        guard let kind = MeasuredCheckKind(rawValue: kind) else {
-            return ProbeRunResult(
+        func unusable(_ reason: String) -> ProbeRunResult {
+            ProbeRunResult(
                 probe: probe,
                 results: probe.statements.map {
                     StatementResult(
-                        statementID: $0, verdict: .error, source: .data, producer: probe.id,
-                        reason: "unknown measured check '\(kind)'")
+                        statementID: $0, verdict: .error, source: .data, producer: probe.id, reason: reason)
                 })
+        }
+        guard let kind = MeasuredCheckKind(rawValue: kind) else { return unusable("unknown measured check '\(kind)'") }
+        guard let day = measureDate(asOf) else {
+            return unusable("the as-of date \(asOf) is outside the years a measured check can judge (1–9999)")
         }
         let data = profile.data
         let inputs = MeasuredCheckInputs(
             wifiLogs: data.wifiLogs, satisfaction: data.satisfaction, satisfactionColumn: data.satisfactionColumn,
             complaints: data.complaints, calendar: data.calendar, payments: data.payments,
             catalogOnline: data.catalogOnline, catalogOffline: data.catalogOffline)
-        let report = MeasuredChecks.run(kind, inputs: inputs, asOf: measureDate(asOf))
+        let report = MeasuredChecks.run(kind, inputs: inputs, asOf: day)
         return ProbeRunResult(probe: probe, results: report.statementResults())
     }
 
-    /// The calendar day of `date` in the local time zone (the mall's day).
-    static func measureDate(_ date: Date) -> MeasureDate {
+    /// The calendar day of `date` in the local time zone (the mall's day); nil outside years 1–9999.
+    static func measureDate(_ date: Date) -> MeasureDate? {
         let parts = Calendar(identifier: .gregorian).dateComponents([.year, .month, .day], from: date)
-        return MeasureDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+        guard let year = parts.year, let month = parts.month, let day = parts.day else { return nil }
+        return MeasureDate(year: year, month: month, day: day)
     }
 }

@@ -114,8 +114,15 @@ public enum SNMPTool {
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            if let data = try? encoder.encode(JSONDocument(agents: documents)) {
+            // An agent may answer an opaque float NaN or infinity: written as a string, not a reason to print nothing.
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(
+                positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+            do {
+                let data = try encoder.encode(JSONDocument(agents: documents))
                 out.stdout = String(decoding: data, as: UTF8.self) + "\n"
+            } catch {
+                out.stderr += "cannot write the answer as JSON: \(error)\n"
+                out.exitCode = 1
             }
         }
         return out

@@ -50,9 +50,15 @@ public enum SNMPValue: Sendable, Hashable {
         }
     }
 
-    /// The value as a number when it is one (integers, counters, gauges, timeticks), or an octet string holding a
-    /// decimal number (`"21.5"`), else nil.
+    /// The value as a finite number when it is one (integers, counters, gauges, timeticks, opaque floats), or an
+    /// octet string holding a decimal number (`"21.5"`), else nil. `nan` and `inf` are not numbers here: a reading
+    /// of NaN must not pass a threshold or a freshness check by comparing false.
     public var number: Double? {
+        guard let value = anyNumber, value.isFinite else { return nil }
+        return value
+    }
+
+    private var anyNumber: Double? {
         switch self {
         case let .integer(value): Double(value)
         case let .counter32(value), let .gauge32(value), let .timeticks(value): Double(value)

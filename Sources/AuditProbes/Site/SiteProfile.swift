@@ -100,11 +100,14 @@ public enum SecretOrText: Sendable, Hashable {
         return false
     }
 
-    /// The value, or nil when the environment variable is unset.
+    /// The value, or nil when the environment variable is unset or empty (an empty secret would go out as
+    /// `Authorization: Bearer ` and come back as a puzzling 401; SNMP secrets are refused the same way).
     public func resolve(_ environment: [String: String]) -> String? {
         switch self {
         case let .text(text): return text
-        case let .environment(name, prefix): return environment[name].map { prefix + $0 }
+        case let .environment(name, prefix):
+            guard let value = environment[name], !value.isEmpty else { return nil }
+            return prefix + value
         }
     }
 
