@@ -84,6 +84,25 @@ struct DefinitionLoadingTests {
                 """, file: "p.yaml"))
         }
         #expect(badStatus?.line == 6)
+        // An entry that says two things is refused, not checked halfway.
+        for (entry, fragment) in [
+            ("{status: [302], header: Location}", "one expectation per entry, found status and header"),
+            ("{json: $.a, equals: x, at_least: 3}", "one test per entry, found equals and at_least"),
+            ("{status: [200], matches: ok}", "'matches' does not go with 'status'"),
+        ] {
+            let mixed = diagnostic {
+                _ = try ProbeDefinitionLoader.parse(YAMLValue.parse("""
+                    probes:
+                      - id: x
+                        statements: [5.1.2-2]
+                        http: {system: s}
+                        expect:
+                          - \(entry)
+                    """, file: "p.yaml"))
+            }
+            #expect(mixed?.line == 6, "\(entry)")
+            #expect(mixed?.message.contains(fragment) == true, "\(entry): \(String(describing: mixed))")
+        }
     }
 
     @Test("a site profile never holds a secret, and N/A needs a justification")
@@ -109,6 +128,27 @@ struct DefinitionLoadingTests {
         let badCode = load("mall: {name: x, address: y, credit_code: '123'}\n")
         #expect(badCode?.line == 1)
         #expect(load(base + "not_applicable:\n  - {statement: 5.2.5-2, justification: 无地下二层, decided_by: 张三}\n") == nil)
+        let twiceNA = load(
+            base + "not_applicable:\n  - {statement: 5.2.5-2, justification: 无地下二层, decided_by: 张三}\n"
+                + "  - {statement: 5.2.5-2, justification: 重复, decided_by: 李四}\n")
+        #expect(twiceNA?.line == 4)
+        #expect(twiceNA?.message.contains("not applicable twice (first on line 3)") == true)
+        let unknownFile = dir.appendingPathComponent("unknown.yaml")
+        try (base + "not_applicable:\n  - {statement: 9.9.9-1, justification: 无, decided_by: 张三}\n")
+            .write(to: unknownFile, atomically: true, encoding: .utf8)
+        let unknown = try SiteProfile.load(unknownFile).unknownStatements(
+            in: Checklist(version: "t", standardTitleZH: "", standardTitleEN: "", digest: "", chapters: []))
+        #expect(unknown.map(\.line) == [3])
+        #expect(unknown.first?.message.contains("9.9.9-1") == true)
+        // A misspelt key over a nested block is reported at the key's line, not the block's first line.
+        let misspelt = load(base + "snmp_agents:\n  room:\n    address: udp:127.0.0.1:161\n")
+        #expect(misspelt?.line == 2, "the key's line, not its block's (3)")
+        #expect(misspelt?.message.contains("unknown key 'snmp_agents'") == true)
+        // A key given twice names the key and its line, and never prints the file back.
+        let twice = load(base + "assessor: 王工\nassessor: 李工\n")
+        #expect(twice?.message.contains("duplicate key 'assessor'") == true, "\(String(describing: twice))")
+        #expect(twice?.line != nil)
+        #expect(twice?.message.contains("测试商场") == false)
     }
 
     @Test("the init template is a valid profile once loaded")

@@ -129,11 +129,45 @@ public enum ProbeDefinitionLoader {
         return .exists
     }
 
+    /// The keys that make an expectation's kind, and the keys each kind may add.
+    private static let expectationKinds: KeyValuePairs<String, Set<String>> = [
+        "status": [], "header": ["matches"], "json": ["equals", "contains", "at_least", "non_empty"],
+        "xpath": ["equals", "contains", "at_least", "non_empty"], "body": ["matches"],
+        "value": ["state", "present", "max_age"], "tls_min_version": [], "cert_valid_days": [],
+    ]
+
+    /// One kind per entry, with only the keys that kind reads, and at most one test: `{status: [302], header:
+    /// Location}` or `{json: $.a, equals: x, at_least: 3}` would otherwise check only part of what it says.
+    static func requireOneExpectation(_ node: YAMLValue) throws {
+        let keys = try node.entries().map(\.key)
+        let kinds = expectationKinds.map(\.key).filter(keys.contains)
+        if kinds.count > 1 {
+            throw node.problem(
+                "one expectation per entry, found \(kinds.joined(separator: " and "))",
+                expected: "a separate `- {…}` entry for each check")
+        }
+        let kind = kinds.first ?? (keys.contains("matches") ? "body" : nil)
+        guard let kind, let allowed = expectationKinds.first(where: { $0.key == kind })?.value else { return }
+        let extra = keys.filter { $0 != kind && !allowed.contains($0) }
+        if !extra.isEmpty {
+            throw node.problem(
+                "\(extra.map { "'\($0)'" }.joined(separator: ", ")) does not go with '\(kind)'",
+                expected: allowed.isEmpty ? "\(kind) alone" : "\(kind) with one of \(allowed.sorted().joined(separator: ", "))")
+        }
+        let tests = keys.filter(allowed.contains)
+        if tests.count > 1 {
+            throw node.problem(
+                "one test per entry, found \(tests.joined(separator: " and "))",
+                expected: "a separate `- {…}` entry for each test")
+        }
+    }
+
     static func parseExpectation(_ node: YAMLValue) throws -> Expectation {
         let expected = "one of status, header, json, xpath, body, value (SNMP), tls_min_version, cert_valid_days"
         try node.requireKeys(in: ["status", "header", "matches", "json", "xpath", "equals", "contains", "at_least",
                                   "non_empty", "body", "value", "state", "present", "max_age", "tls_min_version",
                                   "cert_valid_days"])
+        try requireOneExpectation(node)
         if let status = node["status"] {
             return .status(try status.stringList().map { text in
                 guard let code = Int(text), (100...599).contains(code) else {

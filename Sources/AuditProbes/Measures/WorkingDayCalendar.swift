@@ -117,16 +117,7 @@ public struct WorkingDayCalendar: Sendable, Hashable {
             }
             root = node
         } catch let error as YamlError {
-            switch error {
-            case .scanner(_, let message, let mark, _), .parser(_, let message, let mark, _),
-                .composer(_, let message, let mark, _):
-                throw DiagnosticsError(
-                    Diagnostic(
-                        file: file, line: mark.line, column: mark.column, message: "YAML syntax error: \(message)",
-                        expected: "valid YAML"))
-            default:
-                throw DiagnosticsError(Diagnostic(file: file, message: "YAML error: \(error)", expected: "valid YAML"))
-            }
+            throw DiagnosticsError(YAMLValue.diagnostic(for: error, file: file))
         }
         guard case .mapping(let top) = root, let yearsNode = top["years"], case .mapping(let yearMap) = yearsNode
         else {

@@ -86,6 +86,8 @@ public struct SiteProfile: Sendable {
     public var notApplicable: [NotApplicableDecision]
     /// Digest of the profile's bytes (stored with each run).
     public var digest: String
+    /// The line of each not-applicable decision in the profile, by statement id (for diagnostics).
+    var notApplicableLines: [String: Int] = [:]
 }
 
 /// A configuration value that is either written in the file or read from an environment variable.

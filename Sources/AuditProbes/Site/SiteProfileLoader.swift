@@ -6,8 +6,7 @@ extension SiteProfile {
     /// Reads and checks a site profile. Every problem names the file, the line and what was expected.
     /// Relative paths in the profile are resolved against the profile's directory.
     public static func load(_ url: URL) throws -> SiteProfile {
-        let root = try YAMLValue.load(url)
-        let bytes = (try? Data(contentsOf: url)) ?? Data()
+        let (root, bytes) = try YAMLValue.loadWithBytes(url)
         return try parse(root, file: url, digest: SHA256Digest.hex(of: bytes))
     }
 
@@ -114,12 +113,20 @@ extension SiteProfile {
         let findings = try root["findings"].map(path)
 
         var decisions: [NotApplicableDecision] = []
+        var decisionLines: [String: Int] = [:]
         for item in try root["not_applicable"]?.items() ?? [] {
             try item.requireKeys(in: ["statement", "justification", "decided_by", "decided_at"])
+            let statement = try item.required("statement", expected: "a statement id such as 5.2.5-2")
+                .nonEmptyString()
+            if let first = decisionLines[statement] {
+                throw item.problem(
+                    "statement \(statement) is declared not applicable twice (first on line \(first))",
+                    expected: "one not_applicable entry per statement")
+            }
+            decisionLines[statement] = item.line ?? 0
             decisions.append(
                 NotApplicableDecision(
-                    statementID: try item.required("statement", expected: "a statement id such as 5.2.5-2")
-                        .nonEmptyString(),
+                    statementID: statement,
                     justification: try item.required("justification", expected: "why the statement does not apply")
                         .nonEmptyString(expected: "a justification: an N/A without one is refused"),
                     decidedBy: try item.required("decided_by", expected: "who decided it").nonEmptyString(),
@@ -129,7 +136,7 @@ extension SiteProfile {
         return SiteProfile(
             file: file, mall: mall, assessor: try root["assessor"]?.nonEmptyString(), areas: areas,
             httpSystems: httpSystems, snmpAgents: agents, data: data, probePaths: probePaths, findings: findings,
-            notApplicable: decisions, digest: digest)
+            notApplicable: decisions, digest: digest, notApplicableLines: decisionLines)
     }
 
     /// `value: text` or `{env: NAME, prefix: "Bearer "}`.
@@ -146,7 +153,8 @@ extension SiteProfile {
     /// Statement ids the profile mentions that the checklist does not have, as diagnostics.
     public func unknownStatements(in checklist: Checklist) -> [Diagnostic] {
         notApplicable.filter { checklist.statement($0.statementID) == nil }.map {
-            Diagnostic(file: file.path, message: "not_applicable names unknown statement '\($0.statementID)'",
+            Diagnostic(file: file.path, line: notApplicableLines[$0.statementID],
+                       message: "not_applicable names unknown statement '\($0.statementID)'",
                        expected: "a statement id of the checklist (mallaudit checklist list)")
         }
     }

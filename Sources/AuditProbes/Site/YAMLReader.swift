@@ -28,7 +28,10 @@ public struct YAMLValue: @unchecked Sendable {
     }
 
     /// Reads and parses a YAML file.
-    public static func load(_ url: URL) throws -> YAMLValue {
+    public static func load(_ url: URL) throws -> YAMLValue { try loadWithBytes(url).value }
+
+    /// Reads and parses a YAML file, returning the bytes read too (for a digest of exactly what was parsed).
+    public static func loadWithBytes(_ url: URL) throws -> (value: YAMLValue, bytes: Data) {
         let data: Data
         do {
             data = try Data(contentsOf: url)
@@ -39,15 +42,26 @@ public struct YAMLValue: @unchecked Sendable {
             throw DiagnosticsError(Diagnostic(file: url.path, line: 1, message: "the file is not UTF-8 text",
                                               expected: "a UTF-8 YAML file"))
         }
-        return try parse(text, file: url.path)
+        return (try parse(text, file: url.path), data)
     }
 
-    private static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
+    /// The diagnostic of a Yams error, at its line whenever Yams knows it. Never quotes the whole document (Yams'
+    /// own description of some errors does).
+    static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
         switch error {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _):
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+            let .composer(context, problem, mark, _):
             let what = [context?.text, problem].compactMap { $0 }.joined(separator: ": ")
             return Diagnostic(file: file, line: mark.line, column: mark.column, message: "YAML syntax error: \(what)",
                               expected: "valid YAML")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            return Diagnostic(
+                file: file, line: context.mark.line, column: context.mark.column,
+                message: "duplicate key \(keys) in the mapping", expected: "each key once in a mapping")
+        case let .reader(problem, offset, _, yaml):
+            let line = offset.map { offset in yaml.utf8.prefix(offset).reduce(1) { $1 == 0x0A ? $0 + 1 : $0 } }
+            return Diagnostic(file: file, line: line, message: "YAML error: \(problem)", expected: "UTF-8 YAML text")
         default:
             return Diagnostic(file: file, line: nil, message: "YAML error: \(error)", expected: "valid YAML")
         }
@@ -76,12 +90,16 @@ public struct YAMLValue: @unchecked Sendable {
         }
     }
 
-    /// Throws on any key not in `allowed`, naming the nearest allowed spelling.
+    /// Throws on any key not in `allowed`, at the key's own line (not its value's, which for a nested block is a
+    /// later line), listing the allowed keys.
     public func requireKeys(in allowed: Set<String>) throws {
-        for (key, value) in try entries() where !allowed.contains(key) {
+        _ = try entries()  // a mapping whose keys are strings
+        guard case let .mapping(mapping) = node else { return }
+        for (key, _) in mapping {
+            guard let name = key.string, !allowed.contains(name) else { continue }
             let list = allowed.sorted().joined(separator: ", ")
-            throw YAMLValue(node: value.node, file: file, path: path).problem(
-                "unknown key '\(key)'", expected: "one of \(list)")
+            throw YAMLValue(node: key, file: file, path: path).problem(
+                "unknown key '\(name)'", expected: "one of \(list)")
         }
     }
 
