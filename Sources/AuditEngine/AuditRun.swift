@@ -100,8 +100,6 @@ public enum AuditEngine {
                         + "not this one (\(loadedChecklist.digest.prefix(12))…)",
                     expected: "the checklist the run started with (--checklist FILE)"))
             }
-            _ = try store.resumeRun(runID)
-            alreadyJudged = Set(try store.results(run: runID).map(\.statementID))
         } else {
             checklist = loadedChecklist
         }
@@ -111,6 +109,12 @@ public enum AuditEngine {
         problems += FindingRules.validate(findings, checklist: checklist)
         let scope = try select(options.only, in: checklist)
         guard problems.isEmpty else { throw DiagnosticsError(problems) }
+        // Only now, with the inputs known to be good, is a resumed run marked running again: a resume refused for
+        // bad input leaves the run interrupted, as it was.
+        if let resumed, let store = openedStore {
+            _ = try store.resumeRun(resumed)
+            alreadyJudged = Set(try store.results(run: resumed).map(\.statementID))
+        }
 
         let store = try openedStore ?? AuditStore(path: databaseURL.path)
         let runID =

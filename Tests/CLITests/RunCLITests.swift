@@ -331,6 +331,17 @@ struct RunKillResumeTests {
         #expect(interrupted.results == all.count - 1)
         #expect(interrupted.conformance == nil)
 
+        // A resume refused for bad input (a finding for a statement the checklist lacks) leaves the run interrupted.
+        let badFindings = try fixture.write(
+            "bad-findings.yaml", "assessor: 王工\nfindings:\n  - statement: 9.9.9-1\n    verdict: pass\n")
+        let refused = try fixture.mallaudit(
+            ["run", "--resume", "1", "--site", fixture.site, "--db", fixture.database, "--findings", badFindings.path])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("9.9.9-1"), "\(refused.stderr)")
+        #expect(
+            try fixture.sqlite3(["-readonly", fixture.database, "SELECT status FROM runs WHERE id = 1"])
+                == "interrupted\n")
+
         // Resume: only the missing statement is judged; the run completes with one result per statement.
         let resumed = try fixture.mallaudit(
             ["run", "--resume", "1", "--site", fixture.site, "--db", fixture.database, "--format", "json"])

@@ -73,6 +73,19 @@ struct DefinitionLoadingTests {
         }
         #expect(badOID?.line == 7)
         #expect(badOID?.message.contains("not a numeric OID") == true)
+        let tooBig = diagnostic {
+            _ = try ProbeDefinitionLoader.parse(YAMLValue.parse("""
+                probes:
+                  - id: x
+                    statements: [5.2.5-4]
+                    snmp:
+                      agent: a
+                      values:
+                        - {name: leak, oid: .1.3.6.1.4.1.4294967296}
+                    expect: [{value: leak}]
+                """, file: "p.yaml"))
+        }
+        #expect(tooBig?.line == 7, "an arc above 2^32 - 1 is refused where it is written, not skipped at run time")
         let badStatus = diagnostic {
             _ = try ProbeDefinitionLoader.parse(YAMLValue.parse("""
                 probes:
@@ -140,6 +153,20 @@ struct DefinitionLoadingTests {
             in: Checklist(version: "t", standardTitleZH: "", standardTitleEN: "", digest: "", chapters: []))
         #expect(unknown.map(\.line) == [3])
         #expect(unknown.first?.message.contains("9.9.9-1") == true)
+        // What the SNMP adapter would refuse at the first probe is refused here, at its line.
+        func agentProblem(_ address: String, _ timeout: String = "1", _ retries: String = "1") -> Diagnostic? {
+            load(
+                base + "snmp:\n  room:\n    address: \(address)\n    community_env: C\n"
+                    + "    timeout: \(timeout)\n    retries: \(retries)\n")
+        }
+        #expect(agentProblem("udp:127.0.0.1:161") == nil)
+        #expect(agentProblem("tcp:127.0.0.1:161")?.line == 4)
+        #expect(agentProblem("udp:127.0.0.1:99999")?.message.contains("valid port") == true)
+        #expect(agentProblem("udp:127.0.0.1:161", "0")?.line == 6)
+        #expect(agentProblem("udp:127.0.0.1:161", "3600") == nil)
+        #expect(agentProblem("udp:127.0.0.1:161", "3601")?.line == 6)
+        #expect(agentProblem("udp:127.0.0.1:161", "1", "20") == nil)
+        #expect(agentProblem("udp:127.0.0.1:161", "1", "21")?.line == 7)
         // A misspelt key over a nested block is reported at the key's line, not the block's first line.
         let misspelt = load(base + "snmp_agents:\n  room:\n    address: udp:127.0.0.1:161\n")
         #expect(misspelt?.line == 2, "the key's line, not its block's (3)")

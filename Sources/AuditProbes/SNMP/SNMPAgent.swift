@@ -129,11 +129,9 @@ public struct SNMPAgent: Sendable, Hashable, CustomStringConvertible, CustomRefl
         return text
     }
 
-    /// `dump` and test failure output show the description, never the secret fields.
-    public var customMirror: Mirror { Mirror(self, children: ["agent": description]) }
-
-    /// Why this agent cannot be used as configured, or nil when it can. Checked before anything is sent.
-    public func configurationProblem() -> String? {
+    /// Why `address` is not `udp:HOST[:PORT]`, or nil. Shared with the site-profile loader, which reports it at
+    /// the profile's line instead of at the first probe.
+    public static func addressProblem(_ address: String) -> String? {
         let parts = address.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2 || parts.count == 3, parts[0] == "udp", !parts[1].isEmpty else {
             return "agent address '\(address)' is not of the form udp:HOST:PORT"
@@ -143,10 +141,30 @@ public struct SNMPAgent: Sendable, Hashable, CustomStringConvertible, CustomRefl
                 return "agent address '\(address)' has no valid port (1-65535) after the host"
             }
         }
-        guard timeout.isFinite, timeout > 0, timeout <= 3_600 else {
-            return "timeout \(timeout) s for \(address) is not between 0 and 3600 seconds"
+        return nil
+    }
+
+    /// Why a timeout cannot be used, or nil (also checked by the site-profile loader).
+    public static func timeoutProblem(_ timeout: Double, address: String) -> String? {
+        timeout.isFinite && timeout > 0 && timeout <= 3_600
+            ? nil : "timeout \(timeout) s for \(address) is not between 0 and 3600 seconds"
+    }
+
+    /// Why a retry count cannot be used, or nil (also checked by the site-profile loader).
+    public static func retriesProblem(_ retries: Int, address: String) -> String? {
+        (0...20).contains(retries) ? nil : "retries \(retries) for \(address) is not between 0 and 20"
+    }
+
+    /// `dump` and test failure output show the description, never the secret fields.
+    public var customMirror: Mirror { Mirror(self, children: ["agent": description]) }
+
+    /// Why this agent cannot be used as configured, or nil when it can. Checked before anything is sent.
+    public func configurationProblem() -> String? {
+        if let problem = Self.addressProblem(address) ?? Self.timeoutProblem(timeout, address: address)
+            ?? Self.retriesProblem(retries, address: address)
+        {
+            return problem
         }
-        guard (0...20).contains(retries) else { return "retries \(retries) for \(address) is not between 0 and 20" }
         switch version {
         case .v1, .v2c:
             guard let community, !community.isEmpty else {

@@ -63,9 +63,10 @@ extension SiteProfile {
                 throw community.problem("a community is a secret and is never written in the profile",
                                         expected: "community_env: NAME_OF_AN_ENVIRONMENT_VARIABLE")
             }
-            let address = try node.required("address", expected: "udp:HOST:PORT").nonEmptyString()
-            guard address.hasPrefix("udp:") || address.hasPrefix("tcp:") else {
-                throw node["address"]!.problem("'\(address)' has no transport", expected: "udp:HOST:PORT")
+            let addressNode = try node.required("address", expected: "udp:HOST:PORT")
+            let address = try addressNode.nonEmptyString()
+            if let problem = SNMPAgent.addressProblem(address) {
+                throw addressNode.problem(problem, expected: "udp:HOST:PORT, e.g. udp:10.0.8.21:161")
             }
             let versionText = try node["version"]?.choice(["1", "2c", "3"]) ?? "2c"
             let version = SNMPAgentProfile.Version(rawValue: versionText)!
@@ -81,6 +82,12 @@ extension SiteProfile {
                 privPasswordEnv: try node["priv_password_env"]?.nonEmptyString(),
                 timeout: try node["timeout"]?.double() ?? 1, retries: try node["retries"]?.int() ?? 1,
                 area: try node["area"]?.nonEmptyString())
+            if let problem = SNMPAgent.timeoutProblem(agent.timeout, address: address) {
+                throw (node["timeout"] ?? node).problem(problem, expected: "seconds, more than 0 and at most 3600")
+            }
+            if let problem = SNMPAgent.retriesProblem(agent.retries, address: address) {
+                throw (node["retries"] ?? node).problem(problem, expected: "a whole number from 0 to 20")
+            }
             if version == .v3, agent.user == nil {
                 throw node.problem("an SNMPv3 agent needs a user", expected: "user: NAME")
             }
