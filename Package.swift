@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "AuditStore",
             dependencies: [
-                "AuditModel", "CSQLite3", "CSQLite3Shim",
+                "AuditModel", "AuditSupport", "CSQLite3", "CSQLite3Shim",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),

@@ -24,14 +24,9 @@ public enum ChecklistLocator {
         environment: [String: String] = ProcessInfo.processInfo.environment, executable: URL? = executableURL(),
         currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     ) -> URL {
-        if let path = environment[environmentVariable], !path.isEmpty {
-            let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : currentDirectory.appendingPathComponent(path)
-            return url.standardizedFileURL
-        }
-        if let executable, let found = searchUpwards(from: executable.deletingLastPathComponent(), for: relativePath) {
-            return found
-        }
-        return currentDirectory.appendingPathComponent(relativePath).standardizedFileURL
+        ResourceLocator.locate(
+            variable: environmentVariable, relative: relativePath, environment: environment, executable: executable,
+            currentDirectory: currentDirectory)
     }
 
     /// The schema of `checklist`: `checklist.xsd` beside it when present; else the schema of the

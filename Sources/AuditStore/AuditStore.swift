@@ -1,4 +1,5 @@
 import AuditModel
+import AuditSupport
 import CSQLite3Shim
 import Foundation
 import GRDB
@@ -102,7 +103,7 @@ public final class AuditStore: Sendable {
         } catch {
             throw StoreError(.database, "cannot encode the checklist", cause: "\(error)")
         }
-        let bodyDigest = EvidenceFiles.hex(of: body)
+        let bodyDigest = SHA256Digest.hex(of: body)
         let owner = RunOwner.current
         let startedAt = timestamp()
         let id = try write { db -> Int64 in

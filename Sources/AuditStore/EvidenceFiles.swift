@@ -1,4 +1,5 @@
 import AuditModel
+import AuditSupport
 import Crypto
 import Foundation
 
@@ -9,41 +10,6 @@ enum EvidenceFiles {
 
     /// Path of an evidence file relative to the database's folder.
     static func storedPath(_ sha256: String) -> String { "evidence/\(sha256)" }
-
-    static func hex(of data: Data) -> String { hex(SHA256.hash(data: data)) }
-
-    static func hex(_ digest: SHA256.Digest) -> String {
-        digest.map { byte in
-            let text = String(byte, radix: 16)
-            return byte < 16 ? "0" + text : text
-        }.joined()
-    }
-
-    /// Streams `file` through SHA-256 without copying it.
-    static func digest(of file: URL) throws -> (sha256: String, size: Int64) {
-        let handle: FileHandle
-        do {
-            handle = try FileHandle(forReadingFrom: file)
-        } catch {
-            throw StoreError(
-                .evidence, "cannot read the evidence file", path: file.path,
-                cause: error.localizedDescription)
-        }
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        var size: Int64 = 0
-        do {
-            while let chunk = try handle.read(upToCount: chunkSize), !chunk.isEmpty {
-                hasher.update(data: chunk)
-                size += Int64(chunk.count)
-            }
-        } catch {
-            throw StoreError(
-                .evidence, "cannot read the evidence file", path: file.path,
-                cause: error.localizedDescription)
-        }
-        return (hex(hasher.finalize()), size)
-    }
 }
 
 extension AuditStore {
@@ -133,6 +99,6 @@ extension AuditStore {
                 .evidence, "cannot copy the evidence file", path: source.path,
                 cause: error.localizedDescription)
         }
-        return (EvidenceFiles.hex(hasher.finalize()), size)
+        return (SHA256Digest.hex(hasher.finalize()), size)
     }
 }

@@ -15,7 +15,10 @@ public enum ResourceLocator {
         currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     ) -> URL {
         if let path = environment[variable], !path.isEmpty {
-            return URL(fileURLWithPath: path, relativeTo: currentDirectory).standardizedFileURL
+            // Not `URL(fileURLWithPath:relativeTo:)`: it drops the base's last component unless the base is known
+            // to be a directory (it ends in "/" only when the directory exists when the URL is made).
+            let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : currentDirectory.appendingPathComponent(path)
+            return url.standardizedFileURL
         }
         if let executable, let found = searchUpwards(from: executable.deletingLastPathComponent(), for: relative) {
             return found

@@ -3,8 +3,11 @@ import Foundation
 
 /// SHA-256 digests as lowercase hex, for profile digests and evidence.
 public enum SHA256Digest {
-    public static func hex(of data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    public static func hex(of data: Data) -> String { hex(SHA256.hash(data: data)) }
+
+    /// A finished digest as lowercase hex (for callers that hash while doing something else, such as copying).
+    public static func hex(_ digest: SHA256.Digest) -> String {
+        digest.map { byte in byte < 16 ? "0" + String(byte, radix: 16) : String(byte, radix: 16) }.joined()
     }
 
     /// Streams the file in 1 MiB chunks: bounded memory for any size.
@@ -17,6 +20,6 @@ public enum SHA256Digest {
             hasher.update(data: chunk)
             size += Int64(chunk.count)
         }
-        return (hasher.finalize().map { String(format: "%02x", $0) }.joined(), size)
+        return (hex(hasher.finalize()), size)
     }
 }

@@ -87,8 +87,11 @@ struct ExtractTests {
     func deepNesting() {
         let deep = Data((String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)).utf8)
         #expect(throws: ExtractionError.self) { try JSONValue.parse(deep) }
-        let fine = Data((String(repeating: "[", count: 500) + String(repeating: "]", count: 500)).utf8)
-        #expect(throws: Never.self) { try JSONValue.parse(fine) }
+        func nested(_ depth: Int) -> Data {
+            Data((String(repeating: "[", count: depth) + String(repeating: "]", count: depth)).utf8)
+        }
+        #expect(throws: Never.self) { try JSONValue.parse(nested(512)) }  // the limit itself
+        #expect(throws: ExtractionError.self) { try JSONValue.parse(nested(513)) }
     }
 
     @Test(

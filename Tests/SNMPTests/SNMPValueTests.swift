@@ -120,6 +120,16 @@ import Testing
         #expect(!String(reflecting: agent).contains("s3cret"))
     }
 
+    @Test func v3PassphrasesNeverShowInDumps() {
+        let security = SNMPAgent.V3Security(
+            user: "auditor", level: .authPriv, authPassphrase: "auth-s3cret", privPassphrase: "priv-s3cret")
+        var dumped = ""
+        dump(security, to: &dumped)
+        #expect(!dumped.contains("s3cret"), "\(dumped)")
+        #expect(!String(reflecting: security).contains("s3cret"))
+        #expect(dumped.contains("auditor"))
+    }
+
     @Test func unsetVariableIsNamedNotGuessed() {
         let settings = SNMPAgentSettings(address: "udp:127.0.0.1:1161", communityEnv: "TEST_COMMUNITY")
         guard case let .failure(error) = settings.resolve(environment: [:]) else {

@@ -63,7 +63,7 @@ public struct SNMPAgent: Sendable, Hashable, CustomStringConvertible, CustomRefl
     }
 
     /// SNMPv3 user-based security settings.
-    public struct V3Security: Sendable, Hashable {
+    public struct V3Security: Sendable, Hashable, CustomReflectable {
         public var user: String
         public var level: SecurityLevel
         public var authProtocol: AuthProtocol
@@ -72,6 +72,17 @@ public struct SNMPAgent: Sendable, Hashable, CustomStringConvertible, CustomRefl
         public var privProtocol: PrivProtocol
         /// Resolved passphrase (at least 8 characters); required for authPriv.
         public var privPassphrase: String?
+
+        /// `dump` and test failure output never show the passphrases.
+        public var customMirror: Mirror {
+            Mirror(
+                self,
+                children: [
+                    "user": user, "level": level, "authProtocol": authProtocol,
+                    "authPassphrase": authPassphrase == nil ? "(none)" : "(set)", "privProtocol": privProtocol,
+                    "privPassphrase": privPassphrase == nil ? "(none)" : "(set)",
+                ])
+        }
 
         public init(
             user: String, level: SecurityLevel, authProtocol: AuthProtocol = .sha, authPassphrase: String? = nil,
