@@ -34,19 +34,35 @@ let package = Package(
 
         // MARK: libraries
         .target(name: "AuditModel"),
-        .target(name: "AuditSupport", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "AuditSupport",
+            dependencies: [
+                "AuditModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ]),
+        .target(name: "AuditXML", dependencies: ["AuditModel", "CLibXML2", "CLibXML2Shim"]),
         .target(
             name: "AuditChecklist",
             dependencies: [
-                "AuditModel", "AuditSupport", "CLibXML2", "CLibXML2Shim",
+                "AuditModel", "AuditSupport", "AuditXML", "CLibXML2", "CLibXML2Shim",
             ]),
+        // The rooms of an audit's inputs: the SNMP adapter (net-snmp), the HTTP/TLS adapter (libcurl) with
+        // JSON/XPath extraction, the measured checks over exports (no network code), the site profile.
+        .target(name: "AuditSNMP", dependencies: ["AuditModel", "AuditSupport", "CNetSNMP", "CNetSNMPShim"]),
+        .target(
+            name: "AuditHTTP",
+            dependencies: [
+                "AuditModel", "AuditSupport", "AuditXML", "CCurl", "CCurlShim", "CLibXML2", "CLibXML2Shim",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(name: "AuditMeasures", dependencies: ["AuditModel", "AuditSupport", "CZlib"]),
+        .target(name: "AuditSite", dependencies: ["AuditModel", "AuditSupport", "AuditSNMP"]),
+        // Probe definitions, their judge and the runner that asks the adapters.
         .target(
             name: "AuditProbes",
             dependencies: [
-                "AuditModel", "AuditSupport", "CCurl", "CCurlShim", "CNetSNMP", "CNetSNMPShim", "CLibXML2",
-                "CLibXML2Shim", "CZlib",
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "Logging", package: "swift-log"),
+                "AuditModel", "AuditSupport", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditMeasures",
             ]),
         .target(
             name: "AuditStore",
@@ -58,8 +74,8 @@ let package = Package(
         .target(
             name: "AuditEngine",
             dependencies: [
-                "AuditModel", "AuditChecklist", "AuditProbes", "AuditStore", "AuditReports",
-                .product(name: "Yams", package: "Yams"),
+                "AuditModel", "AuditSupport", "AuditChecklist", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditMeasures",
+                "AuditProbes", "AuditStore", "AuditReports",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
@@ -71,7 +87,8 @@ let package = Package(
         .executableTarget(
             name: "mallaudit",
             dependencies: [
-                "AuditModel", "AuditChecklist", "AuditProbes", "AuditStore", "AuditEngine", "AuditReports",
+                "AuditModel", "AuditSupport", "AuditChecklist", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditMeasures",
+                "AuditProbes", "AuditStore", "AuditEngine", "AuditReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -79,10 +96,11 @@ let package = Package(
         // MARK: tests
         .testTarget(name: "AuditModelTests", dependencies: ["AuditModel"]),
         .testTarget(name: "AuditChecklistTests", dependencies: ["AuditChecklist", "AuditModel"], exclude: ["Fixtures"]),
-        .testTarget(name: "MeasureTests", dependencies: ["AuditProbes", "AuditModel"]),
-        .testTarget(name: "SNMPTests", dependencies: ["AuditProbes", "AuditModel"]),
-        .testTarget(name: "HTTPTests", dependencies: ["AuditProbes", "AuditModel"]),
-        .testTarget(name: "ProbeTests", dependencies: ["AuditProbes", "AuditModel"]),
+        .testTarget(name: "MeasureTests", dependencies: ["AuditMeasures", "AuditSupport", "AuditModel"]),
+        .testTarget(name: "SNMPTests", dependencies: ["AuditSNMP", "AuditModel"]),
+        .testTarget(name: "HTTPTests", dependencies: ["AuditHTTP", "AuditModel"]),
+        .testTarget(
+            name: "ProbeTests", dependencies: ["AuditProbes", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditModel"]),
         .testTarget(name: "AuditStoreTests", dependencies: ["AuditStore", "AuditModel"]),
         .testTarget(
             name: "AuditReportsTests",

@@ -1,6 +1,7 @@
 import AuditChecklist
 import AuditModel
 import AuditProbes
+import AuditSite
 import AuditStore
 import Foundation
 

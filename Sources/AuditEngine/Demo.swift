@@ -1,6 +1,7 @@
 import AuditChecklist
 import AuditModel
 import AuditProbes
+import AuditSite
 import Foundation
 
 /// `mallaudit demo`: the bundled demo mall audited end to end — its systems started on loopback (Debian's snmpd

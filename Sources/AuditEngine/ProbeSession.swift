@@ -1,6 +1,7 @@
 import AuditChecklist
 import AuditModel
 import AuditProbes
+import AuditSite
 import Foundation
 
 /// `mallaudit probe`: runs the probes of a site profile without storing anything, and judges each statement

@@ -1,6 +1,5 @@
 import ArgumentParser
 import AuditEngine
-import AuditModel
 import AuditStore
 import Foundation
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 import AuditModel
-import AuditProbes
+import AuditMeasures
 import Foundation
 
 /// `mallaudit check <kind> …`: one measured clause over the mall's own exports.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import AuditProbes
+import AuditHTTP
 import Foundation
 
 /// `mallaudit http`: ask one of the mall's HTTP systems directly, to find the paths, JSON paths and XPaths a

@@ -1,5 +1,5 @@
 import ArgumentParser
-import AuditProbes
+import AuditSite
 import Foundation
 
 /// `mallaudit init`: writes the commented site-profile template and a copy of the shipped probe definitions.

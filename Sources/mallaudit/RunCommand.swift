@@ -1,6 +1,7 @@
 import ArgumentParser
 import AuditEngine
 import AuditModel
+import AuditMeasures
 import AuditProbes
 import AuditReports
 import Foundation

@@ -1,5 +1,5 @@
 import ArgumentParser
-import AuditProbes
+import AuditSNMP
 import Foundation
 
 /// `mallaudit snmp get|walk`: ask an agent directly, to find the OIDs of a new sensor or check an agent answers.

@@ -1,4 +1,4 @@
-import AuditProbes
+import AuditHTTP
 import Foundation
 import Testing
 

@@ -1,5 +1,5 @@
 import AuditModel
-import AuditProbes
+import AuditMeasures
 import Foundation
 import Testing
 

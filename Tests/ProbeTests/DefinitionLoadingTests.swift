@@ -3,6 +3,9 @@ import Foundation
 import Testing
 
 @testable import AuditProbes
+import AuditSite
+import AuditSupport
+import AuditSNMP
 
 private func diagnostic(_ body: () throws -> Void) -> Diagnostic? {
     do {

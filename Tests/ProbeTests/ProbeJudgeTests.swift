@@ -3,6 +3,9 @@ import Foundation
 import Testing
 
 @testable import AuditProbes
+import AuditSite
+import AuditSupport
+import AuditSNMP
 
 private let now = Date(timeIntervalSince1970: 1_790_000_000)
 

@@ -1,4 +1,4 @@
-import AuditProbes
+import AuditSNMP
 import Foundation
 import Testing
 

@@ -1,4 +1,4 @@
-import AuditProbes
+import AuditSNMP
 import Testing
 
 /// net-snmp's rendering rules, boundary by boundary (the live tests compare whole walks with the real tools).

@@ -1,5 +1,7 @@
 import AuditModel
 import AuditProbes
+import AuditSite
+import AuditSupport
 import AuditStore
 import Foundation
 

@@ -1,4 +1,3 @@
-import AuditModel
 import Foundation
 
 /// A declarative probe from `probes/*.yaml`: what to ask, how to read the answer, and what must hold.

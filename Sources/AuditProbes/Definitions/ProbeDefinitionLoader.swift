@@ -1,4 +1,6 @@
 import AuditModel
+import AuditSNMP
+import AuditSupport
 import Foundation
 
 /// Reads probe definition files (`probes/*.yaml`): a top-level `probes:` list.

@@ -1,4 +1,5 @@
 import AuditModel
+import AuditHTTP
 import Foundation
 
 /// Judges a probe's answer against its expectations. Pure: the clock is a parameter.

@@ -1,4 +1,5 @@
 import AuditModel
+import AuditSite
 import Foundation
 
 /// The results one probe produced: one per bound statement. A measured check bound to several statements

@@ -1,4 +1,6 @@
-import AuditModel
+import AuditSite
+import AuditSNMP
+import AuditHTTP
 import Foundation
 
 /// A secret the profile names whose environment variable is not set.

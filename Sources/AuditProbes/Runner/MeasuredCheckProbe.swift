@@ -1,4 +1,6 @@
 import AuditModel
+import AuditSite
+import AuditMeasures
 import Foundation
 
 /// A `check:` probe: runs a measured check over the export the site profile names. Unusable input (a missing

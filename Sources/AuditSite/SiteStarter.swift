@@ -1,5 +1,6 @@
 import AuditModel
 import AuditSupport
+import AuditSupport
 import Foundation
 
 /// What `mallaudit init` writes: the commented site-profile template (`SiteTemplate`) and, beside it, a copy of the

@@ -1,4 +1,5 @@
 import AuditModel
+import AuditSNMP
 import Foundation
 
 /// The mall being audited, described by its IT staff in `site.yaml`: who it is, how to reach its systems and

@@ -1,7 +1,6 @@
 import AuditModel
 import AuditSupport
 import Foundation
-import Yams
 
 /// Working days in mainland China, read from a data file (`calendars/cn-workdays.yaml`) so that a later year's
 /// State Council notice is added by editing the file, not by rebuilding.
@@ -105,27 +104,15 @@ public struct WorkingDayCalendar: Sendable, Hashable {
         return try parse(text, file: url.path)
     }
 
-    /// Parses calendar YAML; every problem is a diagnostic with the file and line.
+    /// Parses calendar YAML (through the same reader as the site profile); every problem is a diagnostic with the
+    /// file and line.
     public static func parse(_ text: String, file: String) throws -> WorkingDayCalendar {
-        func problem(_ node: Node?, _ message: String, expected: String? = nil) -> DiagnosticsError {
-            DiagnosticsError(Diagnostic(file: file, line: node?.mark?.line, message: message, expected: expected))
-        }
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw problem(nil, "the calendar is empty", expected: "a mapping with a 'years' key")
-            }
-            root = node
-        } catch let error as YamlError {
-            throw DiagnosticsError(YAMLValue.diagnostic(for: error, file: file))
-        }
-        guard case .mapping(let top) = root, let yearsNode = top["years"], case .mapping(let yearMap) = yearsNode
-        else {
-            throw problem(root, "no 'years' mapping", expected: "years: { 2026: { holidays: [...] } }")
-        }
-        func date(_ node: Node, _ what: String) throws -> MeasureDate {
-            guard case .scalar = node, let text = node.string, let date = MeasureDate(iso: text) else {
-                throw problem(node, "\(what) is not a date: '\(node.string ?? "?")'", expected: "YYYY-MM-DD")
+        let root = try YAMLValue.parse(text, file: file)
+        let yearsNode = try root.required("years", expected: "years: { 2026: { holidays: [...] } }")
+        func date(_ node: YAMLValue, _ what: String) throws -> MeasureDate {
+            let text = (try? node.string()) ?? "?"
+            guard let date = MeasureDate(iso: text) else {
+                throw node.problem("\(what) is not a date: '\(text)'", expected: "YYYY-MM-DD")
             }
             return date
         }
@@ -133,80 +120,57 @@ public struct WorkingDayCalendar: Sendable, Hashable {
         var holidays: [Holiday] = []
         var seenWorked: [Int: Int] = [:]  // day number → line
         var seenHoliday: [Int: Int] = [:]
-        for (keyNode, yearNode) in yearMap {
-            guard let key = keyNode.string, let year = Int(key), (1900...9999).contains(year) else {
-                throw problem(keyNode, "'\(keyNode.string ?? "?")' is not a year", expected: "a year such as 2026")
+        for (keyNode, yearNode) in try yearsNode.keyedEntries() {
+            let key = try keyNode.string()
+            guard let year = Int(key), (1900...9999).contains(year) else {
+                throw keyNode.problem("'\(key)' is not a year", expected: "a year such as 2026")
             }
-            guard !years.contains(year) else { throw problem(keyNode, "year \(year) is listed twice") }
+            guard !years.contains(year) else { throw keyNode.problem("year \(year) is listed twice") }
             years.insert(year)
-            guard case .mapping(let yearBody) = yearNode else {
-                throw problem(yearNode, "year \(year) is not a mapping", expected: "notice: …, holidays: [...]")
-            }
-            for (fieldKey, _) in yearBody where !["notice", "holidays"].contains(fieldKey.string ?? "") {
-                throw problem(
-                    fieldKey, "unknown key '\(fieldKey.string ?? "?")' in year \(year)",
-                    expected: "'notice' or 'holidays'")
-            }
-            guard let list = yearBody["holidays"], case .sequence(let items) = list else {
-                throw problem(
-                    yearNode, "year \(year) has no 'holidays' list", expected: "holidays: [ {name, from, to} ]")
-            }
-            for item in items {
-                guard case .mapping(let fields) = item else {
-                    throw problem(item, "a holiday is not a mapping", expected: "name, from, to, optional worked")
-                }
-                for (fieldKey, _) in fields where !["name", "from", "to", "worked"].contains(fieldKey.string ?? "") {
-                    throw problem(
-                        fieldKey, "unknown key '\(fieldKey.string ?? "?")' in a holiday",
-                        expected: "name, from, to, worked")
-                }
-                guard let name = fields["name"]?.string, !name.isEmpty else {
-                    throw problem(item, "a holiday has no name", expected: "name: 国庆节")
-                }
-                guard let fromNode = fields["from"] else {
-                    throw problem(item, "holiday \(name) has no 'from' date", expected: "from: YYYY-MM-DD")
-                }
+            try yearNode.requireKeys(in: ["notice", "holidays"])
+            let list = try yearNode.required("holidays", expected: "holidays: [ {name, from, to} ]")
+            for item in try list.items() {
+                try item.requireKeys(in: ["name", "from", "to", "worked"])
+                let name = try item.required("name", expected: "name: 国庆节").nonEmptyString(expected: "name: 国庆节")
+                let fromNode = try item.required("from", expected: "from: YYYY-MM-DD")
                 let from = try date(fromNode, "'from' of \(name)")
-                let toNode = fields["to"] ?? fromNode
+                let toNode = item["to"] ?? fromNode
                 let to = try date(toNode, "'to' of \(name)")
                 guard from <= to else {
-                    throw problem(
-                        toNode, "holiday \(name) ends (\(to)) before it starts (\(from))",
-                        expected: "from ≤ to")
+                    throw toNode.problem("holiday \(name) ends (\(to)) before it starts (\(from))", expected: "from ≤ to")
                 }
                 guard from.year == year || to.year == year else {
-                    throw problem(
-                        fromNode, "holiday \(name) (\(from) to \(to)) is not in year \(year)",
-                        expected: "dates in \(year)")
+                    throw fromNode.problem(
+                        "holiday \(name) (\(from) to \(to)) is not in year \(year)", expected: "dates in \(year)")
                 }
                 for day in from.dayNumber...to.dayNumber {
                     if let line = seenWorked[day] {
-                        throw problem(
-                            fromNode,
-                            "\(MeasureDate(dayNumber: day)) is both a holiday and a worked day "
-                                + "(line \(line))")
+                        throw fromNode.problem(
+                            "\(MeasureDate(dayNumber: day)) is both a holiday and a worked day (line \(line))")
                     }
-                    seenHoliday[day] = fromNode.mark?.line ?? 0
+                    seenHoliday[day] = fromNode.line ?? 0
                 }
                 var worked: [MeasureDate] = []
-                if let workedNode = fields["worked"] {
-                    let workedItems: [Node]
-                    switch workedNode {
-                    case .sequence(let sequence): workedItems = Array(sequence)
-                    case .scalar: workedItems = workedNode.string == "" ? [] : [workedNode]
-                    default: throw problem(workedNode, "'worked' is not a list", expected: "[YYYY-MM-DD, …]")
+                if let workedNode = item["worked"] {
+                    let workedItems: [YAMLValue]
+                    if let items = try? workedNode.items() {
+                        workedItems = items
+                    } else if let single = try? workedNode.string() {
+                        workedItems = single.isEmpty ? [] : [workedNode]
+                    } else {
+                        throw workedNode.problem("'worked' is not a list", expected: "[YYYY-MM-DD, …]")
                     }
                     for workedItem in workedItems {
                         let day = try date(workedItem, "a worked day of \(name)")
                         guard day.isWeekend else {
-                            throw problem(
-                                workedItem, "\(day) is a \(day.weekdayName), not a weekend day",
+                            throw workedItem.problem(
+                                "\(day) is a \(day.weekdayName), not a weekend day",
                                 expected: "only Saturdays or Sundays declared working days (调休上班)")
                         }
                         if let line = seenHoliday[day.dayNumber] {
-                            throw problem(workedItem, "\(day) is both a worked day and a holiday (line \(line))")
+                            throw workedItem.problem("\(day) is both a worked day and a holiday (line \(line))")
                         }
-                        seenWorked[day.dayNumber] = workedItem.mark?.line ?? 0
+                        seenWorked[day.dayNumber] = workedItem.line ?? 0
                         worked.append(day)
                     }
                 }
@@ -214,7 +178,7 @@ public struct WorkingDayCalendar: Sendable, Hashable {
             }
         }
         guard !years.isEmpty else {
-            throw problem(yearsNode, "the calendar lists no year", expected: "years: { 2026: … }")
+            throw yearsNode.problem("the calendar lists no year", expected: "years: { 2026: … }")
         }
         return WorkingDayCalendar(file: file, years: years, holidays: holidays)
     }

@@ -1,5 +1,7 @@
 import AuditModel
 import AuditSupport
+import AuditSNMP
+import AuditSupport
 import Foundation
 
 extension SiteProfile {

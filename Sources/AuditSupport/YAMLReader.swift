@@ -47,7 +47,7 @@ public struct YAMLValue: @unchecked Sendable {
 
     /// The diagnostic of a Yams error, at its line whenever Yams knows it. Never quotes the whole document (Yams'
     /// own description of some errors does).
-    static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
+    package static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
             let .composer(context, problem, mark, _):
@@ -87,6 +87,15 @@ public struct YAMLValue: @unchecked Sendable {
                                                                             expected: "a plain key")
             }
             return (name, child(value, name))
+        }
+    }
+
+    /// The mapping entries with each key as a node of its own (for problems at the key's line), in file order.
+    public func keyedEntries() throws -> [(key: YAMLValue, value: YAMLValue)] {
+        let named = try entries()
+        guard case let .mapping(mapping) = node else { return [] }
+        return zip(mapping, named).map { pair, entry in
+            (YAMLValue(node: pair.key, file: file, path: entry.value.path), entry.value)
         }
     }
 
