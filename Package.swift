@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "mallaudit", targets: ["mallaudit"]),
+        .executable(name: "mallaudit-server", targets: ["mallaudit-server"]),
         .library(name: "AuditModel", targets: ["AuditModel"]),
     ],
     dependencies: [
@@ -19,6 +20,12 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // The bureau's server only (AuditServer, mallaudit-server): SwiftNIO never reaches the `mallaudit` CLI.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // MARK: C libraries from Debian and their shims
@@ -92,6 +99,28 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // The bureau's service (issue 18): Hummingbird over PostgreSQL. Nothing in the CLI's graph depends on it.
+        .target(
+            name: "AuditServer",
+            dependencies: [
+                "AuditModel", "AuditSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "mallaudit-server",
+            dependencies: [
+                "AuditServer", "AuditModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
 
         // MARK: tests
         .testTarget(name: "AuditModelTests", dependencies: ["AuditModel"]),
@@ -106,6 +135,11 @@ let package = Package(
             name: "AuditReportsTests",
             dependencies: ["AuditReports", "AuditModel", "CLibXML2", .product(name: "Mustache", package: "swift-mustache")]),
         .testTarget(name: "CLITests", dependencies: ["AuditModel"]),
+        // Runs the built mallaudit-server (and mallaudit submit) against the PostgreSQL cluster of
+        // scripts/peers/postgres.sh; links no server code itself, so it talks to the server only over HTTP.
+        .testTarget(
+            name: "ServerTests",
+            dependencies: ["AuditModel", "AuditHTTP", .product(name: "Crypto", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v6]
 )
