@@ -71,6 +71,8 @@ let package = Package(
             dependencies: [
                 "AuditModel", "AuditSupport", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditMeasures",
             ]),
+        // Sends bundles to the bureau's server through AuditHTTP (libcurl), with an outbox for later.
+        .target(name: "AuditSubmit", dependencies: ["AuditModel", "AuditSupport", "AuditHTTP"]),
         .target(
             name: "AuditStore",
             dependencies: [
@@ -95,7 +97,7 @@ let package = Package(
             name: "mallaudit",
             dependencies: [
                 "AuditModel", "AuditSupport", "AuditChecklist", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditMeasures",
-                "AuditProbes", "AuditStore", "AuditEngine", "AuditReports",
+                "AuditProbes", "AuditStore", "AuditEngine", "AuditReports", "AuditSubmit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
