@@ -35,6 +35,15 @@ as_owner() {
   fi
 }
 
+# `exec`-able form of as_owner (a function cannot be exec'd; runuser or the program itself can).
+as_owner_exec() {
+  if [ "$(id -u)" = 0 ]; then
+    exec runuser -u postgres -- "$@"
+  else
+    exec "$@"
+  fi
+}
+
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
@@ -70,9 +79,17 @@ start() {
   port="$(free_port)"
   echo "$port" >"$dir/port"
   # fsync off: a throwaway cluster never needs to survive a power cut, and the tests run much faster.
-  if ! as_owner "$bin/pg_ctl" -D "$cluster/data" -l "$cluster/server.log" -w -t 60 \
-    -o "-p $port -k $cluster/socket -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-    start >"$dir/pg_ctl.log" 2>&1; then
+  # The server is started with every descriptor above 2 closed, so that it never holds a pipe of whoever
+  # started this script (a test harness waiting for the end of its output would wait for the server).
+  if ! (
+    for fd in /proc/$BASHPID/fd/*; do
+      fd="${fd##*/}"
+      [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null
+    done
+    as_owner_exec "$bin/pg_ctl" -D "$cluster/data" -l "$cluster/server.log" -w -t 60 \
+      -o "-p $port -k $cluster/socket -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      start
+  ) </dev/null >"$dir/pg_ctl.log" 2>&1; then
     echo "postgres.sh: the cluster did not start; its log:" >&2
     cat "$cluster/server.log" >&2 || true
     exit 1

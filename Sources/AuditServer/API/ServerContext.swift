@@ -57,8 +57,9 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     static func badRequest(_ message: String) -> APIError { APIError(.badRequest, code: "bad-request", message) }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let data = try JSONEncoder().encode(
-            APIErrorBody(error: .init(code: code, message: message, problems: problems)))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]  // the same error reads the same, byte for byte
+        let data = try encoder.encode(APIErrorBody(error: .init(code: code, message: message, problems: problems)))
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
         fields[.cacheControl] = "no-store"

@@ -10,6 +10,7 @@ import PostgresNIO
 /// DIR/manifest.json      format, time, schema version, every bundle digest
 /// DIR/database.dump      pg_dump --format=custom --no-owner
 /// DIR/bundles/ab/ab…     the bundle store, file for file
+/// DIR/trusted-keys/…     the trusted signer keys (the verifier's trust; the database holds who owns them)
 /// ```
 ///
 /// The dump is taken first, the bundles copied after: every bundle the dump names was in the store before its
@@ -56,6 +57,8 @@ public struct Backup: Sendable {
         let versions = try await Migrator(database: database, logger: logger).appliedVersions()
         guard let schema = versions.max() else { throw ServerError.schema("the database has no schema to back up") }
 
+        // Logged before the dump, so the backup holds the entry of its own making.
+        try await database.record(AccessEvent("backup", target: folder.path, client: commandLineClient()))
         let dump = folder.appendingPathComponent("database.dump")
         try runTool(
             "pg_dump",
@@ -67,6 +70,7 @@ public struct Backup: Sendable {
         for digest in digests {
             try target.keep(try store.read(digest), sha256: digest)
         }
+        try copyFiles(from: configuration.bundles.trustedKeys, to: folder.appendingPathComponent("trusted-keys"))
         let manifest = Manifest(
             format: Self.format, createdAt: Date(), schemaVersion: schema, database: "database.dump", bundles: digests)
         try write(manifest, to: folder.appendingPathComponent("manifest.json"))
@@ -99,6 +103,7 @@ public struct Backup: Sendable {
                 + [folder.appendingPathComponent(manifest.database).path])
         let store = BundleStore(root: configuration.bundles.store)
         for (digest, bytes) in bundles { try store.keep(bytes, sha256: digest) }
+        try copyFiles(from: folder.appendingPathComponent("trusted-keys"), to: configuration.bundles.trustedKeys)
 
         var missing: [String] = []
         for try await digest in try await database.primary.query("SELECT sha256 FROM bundles ORDER BY sha256")
@@ -111,7 +116,39 @@ public struct Backup: Sendable {
                 "restored, but \(missing.count) bundle(s) the database names are not in the store: "
                     + missing.prefix(5).joined(separator: ", "))
         }
+        try await database.record(
+            AccessEvent(
+                "restore", target: folder.path, client: commandLineClient(),
+                detail: "backup of \(ISO8601DateFormatter().string(from: manifest.createdAt))"))
         return Summary(schemaVersion: manifest.schemaVersion, bundles: bundles.count)
+    }
+
+    /// Copies the regular files of `source` (when it exists) into `target`; a file of the same name that is there
+    /// already is kept only when it has the same bytes.
+    private func copyFiles(from source: URL, to target: URL) throws {
+        let manager = FileManager.default
+        guard let names = try? manager.contentsOfDirectory(atPath: source.path) else { return }
+        do {
+            try manager.createDirectory(at: target, withIntermediateDirectories: true)
+            for name in names.sorted() {
+                let from = source.appendingPathComponent(name)
+                var isFolder: ObjCBool = false
+                guard manager.fileExists(atPath: from.path, isDirectory: &isFolder), !isFolder.boolValue else { continue }
+                let bytes = try Data(contentsOf: from)
+                let to = target.appendingPathComponent(name)
+                if manager.fileExists(atPath: to.path) {
+                    guard try Data(contentsOf: to) == bytes else {
+                        throw ServerError.invalid("\(to.path) exists with other contents than the backup's \(name)")
+                    }
+                    continue
+                }
+                try bytes.write(to: to, options: .atomic)
+            }
+        } catch let error as ServerError {
+            throw error
+        } catch {
+            throw ServerError.file("cannot copy \(source.path) to \(target.path): \(error.localizedDescription)")
+        }
     }
 
     private func readManifest(_ folder: URL) throws -> Manifest {

@@ -35,6 +35,10 @@ func builtExecutable(_ name: String) -> URL {
 }
 
 /// Runs `executable` and waits for it, capturing both streams; `environment` is added to this process's.
+///
+/// The streams go to temporary files, not pipes: Foundation's `Process` lets a child inherit this process's other
+/// descriptors, so a daemon started meanwhile (a server, a PostgreSQL cluster) could hold a pipe open and a
+/// read-to-end would wait for that daemon, not for this command.
 func runProcess(
     _ executable: URL, _ arguments: [String], environment: [String: String] = [:], currentDirectory: URL? = nil
 ) throws -> ProcessOutcome {
@@ -45,25 +49,28 @@ func runProcess(
     for (key, value) in environment { env[key] = value }
     process.environment = env
     process.currentDirectoryURL = currentDirectory ?? repositoryRoot()
-    let out = Pipe()
-    let err = Pipe()
+    let base = FileManager.default.temporaryDirectory.appendingPathComponent("mallaudit-run-\(UUID().uuidString)")
+    let outURL = base.appendingPathExtension("out")
+    let errURL = base.appendingPathExtension("err")
+    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    defer {
+        try? FileManager.default.removeItem(at: outURL)
+        try? FileManager.default.removeItem(at: errURL)
+    }
+    let out = try FileHandle(forWritingTo: outURL)
+    let err = try FileHandle(forWritingTo: errURL)
     process.standardOutput = out
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
     try process.run()
-    let group = DispatchGroup()
-    nonisolated(unsafe) var errData = Data()
-    group.enter()
-    DispatchQueue.global().async {
-        errData = err.fileHandleForReading.readDataToEndOfFile()
-        group.leave()
-    }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
     process.waitUntilExit()
+    try? out.close()
+    try? err.close()
     return ProcessOutcome(
-        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-        stderr: String(decoding: errData, as: UTF8.self))
+        status: process.terminationStatus,
+        stdout: String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self),
+        stderr: String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self))
 }
 
 /// A fresh temporary directory.

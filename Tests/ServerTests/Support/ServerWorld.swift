@@ -20,9 +20,11 @@ final class ServerWorld: @unchecked Sendable {
     static let password = "correct horse battery staple"
 
     /// - Parameter yaml: extra top-level YAML (limits, sessions, tls, …) appended to the configuration.
-    init(yaml: String = "", database: String? = nil, store: URL? = nil, migrate: Bool = true) throws {
-        peer = try PostgresPeer.require()
-        self.database = try database ?? peer.createDatabase()
+    init(
+        yaml: String = "", database: String? = nil, store: URL? = nil, migrate: Bool = true, peer: PostgresPeer? = nil
+    ) throws {
+        self.peer = try peer ?? PostgresPeer.require()
+        self.database = try database ?? self.peer.createDatabase()
         folder = try temporaryDirectory()
         self.store = store ?? folder.appendingPathComponent("store")
         keys = folder.appendingPathComponent("keys")
