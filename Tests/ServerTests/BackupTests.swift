@@ -64,7 +64,9 @@ struct BackupTests {
 
         let second = try SecondCluster()
         defer { second.stop() }
-        let restored = try ServerWorld(migrate: false, peer: second.peer)
+        let restored = try ServerWorld(
+            yaml: "limits: {request_seconds: 3, requests_per_second: 1000, burst: 2000}", migrate: false,
+            peer: second.peer)
         #expect(try restored.count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == 0)
         let outcome = try restored.run(["restore", "--from", backup.path])
         #expect(outcome.status == 0, "\(outcome.stderr)")
@@ -99,6 +101,14 @@ struct BackupTests {
         // Restoring into a database that is not empty is refused.
         let again = try restored.run(["restore", "--from", backup.path])
         #expect(again.status == 1 && again.stderr.contains("is not empty"), "\(again.stderr)")
+
+        // Its database gone, the instance says so (503, for the load balancer and the client), and does not crash.
+        second.stop()
+        let health = try await api2.get("/healthz")
+        #expect(health.status == 503 && health.text.contains("database-unavailable"), "\(health.text)")
+        let down = try await api2.get("/api/v1/malls", as: .token(bureau.admin.token))
+        #expect(down.status == 503 && down.errorCode == "database-unavailable", "\(down.status) \(down.text)")
+        #expect(down.headers["Retry-After"] == "5")
     }
 
     @Test("A damaged backup is refused before anything is restored")

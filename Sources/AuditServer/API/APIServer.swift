@@ -32,7 +32,9 @@ struct APIServer: Sendable {
     /// The router with every route, and the routes as the OpenAPI document names them.
     func makeRouter() -> (Router<ServerContext>, [RouteDescription]) {
         let router = Router(context: ServerContext.self)
+        router.add(middleware: ErrorMiddleware())
         router.add(middleware: RequestLimitsMiddleware(limiter: limiter, trustForwardedFor: configuration.trustForwardedFor))
+        router.add(middleware: DeadlineMiddleware(seconds: configuration.limits.requestSeconds))
         let table = RouteTable()
 
         table.add(.get, "/healthz", on: router) { _, _ in try await health() }
@@ -98,7 +100,11 @@ struct APIServer: Sendable {
 
     private func health() async throws -> Response {
         do {
-            try await database.primary.query("SELECT 1", logger: logger)
+            let database = database
+            let logger = logger
+            _ = try await withDeadline(min(3, configuration.limits.requestSeconds)) {
+                try await database.primary.query("SELECT 1", logger: logger).collect().count
+            }
             return JSONResponse.raw(#"{"status":"ok"}"#)
         } catch {
             logger.error("health check: \(describeDatabaseError(error))")
@@ -156,7 +162,11 @@ struct APIServer: Sendable {
         let bytes = try await request.collectBody(limit: configuration.limits.uploadBytes)
         guard !bytes.isEmpty else { throw APIError.badRequest("the request has no body: send the bundle's bytes") }
         do {
-            let outcome = try await ingest.ingest(bytes, principal: principal, client: context.client)
+            let ingest = ingest
+            let client = context.client
+            let outcome = try await withDeadline(configuration.limits.requestSeconds) {
+                try await ingest.ingest(bytes, principal: principal, client: client)
+            }
             return try JSONResponse.encode(outcome, status: outcome.created ? .created : .ok)
         } catch IngestRefusal.invalid(let problems) {
             throw APIError(
@@ -302,7 +312,7 @@ struct APIServer: Sendable {
         guard created else {
             throw APIError(.conflict, code: "exists", "a mall with credit code \(body.creditCode) is registered already")
         }
-        let mall = try await reads.mall(creditCode: body.creditCode, scope: .all)
+        let mall = try await reads.mall(creditCode: body.creditCode, scope: .all, fresh: true)
         return JSONResponse.raw(mall?.json ?? "{}", status: .created)
     }
 
@@ -321,7 +331,8 @@ struct APIServer: Sendable {
                     "set-district", principal: principal, mallID: mall.id, client: context.client,
                     detail: "district=\(district)"), logger: logger)
         }
-        let updated = try await reads.mall(creditCode: try context.parameters.require("creditCode"), scope: .all)
+        let updated = try await reads.mall(
+            creditCode: try context.parameters.require("creditCode"), scope: .all, fresh: true)
         return JSONResponse.raw(updated?.json ?? "{}")
     }
 

@@ -65,14 +65,16 @@ struct ReadAPI: Sendable {
         return try await database.reader.query(query, logger: logger).singleText() ?? "[]"
     }
 
-    /// One mall (id and JSON), or nil when it does not exist or is outside the scope.
-    func mall(creditCode: String, scope: RunScope) async throws -> (id: Int64, json: String)? {
+    /// One mall (id and JSON), or nil when it does not exist or is outside the scope. `fresh` reads the primary
+    /// (right after a write, which a replica may not show yet).
+    func mall(creditCode: String, scope: RunScope, fresh: Bool = false) async throws -> (id: Int64, json: String)? {
         let query = PostgresQuery(
             unsafeSQL: """
                 SELECT m.id, \(Self.mallJSON(scope))::text
                 \(Self.mallsFrom(scope)) AND m.credit_code = $1
                 """, binds: try binds(creditCode))
-        guard let row = try await database.reader.query(query, logger: logger).firstRow() else { return nil }
+        let client = fresh ? database.primary : database.reader
+        guard let row = try await client.query(query, logger: logger).firstRow() else { return nil }
         let (id, json) = try row.decode((Int64, String).self)
         return (id, json)
     }

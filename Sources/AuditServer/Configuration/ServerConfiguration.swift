@@ -63,6 +63,8 @@ public struct ServerConfiguration: Sendable {
         public var signInFailures: Int
         /// How long a locked account stays locked.
         public var lockoutSeconds: Int
+        /// A request not done within this many seconds answers 503 (an upload's clock starts once its body is in).
+        public var requestSeconds: Double
     }
 
     /// Sign-in sessions (kept in PostgreSQL).
@@ -176,11 +178,19 @@ public struct ServerConfiguration: Sendable {
             ).choice(BundleVerifierSeam.formats))
 
         var limits = Limits(
-            uploadBytes: 64 << 20, requestsPerSecond: 50, burst: 100, signInFailures: 5, lockoutSeconds: 900)
+            uploadBytes: 64 << 20, requestsPerSecond: 50, burst: 100, signInFailures: 5, lockoutSeconds: 900,
+            requestSeconds: 30)
         if let node = root["limits"] {
             try node.requireKeys(in: [
-                "upload_bytes", "requests_per_second", "burst", "sign_in_failures", "lockout_seconds",
+                "upload_bytes", "requests_per_second", "burst", "sign_in_failures", "lockout_seconds", "request_seconds",
             ])
+            if let value = node["request_seconds"] {
+                let seconds = try value.double()
+                guard seconds > 0, seconds <= 3600 else {
+                    throw value.problem("request_seconds \(seconds) is out of range", expected: "more than 0, at most 3600")
+                }
+                limits.requestSeconds = seconds
+            }
             if let value = node["upload_bytes"] { limits.uploadBytes = try positive(value, "upload_bytes") }
             if let value = node["requests_per_second"] {
                 let rate = try value.double()
