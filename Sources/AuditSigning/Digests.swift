@@ -53,3 +53,15 @@ public struct SM3Hasher {
         return Array(digest.prefix(Int(length)))
     }
 }
+
+/// An incremental SHA-256 (swift-crypto).
+public struct SHA256Hasher {
+    private var hasher = SHA256()
+
+    public init() {}
+
+    public mutating func update(_ data: Data) { hasher.update(data: data) }
+
+    /// The digest as lowercase hex.
+    public func finalizeHex() -> String { Digests.hex(Array(hasher.finalize())) }
+}

@@ -153,3 +153,45 @@ enum SecureFile {
         }
     }
 }
+
+extension SigningIdentity {
+    /// Loads `keyFile` and its public key file, asking for the passphrase only when the key is encrypted: from the
+    /// environment variable `passphraseVariable` when named, else on the terminal.
+    public static func open(
+        keyFile: URL, passphraseVariable: String?,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> SigningIdentity {
+        let passphrase =
+            isEncrypted(keyFile: keyFile)
+            ? try Passphrase.obtain(
+                variable: passphraseVariable, environment: environment,
+                prompt: "passphrase for \(keyFile.lastPathComponent): ")
+            : nil
+        return try load(keyFile: keyFile, passphrase: passphrase)
+    }
+}
+
+/// What `mallaudit keys show` prints about a key file.
+public enum KeyDescription {
+    /// The public key file of `file` (a `.pub` file, or the private key whose `.pub` is beside it) as lines of text;
+    /// for a private key also whether it is encrypted.
+    public static func describe(_ file: URL, now: Date = Date()) throws -> String {
+        let isPublic = file.pathExtension == "pub"
+        let publicURL = isPublic ? file : PublicKeyFile.url(forPrivateKey: file)
+        let key = try PublicKeyFile.load(publicURL)
+        var lines = [
+            "name:         \(key.file.name)",
+            "organization: \(key.file.organization)",
+            "algorithm:    \(key.file.algorithm.rawValue) (signatures \(key.file.algorithm.signatureScheme)"
+                + (key.file.algorithm == .sm2 ? ", distinguishing ID \(sm2DefaultDistinguishingID))" : ")"),
+            "fingerprint:  \(key.fingerprint)",
+            "valid:        \(key.file.notBefore) to \(key.file.notAfter)"
+                + (key.isValid(at: now) ? "" : " (NOT valid now)"),
+            "public key:   \(publicURL.path)",
+        ]
+        if !isPublic {
+            lines.append("private key:  \(file.path) (\(SigningIdentity.isEncrypted(keyFile: file) ? "encrypted" : "NOT encrypted"))")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

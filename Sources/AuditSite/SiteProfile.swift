@@ -15,6 +15,8 @@ public struct SiteProfile: Sendable {
         public var creditCode: String
         /// Deepest basement level (0 when none); 2 or more makes 5.2.5-2 (machine room on B1) applicable.
         public var basementLevels: Int
+        /// The district (区/县) the mall is in, e.g. 云龙区 (optional `mall.district`); signed bundles name it.
+        public var district: String? = nil
     }
 
     /// An HTTP system of the mall (member API, parking, kiosks, WiFi portal, payment).

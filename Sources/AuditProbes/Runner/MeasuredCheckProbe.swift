@@ -1,5 +1,6 @@
 import AuditModel
 import AuditSite
+import AuditSupport
 import AuditMeasures
 import Foundation
 
@@ -25,7 +26,16 @@ enum MeasuredCheckProbe {
             complaints: data.complaints, calendar: data.calendar, payments: data.payments,
             catalogOnline: data.catalogOnline, catalogOffline: data.catalogOffline)
         let report = MeasuredChecks.run(kind, inputs: inputs, asOf: day)
-        return ProbeRunResult(probe: probe, results: report.statementResults())
+        // What was measured, by digest (a signed bundle lists these without carrying the exports themselves).
+        let digests = report.inputs.compactMap(InputDigest.observationValue).map {
+            Observation(name: InputDigest.observationName, value: $0)
+        }
+        let results = report.statementResults().map { result in
+            var result = result
+            result.observations += digests
+            return result
+        }
+        return ProbeRunResult(probe: probe, results: results)
     }
 
     /// The calendar day of `date` in the local time zone (the mall's day); nil outside years 1–9999.
