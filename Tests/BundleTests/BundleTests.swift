@@ -21,7 +21,7 @@ struct BundleTests {
         #expect(result.signatures.first?.algorithm == algorithm.signatureScheme)
         #expect(result.signatures.first?.distinguishingId == (algorithm == .sm2 ? "1234567812345678" : nil))
 
-        let names = Set(try entries(of: bundle).map(\.path))
+        let names = Set(try zipEntries(of: bundle).map(\.path))
         for required in ["reports/report.xml", "reports/report.html", "reports/report.junit.xml",
                          "checklist/checklist.xml", "site/site.yaml", "measured-inputs.json", "manifest.json",
                          "envelope.dsse.json"] {
@@ -47,7 +47,7 @@ struct BundleTests {
         }
         // The measured checks' inputs are named by digest: the WiFi log folder, the survey, the exports.
         let inputs = try JSONDecoder().decode(
-            MeasuredInputs.self, from: try #require(try entries(of: bundle).first { $0.path == "measured-inputs.json" }).data)
+            MeasuredInputs.self, from: try #require(try zipEntries(of: bundle).first { $0.path == "measured-inputs.json" }).data)
         #expect(Set(inputs.inputs.map(\.check)).isSuperset(of: ["wifi-logs", "satisfaction", "complaints", "payments"]))
         let survey = try #require(inputs.inputs.first { $0.path.hasSuffix("exports/survey.csv") })
         #expect(survey.sha256 == Digests.sha256Hex(try Data(contentsOf: run.site.deletingLastPathComponent()
@@ -68,7 +68,7 @@ struct BundleTests {
         let keys = try TestKeys.make(in: bundleFolder, inspectorAlgorithm: .ed25519)
         let (bundle, _) = try makeBundle(run, by: keys.inspector, in: bundleFolder)
         let inputs = try JSONDecoder().decode(
-            MeasuredInputs.self, from: try #require(try entries(of: bundle).first { $0.path == "measured-inputs.json" }).data)
+            MeasuredInputs.self, from: try #require(try zipEntries(of: bundle).first { $0.path == "measured-inputs.json" }).data)
         let wifi = try #require(inputs.inputs.first { $0.kind == "folder" })
         #expect(wifi.sha256 == recipe)
     }
@@ -80,12 +80,12 @@ struct BundleTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let keys = try TestKeys.make(in: folder)
         let (bundle, outcome) = try makeBundle(run, by: keys.inspector, in: folder)
-        let before = try statement(of: entries(of: bundle))
+        let before = try statement(of: zipEntries(of: bundle))
         let signatures = try BundleCountersign.countersign(
             archive: bundle, identity: keys.mall, role: .mall, schema: reportSchema)
         #expect(signatures.map(\.role) == [.inspector, .mall])
         #expect(signatures.map(\.name) == ["inspector", "mall"])
-        let after = try statement(of: entries(of: bundle))
+        let after = try statement(of: zipEntries(of: bundle))
         #expect(after.0.payload == before.0.payload)
         #expect(after.1 == outcome.statement)
         let both = verify(bundle, trust: try keys.trust([keys.inspector, keys.mall]))
@@ -113,7 +113,7 @@ struct BundleTests {
         let (bundle, outcome) = try makeBundle(
             run, by: keys.inspector, leaveOut: ["machine-room-no-windows.png", txtSHA], in: folder)
         #expect(Set(outcome.leftOut.map(\.sha256)) == [sha, txtSHA])
-        let all = try entries(of: bundle)
+        let all = try zipEntries(of: bundle)
         #expect(!all.contains { $0.path == "evidence/\(sha)" })
         let manifest = try JSONDecoder().decode(
             BundleManifest.self, from: try #require(all.first { $0.path == "manifest.json" }).data)
@@ -139,7 +139,7 @@ struct BundleTests {
         let (b, _) = try makeBundle(run, by: keys.inspector, now: at, name: "b.zip", in: folder)
         #expect(try Data(contentsOf: a) == Data(contentsOf: b))
         let (c, _) = try makeBundle(run, by: keys.inspector, now: at + 60, name: "c.zip", in: folder)
-        let (ea, ec) = (try entries(of: a), try entries(of: c))
+        let (ea, ec) = (try zipEntries(of: a), try zipEntries(of: c))
         #expect(ea.map(\.path) == ec.map(\.path))
         for (x, y) in zip(ea, ec) where x.path != BundleFormat.envelopePath { #expect(x.data == y.data, "\(x.path)") }
         #expect(try statement(of: ea).0.payload == statement(of: ec).0.payload)
@@ -151,7 +151,7 @@ struct BundleTests {
         let sm2 = try TestKeys.make(in: folder.appendingPathComponent("sm2", isDirectory: true).creatingFolder())
         let (d, _) = try makeBundle(run, by: sm2.inspector, now: at, name: "d.zip", in: folder)
         let (e, _) = try makeBundle(run, by: sm2.inspector, now: at, name: "e.zip", in: folder)
-        let (ed, ee) = (try statement(of: entries(of: d)), try statement(of: entries(of: e)))
+        let (ed, ee) = (try statement(of: zipEntries(of: d)), try statement(of: zipEntries(of: e)))
         #expect(ed.0.payload == ee.0.payload)
         #expect(ed.0.signatures.first?.sig != ee.0.signatures.first?.sig)
     }
@@ -170,7 +170,7 @@ struct BundleTests {
                 "report", "--db", run.database.path, "--run", "latest", "--format", format, "--output", written.path,
             ])
             #expect(outcome.status == 0, "\(outcome.stderr)")
-            #expect(try entries(of: bundle).first { $0.path == member }?.data == Data(contentsOf: written), "\(format)")
+            #expect(try zipEntries(of: bundle).first { $0.path == member }?.data == Data(contentsOf: written), "\(format)")
         }
     }
 

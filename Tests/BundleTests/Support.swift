@@ -147,7 +147,7 @@ struct TestKeys {
 // MARK: rewriting bundles (what an attacker would do)
 
 /// Every entry of a zip, in order, with its bytes (ZIPFoundation, tests only: the verifier never does this).
-func entries(of zip: URL) throws -> [(path: String, data: Data)] {
+func zipEntries(of zip: URL) throws -> [(path: String, data: Data)] {
     let archive = try Archive(url: zip, accessMode: .read)
     var out: [(String, Data)] = []
     for entry in archive {
