@@ -103,13 +103,14 @@ public enum BundleBuilder {
         let district = try? YAMLValue.parse(String(decoding: siteBytes, as: UTF8.self), file: siteURL.path)["mall"]?[
             "district"]?.string()
 
-        // MARK: reports
+        // MARK: reports (built as `Reporting.report` in AuditEngine builds them: BundleTests checks the bytes agree)
         let report = AuditReport(
             run: RunMetadata(
                 runID: String(record.id),
                 mall: MallIdentity(name: record.siteName, address: record.mallAddress, creditCode: record.mallCreditCode),
                 assessor: record.assessor, startedAt: record.startedAt, endedAt: record.endedAt, completion: .completed,
-                toolVersion: record.toolVersion, siteProfileDigest: record.siteDigest),
+                toolVersion: record.toolVersion, siteProfileDigest: record.siteDigest, asOf: record.asOf,
+                settings: record.settings),
             checklist: checklist, results: results, decisions: results.compactMap(\.notApplicable))
         var inMemory: [(path: String, role: MemberRole, mediaType: String, format: String?, data: Data)] = []
         for member in BundleReports.members {
@@ -159,7 +160,7 @@ public enum BundleBuilder {
                         address: record.mallAddress),
             run: .init(id: String(record.id), startedAt: record.startedAt, endedAt: record.endedAt,
                        completion: RunCompletion.completed.rawValue, toolVersion: record.toolVersion),
-            judgementDate: judgementDate(results, startedAt: record.startedAt),
+            judgementDate: record.asOf ?? judgementDate(results, startedAt: record.startedAt),
             verdict: card.conformance.rawValue, summary: .init(card),
             checklist: .init(version: record.checklistVersion, digest: record.checklistDigest),
             siteProfile: .init(digest: siteDigest), tool: .init(name: "mallaudit", version: request.toolVersion),
@@ -207,10 +208,14 @@ public enum BundleBuilder {
         var uses: [String: [BundleManifest.EvidenceUse]] = [:]
         var sizes: [String: Int64] = [:]
         for result in results {
-            for ref in result.evidence {
-                uses[ref.sha256, default: []].append(BundleManifest.EvidenceUse(
-                    statement: result.statementID, name: ref.name, collectedBy: ref.collectedBy,
-                    collectedAt: ref.collectedAt, description: ref.description))
+            // Evidence bound to the statement, and evidence bound to one of its checkpoints (`5.1.2-2/realName`).
+            let bound = result.evidence.map { (result.statementID, $0) }
+                + result.checkpoints.flatMap { checkpoint in checkpoint.evidence.map { (checkpoint.checkpointID, $0) } }
+            for (target, ref) in bound {
+                let use = BundleManifest.EvidenceUse(
+                    statement: target, name: ref.name, collectedBy: ref.collectedBy, collectedAt: ref.collectedAt,
+                    description: ref.description)
+                if uses[ref.sha256]?.contains(use) != true { uses[ref.sha256, default: []].append(use) }
                 sizes[ref.sha256] = ref.size
             }
         }
@@ -257,7 +262,8 @@ public enum BundleBuilder {
         return MeasuredInputs(inputs: inputs.sorted { ($0.check, $0.path) < ($1.check, $1.path) })
     }
 
-    /// The as-of date of the run's measured checks (their `asOf` observation), else the UTC date it started.
+    /// For runs stored before the store kept the as-of date: the as-of date of the run's measured checks (their
+    /// `asOf` observation), else the UTC date the run started.
     static func judgementDate(_ results: [StatementResult], startedAt: String) -> String {
         let asOf = results.lazy.filter { $0.source == .data }
             .compactMap { $0.observations.first { $0.name == "asOf" }?.value }.first

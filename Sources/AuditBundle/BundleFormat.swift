@@ -85,7 +85,8 @@ public struct BundleManifest: Sendable, Hashable, Codable {
         public var format: String?
     }
 
-    /// Where an evidence file is used in the run.
+    /// Where an evidence file is used in the run: `statement` is a statement id, or a checkpoint id
+    /// (`5.1.2-2/realName`) for evidence bound to one checkpoint.
     public struct EvidenceUse: Sendable, Hashable, Codable {
         public var statement: String
         public var name: String
@@ -215,7 +216,8 @@ public struct BundlePredicate: Sendable, Hashable, Codable {
     public var bundleFormatVersion: Int
     public var mall: Mall
     public var run: Run
-    /// The date the run was judged at: the as-of date of its measured checks, else the UTC date it started.
+    /// The date the run was judged at (`--as-of`, stored with the run); for runs stored before the store kept it, the
+    /// as-of date of its measured checks, else the UTC date it started.
     public var judgementDate: String
     /// `conformant`, `nonConformant` or `incomplete`.
     public var verdict: String

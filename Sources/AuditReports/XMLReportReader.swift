@@ -38,7 +38,7 @@ public struct ReportReading: Sendable, Hashable {
         public var chapter: Int
         public var modality: Modality
         public var verdict: Verdict
-        /// SHA-256 of every evidence file the statement lists.
+        /// SHA-256 of every evidence file the statement and its checkpoints list.
         public var evidence: [String]
     }
 
@@ -157,7 +157,9 @@ public enum XMLReportReader {
                     else { throw problem("a statement of clause \(clauseID) without id, modality or verdict") }
                     statements.append(ReportReading.StatementReading(
                         id: id, clauseID: clauseID, chapter: number, modality: modality, verdict: verdict,
-                        evidence: statement.readerChildren("evidence").compactMap { $0.readerAttribute("sha256") }))
+                        evidence: (statement.readerChildren("evidence")
+                            + statement.readerChildren("checkpoint").flatMap { $0.readerChildren("evidence") })
+                            .compactMap { $0.readerAttribute("sha256") }))
                 }
             }
         }
