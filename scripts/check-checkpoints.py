@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Check the checkpoints of a mallaudit checklist and print them.
 
-    python3 scripts/check-checkpoints.py [CHECKLIST.xml]      (default: checklists/mall-digital-service.xml)
+    python3 scripts/check-checkpoints.py [CHECKLIST.xml] [--docs FILE.md | --no-docs]
+
+    CHECKLIST.xml defaults to checklists/mall-digital-service.xml; with the default checklist, --docs defaults to
+    docs/checkpoints.md.
 
 What it checks (the rules checklists/checklist.xsd cannot express, and the ones it can, so that the script stands
 on its own; docs/checkpoints.md explains them):
@@ -16,11 +19,15 @@ on its own; docs/checkpoints.md explains them):
   checkpoint's methods are a subset of its statement's;
 - scope is everyArea or eachMerchant; on a <statement> only when it has no checkpoints.
 
+With a docs file: every checkpoint of the checklist has a table row there starting `<statement>/<id>`, and every
+checkpoint id the file names (`5.1.2-2/realName`, in a table or in prose) exists in the checklist.
+
 It prints one row per statement (statement id, scope, checkpoint ids with their own scope or methods) and the
 counts. Every problem is printed as FILE:LINE: message (expected …) on stderr; the exit status is 1 when there is
 any problem, 0 otherwise.
 """
 
+import argparse
 import os
 import re
 import sys
@@ -88,14 +95,47 @@ def method_list(value):
     return value.split() if value is not None else None
 
 
+FULL_ID = re.compile(r"(?<![0-9A-Za-z.])([5-8]\.[0-9]{1,2}(?:\.[0-9]{1,2})?(?:-[0-9]{1,2}|\.[a-z]))/([A-Za-z0-9]+)")
+
+
+def check_docs(docs, checkpoints, problems):
+    """Every checkpoint has a table row in the docs file, and every full checkpoint id it names exists."""
+    try:
+        with open(docs, encoding="utf-8") as handle:
+            text = handle.read()
+    except OSError as error:
+        problems.append("%s: cannot read: %s (expected the document listing the checkpoints)"
+                        % (docs, error.strerror))
+        return
+    rows = set()
+    for number, line in enumerate(text.splitlines(), 1):
+        for match in FULL_ID.finditer(line):
+            full = "%s/%s" % match.groups()
+            if full not in checkpoints:
+                problems.append("%s:%d: names checkpoint %s, which the checklist does not have "
+                                "(expected an id from the checklist)" % (docs, number, full))
+        row = re.match(r"\|\s*`([^`]+)`\s*\|", line)
+        if row:
+            rows.add(row.group(1))
+    for full in sorted(checkpoints - rows):
+        problems.append("%s: checkpoint %s has no table row (expected a row starting | `%s` |)" % (docs, full, full))
+
+
 def main(argv):
-    if len(argv) > 2 or (len(argv) > 1 and argv[1] in ("-h", "--help")):
-        print(__doc__.strip(), file=sys.stderr)
-        return 2
+    arguments = argparse.ArgumentParser(
+        description=__doc__.strip().splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="\n".join(__doc__.strip().splitlines()[1:]))
+    arguments.add_argument("checklist", nargs="?")
+    arguments.add_argument("--docs", metavar="FILE.md")
+    arguments.add_argument("--no-docs", action="store_true")
+    options = arguments.parse_args(argv[1:])
     here = os.path.dirname(os.path.abspath(__file__))
     default = os.path.join(here, "..", "checklists", "mall-digital-service.xml")
-    path = argv[1] if len(argv) > 1 else default
-    shown = argv[1] if len(argv) > 1 else os.path.relpath(default)
+    path = options.checklist or default
+    shown = options.checklist or os.path.relpath(default)
+    docs = None if options.no_docs else options.docs
+    if docs is None and not options.no_docs and options.checklist is None:
+        docs = os.path.relpath(os.path.join(here, "..", "docs", "checkpoints.md"))
     problems = []
 
     def problem(line, message, expected):
@@ -115,6 +155,7 @@ def main(argv):
         return 1
 
     rows = []
+    all_checkpoints = set()
     seen_statements = {}
     clause_count = statement_count = checkpoint_count = split_count = 0
     for clause in root.iter(q("clause")):
@@ -163,6 +204,7 @@ def main(argv):
                 cline = lines[checkpoint]
                 local = checkpoint.get("id", "")
                 full = "%s/%s" % (sid, local)
+                all_checkpoints.add(full)
                 if not CHECKPOINT_ID.fullmatch(local):
                     problem(cline, "checkpoint id %r of %s is not camelCase ASCII" % (local, sid),
                             "an id matching [a-z][A-Za-z0-9]{1,39}, e.g. realName")
@@ -206,6 +248,9 @@ def main(argv):
             checkpoint_count += len(checkpoints)
             split_count += 1 if checkpoints else 0
             rows.append((sid, statement_scope or "", ", ".join(cells) if cells else "—"))
+
+    if docs is not None:
+        check_docs(docs, all_checkpoints, problems)
 
     width = max(len(r[0]) for r in rows) if rows else 9
     scope_width = max([len("scope")] + [len(r[1]) for r in rows])
