@@ -247,7 +247,7 @@ public enum BundleBuilder {
     static func measuredInputs(_ results: [StatementResult]) -> MeasuredInputs {
         struct Key: Hashable { var check: String; var path: String; var sha256: String }
         var statements: [Key: [String]] = [:]
-        for result in results where result.source == .data {
+        for result in results {
             for observation in result.observations where observation.name == InputDigest.observationName {
                 guard let (sha256, path) = InputDigest.parse(observation.value) else { continue }
                 statements[Key(check: result.producer ?? "", path: path, sha256: sha256), default: []]
