@@ -94,7 +94,8 @@ struct StoredRun {
         var text = try String(contentsOf: site, encoding: .utf8)
         text = text.replacingOccurrences(
             of: "probes: [../../probes]", with: "probes: [\(repositoryRoot().appendingPathComponent("probes").path)]")
-        text = text.replacingOccurrences(of: "  basement_levels: 1\n", with: "  basement_levels: 1\n  district: 云龙区\n")
+        text = text.replacingOccurrences(
+            of: "  credit_code: 91320303MA1DEMO00X\n", with: "  credit_code: 91320303MA1DEMO00X\n  district: 云龙区\n")
         if let mall {
             text = text.replacingOccurrences(of: "name: 星河广场", with: "name: \(mall.name)")
             text = text.replacingOccurrences(of: "91320303MA1DEMO00X", with: mall.creditCode)
