@@ -30,8 +30,10 @@ public enum ProbeJudge {
                     probe: probe, verdict: .error, reason: "\(http.url) answered HTTP \(http.status)",
                     observations: observations)
             }
+            // Parsed once for every JSON path and XPath of the probe, by the parser `http fetch` would choose.
+            let body = ParsedBody(http.body, contentType: http.headers["content-type"])
             for expectation in probe.expectations {
-                judgeHTTP(expectation, http, &observations, &failures, &errors)
+                judgeHTTP(expectation, http, body, &observations, &failures, &errors)
             }
         case let .tls(tls):
             observations.append(Observation(name: "TLS protocol", value: tls.protocolVersion ?? "unknown"))
@@ -87,7 +89,7 @@ public enum ProbeJudge {
     // MARK: HTTP
 
     private static func judgeHTTP(
-        _ expectation: Expectation, _ http: HTTPAnswer, _ observations: inout [Observation],
+        _ expectation: Expectation, _ http: HTTPAnswer, _ body: ParsedBody, _ observations: inout [Observation],
         _ failures: inout [String], _ errors: inout [String]
     ) {
         switch expectation {
@@ -108,7 +110,7 @@ public enum ProbeJudge {
             if !matches(pattern, text) { failures.append("body does not match /\(pattern)/") }
         case let .json(path, test):
             do {
-                let values = try JSONPath.values(path, in: http.body)
+                let values = try body.jsonPath(path)
                 observations.append(Observation(name: path, value: values.joined(separator: ", ")))
                 if let problem = test.failure(values, what: path) { failures.append(problem) }
             } catch {
@@ -116,7 +118,7 @@ public enum ProbeJudge {
             }
         case let .xpath(expression, test):
             do {
-                let values = try XPathQuery.values(expression, inHTML: http.body)
+                let values = try body.xpath(expression)
                 observations.append(Observation(name: expression, value: values.joined(separator: ", ")))
                 if let problem = test.failure(values, what: expression) { failures.append(problem) }
             } catch {
