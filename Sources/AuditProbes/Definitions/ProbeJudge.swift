@@ -10,10 +10,13 @@ import Foundation
 ///   no redirect to the real-name portal, an expiring certificate).
 /// - `pass` when every expectation holds.
 public enum ProbeJudge {
-    public static func judge(_ probe: ProbeDefinition, answer: ProbeAnswer, now: Date) -> ProbeOutcome {
+    public static func judge(
+        _ probe: ProbeDefinition, answer: ProbeAnswer, now: Date, limits: ToolLimits = ToolLimits()
+    ) -> ProbeOutcome {
         var observations: [Observation] = []
         var failures: [String] = []
         var errors: [String] = []
+        var areas: [AreaResult] = []
 
         switch answer {
         case let .failure(message):
@@ -45,29 +48,43 @@ public enum ProbeJudge {
                 failures.append("certificate of \(tls.url) does not verify: \(tls.verificationError ?? "unknown reason")")
             }
             for expectation in probe.expectations {
-                judgeTLS(expectation, tls, now: now, &failures, &errors)
+                judgeTLS(expectation, tls, now: now, limits: limits, &failures, &errors)
             }
         case let .snmp(agents):
             if agents.isEmpty {
                 return ProbeOutcome(probe: probe, verdict: .error, reason: "no SNMP agent selected", observations: [])
             }
             for agent in agents {
+                var agentFailures: [String] = []
+                var agentErrors: [String] = []
                 if let error = agent.error {
-                    errors.append("agent \(agent.agent): \(error)")
+                    agentErrors.append("agent \(agent.agent): \(error)")
                     observations.append(Observation(name: agent.agent, value: "error: \(error)"))
-                    continue
-                }
-                for (name, reading) in agent.readings.sorted(by: { $0.key < $1.key }) {
-                    let text: String
-                    switch reading {
-                    case let .value(value, _): text = value
-                    case let .absent(why): text = why
+                } else {
+                    for (name, reading) in agent.readings.sorted(by: { $0.key < $1.key }) {
+                        let text: String
+                        switch reading {
+                        case let .value(value, _): text = value
+                        case let .absent(why): text = why
+                        }
+                        observations.append(Observation(name: "\(agent.agent).\(name)", value: text))
                     }
-                    observations.append(Observation(name: "\(agent.agent).\(name)", value: text))
+                    for expectation in probe.expectations {
+                        judgeSNMP(
+                            expectation, agent, probe: probe, now: now, limits: limits, &agentFailures, &agentErrors)
+                    }
                 }
-                for expectation in probe.expectations {
-                    judgeSNMP(expectation, agent, probe: probe, now: now, &failures, &errors)
+                if let area = agent.area {
+                    // What this agent saw is the evidence for its area (5.2.2 各区域): judged per area later.
+                    let verdict: Verdict = !agentFailures.isEmpty ? .fail : !agentErrors.isEmpty ? .error : .pass
+                    let reason =
+                        verdict == .pass
+                        ? "\(agent.agent): all \(probe.expectations.count) expectation(s) of \(probe.id) hold"
+                        : (agentFailures + agentErrors).joined(separator: "; ")
+                    areas.append(AreaResult(area: area, verdict: verdict, reason: reason))
                 }
+                failures += agentFailures
+                errors += agentErrors
             }
         }
 
@@ -75,15 +92,17 @@ public enum ProbeJudge {
         if !failures.isEmpty {
             return ProbeOutcome(
                 probe: probe, verdict: .fail, reason: (failures + errors).joined(separator: "; "),
-                observations: observations)
+                observations: observations, areas: areas)
         }
         if !errors.isEmpty {
             return ProbeOutcome(
-                probe: probe, verdict: .error, reason: errors.joined(separator: "; "), observations: observations)
+                probe: probe, verdict: .error, reason: errors.joined(separator: "; "), observations: observations,
+                areas: areas)
         }
         return ProbeOutcome(
             probe: probe, verdict: .pass,
-            reason: "all \(probe.expectations.count) expectation(s) of \(probe.id) hold", observations: observations)
+            reason: "all \(probe.expectations.count) expectation(s) of \(probe.id) hold", observations: observations,
+            areas: areas)
     }
 
     // MARK: HTTP
@@ -132,16 +151,22 @@ public enum ProbeJudge {
     // MARK: TLS
 
     private static func judgeTLS(
-        _ expectation: Expectation, _ tls: TLSAnswer, now: Date, _ failures: inout [String], _ errors: inout [String]
+        _ expectation: Expectation, _ tls: TLSAnswer, now: Date, limits: ToolLimits, _ failures: inout [String],
+        _ errors: inout [String]
     ) {
         switch expectation {
-        case let .tlsMinimumVersion(minimum):
+        case let .tlsMinimumVersion(stated):
+            let minimum = stated ?? limits.minimumTLSVersion
             guard let version = tls.protocolVersion, let number = tlsVersionNumber(version) else {
                 errors.append("TLS protocol version of \(tls.url) unknown")
                 return
             }
-            if number < (Double(minimum) ?? 0) { failures.append("\(version) is older than TLS \(minimum)") }
-        case let .certificateValidDays(days):
+            if number < (Double(minimum) ?? 0) {
+                let origin = stated == nil ? " (the tool's limit limits.tls_min_version, not a number of the standard)" : ""
+                failures.append("\(version) is older than TLS \(minimum)\(origin)")
+            }
+        case let .certificateValidDays(stated):
+            let days = stated ?? limits.certificateMarginDays
             guard let notAfter = tls.certificateNotAfter else {
                 errors.append("certificate expiry of \(tls.url) unknown")
                 return
@@ -151,10 +176,14 @@ public enum ProbeJudge {
             }
             let remaining = notAfter.timeIntervalSince(now) / 86_400
             if remaining < Double(days) {
+                let origin =
+                    stated == nil
+                    ? " (the tool's limit limits.certificate_margin_days, not a number of the standard)" : ""
                 failures.append(
                     remaining < 0
                         ? "certificate expired on \(isoDate(notAfter))"
-                        : "certificate expires on \(isoDate(notAfter)), in \(Int(remaining)) day(s), fewer than \(days)")
+                        : "certificate expires on \(isoDate(notAfter)), in \(Int(remaining)) day(s), fewer than \(days)"
+                            + origin)
             }
         default:
             errors.append("expectation \(expectation) does not apply to a TLS answer")
@@ -164,7 +193,7 @@ public enum ProbeJudge {
     // MARK: SNMP
 
     private static func judgeSNMP(
-        _ expectation: Expectation, _ agent: SNMPAgentAnswer, probe: ProbeDefinition, now: Date,
+        _ expectation: Expectation, _ agent: SNMPAgentAnswer, probe: ProbeDefinition, now: Date, limits: ToolLimits,
         _ failures: inout [String], _ errors: inout [String]
     ) {
         let where_ = agent.area.map { "\(agent.agent) (\($0))" } ?? agent.agent
@@ -191,7 +220,8 @@ public enum ProbeJudge {
             case .alarm: failures.append("\(where_): \(name) is in alarm (\(text))")
             case .unknown: errors.append("\(where_): \(name) reports '\(text)', which maps to neither ok nor alarm")
             }
-        case let .snmpFresh(name, maxAge):
+        case let .snmpFresh(name, stated):
+            let maxAge = stated ?? limits.sensorMaxAge
             guard case let .value(text, number) = reading(name) else { return }
             guard let seconds = number else {
                 errors.append("\(where_): \(name) '\(text)' is not a Unix time")
@@ -199,7 +229,8 @@ public enum ProbeJudge {
             }
             let age = now.timeIntervalSince1970 - seconds
             if age > maxAge {
-                failures.append("\(where_): last reading \(Int(age)) s old, more than \(Int(maxAge)) s")
+                let origin = stated == nil ? " (the tool's limit limits.sensor_max_age, not a number of the standard)" : ""
+                failures.append("\(where_): last reading \(Int(age)) s old, more than \(Int(maxAge)) s\(origin)")
             }
         default:
             errors.append("expectation \(expectation) does not apply to an SNMP answer")
