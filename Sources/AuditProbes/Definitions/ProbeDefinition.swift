@@ -102,6 +102,9 @@ public enum ValueTest: Sendable, Hashable {
     case contains(String)
     case atLeast(Double)
     case nonEmpty
+    /// The values name every area the site profile declares (`$.kiosks[*].area`): each declared area found passes,
+    /// each one missing fails, naming it. What the system says about itself (`areasWithoutKiosk`) is not asked.
+    case coversAreas
 }
 
 /// The state an SNMP value maps to.

@@ -130,13 +130,19 @@ public enum ProbeDefinitionLoader {
         if let value = node["contains"] { return .contains(try value.string()) }
         if let value = node["at_least"] { return .atLeast(try value.double()) }
         if let value = node["non_empty"], try value.bool() { return .nonEmpty }
+        if let value = node["covers_areas"] {
+            guard try value.bool() else {
+                throw value.problem("covers_areas: false checks nothing", expected: "covers_areas: true, or leave it out")
+            }
+            return .coversAreas
+        }
         return .exists
     }
 
     /// The keys that make an expectation's kind, and the keys each kind may add.
     private static let expectationKinds: KeyValuePairs<String, Set<String>> = [
-        "status": [], "header": ["matches"], "json": ["equals", "contains", "at_least", "non_empty"],
-        "xpath": ["equals", "contains", "at_least", "non_empty"], "body": ["matches"],
+        "status": [], "header": ["matches"], "json": ["equals", "contains", "at_least", "non_empty", "covers_areas"],
+        "xpath": ["equals", "contains", "at_least", "non_empty", "covers_areas"], "body": ["matches"],
         "value": ["state", "present", "max_age"], "tls_min_version": [], "cert_valid_days": [],
     ]
 

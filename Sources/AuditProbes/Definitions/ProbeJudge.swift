@@ -10,8 +10,12 @@ import Foundation
 ///   no redirect to the real-name portal, an expiring certificate).
 /// - `pass` when every expectation holds.
 public enum ProbeJudge {
+    /// - Parameters:
+    ///   - limits: the site's tool limits, for expectations that say `limit` instead of a number.
+    ///   - areas: the areas the site profile declares, for `covers_areas`.
     public static func judge(
-        _ probe: ProbeDefinition, answer: ProbeAnswer, now: Date, limits: ToolLimits = ToolLimits()
+        _ probe: ProbeDefinition, answer: ProbeAnswer, now: Date, limits: ToolLimits = ToolLimits(),
+        areas declaredAreas: [String] = []
     ) -> ProbeOutcome {
         var observations: [Observation] = []
         var failures: [String] = []
@@ -36,7 +40,8 @@ public enum ProbeJudge {
             // Parsed once for every JSON path and XPath of the probe, by the parser `http fetch` would choose.
             let body = ParsedBody(http.body, contentType: http.headers["content-type"])
             for expectation in probe.expectations {
-                judgeHTTP(expectation, http, body, &observations, &failures, &errors)
+                judgeHTTP(
+                    expectation, http, body, declaredAreas: declaredAreas, &observations, &failures, &errors, &areas)
             }
         case let .tls(tls):
             observations.append(Observation(name: "TLS protocol", value: tls.protocolVersion ?? "unknown"))
@@ -108,9 +113,32 @@ public enum ProbeJudge {
     // MARK: HTTP
 
     private static func judgeHTTP(
-        _ expectation: Expectation, _ http: HTTPAnswer, _ body: ParsedBody, _ observations: inout [Observation],
-        _ failures: inout [String], _ errors: inout [String]
+        _ expectation: Expectation, _ http: HTTPAnswer, _ body: ParsedBody, declaredAreas: [String],
+        _ observations: inout [Observation], _ failures: inout [String], _ errors: inout [String],
+        _ areas: inout [AreaResult]
     ) {
+        func judgeValues(_ values: [String], _ test: ValueTest, what: String) {
+            if test == .coversAreas {
+                guard !declaredAreas.isEmpty else {
+                    errors.append("\(what): covers_areas needs the site profile's areas, and it declares none")
+                    return
+                }
+                let seen = Set(values.map { $0.trimmingCharacters(in: .whitespaces) })
+                for area in declaredAreas {
+                    let found = seen.contains(area)
+                    areas.append(
+                        AreaResult(
+                            area: area, verdict: found ? .pass : .fail,
+                            reason: found ? "\(what) lists \(area)" : "\(what) lists nothing in \(area)"))
+                }
+                let missing = declaredAreas.filter { !seen.contains($0) }
+                if !missing.isEmpty {
+                    failures.append("\(what) lists nothing in \(missing.joined(separator: ", ")) (areas of the site profile)")
+                }
+                return
+            }
+            if let problem = test.failure(values, what: what) { failures.append(problem) }
+        }
         switch expectation {
         case let .status(codes):
             if !codes.contains(http.status) {
@@ -131,7 +159,7 @@ public enum ProbeJudge {
             do {
                 let values = try body.jsonPath(path)
                 observations.append(Observation(name: path, value: values.joined(separator: ", ")))
-                if let problem = test.failure(values, what: path) { failures.append(problem) }
+                judgeValues(values, test, what: path)
             } catch {
                 errors.append("\(http.url): \(error)")
             }
@@ -139,7 +167,7 @@ public enum ProbeJudge {
             do {
                 let values = try body.xpath(expression)
                 observations.append(Observation(name: expression, value: values.joined(separator: ", ")))
-                if let problem = test.failure(values, what: expression) { failures.append(problem) }
+                judgeValues(values, test, what: expression)
             } catch {
                 errors.append("\(http.url): \(error)")
             }
@@ -261,6 +289,8 @@ extension ValueTest {
         switch self {
         case .exists:
             return values.isEmpty ? "\(what) not found" : nil
+        case .coversAreas:
+            return nil  // judged against the site profile's areas by the judge
         case .nonEmpty:
             return values.isEmpty || values.contains(where: \.isEmpty) ? "\(what) is empty" : nil
         case let .equals(expected):
