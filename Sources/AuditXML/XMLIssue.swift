@@ -74,8 +74,6 @@ final class XMLIssueCollector {
 
     func refuseDoctype(line: Int) { doctypeLine = line }
 
-    var errors: [XMLIssue] { issues.filter { !$0.isWarning } }
-
     /// An unretained pointer to hand to libxml2 as callback data.
     var opaque: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
 
