@@ -45,11 +45,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ]),
+        // The one libxml2 layer: XML and HTML parsing (DOCTYPE refused), XSD validation, XPath, the XML writer.
+        // No other target imports CLibXML2.
         .target(name: "AuditXML", dependencies: ["AuditModel", "CLibXML2", "CLibXML2Shim"]),
         .target(
             name: "AuditChecklist",
             dependencies: [
-                "AuditModel", "AuditSupport", "AuditXML", "CLibXML2", "CLibXML2Shim",
+                "AuditModel", "AuditSupport", "AuditXML",
             ]),
         // The rooms of an audit's inputs: the SNMP adapter (net-snmp), the HTTP/TLS adapter (libcurl) with
         // JSON/XPath extraction, the measured checks over exports (no network code), the site profile.
@@ -57,7 +59,7 @@ let package = Package(
         .target(
             name: "AuditHTTP",
             dependencies: [
-                "AuditModel", "AuditSupport", "AuditXML", "CCurl", "CCurlShim", "CLibXML2", "CLibXML2Shim",
+                "AuditModel", "AuditSupport", "AuditXML", "CCurl", "CCurlShim",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "AuditMeasures", dependencies: ["AuditModel", "AuditSupport", "CLibZ"]),
@@ -85,7 +87,7 @@ let package = Package(
         .target(
             name: "AuditReports",
             dependencies: [
-                "AuditModel", "AuditSupport", "CLibXML2", "CLibXML2Shim",
+                "AuditModel", "AuditSupport", "AuditXML",
                 .product(name: "Mustache", package: "swift-mustache"),
             ]),
         // Signed audit bundles: keys and signatures (SM2/SM3 through libcrypto, Ed25519 through swift-crypto), the
@@ -113,13 +115,17 @@ let package = Package(
         .testTarget(name: "AuditChecklistTests", dependencies: ["AuditChecklist", "AuditModel"], exclude: ["Fixtures"]),
         .testTarget(name: "MeasureTests", dependencies: ["AuditMeasures", "AuditSupport", "AuditModel"]),
         .testTarget(name: "SNMPTests", dependencies: ["AuditSNMP", "AuditModel"]),
-        .testTarget(name: "HTTPTests", dependencies: ["AuditHTTP", "AuditModel"]),
+        .testTarget(name: "AuditXMLTests", dependencies: ["AuditXML", "AuditModel"]),
+        .testTarget(name: "HTTPTests", dependencies: ["AuditHTTP", "AuditXML", "AuditModel"]),
         .testTarget(
-            name: "ProbeTests", dependencies: ["AuditProbes", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditModel"]),
+            name: "ProbeTests",
+            dependencies: ["AuditProbes", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditXML", "AuditModel"]),
         .testTarget(name: "AuditStoreTests", dependencies: ["AuditStore", "AuditModel"]),
         .testTarget(
             name: "AuditReportsTests",
-            dependencies: ["AuditReports", "AuditModel", "CLibXML2", .product(name: "Mustache", package: "swift-mustache")]),
+            dependencies: [
+                "AuditReports", "AuditModel", "AuditXML", .product(name: "Mustache", package: "swift-mustache"),
+            ]),
         .testTarget(name: "CLITests", dependencies: ["AuditModel"]),
         .testTarget(name: "SigningTests", dependencies: ["AuditSigning"]),
         .testTarget(
