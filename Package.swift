@@ -20,10 +20,12 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         // The bureau's server only (AuditServer, mallaudit-server): SwiftNIO never reaches the `mallaudit` CLI.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
@@ -37,7 +39,10 @@ let package = Package(
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
         .systemLibrary(name: "CNetSNMP", pkgConfig: "netsnmp", providers: [.apt(["libsnmp-dev"])]),
         .target(name: "CNetSNMPShim", dependencies: ["CNetSNMP"]),
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // zlib is `CLibZ`, not `CZlib`: ZIPFoundation (the bundle zip) brings a module of that name of its own.
+        .systemLibrary(name: "CLibZ", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "CLibCryptoShim", dependencies: ["CLibCrypto"]),
 
         // MARK: libraries
         .target(name: "AuditModel"),
@@ -48,11 +53,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ]),
+        // The one libxml2 layer: XML and HTML parsing (DOCTYPE refused), XSD validation, XPath, the XML writer.
+        // No other target imports CLibXML2.
         .target(name: "AuditXML", dependencies: ["AuditModel", "CLibXML2", "CLibXML2Shim"]),
         .target(
             name: "AuditChecklist",
             dependencies: [
-                "AuditModel", "AuditSupport", "AuditXML", "CLibXML2", "CLibXML2Shim",
+                "AuditModel", "AuditSupport", "AuditXML",
             ]),
         // The rooms of an audit's inputs: the SNMP adapter (net-snmp), the HTTP/TLS adapter (libcurl) with
         // JSON/XPath extraction, the measured checks over exports (no network code), the site profile.
@@ -60,10 +67,10 @@ let package = Package(
         .target(
             name: "AuditHTTP",
             dependencies: [
-                "AuditModel", "AuditSupport", "AuditXML", "CCurl", "CCurlShim", "CLibXML2", "CLibXML2Shim",
+                "AuditModel", "AuditSupport", "AuditXML", "CCurl", "CCurlShim",
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .target(name: "AuditMeasures", dependencies: ["AuditModel", "AuditSupport", "CZlib"]),
+        .target(name: "AuditMeasures", dependencies: ["AuditModel", "AuditSupport", "CLibZ"]),
         .target(name: "AuditSite", dependencies: ["AuditModel", "AuditSupport", "AuditSNMP"]),
         // Probe definitions, their judge and the runner that asks the adapters.
         .target(
@@ -72,7 +79,7 @@ let package = Package(
                 "AuditModel", "AuditSupport", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditMeasures",
             ]),
         // Sends bundles to the bureau's server through AuditHTTP (libcurl), with an outbox for later.
-        .target(name: "AuditSubmit", dependencies: ["AuditModel", "AuditSupport", "AuditHTTP"]),
+        .target(name: "AuditSubmit", dependencies: ["AuditSupport", "AuditHTTP"]),
         .target(
             name: "AuditStore",
             dependencies: [
@@ -90,14 +97,26 @@ let package = Package(
         .target(
             name: "AuditReports",
             dependencies: [
-                "AuditModel", "AuditSupport", "CLibXML2", "CLibXML2Shim",
+                "AuditModel", "AuditSupport", "AuditXML",
                 .product(name: "Mustache", package: "swift-mustache"),
+            ]),
+        // Signed audit bundles: keys and signatures (SM2/SM3 through libcrypto, Ed25519 through swift-crypto), the
+        // zip with its DSSE envelope, and the one verifier `mallaudit verify` and the bureau's server call.
+        .target(
+            name: "AuditSigning",
+            dependencies: ["CLibCrypto", "CLibCryptoShim", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "AuditBundle",
+            dependencies: [
+                "AuditModel", "AuditSupport", "AuditSigning", "AuditStore", "AuditReports",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         .executableTarget(
             name: "mallaudit",
             dependencies: [
                 "AuditModel", "AuditSupport", "AuditChecklist", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditMeasures",
-                "AuditProbes", "AuditStore", "AuditEngine", "AuditReports", "AuditSubmit",
+                "AuditProbes", "AuditStore", "AuditEngine", "AuditReports", "AuditSigning", "AuditBundle",
+                "AuditSubmit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -111,6 +130,7 @@ let package = Package(
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -129,14 +149,26 @@ let package = Package(
         .testTarget(name: "AuditChecklistTests", dependencies: ["AuditChecklist", "AuditModel"], exclude: ["Fixtures"]),
         .testTarget(name: "MeasureTests", dependencies: ["AuditMeasures", "AuditSupport", "AuditModel"]),
         .testTarget(name: "SNMPTests", dependencies: ["AuditSNMP", "AuditModel"]),
-        .testTarget(name: "HTTPTests", dependencies: ["AuditHTTP", "AuditModel"]),
+        .testTarget(name: "AuditXMLTests", dependencies: ["AuditXML", "AuditModel"]),
+        .testTarget(name: "HTTPTests", dependencies: ["AuditHTTP", "AuditXML", "AuditModel"]),
         .testTarget(
-            name: "ProbeTests", dependencies: ["AuditProbes", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditModel"]),
+            name: "ProbeTests",
+            dependencies: ["AuditProbes", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditXML", "AuditModel"]),
         .testTarget(name: "AuditStoreTests", dependencies: ["AuditStore", "AuditModel"]),
         .testTarget(
             name: "AuditReportsTests",
-            dependencies: ["AuditReports", "AuditModel", "CLibXML2", .product(name: "Mustache", package: "swift-mustache")]),
+            dependencies: [
+                "AuditReports", "AuditModel", "AuditXML", .product(name: "Mustache", package: "swift-mustache"),
+            ]),
         .testTarget(name: "CLITests", dependencies: ["AuditModel"]),
+        .testTarget(name: "SigningTests", dependencies: ["AuditSigning"]),
+        .testTarget(
+            name: "BundleTests",
+            dependencies: [
+                "AuditBundle", "AuditSigning", "AuditStore", "AuditReports", "AuditModel", "AuditChecklist",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            exclude: ["Fixtures"]),
         // Runs the built mallaudit-server (and mallaudit submit) against the PostgreSQL cluster of
         // scripts/peers/postgres.sh; links no server code itself, so it talks to the server only over HTTP.
         .testTarget(

@@ -13,8 +13,25 @@ public struct SiteProfile: Sendable {
         public var address: String
         /// 统一社会信用代码 (18 characters).
         public var creditCode: String
-        /// Deepest basement level (0 when none); 2 or more makes 5.2.5-2 (machine room on B1) applicable.
+        /// How many basement levels the building has (0 when none); with `readings.basement_exception_levels` or
+        /// more (default 2), 5.2.5-2 allows the machine room on B1.
         public var basementLevels: Int
+        /// The floor of the core machine room (5.2.5-1 / 5.2.5-2), when the profile says.
+        public var machineRoomFloor: Floor?
+        /// The district (区/县) the mall is in, e.g. 云龙区 (optional `mall.district`); signed bundles name it.
+        public var district: String?
+
+        public init(
+            name: String, address: String, creditCode: String, basementLevels: Int, machineRoomFloor: Floor? = nil,
+            district: String? = nil
+        ) {
+            self.name = name
+            self.address = address
+            self.creditCode = creditCode
+            self.basementLevels = basementLevels
+            self.machineRoomFloor = machineRoomFloor
+            self.district = district
+        }
     }
 
     /// An HTTP system of the mall (member API, parking, kiosks, WiFi portal, payment).
@@ -39,26 +56,20 @@ public struct SiteProfile: Sendable {
         }
     }
 
-    /// An SNMP agent (machine-room environment controller, an area's IoT gateway, …).
+    /// An SNMP agent (machine-room environment controller, an area's IoT gateway, …): the adapter's own settings
+    /// (address, version, the names of the environment variables holding its secrets, timeout, retries) and the
+    /// area its sensors are in.
     public struct SNMPAgentProfile: Sendable, Hashable {
-        public enum Version: String, Sendable, Hashable, CaseIterable { case v1 = "1", v2c = "2c", v3 = "3" }
         public var name: String
-        /// `udp:HOST:PORT`
-        public var address: String
-        public var version: Version
-        /// v1/v2c: the environment variable holding the community.
-        public var communityEnv: String?
-        /// v3 settings; passwords come from environment variables.
-        public var user: String?
-        public var securityLevel: String?
-        public var authProtocol: String?
-        public var authPasswordEnv: String?
-        public var privProtocol: String?
-        public var privPasswordEnv: String?
-        public var timeout: Double
-        public var retries: Int
+        public var settings: SNMPAgentSettings
         /// The area this agent's sensors are in (for 5.2.2 per-area coverage).
         public var area: String?
+
+        public init(name: String, settings: SNMPAgentSettings, area: String? = nil) {
+            self.name = name
+            self.settings = settings
+            self.area = area
+        }
     }
 
     /// Where the mall's data exports are, for the measured clauses.
@@ -85,10 +96,23 @@ public struct SiteProfile: Sendable {
     /// The findings file, when the profile names one.
     public var findings: URL?
     public var notApplicable: [NotApplicableDecision]
+    /// The mall's time zone (`mall.time_zone`, IANA name): days are counted and times shown in it.
+    public var timeZone: String = AuditSettings.defaultTimeZone
+    /// The tool's limits (`limits:`; defaults when absent).
+    public var limits: ToolLimits = ToolLimits()
+    /// Readings of words the standard leaves open (`readings:`; defaults when absent).
+    public var readings: Readings = Readings()
     /// Digest of the profile's bytes (stored with each run).
     public var digest: String
     /// The line of each not-applicable decision in the profile, by statement id (for diagnostics).
     var notApplicableLines: [String: Int] = [:]
+}
+
+extension SiteProfile {
+    /// What a run of this profile is judged with besides the checklist: limits, readings, areas, time zone.
+    public var settings: AuditSettings {
+        AuditSettings(limits: limits, readings: readings, areas: areas, timeZone: timeZone)
+    }
 }
 
 /// A configuration value that is either written in the file or read from an environment variable.
@@ -121,4 +145,31 @@ public enum SecretOrText: Sendable, Hashable {
         case let .environment(name, _): return "$\(name)"
         }
     }
+}
+
+/// A floor of the building: `1F`, `2F`, … above ground, `B1`, `B2`, … below.
+public struct Floor: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// 1 for the ground floor (地面一层), 2 for the next; -1 for B1 (地下一层), -2 for B2.
+    public var level: Int
+
+    public init(level: Int) { self.level = level }
+
+    /// Parses `1F`, `F1`, `1`, `B1`, `-1` (case-insensitive); nil for anything else or level 0.
+    public init?(_ text: String) {
+        let upper = text.trimmingCharacters(in: .whitespaces).uppercased()
+        var level: Int?
+        if upper.hasPrefix("B"), let number = Int(upper.dropFirst()), number > 0 {
+            level = -number
+        } else if upper.hasSuffix("F"), let number = Int(upper.dropLast()), number > 0 {
+            level = number
+        } else if upper.hasPrefix("F"), let number = Int(upper.dropFirst()), number > 0 {
+            level = number
+        } else if let number = Int(upper), number != 0 {
+            level = number
+        }
+        guard let level else { return nil }
+        self.level = level
+    }
+
+    public var description: String { level < 0 ? "B\(-level)" : "\(level)F" }
 }

@@ -1,5 +1,4 @@
 import AuditModel
-import AuditSupport
 import AuditSNMP
 import AuditSupport
 import Foundation
@@ -14,7 +13,7 @@ extension SiteProfile {
 
     static func parse(_ root: YAMLValue, file: URL, digest: String) throws -> SiteProfile {
         try root.requireKeys(in: ["mall", "assessor", "areas", "http", "snmp", "data", "probes", "findings",
-                                  "not_applicable"])
+                                  "not_applicable", "limits", "readings"])
         let base = file.deletingLastPathComponent()
         func path(_ value: YAMLValue) throws -> URL {
             let text = try value.nonEmptyString(expected: "a file or directory path")
@@ -22,7 +21,9 @@ extension SiteProfile {
         }
 
         let mallNode = try root.required("mall", expected: "the mall's name, address, credit_code, basement_levels")
-        try mallNode.requireKeys(in: ["name", "address", "credit_code", "basement_levels"])
+        try mallNode.requireKeys(in: [
+            "name", "address", "credit_code", "basement_levels", "machine_room_floor", "district",
+        ])
         let creditNode = try mallNode.required("credit_code", expected: "the 18-character 统一社会信用代码")
         let creditCode = try creditNode.nonEmptyString()
         guard creditCode.count == 18, creditCode.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isUppercase) }) else {
@@ -31,10 +32,60 @@ extension SiteProfile {
         }
         let basement = try mallNode["basement_levels"]?.int() ?? 0
         if basement < 0 { throw mallNode["basement_levels"]!.problem("is negative", expected: "0, 1, 2 or 3") }
+        var machineRoomFloor: Floor?
+        if let floorNode = mallNode["machine_room_floor"] {
+            let text = try floorNode.nonEmptyString()
+            guard let floor = Floor(text) else {
+                throw floorNode.problem("'\(text)' is not a floor", expected: "1F, 2F, … above ground or B1, B2, … below")
+            }
+            if floor.level < 0, -floor.level > basement {
+                throw floorNode.problem(
+                    "the machine room is on \(floor) but basement_levels is \(basement)",
+                    expected: "a floor the building has")
+            }
+            machineRoomFloor = floor
+        }
         let mall = Mall(
             name: try mallNode.required("name", expected: "the mall's name").nonEmptyString(),
             address: try mallNode.required("address", expected: "the mall's address").nonEmptyString(),
-            creditCode: creditCode, basementLevels: basement)
+            creditCode: creditCode, basementLevels: basement, machineRoomFloor: machineRoomFloor,
+            district: try mallNode["district"]?.nonEmptyString(expected: "the district (区/县), e.g. 云龙区"))
+
+        var limits = ToolLimits()
+        if let node = root["limits"] {
+            try node.requireKeys(in: ["sensor_max_age", "certificate_margin_days", "tls_min_version"])
+            if let value = node["sensor_max_age"] {
+                let seconds = try value.double()
+                guard seconds > 0, seconds <= 31_536_000 else {
+                    throw value.problem("'\(seconds)' is out of range", expected: "seconds, more than 0, at most a year")
+                }
+                limits.sensorMaxAge = seconds
+            }
+            if let value = node["certificate_margin_days"] {
+                let days = try value.int()
+                guard (0...3650).contains(days) else {
+                    throw value.problem("'\(days)' is out of range", expected: "days from 0 to 3650")
+                }
+                limits.certificateMarginDays = days
+            }
+            if let value = node["tls_min_version"] {
+                limits.minimumTLSVersion = try value.choice(["1.0", "1.1", "1.2", "1.3"])
+            }
+        }
+        var readings = Readings()
+        if let node = root["readings"] {
+            try node.requireKeys(in: ["payment_capability", "basement_exception_levels"])
+            if let value = node["payment_capability"] {
+                readings.paymentCapability = Scope(rawValue: try value.choice(["mall", "eachMerchant"]))!
+            }
+            if let value = node["basement_exception_levels"] {
+                let levels = try value.int()
+                guard (1...10).contains(levels) else {
+                    throw value.problem("'\(levels)' is out of range", expected: "a number of levels from 1 to 10")
+                }
+                readings.basementExceptionLevels = levels
+            }
+        }
 
         let areas = try root["areas"]?.stringList() ?? []
 
@@ -70,30 +121,32 @@ extension SiteProfile {
             if let problem = SNMPAgent.addressProblem(address) {
                 throw addressNode.problem(problem, expected: "udp:HOST:PORT, e.g. udp:10.0.8.21:161")
             }
-            let versionText = try node["version"]?.choice(["1", "2c", "3"]) ?? "2c"
-            let version = SNMPAgentProfile.Version(rawValue: versionText)!
-            let agent = SNMPAgentProfile(
-                name: name, address: address, version: version,
+            let versionText = try node["version"]?.choice(SNMPAgent.Version.allCases.map(\.rawValue)) ?? "2c"
+            let version = SNMPAgent.Version(rawValue: versionText)!
+            let settings = SNMPAgentSettings(
+                address: address, version: version,
                 communityEnv: try node["community_env"]?.nonEmptyString(),
                 user: try node["user"]?.nonEmptyString(),
-                securityLevel: try node["level"]?.choice(["noAuthNoPriv", "authNoPriv", "authPriv"]),
-                authProtocol: try node["auth_protocol"]?.choice(["MD5", "SHA", "SHA-224", "SHA-256", "SHA-384",
-                                                                 "SHA-512"]),
-                authPasswordEnv: try node["auth_password_env"]?.nonEmptyString(),
-                privProtocol: try node["priv_protocol"]?.choice(["DES", "AES", "AES-192", "AES-256"]),
-                privPasswordEnv: try node["priv_password_env"]?.nonEmptyString(),
-                timeout: try node["timeout"]?.double() ?? 1, retries: try node["retries"]?.int() ?? 1,
-                area: try node["area"]?.nonEmptyString())
-            if let problem = SNMPAgent.timeoutProblem(agent.timeout, address: address) {
+                securityLevel: try node["level"].map { SNMPAgent.SecurityLevel(rawValue: try $0.choice(
+                    SNMPAgent.SecurityLevel.allCases.map(\.rawValue)))! },
+                authProtocol: try node["auth_protocol"].map { SNMPAgent.AuthProtocol(rawValue: try $0.choice(
+                    SNMPAgent.AuthProtocol.allCases.map(\.rawValue)))! } ?? .sha,
+                authPassphraseEnv: try node["auth_password_env"]?.nonEmptyString(),
+                privProtocol: try node["priv_protocol"].map { SNMPAgent.PrivProtocol(rawValue: try $0.choice(
+                    SNMPAgent.PrivProtocol.allCases.map(\.rawValue)))! } ?? .aes,
+                privPassphraseEnv: try node["priv_password_env"]?.nonEmptyString(),
+                timeout: try node["timeout"]?.double() ?? 1, retries: try node["retries"]?.int() ?? 1, name: name)
+            let agent = SNMPAgentProfile(name: name, settings: settings, area: try node["area"]?.nonEmptyString())
+            if let problem = SNMPAgent.timeoutProblem(settings.timeout, address: address) {
                 throw (node["timeout"] ?? node).problem(problem, expected: "seconds, more than 0 and at most 3600")
             }
-            if let problem = SNMPAgent.retriesProblem(agent.retries, address: address) {
+            if let problem = SNMPAgent.retriesProblem(settings.retries, address: address) {
                 throw (node["retries"] ?? node).problem(problem, expected: "a whole number from 0 to 20")
             }
-            if version == .v3, agent.user == nil {
+            if version == .v3, settings.user == nil {
                 throw node.problem("an SNMPv3 agent needs a user", expected: "user: NAME")
             }
-            if version != .v3, agent.communityEnv == nil {
+            if version != .v3, settings.communityEnv == nil {
                 throw node.problem("an SNMPv\(versionText) agent needs its community from the environment",
                                    expected: "community_env: NAME_OF_AN_ENVIRONMENT_VARIABLE")
             }
@@ -145,7 +198,8 @@ extension SiteProfile {
         return SiteProfile(
             file: file, mall: mall, assessor: try root["assessor"]?.nonEmptyString(), areas: areas,
             httpSystems: httpSystems, snmpAgents: agents, data: data, probePaths: probePaths, findings: findings,
-            notApplicable: decisions, digest: digest, notApplicableLines: decisionLines)
+            notApplicable: decisions, limits: limits, readings: readings, digest: digest,
+            notApplicableLines: decisionLines)
     }
 
     /// `value: text` or `{env: NAME, prefix: "Bearer "}`.

@@ -1,3 +1,4 @@
+import AuditModel
 import AuditSite
 import AuditSNMP
 import AuditHTTP
@@ -47,12 +48,12 @@ public struct LiveProbeRunner: ProbeRunning {
                         case let .http(spec):
                             group.addTask {
                                 let answer = await self.fetch(spec, profile: profile, environment: environment)
-                                continuation.yield(self.judged(probe, answer))
+                                continuation.yield(self.judged(probe, answer, profile: profile))
                             }
                         case let .tls(spec):
                             group.addTask {
                                 let answer = await self.inspect(spec, profile: profile, environment: environment)
-                                continuation.yield(self.judged(probe, answer))
+                                continuation.yield(self.judged(probe, answer, profile: profile))
                             }
                         case let .check(kind):
                             group.addTask {
@@ -67,8 +68,8 @@ public struct LiveProbeRunner: ProbeRunning {
         }
     }
 
-    private func judged(_ probe: ProbeDefinition, _ answer: ProbeAnswer) -> ProbeRunResult {
-        let outcome = ProbeJudge.judge(probe, answer: answer, now: now())
+    private func judged(_ probe: ProbeDefinition, _ answer: ProbeAnswer, profile: SiteProfile) -> ProbeRunResult {
+        let outcome = ProbeJudge.judge(probe, answer: answer, now: now(), limits: profile.limits, areas: profile.areas)
         return ProbeRunResult(probe: probe, results: outcome.statementResults(judgedAt: nil))
     }
 
@@ -169,18 +170,6 @@ public struct LiveProbeRunner: ProbeRunning {
         }
     }
 
-    static func settings(_ agent: SiteProfile.SNMPAgentProfile) -> SNMPAgentSettings {
-        SNMPAgentSettings(
-            address: agent.address, version: SNMPAgent.Version(rawValue: agent.version.rawValue) ?? .v2c,
-            communityEnv: agent.communityEnv, user: agent.user,
-            securityLevel: agent.securityLevel.flatMap { SNMPAgent.SecurityLevel(rawValue: $0) },
-            authProtocol: agent.authProtocol.flatMap { SNMPAgent.AuthProtocol(rawValue: $0) } ?? .sha,
-            authPassphraseEnv: agent.authPasswordEnv,
-            privProtocol: agent.privProtocol.flatMap { SNMPAgent.PrivProtocol(rawValue: $0) } ?? .aes,
-            privPassphraseEnv: agent.privPasswordEnv, timeout: agent.timeout, retries: agent.retries,
-            name: agent.name)
-    }
-
     /// Reads every value of every SNMP probe in one poll (all agents at once: a dead agent costs one timeout),
     /// then judges each probe over the agents it selected.
     private func runSNMP(_ probes: [ProbeDefinition], profile: SiteProfile, environment: [String: String]) async
@@ -204,7 +193,7 @@ public struct LiveProbeRunner: ProbeRunning {
                 failures[name] = "no SNMP agent '\(name)' in the site profile"
                 continue
             }
-            switch Self.settings(profileAgent).resolve(environment: environment) {
+            switch profileAgent.settings.resolve(environment: environment) {
             case let .success(agent):
                 requests.append(SNMPPollRequest(agent: agent, oids: oids))
                 requestAgents.append(name)
@@ -236,7 +225,7 @@ public struct LiveProbeRunner: ProbeRunning {
                 }
                 return SNMPAgentAnswer(agent: name, area: area, readings: readings, error: nil)
             }
-            return judged(probe, .snmp(answers))
+            return judged(probe, .snmp(answers), profile: profile)
         }
     }
 }

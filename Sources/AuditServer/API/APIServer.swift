@@ -464,8 +464,8 @@ struct APIServer: Sendable {
     }
 }
 
-/// What changed between two runs of a mall, statement by statement, by the rule of `RunDiff.Category` (the same
-/// words as `mallaudit diff`): fixed, newly failing, still open, other changes, unchanged.
+/// What changed between two runs of a mall, statement by statement: `RunDiff`, the model's rule that
+/// `mallaudit diff` applies too (fixed, newly failing, still open, other changes, gained checkpoints, unchanged).
 struct RunChanges: Encodable {
     struct Entry: Encodable {
         var statementId: String
@@ -481,27 +481,27 @@ struct RunChanges: Encodable {
     var newlyFailing: [Entry] = []
     var stillOpen: [Entry] = []
     var otherChanges: [Entry] = []
+    var gainedCheckpoints: [Entry] = []
     var unchanged: [Entry] = []
 
     init(before: [ReadAPI.StatementRow], after: [ReadAPI.StatementRow]) {
-        let old = Dictionary(before.map { ($0.statementId, $0) }, uniquingKeysWith: { first, _ in first })
-        let new = Dictionary(after.map { ($0.statementId, $0) }, uniquingKeysWith: { first, _ in first })
-        let ids = Set(old.keys).union(new.keys).sorted(by: StatementID.areInIncreasingOrder)
-        for id in ids {
-            let a = old[id]
-            let b = new[id]
-            let entry = Entry(
-                statementId: id, clauseId: (b ?? a)?.clauseId ?? "", modality: (b ?? a)?.modality ?? "",
-                before: a?.verdict, after: b?.verdict, reasonBefore: a?.reason, reasonAfter: b?.reason)
-            switch RunDiff.Category.of(
-                before: a.flatMap { Verdict(rawValue: $0.verdict) }, after: b.flatMap { Verdict(rawValue: $0.verdict) })
-            {
-            case .fixed: fixed.append(entry)
-            case .newlyFailing: newlyFailing.append(entry)
-            case .stillOpen: stillOpen.append(entry)
-            case .otherChanges: otherChanges.append(entry)
-            case .unchanged: unchanged.append(entry)
+        var facts: [String: ReadAPI.StatementRow] = [:]
+        for row in before + after { facts[row.result.statementID] = row }
+        let diff = RunDiff(before: before.map(\.result), after: after.map(\.result))
+        func entries(_ category: RunDiff.Category) -> [Entry] {
+            diff[category].map { entry in
+                Entry(
+                    statementId: entry.statementID, clauseId: facts[entry.statementID]?.clauseId ?? "",
+                    modality: facts[entry.statementID]?.modality ?? "", before: entry.beforeVerdict?.rawValue,
+                    after: entry.afterVerdict?.rawValue, reasonBefore: entry.before?.reason,
+                    reasonAfter: entry.after?.reason)
             }
         }
+        fixed = entries(.fixed)
+        newlyFailing = entries(.newlyFailing)
+        stillOpen = entries(.stillOpen)
+        otherChanges = entries(.otherChanges)
+        gainedCheckpoints = entries(.gainedCheckpoints)
+        unchanged = entries(.unchanged)
     }
 }

@@ -140,13 +140,12 @@ struct ReadAPI: Sendable {
         return try await database.reader.query(query, logger: logger).singleText()
     }
 
-    /// One statement's result in a run, for the diff.
-    struct StatementRow: Sendable, Encodable {
-        var statementId: String
+    /// One statement's result in a run, for the diff: as the model's `StatementResult` (so that `RunDiff`, the
+    /// rule of `mallaudit diff`, decides the categories), with its clause and modality beside it.
+    struct StatementRow: Sendable {
+        var result: StatementResult
         var clauseId: String
         var modality: String
-        var verdict: String
-        var reason: String
     }
 
     /// A visible run's mall, summary JSON and statement results; nil when it is not visible.
@@ -158,6 +157,19 @@ struct ReadAPI: Sendable {
                 """, binds: try binds(runID))
         guard let row = try await database.reader.query(head, logger: logger).firstRow() else { return nil }
         let (mallID, json) = try row.decode((Int64, String).self)
+        var checkpoints: [String: [CheckpointResult]] = [:]
+        for try await (statement, checkpoint, verdict, reason) in try await database.reader.query(
+            """
+            SELECT s.statement_id, c.checkpoint_id, c.verdict, c.reason
+            FROM checkpoint_results c JOIN statement_results s ON s.id = c.statement_result_id
+            WHERE s.run_id = \(runID) ORDER BY s.id, c.checkpoint_id
+            """, logger: logger
+        ).decode((String, String, String, String).self) {
+            checkpoints[statement, default: []].append(
+                CheckpointResult(
+                    checkpointID: checkpoint, verdict: Verdict(rawValue: verdict) ?? .notAssessed, source: .none,
+                    reason: reason))
+        }
         var rows: [StatementRow] = []
         for try await (id, clause, modality, verdict, reason) in try await database.reader.query(
             """
@@ -165,7 +177,10 @@ struct ReadAPI: Sendable {
             WHERE run_id = \(runID) ORDER BY id
             """, logger: logger
         ).decode((String, String, String, String, String).self) {
-            rows.append(StatementRow(statementId: id, clauseId: clause, modality: modality, verdict: verdict, reason: reason))
+            let result = StatementResult(
+                statementID: id, verdict: Verdict(rawValue: verdict) ?? .notAssessed, source: .none, reason: reason,
+                checkpoints: checkpoints[id] ?? [])
+            rows.append(StatementRow(result: result, clauseId: clause, modality: modality))
         }
         return (mallID, json, rows)
     }

@@ -151,7 +151,7 @@ final class RunningServer: @unchecked Sendable {
         let text = (try? String(contentsOf: config, encoding: .utf8)) ?? ""
         self.scheme = text.contains("\ntls:") ? "https" : scheme
         self.caFile = caFile
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = ServerWorld.server
         process.arguments = ["serve", "--config", config.path, "--port-file", portFile.path]
         var env = ProcessInfo.processInfo.environment
