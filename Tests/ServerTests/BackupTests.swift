@@ -5,36 +5,6 @@ import Testing
 /// test by the same peer script.
 @Suite("Backup and restore")
 struct BackupTests {
-    /// A second cluster from scripts/peers/postgres.sh, stopped by `stop()`.
-    struct SecondCluster {
-        let state: URL
-        let peer: PostgresPeer
-
-        init() throws {
-            state = try temporaryDirectory("mallaudit-second-cluster")
-            let script = repositoryRoot().appendingPathComponent("scripts/peers/postgres.sh").path
-            let started = try runProcess(URL(fileURLWithPath: "/bin/bash"), [script, "start", state.path])
-            guard started.status == 0 else {
-                throw PostgresPeer.PSQLFailure(message: "second cluster: \(started.stderr)")
-            }
-            var values: [String: String] = [:]
-            for line in started.stdout.split(separator: "\n") where line.hasPrefix("export ") {
-                let pair = line.dropFirst(7).split(separator: "=", maxSplits: 1)
-                if pair.count == 2 { values[String(pair[0])] = String(pair[1]) }
-            }
-            peer = PostgresPeer(
-                host: values["MALLAUDIT_TEST_PG_HOST"] ?? "", port: Int(values["MALLAUDIT_TEST_PG_PORT"] ?? "") ?? 0,
-                user: values["MALLAUDIT_TEST_PG_USER"] ?? "", password: values["MALLAUDIT_TEST_PG_PASSWORD"] ?? "",
-                bin: URL(fileURLWithPath: values["MALLAUDIT_TEST_PG_BIN"] ?? ""))
-        }
-
-        func stop() {
-            let script = repositoryRoot().appendingPathComponent("scripts/peers/postgres.sh").path
-            _ = try? runProcess(URL(fileURLWithPath: "/bin/bash"), [script, "stop", state.path])
-            try? FileManager.default.removeItem(at: state)
-        }
-    }
-
     @Test("A backup restored into an empty second cluster serves the same runs, bundles, accounts and log")
     func restoreIntoEmptyCluster() async throws {
         let world = try ServerWorld()
@@ -62,7 +32,7 @@ struct BackupTests {
         // Backing up into a folder that is not empty is refused.
         #expect(try world.run(["backup", "--output", backup.path]).status == 1)
 
-        let second = try SecondCluster()
+        let second = try OwnCluster()
         defer { second.stop() }
         let restored = try ServerWorld(
             yaml: "limits: {request_seconds: 3, requests_per_second: 1000, burst: 2000}", migrate: false,

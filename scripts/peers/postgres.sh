@@ -4,17 +4,19 @@
 # as root they run as the `postgres` user (runuser) on a folder that user owns.
 #
 #   bash scripts/peers/postgres.sh start STATE_DIR   # prints `export NAME=value` lines for the tests
-#   bash scripts/peers/postgres.sh stop STATE_DIR    # stops the cluster and removes its folder
+#   bash scripts/peers/postgres.sh replica STATE_DIR # a streaming replica of that cluster (tests that need one)
+#   bash scripts/peers/postgres.sh stop STATE_DIR    # stops the cluster (and its replica) and removes their folders
 #
 # Exports MALLAUDIT_TEST_PG_HOST, MALLAUDIT_TEST_PG_PORT, MALLAUDIT_TEST_PG_USER (a role that may create
 # databases; each test makes its own), MALLAUDIT_TEST_PG_PASSWORD (random per start; password authentication,
 # scram-sha-256, as in production) and MALLAUDIT_TEST_PG_BIN (the folder of initdb, pg_ctl, psql, pg_dump).
+# `replica` exports MALLAUDIT_TEST_PG_REPLICA_PORT: a hot standby (pg_basebackup -R, streaming) on its own port.
 # STATE_DIR/postgres records where the cluster lives; the cluster itself is in a mktemp folder under /tmp.
 set -euo pipefail
 command="${1:-}"
 state="${2:-}"
 if [ -z "$command" ] || [ -z "$state" ]; then
-  echo "usage: $0 start|stop STATE_DIR" >&2
+  echo "usage: $0 start|replica|stop STATE_DIR" >&2
   exit 2
 fi
 dir="$state/postgres"
@@ -42,6 +44,23 @@ as_owner_exec() {
   else
     exec "$@"
   fi
+}
+
+# Starts the server of the cluster in $2 (data in $2/data, socket in $2/socket) on port $3.
+# fsync off: a throwaway cluster never needs to survive a power cut, and the tests run much faster.
+# The server is started with every descriptor above 2 closed, so that it never holds a pipe of whoever
+# started this script (a test harness waiting for the end of its output would wait for the server).
+start_server() {
+  local bin="$1" cluster="$2" port="$3"
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      fd="${fd##*/}"
+      [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null
+    done
+    as_owner_exec "$bin/pg_ctl" -D "$cluster/data" -l "$cluster/server.log" -w -t 60 \
+      -o "-p $port -k $cluster/socket -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      start
+  ) </dev/null >>"$dir/pg_ctl.log" 2>&1
 }
 
 free_port() {
@@ -76,20 +95,10 @@ start() {
     exit 1
   fi
   as_owner rm -f "$cluster/pwfile"
+  (umask 077; printf '%s\n' "$password" >"$dir/password")
   port="$(free_port)"
   echo "$port" >"$dir/port"
-  # fsync off: a throwaway cluster never needs to survive a power cut, and the tests run much faster.
-  # The server is started with every descriptor above 2 closed, so that it never holds a pipe of whoever
-  # started this script (a test harness waiting for the end of its output would wait for the server).
-  if ! (
-    for fd in /proc/$BASHPID/fd/*; do
-      fd="${fd##*/}"
-      [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null
-    done
-    as_owner_exec "$bin/pg_ctl" -D "$cluster/data" -l "$cluster/server.log" -w -t 60 \
-      -o "-p $port -k $cluster/socket -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-      start
-  ) </dev/null >"$dir/pg_ctl.log" 2>&1; then
+  if ! start_server "$bin" "$cluster" "$port"; then
     echo "postgres.sh: the cluster did not start; its log:" >&2
     cat "$cluster/server.log" >&2 || true
     exit 1
@@ -104,10 +113,43 @@ start() {
   printf 'export MALLAUDIT_TEST_PG_BIN=%q\n' "$bin"
 }
 
-stop() {
-  [ -f "$dir/cluster" ] || return 0
+replica() {
+  if [ ! -f "$dir/cluster" ]; then
+    echo "postgres.sh: no cluster runs for $state: start one first" >&2
+    exit 1
+  fi
+  local bin primary port password standby rport
+  bin="$(pg_bin)"
+  port="$(cat "$dir/port")"
+  password="$(cat "$dir/password")"
+  standby="$(mktemp -d /tmp/mallaudit-pg.XXXXXX)"
+  echo "$standby" >"$dir/replica"
+  chmod 755 "$standby"
+  mkdir -p "$standby/socket"
+  if [ "$(id -u)" = 0 ]; then chown -R postgres:postgres "$standby"; fi
+  # The replication password through a password file only the owner reads (never an argument).
+  as_owner sh -c "umask 077; printf '%s\n' '127.0.0.1:$port:*:postgres:$password' >'$standby/pgpass'"
+  if ! as_owner env PGPASSFILE="$standby/pgpass" "$bin/pg_basebackup" -h 127.0.0.1 -p "$port" -U postgres \
+    -D "$standby/data" -R -X stream --checkpoint=fast >"$dir/basebackup.log" 2>&1; then
+    echo "postgres.sh: pg_basebackup failed; its log ($dir/basebackup.log):" >&2
+    cat "$dir/basebackup.log" >&2
+    exit 1
+  fi
+  rport="$(free_port)"
+  echo "$rport" >"$dir/replica_port"
+  if ! PGPASSFILE="$standby/pgpass" start_server "$bin" "$standby" "$rport"; then
+    echo "postgres.sh: the replica did not start; its log:" >&2
+    cat "$standby/server.log" >&2 || true
+    exit 1
+  fi
+  printf 'export MALLAUDIT_TEST_PG_REPLICA_PORT=%q\n' "$rport"
+}
+
+# Stops the cluster whose folder is in the file $1 and removes the folder.
+stop_cluster() {
+  [ -f "$1" ] || return 0
   local cluster bin
-  cluster="$(cat "$dir/cluster")"
+  cluster="$(cat "$1")"
   bin="$(pg_bin)"
   if [ -d "$cluster/data" ] && [ -n "$bin" ]; then
     as_owner "$bin/pg_ctl" -D "$cluster/data" -m fast -w -t 30 stop >/dev/null 2>&1 || {
@@ -120,14 +162,21 @@ stop() {
   case "$cluster" in
     /tmp/mallaudit-pg.*) rm -rf "$cluster" ;;
   esac
-  rm -f "$dir/cluster" "$dir/port"
+  rm -f "$1"
+}
+
+stop() {
+  stop_cluster "$dir/replica"
+  stop_cluster "$dir/cluster"
+  rm -f "$dir/port" "$dir/replica_port" "$dir/password"
 }
 
 case "$command" in
   start) start ;;
+  replica) replica ;;
   stop) stop ;;
   *)
-    echo "usage: $0 start|stop STATE_DIR" >&2
+    echo "usage: $0 start|replica|stop STATE_DIR" >&2
     exit 2
     ;;
 esac

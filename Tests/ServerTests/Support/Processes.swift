@@ -105,11 +105,13 @@ struct PostgresPeer: Sendable {
     struct PeerMissing: Error {}
 
     /// Runs SQL with psql (`-At`: unaligned, tuples only) against `database`; throws with psql's message on error.
+    /// `port` and `user` default to the peer's (a replica's port, the `postgres` superuser for replica control).
     @discardableResult
-    func psql(_ database: String, _ sql: String) throws -> String {
+    func psql(_ database: String, _ sql: String, port: Int? = nil, user: String? = nil) throws -> String {
         let outcome = try runProcess(
             bin.appendingPathComponent("psql"),
-            ["-X", "-At", "-v", "ON_ERROR_STOP=1", "-h", host, "-p", String(port), "-U", user, "-d", database, "-c", sql],
+            ["-X", "-At", "-v", "ON_ERROR_STOP=1", "-h", host, "-p", String(port ?? self.port), "-U", user ?? self.user,
+             "-d", database, "-c", sql],
             environment: ["PGPASSWORD": password])
         guard outcome.status == 0 else { throw PSQLFailure(message: outcome.stderr) }
         return outcome.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -132,5 +134,53 @@ struct PostgresPeer: Sendable {
         let text = try psql(database, sql)
         guard let value = Int(text) else { throw PSQLFailure(message: "not a number: \(text)") }
         return value
+    }
+}
+
+/// A cluster of its own from scripts/peers/postgres.sh (and, when asked, a streaming replica of it), for the tests
+/// that need an empty cluster or a replica; `stop()` stops both and removes their folders.
+struct OwnCluster {
+    let state: URL
+    let peer: PostgresPeer
+    /// The hot standby's port, when one was asked for. The peer's password is also the `postgres` superuser's.
+    let replicaPort: Int?
+
+    init(replica: Bool = false) throws {
+        state = try temporaryDirectory("mallaudit-own-cluster")
+        let values = try Self.script("start", state)
+        peer = PostgresPeer(
+            host: values["MALLAUDIT_TEST_PG_HOST"] ?? "", port: Int(values["MALLAUDIT_TEST_PG_PORT"] ?? "") ?? 0,
+            user: values["MALLAUDIT_TEST_PG_USER"] ?? "", password: values["MALLAUDIT_TEST_PG_PASSWORD"] ?? "",
+            bin: URL(fileURLWithPath: values["MALLAUDIT_TEST_PG_BIN"] ?? ""))
+        if replica {
+            do {
+                replicaPort = Int(try Self.script("replica", state)["MALLAUDIT_TEST_PG_REPLICA_PORT"] ?? "")
+            } catch {
+                _ = try? Self.script("stop", state)
+                throw error
+            }
+        } else {
+            replicaPort = nil
+        }
+    }
+
+    /// Runs the peer script; returns the variables it exports.
+    private static func script(_ command: String, _ state: URL) throws -> [String: String] {
+        let script = repositoryRoot().appendingPathComponent("scripts/peers/postgres.sh").path
+        let outcome = try runProcess(URL(fileURLWithPath: "/bin/bash"), [script, command, state.path])
+        guard outcome.status == 0 else {
+            throw PostgresPeer.PSQLFailure(message: "postgres.sh \(command): \(outcome.stderr)")
+        }
+        var values: [String: String] = [:]
+        for line in outcome.stdout.split(separator: "\n") where line.hasPrefix("export ") {
+            let pair = line.dropFirst(7).split(separator: "=", maxSplits: 1)
+            if pair.count == 2 { values[String(pair[0])] = String(pair[1]) }
+        }
+        return values
+    }
+
+    func stop() {
+        _ = try? Self.script("stop", state)
+        try? FileManager.default.removeItem(at: state)
     }
 }

@@ -20,10 +20,15 @@ final class ServerWorld: @unchecked Sendable {
     static let password = "correct horse battery staple"
 
     /// - Parameter yaml: extra top-level YAML (limits, sessions, tls, …) appended to the configuration.
+    /// A streaming replica's port: read-only API calls go there (`database.replica`).
+    let replicaPort: Int?
+
     init(
-        yaml: String = "", database: String? = nil, store: URL? = nil, migrate: Bool = true, peer: PostgresPeer? = nil
+        yaml: String = "", database: String? = nil, store: URL? = nil, migrate: Bool = true, peer: PostgresPeer? = nil,
+        replicaPort: Int? = nil
     ) throws {
         self.peer = try peer ?? PostgresPeer.require()
+        self.replicaPort = replicaPort
         self.database = try database ?? self.peer.createDatabase()
         folder = try temporaryDirectory()
         self.store = store ?? folder.appendingPathComponent("store")
@@ -44,6 +49,7 @@ final class ServerWorld: @unchecked Sendable {
               password_env: MALLAUDIT_TEST_PG_PASSWORD
               tls: disable
               pool_size: 4
+            \(replicaPort.map { "  replica: {host: \(peer.host), port: \($0)}" } ?? "")
             bundles:
               store: \(store.path)
               trusted_keys: \(keys.path)
