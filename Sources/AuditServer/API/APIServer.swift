@@ -181,7 +181,7 @@ struct APIServer: Sendable {
     private func download(_ context: ServerContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let sha256 = try context.parameters.require("sha256")
-        guard TestBundleVerifier.isSHA256(sha256),
+        guard Formats.isSHA256(sha256),
             let owner = try await reads.bundleOwner(sha256: sha256, scope: AccessPolicy.scope(of: principal))
         else { throw APIError.notFound("bundle") }
         let bytes: Data
@@ -367,7 +367,7 @@ struct APIServer: Sendable {
         let principal = try require(.manageRectifications, context)
         let mall = try await visibleMall(context)
         let body = try await request.decodeJSON(Body.self)
-        guard TestBundleVerifier.isDate(body.dueDate) else {
+        guard Formats.isDate(body.dueDate) else {
             throw APIError.badRequest("due date '\(body.dueDate)' is not a date (YYYY-MM-DD)")
         }
         let unprocessable = { (code: String, message: String) in APIError(.unprocessableContent, code: code, message) }

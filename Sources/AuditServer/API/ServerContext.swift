@@ -119,7 +119,7 @@ extension Request {
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch {
-            throw APIError.badRequest("the body is not the JSON expected: \(TestBundleVerifier.describe(error))")
+            throw APIError.badRequest("the body is not the JSON expected: \(Formats.describe(error))")
         }
     }
 }

@@ -64,7 +64,7 @@ public struct TestBundleVerifier: BundleVerifying {
         do {
             envelope = try JSONDecoder().decode(Envelope.self, from: bytes)
         } catch {
-            throw BundleRefusal(code: "unreadable", "not a \(Self.format) bundle: \(Self.describe(error))")
+            throw BundleRefusal(code: "unreadable", "not a \(Self.format) bundle: \(Formats.describe(error))")
         }
         guard envelope.format == Self.format else {
             throw BundleRefusal(
@@ -78,7 +78,7 @@ public struct TestBundleVerifier: BundleVerifying {
             payload = try JSONDecoder().decode(Payload.self, from: payloadBytes)
         } catch {
             throw BundleRefusal(
-                code: "unreadable", "the payload is not a statement: \(Self.describe(error))", member: "payload")
+                code: "unreadable", "the payload is not a statement: \(Formats.describe(error))", member: "payload")
         }
 
         // Signatures, against the trusted keys.
@@ -121,7 +121,7 @@ public struct TestBundleVerifier: BundleVerifying {
         }
         if mall.name.trimmingCharacters(in: .whitespaces).isEmpty { problem("mall", "the mall has no name", "mall") }
         if payload.run.isEmpty { problem("run", "the run has no id", "run") }
-        if !Self.isDate(payload.judgementDate) {
+        if !Formats.isDate(payload.judgementDate) {
             problem("judgement-date", "'\(payload.judgementDate)' is not a date (YYYY-MM-DD)", "judgementDate")
         }
         var statements: [VerifiedBundle.Statement] = []
@@ -158,7 +158,7 @@ public struct TestBundleVerifier: BundleVerifying {
         for finding in payload.findings where !seen.contains(finding.statement) {
             problem("finding-orphan", "a finding names statement \(finding.statement), which has no result", "findings")
         }
-        for item in payload.evidence where !Self.isSHA256(item.sha256) {
+        for item in payload.evidence where !Formats.isSHA256(item.sha256) {
             problem("evidence-digest", "evidence \(item.name): '\(item.sha256)' is not a SHA-256 digest", "evidence")
         }
 
@@ -225,42 +225,6 @@ public struct TestBundleVerifier: BundleVerifying {
 
     /// Worst-of order for checkpoints: fail > error > notAssessed > pass > notApplicable (`Verdict.severity`).
     static func rank(_ verdict: Verdict) -> Int { verdict.severity }
-
-    static func isDate(_ text: String) -> Bool {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
-        else { return false }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let components = DateComponents(year: year, month: month, day: day)
-        guard let date = calendar.date(from: components) else { return false }
-        let back = calendar.dateComponents([.year, .month, .day], from: date)
-        return back.year == year && back.month == month && back.day == day
-    }
-
-    static func isSHA256(_ text: String) -> Bool {
-        text.count == 64 && text.allSatisfy { $0.isHexDigit && !$0.isUppercase }
-    }
-
-    static func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, let context):
-            return "missing '\(path(context.codingPath + [key]))'"
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            return "'\(path(context.codingPath))': \(context.debugDescription)"
-        case DecodingError.dataCorrupted(let context):
-            return context.codingPath.isEmpty
-                ? "not JSON" : "'\(path(context.codingPath))': \(context.debugDescription)"
-        default:
-            return "\(error)"
-        }
-    }
-
-    private static func path(_ keys: [any CodingKey]) -> String {
-        keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(
-            in: CharacterSet(charactersIn: "."))
-    }
 
     // MARK: the format
 
@@ -372,16 +336,6 @@ public struct TestBundleVerifier: BundleVerifying {
             evidence = try container.decodeIfPresent([Evidence].self, forKey: .evidence) ?? []
         }
     }
-}
-
-/// Parses an ISO 8601 time with a zone (`2025-03-01T10:00:00+08:00`, `…Z`, fractional seconds allowed).
-func parseTimestamp(_ text: String) -> Date? {
-    let plain = ISO8601DateFormatter()
-    plain.formatOptions = [.withInternetDateTime]
-    if let date = plain.date(from: text) { return date }
-    let fractional = ISO8601DateFormatter()
-    fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return fractional.date(from: text)
 }
 
 /// The only place that decides which verifier ingest uses.

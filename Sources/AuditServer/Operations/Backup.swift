@@ -159,7 +159,7 @@ public struct Backup: Sendable {
         do {
             manifest = try decoder.decode(Manifest.self, from: Data(contentsOf: url))
         } catch {
-            throw ServerError.invalid("\(url.path) is not a backup manifest: \(TestBundleVerifier.describe(error))")
+            throw ServerError.invalid("\(url.path) is not a backup manifest: \(Formats.describe(error))")
         }
         guard manifest.format == Self.format else {
             throw ServerError.invalid("\(url.path): format '\(manifest.format)' is not \(Self.format)")
