@@ -223,7 +223,7 @@ enum HTMLLabels {
     static func marginPhrase(
         margin: Double, threshold: Threshold, unit: String, language: Language
     ) -> String {
-        let amount = ReportNumber.human(abs(margin)) + spacedUnit(unit, language, amount: abs(margin))
+        let amount = NumberFormat.human(abs(margin)) + spacedUnit(unit, language, amount: abs(margin))
         if margin == 0 {
             let strict = threshold.comparison == .greaterThan || threshold.comparison == .lessThan
             switch (strict, language) {

@@ -102,7 +102,7 @@ struct ScoringTests {
         #expect(late.isMet(by: 0))
         #expect(!late.isMet(by: 1))
         #expect(late.margin(of: 3) == -3)
-        #expect(formatPercent(84.94) == "84.9 %")
-        #expect(formatPercent(85) == "85.0 %")
+        #expect(Scorecard.percent(84.94) == "84.9 %")
+        #expect(Scorecard.percent(85) == "85.0 %")
     }
 }

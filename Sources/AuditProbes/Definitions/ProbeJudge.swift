@@ -197,7 +197,10 @@ public enum ProbeJudge {
             }
             let age = now.timeIntervalSince1970 - seconds
             if age > maxAge {
-                failures.append("\(where_): last reading \(Int(age)) s old, more than \(Int(maxAge)) s")
+                // Whole seconds, as a clock counts them, but never cut down onto the limit (900.4 s is not "900 s").
+                let limit = Threshold(quantity: "readingAge", comparison: .lessThanOrEqual, value: maxAge, unit: "s")
+                let shown = NumberFormat.decimal(age, decimals: 0...0, threshold: limit, rounding: .towardZero)
+                failures.append("\(where_): last reading \(shown) s old, more than \(NumberFormat.exact(maxAge)) s")
             }
         default:
             errors.append("expectation \(expectation) does not apply to an SNMP answer")
@@ -240,7 +243,8 @@ extension ValueTest {
             if values.isEmpty { return "\(what) not found" }
             // Not a finite number (text, "NaN", "inf") is below any minimum.
             let low = values.filter { Double($0).map { !$0.isFinite || $0 < minimum } ?? true }
-            return low.isEmpty ? nil : "\(what) is \(low.joined(separator: ", ")), expected at least \(minimum)"
+            return low.isEmpty
+                ? nil : "\(what) is \(low.joined(separator: ", ")), expected at least \(NumberFormat.exact(minimum))"
         }
     }
 }
