@@ -39,26 +39,20 @@ public struct SiteProfile: Sendable {
         }
     }
 
-    /// An SNMP agent (machine-room environment controller, an area's IoT gateway, …).
+    /// An SNMP agent (machine-room environment controller, an area's IoT gateway, …): the adapter's own settings
+    /// (address, version, the names of the environment variables holding its secrets, timeout, retries) and the
+    /// area its sensors are in.
     public struct SNMPAgentProfile: Sendable, Hashable {
-        public enum Version: String, Sendable, Hashable, CaseIterable { case v1 = "1", v2c = "2c", v3 = "3" }
         public var name: String
-        /// `udp:HOST:PORT`
-        public var address: String
-        public var version: Version
-        /// v1/v2c: the environment variable holding the community.
-        public var communityEnv: String?
-        /// v3 settings; passwords come from environment variables.
-        public var user: String?
-        public var securityLevel: String?
-        public var authProtocol: String?
-        public var authPasswordEnv: String?
-        public var privProtocol: String?
-        public var privPasswordEnv: String?
-        public var timeout: Double
-        public var retries: Int
+        public var settings: SNMPAgentSettings
         /// The area this agent's sensors are in (for 5.2.2 per-area coverage).
         public var area: String?
+
+        public init(name: String, settings: SNMPAgentSettings, area: String? = nil) {
+            self.name = name
+            self.settings = settings
+            self.area = area
+        }
     }
 
     /// Where the mall's data exports are, for the measured clauses.

@@ -70,30 +70,32 @@ extension SiteProfile {
             if let problem = SNMPAgent.addressProblem(address) {
                 throw addressNode.problem(problem, expected: "udp:HOST:PORT, e.g. udp:10.0.8.21:161")
             }
-            let versionText = try node["version"]?.choice(["1", "2c", "3"]) ?? "2c"
-            let version = SNMPAgentProfile.Version(rawValue: versionText)!
-            let agent = SNMPAgentProfile(
-                name: name, address: address, version: version,
+            let versionText = try node["version"]?.choice(SNMPAgent.Version.allCases.map(\.rawValue)) ?? "2c"
+            let version = SNMPAgent.Version(rawValue: versionText)!
+            let settings = SNMPAgentSettings(
+                address: address, version: version,
                 communityEnv: try node["community_env"]?.nonEmptyString(),
                 user: try node["user"]?.nonEmptyString(),
-                securityLevel: try node["level"]?.choice(["noAuthNoPriv", "authNoPriv", "authPriv"]),
-                authProtocol: try node["auth_protocol"]?.choice(["MD5", "SHA", "SHA-224", "SHA-256", "SHA-384",
-                                                                 "SHA-512"]),
-                authPasswordEnv: try node["auth_password_env"]?.nonEmptyString(),
-                privProtocol: try node["priv_protocol"]?.choice(["DES", "AES", "AES-192", "AES-256"]),
-                privPasswordEnv: try node["priv_password_env"]?.nonEmptyString(),
-                timeout: try node["timeout"]?.double() ?? 1, retries: try node["retries"]?.int() ?? 1,
-                area: try node["area"]?.nonEmptyString())
-            if let problem = SNMPAgent.timeoutProblem(agent.timeout, address: address) {
+                securityLevel: try node["level"].map { SNMPAgent.SecurityLevel(rawValue: try $0.choice(
+                    SNMPAgent.SecurityLevel.allCases.map(\.rawValue)))! },
+                authProtocol: try node["auth_protocol"].map { SNMPAgent.AuthProtocol(rawValue: try $0.choice(
+                    SNMPAgent.AuthProtocol.allCases.map(\.rawValue)))! } ?? .sha,
+                authPassphraseEnv: try node["auth_password_env"]?.nonEmptyString(),
+                privProtocol: try node["priv_protocol"].map { SNMPAgent.PrivProtocol(rawValue: try $0.choice(
+                    SNMPAgent.PrivProtocol.allCases.map(\.rawValue)))! } ?? .aes,
+                privPassphraseEnv: try node["priv_password_env"]?.nonEmptyString(),
+                timeout: try node["timeout"]?.double() ?? 1, retries: try node["retries"]?.int() ?? 1, name: name)
+            let agent = SNMPAgentProfile(name: name, settings: settings, area: try node["area"]?.nonEmptyString())
+            if let problem = SNMPAgent.timeoutProblem(settings.timeout, address: address) {
                 throw (node["timeout"] ?? node).problem(problem, expected: "seconds, more than 0 and at most 3600")
             }
-            if let problem = SNMPAgent.retriesProblem(agent.retries, address: address) {
+            if let problem = SNMPAgent.retriesProblem(settings.retries, address: address) {
                 throw (node["retries"] ?? node).problem(problem, expected: "a whole number from 0 to 20")
             }
-            if version == .v3, agent.user == nil {
+            if version == .v3, settings.user == nil {
                 throw node.problem("an SNMPv3 agent needs a user", expected: "user: NAME")
             }
-            if version != .v3, agent.communityEnv == nil {
+            if version != .v3, settings.communityEnv == nil {
                 throw node.problem("an SNMPv\(versionText) agent needs its community from the environment",
                                    expected: "community_env: NAME_OF_AN_ENVIRONMENT_VARIABLE")
             }

@@ -179,7 +179,7 @@ struct DefinitionLoadingTests {
         let file = dir.appendingPathComponent("site.yaml")
         try SiteTemplate.text.write(to: file, atomically: true, encoding: .utf8)
         let profile = try SiteProfile.load(file)
-        #expect(profile.snmpAgents["gateway_1f"]?.version == .v3)
+        #expect(profile.snmpAgents["gateway_1f"]?.settings.version == .v3)
         #expect(profile.httpSystems["member_api"]?.headers.first?.value.isSecret == true)
         #expect(profile.notApplicable.first?.statementID == "5.2.5-2")
     }

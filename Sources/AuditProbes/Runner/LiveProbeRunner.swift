@@ -169,18 +169,6 @@ public struct LiveProbeRunner: ProbeRunning {
         }
     }
 
-    static func settings(_ agent: SiteProfile.SNMPAgentProfile) -> SNMPAgentSettings {
-        SNMPAgentSettings(
-            address: agent.address, version: SNMPAgent.Version(rawValue: agent.version.rawValue) ?? .v2c,
-            communityEnv: agent.communityEnv, user: agent.user,
-            securityLevel: agent.securityLevel.flatMap { SNMPAgent.SecurityLevel(rawValue: $0) },
-            authProtocol: agent.authProtocol.flatMap { SNMPAgent.AuthProtocol(rawValue: $0) } ?? .sha,
-            authPassphraseEnv: agent.authPasswordEnv,
-            privProtocol: agent.privProtocol.flatMap { SNMPAgent.PrivProtocol(rawValue: $0) } ?? .aes,
-            privPassphraseEnv: agent.privPasswordEnv, timeout: agent.timeout, retries: agent.retries,
-            name: agent.name)
-    }
-
     /// Reads every value of every SNMP probe in one poll (all agents at once: a dead agent costs one timeout),
     /// then judges each probe over the agents it selected.
     private func runSNMP(_ probes: [ProbeDefinition], profile: SiteProfile, environment: [String: String]) async
@@ -204,7 +192,7 @@ public struct LiveProbeRunner: ProbeRunning {
                 failures[name] = "no SNMP agent '\(name)' in the site profile"
                 continue
             }
-            switch Self.settings(profileAgent).resolve(environment: environment) {
+            switch profileAgent.settings.resolve(environment: environment) {
             case let .success(agent):
                 requests.append(SNMPPollRequest(agent: agent, oids: oids))
                 requestAgents.append(name)
