@@ -10,6 +10,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "mallaudit", targets: ["mallaudit"]),
+        // Test and benchmark helpers run as processes (store stress, seeding, report benchmark); never installed.
+        .executable(name: "mallaudit-testkit", targets: ["mallaudit-testkit"]),
         .library(name: "AuditModel", targets: ["AuditModel"]),
     ],
     dependencies: [
@@ -93,7 +95,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        // MARK: test and benchmark helpers (not part of the product)
+        .target(name: "AuditTestKit", dependencies: ["AuditModel", "AuditStore", "AuditReports"]),
+        .executableTarget(
+            name: "mallaudit-testkit",
+            dependencies: [
+                "AuditTestKit", "AuditReports", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
         // MARK: tests
+        // What the store and command tests share: process runners, the built binaries, the small checklist.
+        .target(name: "TestSupport", dependencies: ["AuditModel"], path: "Tests/TestSupport"),
         .testTarget(name: "AuditModelTests", dependencies: ["AuditModel"]),
         .testTarget(name: "AuditChecklistTests", dependencies: ["AuditChecklist", "AuditModel"], exclude: ["Fixtures"]),
         .testTarget(name: "MeasureTests", dependencies: ["AuditMeasures", "AuditSupport", "AuditModel"]),
@@ -101,11 +113,14 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["AuditHTTP", "AuditModel"]),
         .testTarget(
             name: "ProbeTests", dependencies: ["AuditProbes", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditModel"]),
-        .testTarget(name: "AuditStoreTests", dependencies: ["AuditStore", "AuditModel"]),
+        .testTarget(name: "AuditStoreTests", dependencies: ["AuditStore", "AuditModel", "TestSupport"]),
         .testTarget(
             name: "AuditReportsTests",
-            dependencies: ["AuditReports", "AuditModel", "CLibXML2", .product(name: "Mustache", package: "swift-mustache")]),
-        .testTarget(name: "CLITests", dependencies: ["AuditModel"]),
+            dependencies: [
+                "AuditReports", "AuditTestKit", "AuditModel", "CLibXML2",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]),
+        .testTarget(name: "CLITests", dependencies: ["AuditModel", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -9,6 +9,8 @@ bash scripts/install-deps.sh
 
 swift build --build-tests
 export MALLAUDIT_BIN="$(swift build --show-bin-path)/mallaudit"
+# The test helpers (store stress, store seeding, report benchmark): built beside it, never installed.
+export MALLAUDIT_TESTKIT_BIN="$(swift build --show-bin-path)/mallaudit-testkit"
 
 state="$(mktemp -d /tmp/mallaudit-peers.XXXXXX)"
 export MALLAUDIT_PEERS_DIR="$state"

@@ -31,8 +31,9 @@ public struct XMLReportWriter: Sendable {
         return data
     }
 
-    /// The report's bytes before validation. Internal: everything public goes through `write`.
-    static func unvalidatedBytes(_ report: AuditReport) throws -> Data {
+    /// The report's bytes before validation. Not public API: everything public goes through `write`; the report
+    /// benchmark (AuditTestKit) times it through `@_spi(Benchmark) import AuditReports`.
+    @_spi(Benchmark) public static func unvalidatedBytes(_ report: AuditReport) throws -> Data {
         try report.checkConsistency()
         let xml = try XMLTextWriter(what: "<XML report of run \(report.run.runID)>")
         try xml.startDocument()

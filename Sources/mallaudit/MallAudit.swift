@@ -15,8 +15,6 @@ struct MallAudit: AsyncParsableCommand {
             DemoCommand.self, RunCommand.self, ProbeCommand.self, CheckCommand.self, ReportCommand.self,
             AssessCommand.self, RunsCommand.self, DiffCommand.self,
             SNMPCommand.self, HTTPCommand.self,
-            StoreStressCommand.self, StoreSeedCommand.self,
-            BenchReportCommand.self,
         ]
     )
 }

@@ -2,7 +2,7 @@ import AuditModel
 import Foundation
 import Testing
 
-@testable import AuditReports
+@_spi(Benchmark) @testable import AuditReports
 
 @Suite("XML report")
 struct XMLReportTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `mallaudit check …` run as a process: exit codes, output, and messages naming file and line.
 @Suite("mallaudit check")

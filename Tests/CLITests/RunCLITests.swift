@@ -1,6 +1,7 @@
 import AuditModel
 import Foundation
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -61,18 +62,6 @@ private func standardFixture(_ name: String, site: SiteYAML? = nil, extraProbes:
 
 private func verdicts(_ summary: RunSummary) -> [String: String] {
     Dictionary(uniqueKeysWithValues: summary.results.map { ($0.statementID, $0.verdict.rawValue) })
-}
-
-private func sha256(_ url: URL) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-    process.arguments = [url.path]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return String(output.prefix(64))
 }
 
 // MARK: - exit codes of `mallaudit run`
@@ -294,9 +283,7 @@ struct RunKillResumeTests {
         let all = try checklistStatementIDs()
         try #require(all.count > 100 && all.contains("6.1.d"))
 
-        let child = try RunningMallaudit(
-            ["run", "--site", fixture.site, "--db", fixture.database, "--format", "json"],
-            environment: try SiteFixture.environment(), in: fixture)
+        let child = try fixture.start(["run", "--site", fixture.site, "--db", fixture.database, "--format", "json"])
         // Wait (read-only, with the sqlite3 tool) until everything but the slow statement is stored.
         var before: [StoredRow] = []
         let deadline = Date().addingTimeInterval(60)
@@ -412,7 +399,7 @@ struct RunFindingsTests {
         #expect(passed.verdict == .pass)
         let evidence = try #require(passed.evidence.first)
         #expect(evidence.name == "machine-room.txt")
-        #expect(evidence.sha256 == (try sha256(photo)))
+        #expect(evidence.sha256 == (try sha256sum(photo)))
         #expect(evidence.collectedBy == "测试员")
         // The file was copied beside the database, named by its digest.
         let copy = fixture.dir.appendingPathComponent("evidence").appendingPathComponent(evidence.sha256)

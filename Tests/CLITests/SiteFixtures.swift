@@ -1,6 +1,7 @@
 import AuditModel
 import Foundation
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -15,7 +16,7 @@ enum TestPeer {
     struct Missing: Error, CustomStringConvertible {
         var name: String
         var description: String {
-            "\(name) is not set: these end-to-end tests need the real test peers (snmpd, the dead SNMP agent, the "
+            "\(name) is not set: these tests need the real test peers (snmpd, snmpsim, the dead SNMP agent, the "
                 + "HTTP server) — run them with `bash scripts/test.sh`"
         }
     }
@@ -285,61 +286,16 @@ struct SiteFixture {
         }
     }
 
-    struct SQLiteToolFailed: Error, CustomStringConvertible {
-        var arguments: [String]
-        var message: String
-        var description: String { "sqlite3 \(arguments.joined(separator: " ")): \(message)" }
-    }
+    /// Runs `/usr/bin/sqlite3` and returns its standard output; a non-zero exit throws.
+    func sqlite3(_ arguments: [String]) throws -> String { try runTool("/usr/bin/sqlite3", arguments) }
 
-    /// Runs `/usr/bin/sqlite3` and returns its standard output; a non-zero exit throws `SQLiteToolFailed`.
-    func sqlite3(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw SQLiteToolFailed(arguments: arguments, message: String(decoding: errors, as: UTF8.self))
-        }
-        return String(decoding: data, as: UTF8.self)
-    }
-}
-
-/// A `mallaudit` child process left running (for the SIGKILL test); its output goes to files in the fixture.
-final class RunningMallaudit {
-    let process = Process()
-
-    init(_ arguments: [String], environment: [String: String], in fixture: SiteFixture) throws {
-        process.executableURL = mallauditBinary()
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        process.currentDirectoryURL = fixture.dir
-        let stdout = try fixture.write("child.stdout", "")
-        let stderr = try fixture.write("child.stderr", "")
-        process.standardOutput = try FileHandle(forWritingTo: stdout)
-        process.standardError = try FileHandle(forWritingTo: stderr)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-    }
-
-    var isRunning: Bool { process.isRunning }
-
-    /// SIGKILL: no handler, no cleanup, no last write.
-    func kill() {
-        _ = Glibc.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
-
-    deinit {
-        if process.isRunning { kill() }
+    /// Starts `mallaudit ARGS…` with the profile's secrets and leaves it running (for the SIGKILL test); its output
+    /// goes to `child.stdout` and `child.stderr` in the fixture.
+    func start(_ arguments: [String]) throws -> ChildProcess {
+        try ChildProcess(
+            mallauditBinary(), arguments, environment: try Self.environment(), currentDirectory: dir,
+            output: FileHandle(forWritingTo: try write("child.stdout", "")),
+            errors: FileHandle(forWritingTo: try write("child.stderr", "")))
     }
 }
 
@@ -347,21 +303,11 @@ final class RunningMallaudit {
 /// there; standard output goes to /dev/null.
 func mallauditOnTerminal(_ arguments: [String], environment: [String: String], in directory: URL) throws -> String {
     func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-    let command = ([mallauditBinary().path] + arguments).map(quoted).joined(separator: " ") + " 2>&1 >/dev/null"
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-    process.arguments = ["-qec", command, "/dev/null"]
-    var env = ProcessInfo.processInfo.environment
-    for (key, value) in environment { env[key] = value }
-    process.environment = env
-    process.currentDirectoryURL = directory
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
+    let command = ([try mallauditBinary().path] + arguments).map(quoted).joined(separator: " ") + " 2>&1 >/dev/null"
+    let outcome = try runProcess(
+        URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command, "/dev/null"], environment: environment,
+        currentDirectory: directory)
+    return outcome.stdout
 }
 
 /// The statement ids of the bundled checklist, in checklist order (`mallaudit checklist list --format json`).

@@ -1,13 +1,12 @@
 import ArgumentParser
-import AuditStore
+import AuditTestKit
 import Foundation
 
-/// Hidden, for tests: records results one by one so that a test can SIGKILL the process mid-way.
+/// `store-stress`: records results one by one so that a test can SIGKILL the process mid-way.
 struct StoreStressCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "_store-stress",
-        abstract: "(testing) Record COUNT synthetic results one by one, printing each commit.",
-        shouldDisplay: false)
+        commandName: "store-stress",
+        abstract: "Record COUNT synthetic results one by one, printing each commit.")
 
     @Option(help: ArgumentHelp("The audit database.", valueName: "FILE"))
     var db: String
@@ -19,20 +18,17 @@ struct StoreStressCommand: ParsableCommand {
     var delayMilliseconds = 0
 
     func run() throws {
-        try orExit {
-            try StoreTestSupport.stress(database: db, count: count, delayMilliseconds: delayMilliseconds) { line in
-                FileHandle.standardOutput.write(Data((line + "\n").utf8))
-            }
+        try StoreTestSupport.stress(database: db, count: count, delayMilliseconds: delayMilliseconds) { line in
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
     }
 }
 
-/// Hidden, for tests: opens a run over a checklist given as JSON, with optional results, and prints its id.
+/// `store-seed`: opens a run over a checklist given as JSON, with optional results, and prints its id.
 struct StoreSeedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "_store-seed",
-        abstract: "(testing) Store a run over a JSON checklist with JSON results; print its id.",
-        shouldDisplay: false)
+        commandName: "store-seed",
+        abstract: "Store a run over a JSON checklist with JSON results; print its id.")
 
     @Option(help: ArgumentHelp("The audit database.", valueName: "FILE"))
     var db: String
@@ -48,12 +44,10 @@ struct StoreSeedCommand: ParsableCommand {
     @Flag(help: "Complete the run (else it is left interrupted).") var complete = false
 
     func run() throws {
-        let id = try orExit {
+        print(
             try StoreTestSupport.seed(
                 database: db, checklistJSON: URL(fileURLWithPath: checklistJSON),
                 resultsJSON: resultsJSON.map { URL(fileURLWithPath: $0) }, site: site, assessor: assessor,
-                complete: complete)
-        }
-        print(id)
+                complete: complete))
     }
 }
