@@ -104,13 +104,14 @@ let package = Package(
             ]),
 
         // MARK: tests
-        // What the store and command tests share: process runners, the built binaries, the small checklist.
+        // What the tests share: the process runner, the built binaries, the test peers' variables, small checklists.
         .target(name: "TestSupport", dependencies: ["AuditModel"], path: "Tests/TestSupport"),
-        .testTarget(name: "AuditModelTests", dependencies: ["AuditModel"]),
+        .testTarget(name: "AuditModelTests", dependencies: ["AuditModel", "TestSupport"]),
         .testTarget(name: "AuditChecklistTests", dependencies: ["AuditChecklist", "AuditModel"], exclude: ["Fixtures"]),
-        .testTarget(name: "MeasureTests", dependencies: ["AuditMeasures", "AuditSupport", "AuditModel"]),
-        .testTarget(name: "SNMPTests", dependencies: ["AuditSNMP", "AuditModel"]),
-        .testTarget(name: "HTTPTests", dependencies: ["AuditHTTP", "AuditModel"]),
+        .testTarget(
+            name: "MeasureTests", dependencies: ["AuditMeasures", "AuditSupport", "AuditModel", "TestSupport"]),
+        .testTarget(name: "SNMPTests", dependencies: ["AuditSNMP", "AuditModel", "TestSupport"]),
+        .testTarget(name: "HTTPTests", dependencies: ["AuditHTTP", "AuditModel", "TestSupport"]),
         .testTarget(
             name: "ProbeTests", dependencies: ["AuditProbes", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditModel"]),
         .testTarget(name: "AuditStoreTests", dependencies: ["AuditStore", "AuditModel", "TestSupport"]),

@@ -152,7 +152,8 @@ public struct PaymentCheck: Sendable {
             "6.6.1-1 mobile coverage \(shown[mobileIndex]) % (needs 100 %) → "
                 + mobileVerdict.rawValue)
         explanation.append(
-            "6.6.2-1 lowest coverage of cash, mobile, bank card, e-CNY = \(NumberFormat.share(lowest, threshold: threshold)) % "
+            "6.6.2-1 lowest coverage of cash, mobile, bank card, e-CNY = "
+                + "\(NumberFormat.share(lowest, threshold: threshold)) % "
                 + "(needs 100 %) → \(methodsVerdict.rawValue)")
         var observations = requiredMethods.indices.map {
             Observation(

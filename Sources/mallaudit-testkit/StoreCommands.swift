@@ -2,14 +2,18 @@ import ArgumentParser
 import AuditTestKit
 import Foundation
 
+/// The audit database both store commands write.
+struct DatabaseOption: ParsableArguments {
+    @Option(help: ArgumentHelp("The audit database.", valueName: "FILE"))
+    var db: String
+}
+
 /// `store-stress`: records results one by one so that a test can SIGKILL the process mid-way.
 struct StoreStressCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "store-stress",
-        abstract: "Record COUNT synthetic results one by one, printing each commit.")
+        commandName: "store-stress", abstract: "Record COUNT synthetic results one by one, printing each commit.")
 
-    @Option(help: ArgumentHelp("The audit database.", valueName: "FILE"))
-    var db: String
+    @OptionGroup var database: DatabaseOption
 
     @Option(help: "Number of results to record.")
     var count: Int
@@ -18,7 +22,7 @@ struct StoreStressCommand: ParsableCommand {
     var delayMilliseconds = 0
 
     func run() throws {
-        try StoreTestSupport.stress(database: db, count: count, delayMilliseconds: delayMilliseconds) { line in
+        try StoreTestSupport.stress(database: database.db, count: count, delayMilliseconds: delayMilliseconds) { line in
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
     }
@@ -27,11 +31,9 @@ struct StoreStressCommand: ParsableCommand {
 /// `store-seed`: opens a run over a checklist given as JSON, with optional results, and prints its id.
 struct StoreSeedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "store-seed",
-        abstract: "Store a run over a JSON checklist with JSON results; print its id.")
+        commandName: "store-seed", abstract: "Store a run over a JSON checklist with JSON results; print its id.")
 
-    @Option(help: ArgumentHelp("The audit database.", valueName: "FILE"))
-    var db: String
+    @OptionGroup var database: DatabaseOption
 
     @Option(name: .customLong("checklist-json"), help: "An AuditModel.Checklist as JSON.")
     var checklistJSON: String
@@ -46,7 +48,7 @@ struct StoreSeedCommand: ParsableCommand {
     func run() throws {
         print(
             try StoreTestSupport.seed(
-                database: db, checklistJSON: URL(fileURLWithPath: checklistJSON),
+                database: database.db, checklistJSON: URL(fileURLWithPath: checklistJSON),
                 resultsJSON: resultsJSON.map { URL(fileURLWithPath: $0) }, site: site, assessor: assessor,
                 complete: complete))
     }

@@ -9,43 +9,49 @@ private let exactly = Threshold(quantity: "count", comparison: .equal, value: 3,
 
 @Suite("The one number formatter")
 struct NumberFormatTests {
-    @Test(
-        "for people: two decimals, rounded half away from zero, never across the threshold or to a false zero",
-        arguments: [
-            (85.0, nil, "85"), (84.95, nil, "84.95"), (84.9, nil, "84.9"), (-15.0, nil, "-15"), (0.004, nil, "0.004"),
-            (-0.004, nil, "-0.004"), (84.996, nil, "85"), (84.996, satisfaction, "84.996"),
-            (84.995, satisfaction, "84.995"), (84.994, satisfaction, "84.99"), (85.0, satisfaction, "85"),
-            (85.001, satisfaction, "85"), (85.004, satisfaction, "85"), (60.004, retention, "60.004"),
-            (60.0, retention, "60"), (60.01, retention, "60.01"), (59.996, retention, "60"), (1234.5678, nil, "1234.57"),
-            (0.125, nil, "0.13"), (-0.125, nil, "-0.13"), (1.005, nil, "1.01"), (0.575, nil, "0.58"), (-0.0, nil, "0"),
-            (99.999, coverage, "99.999"), (0.001, mismatch, "0.001"), (2.999, exactly, "2.999"), (3.0, exactly, "3"),
-        ] as [(Double, Threshold?, String)])
-    func human(value: Double, threshold: Threshold?, expected: String) {
-        #expect(NumberFormat.human(value, threshold: threshold) == expected)
+    /// The three rounded styles: for people (two decimals), a check's share (one to four), a check's value (up to
+    /// four).
+    enum Style: Sendable {
+        case human, share, measure
+
+        func text(_ value: Double, _ threshold: Threshold?) -> String {
+            switch self {
+            case .human: NumberFormat.human(value, threshold: threshold)
+            case .share: NumberFormat.share(value, threshold: threshold)
+            case .measure: NumberFormat.measure(value, threshold: threshold)
+            }
+        }
     }
 
     @Test(
-        "a measured check's share: one to four decimals, never across the threshold",
+        "rounded half away from zero, never across the threshold or to a false zero",
         arguments: [
-            (85.0, satisfaction, "85.0"), (85.41666666666667, satisfaction, "85.4167"), (87.5, coverage, "87.5"),
-            (100.0, coverage, "100.0"), (0.0, mismatch, "0.0"), (84.99996, satisfaction, "84.99996"),
-            (84.99995000149981, satisfaction, "84.99995000149981"), (84.99994, satisfaction, "84.9999"),
-            (99.99996, coverage, "99.99996"), (0.00004, mismatch, "4e-05"), (90.9090909090909, nil, "90.9091"),
-            (84.99996, nil, "85.0"),
-        ] as [(Double, Threshold?, String)])
-    func share(value: Double, threshold: Threshold?, expected: String) {
-        #expect(NumberFormat.share(value, threshold: threshold) == expected)
-    }
-
-    @Test(
-        "a measured check's value and margin: up to four decimals, whole numbers without decimals",
-        arguments: [
-            (85.0, satisfaction, "85"), (61.0, retention, "61"), (60.0, retention, "60"),
-            (60.00001, retention, "60.00001"), (60.00006, retention, "60.0001"), (84.99996, satisfaction, "84.99996"),
-            (-12.5, nil, "-12.5"), (-0.00001, nil, "-1e-05"), (0.4166666666666714, nil, "0.4167"),
-        ] as [(Double, Threshold?, String)])
-    func measure(value: Double, threshold: Threshold?, expected: String) {
-        #expect(NumberFormat.measure(value, threshold: threshold) == expected)
+            (.human, 85.0, nil, "85"), (.human, 84.95, nil, "84.95"), (.human, 84.9, nil, "84.9"),
+            (.human, -15.0, nil, "-15"), (.human, 0.004, nil, "0.004"), (.human, -0.004, nil, "-0.004"),
+            (.human, 84.996, nil, "85"), (.human, 84.996, satisfaction, "84.996"),
+            (.human, 84.995, satisfaction, "84.995"), (.human, 84.994, satisfaction, "84.99"),
+            (.human, 85.0, satisfaction, "85"), (.human, 85.001, satisfaction, "85"),
+            (.human, 85.004, satisfaction, "85"), (.human, 60.004, retention, "60.004"),
+            (.human, 60.0, retention, "60"),
+            (.human, 60.01, retention, "60.01"), (.human, 59.996, retention, "60"), (.human, 1234.5678, nil, "1234.57"),
+            (.human, 0.125, nil, "0.13"), (.human, -0.125, nil, "-0.13"), (.human, 1.005, nil, "1.01"),
+            (.human, 0.575, nil, "0.58"), (.human, -0.0, nil, "0"), (.human, 99.999, coverage, "99.999"),
+            (.human, 0.001, mismatch, "0.001"), (.human, 2.999, exactly, "2.999"), (.human, 3.0, exactly, "3"),
+            // A measured check's share: one to four decimals.
+            (.share, 85.0, satisfaction, "85.0"), (.share, 85.41666666666667, satisfaction, "85.4167"),
+            (.share, 87.5, coverage, "87.5"), (.share, 100.0, coverage, "100.0"), (.share, 0.0, mismatch, "0.0"),
+            (.share, 84.99996, satisfaction, "84.99996"),
+            (.share, 84.99995000149981, satisfaction, "84.99995000149981"), (.share, 84.99994, satisfaction, "84.9999"),
+            (.share, 99.99996, coverage, "99.99996"), (.share, 0.00004, mismatch, "4e-05"),
+            (.share, 90.9090909090909, nil, "90.9091"), (.share, 84.99996, nil, "85.0"),
+            // A measured check's value and margin: up to four decimals, whole numbers without decimals.
+            (.measure, 85.0, satisfaction, "85"), (.measure, 61.0, retention, "61"), (.measure, 60.0, retention, "60"),
+            (.measure, 60.00001, retention, "60.00001"), (.measure, 60.00006, retention, "60.0001"),
+            (.measure, 84.99996, satisfaction, "84.99996"), (.measure, -12.5, nil, "-12.5"),
+            (.measure, -0.00001, nil, "-1e-05"), (.measure, 0.4166666666666714, nil, "0.4167"),
+        ] as [(Style, Double, Threshold?, String)])
+    func rounded(style: Style, value: Double, threshold: Threshold?, expected: String) {
+        #expect(style.text(value, threshold) == expected)
     }
 
     @Test("whatever the value, the text lands on the same side of the threshold as the value")

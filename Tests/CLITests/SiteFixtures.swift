@@ -13,19 +13,8 @@ import TestSupport
 
 /// Where the real test peers listen, from the `export NAME=value` lines of scripts/peers/*.sh.
 enum TestPeer {
-    struct Missing: Error, CustomStringConvertible {
-        var name: String
-        var description: String {
-            "\(name) is not set: these tests need the real test peers (snmpd, snmpsim, the dead SNMP agent, the "
-                + "HTTP server) — run them with `bash scripts/test.sh`"
-        }
-    }
-
     /// The value of `name`; a missing peer fails the test (never a silent skip).
-    static func value(_ name: String) throws -> String {
-        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else { throw Missing(name: name) }
-        return value
-    }
+    static func value(_ name: String) throws -> String { try peerVariable(name) }
 
     /// snmpd serving the demo sensors (scripts/snmp/sensors.txt), `udp:127.0.0.1:PORT`.
     static func snmpd() throws -> String { try value("MALLAUDIT_TEST_SNMPD") }

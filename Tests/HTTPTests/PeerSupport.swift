@@ -1,26 +1,13 @@
 import Foundation
+import TestSupport
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// A peer the tests need is not running: the test fails with how to start it (never skips).
-struct MissingPeer: Error, CustomStringConvertible {
-    var variable: String
-    var description: String {
-        "\(variable) is not set: the HTTP tests talk to the real test server started by scripts/peers/http.sh. "
-            + "Run `bash scripts/test.sh` (it starts and stops every peer)."
-    }
-}
-
 /// Where the HTTP peer (scripts/peers/http.sh) listens, from the environment scripts/test.sh sets up.
 enum Peer {
-    static func value(_ variable: String) throws -> String {
-        guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else {
-            throw MissingPeer(variable: variable)
-        }
-        return value
-    }
+    static func value(_ variable: String) throws -> String { try peerVariable(variable) }
 
     /// `http://127.0.0.1:PORT`
     static func http() throws -> String { try value("MALLAUDIT_TEST_HTTP") }
