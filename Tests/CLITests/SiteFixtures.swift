@@ -11,21 +11,6 @@ import TestSupport
 // profiles, probe files, data exports and findings written into a temporary folder per test, pointing at the REAL
 // peers that scripts/test.sh starts (snmpd, the dead SNMP agent, the loopback HTTP(S) server).
 
-/// Where the real test peers listen, from the `export NAME=value` lines of scripts/peers/*.sh.
-enum TestPeer {
-    /// The value of `name`; a missing peer fails the test (never a silent skip).
-    static func value(_ name: String) throws -> String { try peerVariable(name) }
-
-    /// snmpd serving the demo sensors (scripts/snmp/sensors.txt), `udp:127.0.0.1:PORT`.
-    static func snmpd() throws -> String { try value("MALLAUDIT_TEST_SNMPD") }
-    /// snmpd's v2c community (a secret: it reaches mallaudit only through an environment variable).
-    static func community() throws -> String { try value("MALLAUDIT_TEST_SNMP_COMMUNITY") }
-    /// A bound UDP port that never answers.
-    static func deadAgent() throws -> String { try value("MALLAUDIT_TEST_SNMP_DEAD") }
-    /// `http://127.0.0.1:PORT` of the mall HTTP server (routes in scripts/peers/http-fixtures/routes.json).
-    static func http() throws -> String { try value("MALLAUDIT_TEST_HTTP") }
-}
-
 /// The environment variable the generated site profiles name for the SNMP community.
 let siteCommunityVariable = "E2E_SITE_SNMP_COMMUNITY"
 

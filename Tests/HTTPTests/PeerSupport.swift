@@ -1,25 +1,8 @@
 import Foundation
-import TestSupport
 
 #if canImport(Glibc)
     import Glibc
 #endif
-
-/// Where the HTTP peer (scripts/peers/http.sh) listens, from the environment scripts/test.sh sets up.
-enum Peer {
-    static func value(_ variable: String) throws -> String { try peerVariable(variable) }
-
-    /// `http://127.0.0.1:PORT`
-    static func http() throws -> String { try value("MALLAUDIT_TEST_HTTP") }
-    /// `https://127.0.0.1:PORT`, certificate from the CA at `ca()`.
-    static func https() throws -> String { try value("MALLAUDIT_TEST_HTTPS") }
-    /// `https://127.0.0.1:PORT` with a certificate valid from 2020-01-01 to 2021-01-01.
-    static func httpsExpired() throws -> String { try value("MALLAUDIT_TEST_HTTPS_EXPIRED") }
-    /// `https://127.0.0.1:PORT` that negotiates TLS 1.2 at most.
-    static func httpsTLS12() throws -> String { try value("MALLAUDIT_TEST_HTTPS_TLS12") }
-    /// The test CA certificate (PEM).
-    static func ca() throws -> String { try value("MALLAUDIT_TEST_CA") }
-}
 
 /// A TCP port on 127.0.0.1 that nothing listens on: bound by the kernel's choice, then closed.
 func closedLoopbackPort() throws -> Int {

@@ -6,7 +6,7 @@ import TestSupport
 /// Where the SNMP test peers listen, from the `export` lines of scripts/peers/snmp.sh (run by scripts/test.sh).
 enum Peers {
     /// The variable's value; throws (failing the test, never skipping it) when the peers were not started.
-    static func env(_ name: String) throws -> String { try peerVariable(name) }
+    static func env(_ name: String) throws -> String { try TestPeer.value(name) }
 
     static func snmpd(version: SNMPAgent.Version = .v2c, timeout: Double = 1, retries: Int = 1) throws -> SNMPAgent {
         SNMPAgent(
