@@ -299,7 +299,10 @@ struct StoreCLITests {
         #expect(text.stdout.contains("Newly failing 新增不符合: 2"))
         #expect(text.stdout.contains("Still open 仍未整改: 1"))
         #expect(text.stdout.contains("6.8.a    absent → fail"))
-        #expect(text.stdout.contains("Summary: fixed 2, newly failing 2, still open 1, other changes 0, unchanged 1"))
+        #expect(
+            text.stdout.contains(
+                "Summary: fixed 2, newly failing 2, still open 1, other changes 0, now judged by checkpoints 0, "
+                    + "unchanged 1"))
 
         let bad = try runMallaudit(["diff", "\(a)", "99", "--db", ws.db])
         #expect(bad.status == 1 && bad.stderr.contains("no run 99"))
