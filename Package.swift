@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // MARK: C libraries from Debian and their shims
@@ -32,7 +33,10 @@ let package = Package(
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
         .systemLibrary(name: "CNetSNMP", pkgConfig: "netsnmp", providers: [.apt(["libsnmp-dev"])]),
         .target(name: "CNetSNMPShim", dependencies: ["CNetSNMP"]),
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // zlib is `CLibZ`, not `CZlib`: ZIPFoundation (the bundle zip) brings a module of that name of its own.
+        .systemLibrary(name: "CLibZ", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "CLibCryptoShim", dependencies: ["CLibCrypto"]),
 
         // MARK: libraries
         .target(name: "AuditModel"),
@@ -58,7 +62,7 @@ let package = Package(
                 "AuditModel", "AuditSupport", "AuditXML", "CCurl", "CCurlShim", "CLibXML2", "CLibXML2Shim",
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .target(name: "AuditMeasures", dependencies: ["AuditModel", "AuditSupport", "CZlib"]),
+        .target(name: "AuditMeasures", dependencies: ["AuditModel", "AuditSupport", "CLibZ"]),
         .target(name: "AuditSite", dependencies: ["AuditModel", "AuditSupport", "AuditSNMP"]),
         // Probe definitions, their judge and the runner that asks the adapters.
         .target(
@@ -86,11 +90,22 @@ let package = Package(
                 "AuditModel", "AuditSupport", "CLibXML2", "CLibXML2Shim",
                 .product(name: "Mustache", package: "swift-mustache"),
             ]),
+        // Signed audit bundles: keys and signatures (SM2/SM3 through libcrypto, Ed25519 through swift-crypto), the
+        // zip with its DSSE envelope, and the one verifier `mallaudit verify` and the bureau's server call.
+        .target(
+            name: "AuditSigning",
+            dependencies: ["CLibCrypto", "CLibCryptoShim", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "AuditBundle",
+            dependencies: [
+                "AuditModel", "AuditSupport", "AuditSigning", "AuditStore", "AuditReports",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         .executableTarget(
             name: "mallaudit",
             dependencies: [
                 "AuditModel", "AuditSupport", "AuditChecklist", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditMeasures",
-                "AuditProbes", "AuditStore", "AuditEngine", "AuditReports",
+                "AuditProbes", "AuditStore", "AuditEngine", "AuditReports", "AuditSigning", "AuditBundle",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -122,6 +137,14 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]),
         .testTarget(name: "CLITests", dependencies: ["AuditModel", "TestSupport"]),
+        .testTarget(name: "SigningTests", dependencies: ["AuditSigning", "TestSupport"]),
+        .testTarget(
+            name: "BundleTests",
+            dependencies: [
+                "AuditBundle", "AuditSigning", "AuditStore", "AuditReports", "AuditModel", "AuditChecklist",
+                "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -360,10 +360,37 @@ struct ChecklistTreeReader {
                     ?? 0,
                 unit: element.attribute("unit") ?? "")
         }
+        let checkpoints = node.children("checkpoint").map { element -> Checkpoint in
+            let name = element.attribute("id") ?? ""
+            let quote = element.child("quote")?.text.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            if !quote.isEmpty, !text.zh.contains(quote) {
+                error(
+                    element, "checkpoint \(id)/\(name) quotes “\(quote)”, which is not in the statement's text",
+                    expected: "the exact words of the standard the checkpoint stands for, from \(id)'s <zh>")
+            }
+            var checkpointMethods = methods
+            if let written = element.attribute("methods") {
+                checkpointMethods = written.split(whereSeparator: \.isWhitespace)
+                    .compactMap { AssessmentMethod(rawValue: String($0)) }
+                let extra = checkpointMethods.filter { !methods.contains($0) }
+                if !extra.isEmpty {
+                    error(
+                        element, "checkpoint \(id)/\(name) has methods its statement does not: "
+                            + extra.map(\.rawValue).joined(separator: ", "),
+                        expected: "a subset of \(methods.map(\.rawValue).joined(separator: " "))")
+                }
+            }
+            return Checkpoint(
+                id: "\(id)/\(name)", quote: quote,
+                text: element.child("text").map(localized) ?? .init(zh: "", en: ""), methods: checkpointMethods,
+                evidence: element.children("evidence").map(localized),
+                scope: Scope(rawValue: element.attribute("scope") ?? "") ?? .mall)
+        }
         return Statement(
             id: id, clauseID: clauseID, modality: modality, text: text, methods: methods,
             evidence: node.children("evidence").map(localized), threshold: threshold, options: options,
-            minimumOptions: minimumOptions, condition: node.child("condition").map(localized))
+            minimumOptions: minimumOptions, condition: node.child("condition").map(localized),
+            checkpoints: checkpoints, scope: Scope(rawValue: node.attribute("scope") ?? "") ?? .mall)
     }
 
     private func localized(_ node: xmlNodePtr) -> LocalizedText {

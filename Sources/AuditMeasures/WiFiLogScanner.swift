@@ -1,5 +1,5 @@
 import AuditModel
-import CZlib
+import CLibZ
 import Foundation
 
 #if canImport(Glibc)

@@ -21,7 +21,9 @@ extension SiteProfile {
         }
 
         let mallNode = try root.required("mall", expected: "the mall's name, address, credit_code, basement_levels")
-        try mallNode.requireKeys(in: ["name", "address", "credit_code", "basement_levels", "machine_room_floor"])
+        try mallNode.requireKeys(in: [
+            "name", "address", "credit_code", "basement_levels", "machine_room_floor", "district",
+        ])
         let creditNode = try mallNode.required("credit_code", expected: "the 18-character 统一社会信用代码")
         let creditCode = try creditNode.nonEmptyString()
         guard creditCode.count == 18, creditCode.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isUppercase) }) else {
@@ -46,7 +48,8 @@ extension SiteProfile {
         let mall = Mall(
             name: try mallNode.required("name", expected: "the mall's name").nonEmptyString(),
             address: try mallNode.required("address", expected: "the mall's address").nonEmptyString(),
-            creditCode: creditCode, basementLevels: basement, machineRoomFloor: machineRoomFloor)
+            creditCode: creditCode, basementLevels: basement, machineRoomFloor: machineRoomFloor,
+            district: try mallNode["district"]?.nonEmptyString(expected: "the district (区/县), e.g. 云龙区"))
 
         var limits = ToolLimits()
         if let node = root["limits"] {
