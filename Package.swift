@@ -47,11 +47,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ]),
+        // The one libxml2 layer: XML and HTML parsing (DOCTYPE refused), XSD validation, XPath, the XML writer.
+        // No other target imports CLibXML2.
         .target(name: "AuditXML", dependencies: ["AuditModel", "CLibXML2", "CLibXML2Shim"]),
         .target(
             name: "AuditChecklist",
             dependencies: [
-                "AuditModel", "AuditSupport", "AuditXML", "CLibXML2", "CLibXML2Shim",
+                "AuditModel", "AuditSupport", "AuditXML",
             ]),
         // The rooms of an audit's inputs: the SNMP adapter (net-snmp), the HTTP/TLS adapter (libcurl) with
         // JSON/XPath extraction, the measured checks over exports (no network code), the site profile.
@@ -59,7 +61,7 @@ let package = Package(
         .target(
             name: "AuditHTTP",
             dependencies: [
-                "AuditModel", "AuditSupport", "AuditXML", "CCurl", "CCurlShim", "CLibXML2", "CLibXML2Shim",
+                "AuditModel", "AuditSupport", "AuditXML", "CCurl", "CCurlShim",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "AuditMeasures", dependencies: ["AuditModel", "AuditSupport", "CLibZ"]),
@@ -87,7 +89,7 @@ let package = Package(
         .target(
             name: "AuditReports",
             dependencies: [
-                "AuditModel", "AuditSupport", "CLibXML2", "CLibXML2Shim",
+                "AuditModel", "AuditSupport", "AuditXML",
                 .product(name: "Mustache", package: "swift-mustache"),
             ]),
         // Signed audit bundles: keys and signatures (SM2/SM3 through libcrypto, Ed25519 through swift-crypto), the
@@ -122,18 +124,22 @@ let package = Package(
         // What the tests share: the process runner, the built binaries, the test peers' variables, small checklists.
         .target(name: "TestSupport", dependencies: ["AuditModel"], path: "Tests/TestSupport"),
         .testTarget(name: "AuditModelTests", dependencies: ["AuditModel", "TestSupport"]),
-        .testTarget(name: "AuditChecklistTests", dependencies: ["AuditChecklist", "AuditModel"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "AuditChecklistTests", dependencies: ["AuditChecklist", "AuditModel", "TestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "MeasureTests", dependencies: ["AuditMeasures", "AuditSupport", "AuditModel", "TestSupport"]),
         .testTarget(name: "SNMPTests", dependencies: ["AuditSNMP", "AuditModel", "TestSupport"]),
-        .testTarget(name: "HTTPTests", dependencies: ["AuditHTTP", "AuditModel", "TestSupport"]),
+        .testTarget(name: "AuditXMLTests", dependencies: ["AuditXML", "AuditModel"]),
+        .testTarget(name: "HTTPTests", dependencies: ["AuditHTTP", "AuditXML", "AuditModel", "TestSupport"]),
         .testTarget(
-            name: "ProbeTests", dependencies: ["AuditProbes", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditModel"]),
+            name: "ProbeTests",
+            dependencies: ["AuditProbes", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditXML", "AuditModel"]),
         .testTarget(name: "AuditStoreTests", dependencies: ["AuditStore", "AuditModel", "TestSupport"]),
         .testTarget(
             name: "AuditReportsTests",
             dependencies: [
-                "AuditReports", "AuditTestKit", "AuditModel", "CLibXML2",
+                "AuditReports", "AuditTestKit", "AuditModel", "AuditXML", "TestSupport",
                 .product(name: "Mustache", package: "swift-mustache"),
             ]),
         .testTarget(name: "CLITests", dependencies: ["AuditModel", "TestSupport"]),
