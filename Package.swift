@@ -134,7 +134,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["AuditHTTP", "AuditXML", "AuditModel", "TestSupport"]),
         .testTarget(
             name: "ProbeTests",
-            dependencies: ["AuditProbes", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditXML", "AuditModel"]),
+            dependencies: ["AuditProbes", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditXML", "AuditModel", "AuditChecklist"]),
         .testTarget(name: "AuditStoreTests", dependencies: ["AuditStore", "AuditModel", "TestSupport"]),
         .testTarget(
             name: "AuditReportsTests",

@@ -25,17 +25,17 @@ import TestSupport
 private func standardProbes() -> [String] {
     [
         ProbeYAML.realNameRedirect(),
-        ProbeYAML.sensor("water-leak", statements: ["5.2.5-4"], agent: "machine_room", oid: SensorOID.waterLeak),
-        ProbeYAML.sensor("humidity", statements: ["5.2.5-4"], agent: "machine_room", oid: SensorOID.humidity),
+        ProbeYAML.sensor("water-leak", statements: ["5.2.5-4/waterLeakAlarm"], agent: "machine_room", oid: SensorOID.waterLeak),
+        ProbeYAML.sensor("humidity", statements: ["5.2.5-4/dehumidification"], agent: "machine_room", oid: SensorOID.humidity),
         ProbeYAML.sensor("smoke", statements: ["5.2.5-5"], agent: "machine_room", oid: SensorOID.smoke),
         ProbeYAML.sensor(
-            "equipment-monitor", statements: ["5.2.2-2"], agent: "gateway_1f", oid: SensorOID.equipmentMonitor),
-        ProbeYAML.sensor("temperature", statements: ["5.2.5-3"], agent: "machine_room_old", oid: SensorOID.temperature),
+            "equipment-monitor", statements: Checkpoints.all("5.2.2-2"), agent: "gateway_1f", oid: SensorOID.equipmentMonitor),
+        ProbeYAML.sensor("temperature", statements: Checkpoints.all("5.2.5-3"), agent: "machine_room_old", oid: SensorOID.temperature),
         ProbeYAML.http(
-            "member-500", statements: ["6.2.2-1"], system: "mall", path: "/status/500",
+            "member-500", statements: Checkpoints.all("6.2.2-1"), system: "mall", path: "/status/500",
             expect: [#"{json: "$.features.points", equals: "true"}"#]),
         ProbeYAML.http(
-            "member-broken", statements: ["6.2.1-1"], system: "mall", path: "/api/broken/member",
+            "member-broken", statements: Checkpoints.all("6.2.1-1"), system: "mall", path: "/api/broken/member",
             expect: [#"{json: "$.features.points", equals: "true"}"#]),
     ]
 }
@@ -119,7 +119,7 @@ struct RunExitCodeTests {
         site.data = [("payments", "exports/payments.csv")]
         let fixture = try standardFixture(
             "not-conformant", site: site,
-            extraProbes: [ProbeYAML.check("payments", statements: ["6.6.1-1", "6.6.2-1"], kind: "payments")])
+            extraProbes: [ProbeYAML.check("payments", statements: Checkpoints.all("6.6.1-1") + Checkpoints.all("6.6.2-1"), kind: "payments")])
         defer { fixture.remove() }
         try fixture.write(
             "exports/payments.csv", "merchant,cash,mobile,bank_card,ecny\n甲店,是,是,是,否\n乙店,是,是,是,是\n")
@@ -474,7 +474,7 @@ struct RunDiffTests {
         defer { fixture.remove() }
         try fixture.writeSite(site)
         try fixture.writeProbes([
-            ProbeYAML.check("payments", statements: ["6.6.1-1", "6.6.2-1"], kind: "payments"),
+            ProbeYAML.check("payments", statements: Checkpoints.all("6.6.1-1") + Checkpoints.all("6.6.2-1"), kind: "payments"),
             ProbeYAML.check("satisfaction", statements: ["8.2.1-3"], kind: "satisfaction"),
             ProbeYAML.realNameRedirect(),
         ])

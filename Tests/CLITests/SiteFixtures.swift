@@ -61,7 +61,9 @@ enum ProbeYAML {
     }
 
     /// The WiFi portal's unauthenticated request redirected to the real-name page (`GET /` answers 302).
-    static func realNameRedirect(_ id: String = "wifi-realname", statements: [String] = ["5.1.2-2"]) -> String {
+    static func realNameRedirect(
+        _ id: String = "wifi-realname", statements: [String] = Checkpoints.all("5.1.2-2")
+    ) -> String {
         http(
             id, statements: statements, system: "mall", path: "/",
             expect: [#"{status: [301, 302, 303, 307]}"#, #"{header: Location, matches: "(?i)realname|实名"}"#])
@@ -292,4 +294,24 @@ func checklistStatementIDs() throws -> [String] {
         try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
     let clauses = try #require(document["clauses"] as? [[String: Any]])
     return clauses.flatMap { ($0["statements"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String } }
+}
+
+/// Every checkpoint of a statement of the shipped checklist, for fixtures whose probe stands for the whole
+/// statement (a probe may not bind to a statement that carries several obligations).
+enum Checkpoints {
+    static let byStatement: [String: [String]] = [
+        "5.1.2-2": ["realName", "behaviourAudit", "logRetention", "keywordFiltering"],
+        "5.2.2-2": ["networkAccess", "sensing", "identification", "collection"],
+        "5.2.5-3": ["moistureProofing", "seepageProofing", "ventilation"],
+        "5.2.5-4": ["dehumidification", "waterLeakAlarm"],
+        "6.2.1-1": ["memberSystem", "points", "pointsRedemption", "coupons", "parkingCoupons", "promotions",
+                    "specialDayCare"],
+        "6.2.2-1": ["messaging", "profile", "orders", "pointsQuery"],
+        "6.6.1-1": ["freeChoice", "mobileCoverage", "smartPos"],
+        "6.6.2-1": ["cash", "mobilePayment", "bankCard", "eCny"],
+    ]
+
+    static func all(_ statement: String) -> [String] {
+        (byStatement[statement] ?? []).map { "\(statement)/\($0)" }
+    }
 }
