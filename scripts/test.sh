@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 bash scripts/install-deps.sh
 
+# The module graph (docs/architecture.md) and the checklist's checkpoints (docs/checkpoints.md) hold.
+python3 scripts/check-architecture.py
+python3 scripts/check-checkpoints.py >/dev/null
+
 swift build --build-tests
 export MALLAUDIT_BIN="$(swift build --show-bin-path)/mallaudit"
 # The test helpers (store stress, store seeding, report benchmark): built beside it, never installed.
