@@ -311,6 +311,11 @@ enum Checkpoints {
         "6.6.2-1": ["cash", "mobilePayment", "bankCard", "eCny"],
     ]
 
+    /// What the payments check judges: 6.6.1-1's per-merchant coverage and 6.6.2-1's four capabilities.
+    static let payments = [
+        "6.6.1-1/mobileCoverage", "6.6.2-1/cash", "6.6.2-1/mobilePayment", "6.6.2-1/bankCard", "6.6.2-1/eCny",
+    ]
+
     static func all(_ statement: String) -> [String] {
         (byStatement[statement] ?? []).map { "\(statement)/\($0)" }
     }
