@@ -99,6 +99,14 @@ struct SiteYAML {
     var notApplicable: [(statement: String, justification: String)] = []
     /// Replaces the `basement_levels:` line (e.g. with a misspelt key).
     var basementLine = "  basement_levels: 1"
+    /// More lines of the `mall:` mapping (`  machine_room_floor: B1`).
+    var mallLines: [String] = []
+    /// The areas the profile declares.
+    var areas = ["1F", "2F"]
+    /// The area of an SNMP agent, by agent name.
+    var agentAreas: [String: String] = [:]
+    /// Top-level sections written last (`limits:`, `readings:` and their lines).
+    var extraLines: [String] = []
 
     var text: String {
         var lines = [
@@ -108,8 +116,9 @@ struct SiteYAML {
             "  address: 江苏省徐州市测试路 1 号",
             "  credit_code: 91320303MA1TEST00X",
             basementLine,
+        ] + mallLines + [
             "assessor: 测试员",
-            "areas: [1F, 2F]",
+            "areas: [\(areas.joined(separator: ", "))]",
         ]
         if !http.isEmpty {
             lines.append("http:")
@@ -122,7 +131,8 @@ struct SiteYAML {
             for agent in snmp {
                 lines.append(
                     "  \(agent.name): {address: \"\(agent.address)\", version: 2c, community_env: "
-                        + "\(siteCommunityVariable), timeout: \(agent.timeout), retries: \(agent.retries)}")
+                        + "\(siteCommunityVariable), timeout: \(agent.timeout), retries: \(agent.retries)"
+                        + (agentAreas[agent.name].map { ", area: \($0)" } ?? "") + "}")
             }
         }
         if !data.isEmpty {
@@ -141,6 +151,7 @@ struct SiteYAML {
                 ]
             }
         }
+        lines += extraLines
         return lines.joined(separator: "\n") + "\n"
     }
 }
