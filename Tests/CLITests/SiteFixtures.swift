@@ -190,6 +190,7 @@ struct DiffListing: Decodable {
     var newlyFailing: [Entry]
     var stillOpen: [Entry]
     var otherChanges: [Entry]
+    var gainedCheckpoints: [Entry]
     var unchanged: [Entry]
     var total: Int
 }
