@@ -16,6 +16,9 @@ public struct ComplaintCheck: Sendable {
     public static let name = "complaints"
     public static let clause = "8.1.2"
     public static let statementID = "8.1.2-2"
+    /// The obligation of 8.1.2-2 the deadline judges (在5个工作日内回复处理结果); handling and rectification are for the
+    /// inspector.
+    public static let checkpointID = "8.1.2-2/replyWithin5WorkingDays"
     /// What the value is judged on: no complaint may be late.
     public static let threshold = Threshold(
         quantity: "lateReplies", comparison: .lessThanOrEqual, value: 0, unit: "count")
@@ -154,7 +157,7 @@ public struct ComplaintCheck: Sendable {
             value: Double(late), threshold: threshold, unit: "count", sample: total)
         let verdict = MeasureFormat.verdict(threshold, Double(late))
         let share = judged == 0 ? nil : MeasureFormat.percentage(onTime, judged)
-        let shareText = share.map { "\(MeasureFormat.percent($0)) %" } ?? "—"
+        let shareText = share.map { "\(NumberFormat.share($0)) %" } ?? "—"
         let reason =
             late == 0
             ? "no complaint late: \(onTime) answered on time, \(pending) not yet due (on time \(shareText))"
@@ -184,7 +187,7 @@ public struct ComplaintCheck: Sendable {
             Observation(name: "onTime", value: String(onTime)),
             Observation(name: "late", value: String(late)),
             Observation(name: "notYetDue", value: String(pending)),
-            Observation(name: "onTimeShare", value: share.map { MeasureFormat.percent($0) + " %" } ?? "none judged"),
+            Observation(name: "onTimeShare", value: share.map { NumberFormat.share($0) + " %" } ?? "none judged"),
             Observation(name: "statementThreshold", value: "replyTime ≤ 5 workingDay"),
             Observation(name: "calendar", value: calendar.file),
         ]
@@ -192,7 +195,8 @@ public struct ComplaintCheck: Sendable {
             check: name, clause: clause, measurement: measurement, rule: rule,
             statements: [
                 MeasuredStatementJudgement(
-                    statementID: statementID, verdict: verdict, measurement: measurement, reason: reason)
+                    statementID: statementID, checkpointID: checkpointID, verdict: verdict, measurement: measurement,
+                    reason: reason)
             ],
             reason: reason, asOf: asOf, inputs: [table.file, calendar.file], observations: observations,
             findings: findings, explanation: explanation)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `mallaudit check …` run as a process: exit codes, output, and messages naming file and line.
 @Suite("mallaudit check")
@@ -78,6 +79,31 @@ struct CheckCLITests {
         #expect(fail.stdout.contains("84.9 %"))
     }
 
+    @Test("satisfaction just below 85 % (85011 of 100013 = 84.99995 %) never prints as 85.0 % or 85 %")
+    func satisfactionJustBelowTheLine() throws {
+        // Four decimals would round 84.999950001… to 85.0000: the old output said "= 85.0 %, below 85 %".
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var text = "id,satisfaction\n"
+        for n in 0..<100_013 { text += "\(n),\(n < 85_011 ? "满意" : "不满意")\n" }
+        let csv = try file("survey.csv", text, in: directory)
+        let outcome = try runMallaudit(["check", "satisfaction", "--csv", csv, "--as-of", "2026-11-20"])
+        #expect(outcome.status == 2, "below 85 % fails: \(outcome.stdout)\(outcome.stderr)")
+        #expect(!outcome.stdout.contains("85.0 %"), "\(outcome.stdout)")
+        #expect(!outcome.stdout.contains("value: 85 %"), "\(outcome.stdout)")
+        // Every number printed for the share reads back below 85.
+        let reason = try #require(
+            outcome.stdout.split(separator: "\n").first { $0.contains("8.2.1-3: fail") }.map(String.init))
+        let shown = try #require(reason.components(separatedBy: "× 100 = ").last?.components(separatedBy: " %").first)
+        #expect(reason.hasSuffix("\(shown) %, below 85 %"), "\(reason)")
+        #expect(try #require(Double(shown)) < 85, "\(reason)")
+        let value = try #require(
+            outcome.stdout.split(separator: "\n").first { $0.hasPrefix("value: ") }?.split(separator: " ").dropFirst()
+                .first)
+        #expect(try #require(Double(value)) < 85, "value line: \(value)")
+        #expect(outcome.stdout.contains("\(shown) % < 85 %"))
+    }
+
     @Test("complaints: the shipped calendar is found from the binary; a late reply exits 2 and shows its deadline")
     func complaints() throws {
         let directory = try temporaryDirectory()
@@ -93,22 +119,35 @@ struct CheckCLITests {
         #expect(result.stdout.contains("deadline 2026-10-13"))
     }
 
-    @Test("payments: a merchant without e-CNY exits 2 and is named")
+    @Test("payments: a merchant without e-CNY is named; the mall still offers it (exit 0); --reading eachMerchant exits 2")
     func payments() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let csv = try file(
             "m.csv", "merchant,cash,mobile,bank_card,ecny,face\n甲,是,是,是,否,否\n乙,是,是,是,是,是\n", in: directory)
-        let result = try runMallaudit(["check", "payments", "--csv", csv, "--format", "json"])
-        #expect(result.status == 2)
-        let report = try json(result.stdout)
+        let targets = [
+            "6.6.1-1/mobileCoverage", "6.6.2-1/cash", "6.6.2-1/mobilePayment", "6.6.2-1/bankCard", "6.6.2-1/eCny",
+        ]
+
+        let mall = try runMallaudit(["check", "payments", "--csv", csv, "--format", "json"])
+        #expect(mall.status == 0, "\(mall.stderr)")
+        let mallReport = try json(mall.stdout)
+        #expect(mallReport["verdict"] as? String == "pass")
+        let mallStatements = try #require(mallReport["statements"] as? [[String: Any]])
+        #expect(mallStatements.map { $0["id"] as? String } == targets)
+        let mallFindings = try #require(mallReport["findings"] as? [[String: Any]])
+        #expect(mallFindings.map { $0["subject"] as? String } == ["甲"])
+
+        let strict = try runMallaudit(["check", "payments", "--csv", csv, "--reading", "eachMerchant", "--format", "json"])
+        #expect(strict.status == 2)
+        let report = try json(strict.stdout)
         #expect(report["verdict"] as? String == "fail")
-        #expect(report["value"] as? Double == 50)
         let statements = try #require(report["statements"] as? [[String: Any]])
-        #expect(statements.map { $0["id"] as? String } == ["6.6.1-1", "6.6.2-1"])
-        #expect(statements.map { $0["verdict"] as? String } == ["pass", "fail"])
-        let findings = try #require(report["findings"] as? [[String: Any]])
-        #expect(findings.map { $0["subject"] as? String } == ["甲"])
+        #expect(statements.map { $0["verdict"] as? String } == ["pass", "pass", "pass", "pass", "fail"])
+        #expect(statements.last?["value"] as? Double == 50)
+
+        let refused = try runMallaudit(["check", "payments", "--csv", csv, "--reading", "somewhere"])
+        #expect(refused.status == 64)
     }
 
     @Test("catalog: agreeing exports exit 0, a price difference exits 2")

@@ -23,10 +23,11 @@ enum MeasuredCheckProbe {
             return unusable("the as-of date \(asOf) is outside the years a measured check can judge (1–9999)")
         }
         let data = profile.data
-        let inputs = MeasuredCheckInputs(
+        var inputs = MeasuredCheckInputs(
             wifiLogs: data.wifiLogs, satisfaction: data.satisfaction, satisfactionColumn: data.satisfactionColumn,
             complaints: data.complaints, calendar: data.calendar, payments: data.payments,
             catalogOnline: data.catalogOnline, catalogOffline: data.catalogOffline)
+        inputs.paymentCapability = profile.readings.paymentCapability
         let report = MeasuredChecks.run(kind, inputs: inputs, asOf: day)
         // What was measured, by digest (a signed bundle lists these without carrying the exports themselves).
         let digests = report.inputs.compactMap(InputDigest.observationValue).map {
