@@ -158,6 +158,7 @@ let package = Package(
         // What the tests share: the process runner, the built binaries, the test peers' variables, small checklists.
         .target(name: "TestSupport", dependencies: ["AuditModel"], path: "Tests/TestSupport"),
         .testTarget(name: "AuditModelTests", dependencies: ["AuditModel", "TestSupport"]),
+        .testTarget(name: "SupportTests", dependencies: ["AuditSupport"]),
         .testTarget(
             name: "AuditChecklistTests", dependencies: ["AuditChecklist", "AuditModel", "TestSupport"],
             exclude: ["Fixtures"]),
