@@ -12,6 +12,7 @@ packages=(
   chromium fonts-noto-cjk     # the test that renders the HTML report in headless Chromium
   openssl                     # the test CA and certificates scripts/peers/http.sh generates
   zlib1g-dev                  # gzip-compressed WiFi logs (check wifi-logs)
+  rsyslog                     # the syslog peer of the tests (scripts/peers/rsyslog.sh) writes real WiFi logs
 )
 missing=()
 for p in "${packages[@]}"; do
