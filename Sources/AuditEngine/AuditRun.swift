@@ -118,26 +118,28 @@ public enum AuditEngine {
         }
 
         let store = try openedStore ?? AuditStore(path: databaseURL.path)
+        let settings = try resumed.map { try store.settings(run: $0) } ?? profile.settings
         let runID =
             try resumed
             ?? store.openRun(
                 NewRun(
                     siteName: profile.mall.name, siteDigest: profile.digest, checklist: checklist,
                     toolVersion: options.toolVersion, assessor: assessor, mallAddress: profile.mall.address,
-                    mallCreditCode: profile.mall.creditCode)
+                    mallCreditCode: profile.mall.creditCode, settings: settings,
+                    asOf: Self.day(options.asOf, timeZone: settings.timeZone))
             ).id
 
         let inScope = Set(scope.statements.map(\.id))
         let pending = scope.statements.filter { !alreadyJudged.contains($0.id) }
         let pendingIDs = Set(pending.map(\.id))
         let decisions = Dictionary(profile.notApplicable.map { ($0.statementID, $0) }, uniquingKeysWith: { a, _ in a })
-        let findingByStatement = Dictionary(findings.map { ($0.statementID, $0) }, uniquingKeysWith: { a, _ in a })
+        let findingsByStatement = Dictionary(grouping: findings, by: \.statementID)
         let runnable = probes.filter { probe in
-            probe.statements.contains { pendingIDs.contains($0) && decisions[$0] == nil }
+            probe.statementIDs.contains { pendingIDs.contains($0) && decisions[$0] == nil }
         }
         var sourcesLeft: [String: Int] = [:]
         for probe in runnable {
-            for statement in Set(probe.statements) where pendingIDs.contains(statement) && decisions[statement] == nil {
+            for statement in Set(probe.statementIDs) where pendingIDs.contains(statement) && decisions[statement] == nil {
                 sourcesLeft[statement, default: 0] += 1
             }
         }
@@ -145,28 +147,24 @@ public enum AuditEngine {
         // MARK: judge and store
         var judged = alreadyJudged.intersection(inScope).count
         let total = scope.statements.count
-        var evidence: [String: [StatementResult]] = [:]
+        // Facts the site profile declares (the machine room's floor) are evidence from the start.
+        var evidence = Dictionary(grouping: SiteFacts.evidence(profile: profile, checklist: checklist), by: \.statementID)
 
         func judgeAndRecord(_ statement: Statement) throws {
-            var gathered = evidence[statement.id] ?? []
-            // What the probes and data checks alone say, kept beside a result that merges a finding with it, so that
-            // a later `mallaudit assess` combines with the probes again (AuditStore.record(findings:run:)).
-            var automated: StatementResult?
-            if !gathered.isEmpty, findingByStatement[statement.id] != nil {
-                automated = Judgement.judge(statement: statement, evidence: gathered, decision: nil, judgedAt: nil)
-            }
-            if let finding = findingByStatement[statement.id] {
+            var inputs = JudgementInputs(automated: evidence[statement.id] ?? [])
+            for finding in findingsByStatement[statement.id] ?? [] {
                 let at = store.timestamp()
                 let files = try finding.evidence.map {
                     try store.importEvidence(
                         $0.url, collectedBy: finding.assessor, collectedAt: at, description: $0.description)
                 }
-                gathered.append(FindingRules.result(for: finding, statement: statement, evidence: files, judgedAt: at))
+                inputs.findings.append(
+                    FindingRules.result(for: finding, statement: statement, evidence: files, judgedAt: at))
             }
             let result = Judgement.judge(
-                statement: statement, evidence: gathered, decision: decisions[statement.id],
-                judgedAt: store.timestamp())
-            try store.record(result, run: runID, automated: automated)
+                statement: statement, evidence: inputs.all, decision: decisions[statement.id],
+                judgedAt: store.timestamp(), areas: settings.areas)
+            try store.record(result, run: runID, inputs: inputs)
             judged += 1
             progress?(AuditProgress(judged: judged, total: total, current: statement.id))
         }
@@ -180,7 +178,7 @@ public enum AuditEngine {
             for result in outcome.results where sourcesLeft[result.statementID] != nil {
                 evidence[result.statementID, default: []].append(result)
             }
-            for statement in Set(outcome.probe.statements) {
+            for statement in Set(outcome.probe.statementIDs) {
                 guard let left = sourcesLeft[statement] else { continue }
                 if left == 1 {
                     sourcesLeft[statement] = nil
@@ -204,6 +202,14 @@ public enum AuditEngine {
         return AuditOutcome(
             run: try store.requireRun(runID), database: databaseURL, scope: scope, results: results,
             scorecard: Scorecard(checklist: scope, results: results))
+    }
+
+    /// The calendar day of `date` in the mall's time zone, `YYYY-MM-DD`.
+    static func day(_ date: Date, timeZone: String) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: AuditSettings.defaultTimeZone)!
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 
     /// The checklist restricted to `ids`: statement ids, clause ids meaning all their statements, or section and

@@ -26,7 +26,7 @@ public enum ProbeSession {
         for probe in probes { problems += probe.problems(profile: profile, checklist: checklist) }
         guard problems.isEmpty else { throw DiagnosticsError(problems) }
         let scope = Set(try AuditEngine.select(only, in: checklist).statements.map(\.id))
-        let selected = probes.filter { $0.statements.contains(where: scope.contains) }
+        let selected = probes.filter { $0.statementIDs.contains(where: scope.contains) }
 
         var evidence: [String: [StatementResult]] = [:]
         var done = 0
@@ -39,7 +39,9 @@ public enum ProbeSession {
         }
         let decisions = Dictionary(profile.notApplicable.map { ($0.statementID, $0) }, uniquingKeysWith: { a, _ in a })
         let results = checklist.statements.filter { evidence[$0.id] != nil }.map {
-            Judgement.judge(statement: $0, evidence: evidence[$0.id] ?? [], decision: decisions[$0.id], judgedAt: nil)
+            Judgement.judge(
+                statement: $0, evidence: evidence[$0.id] ?? [], decision: decisions[$0.id], judgedAt: nil,
+                areas: profile.areas)
         }
         return Outcome(profile: profile, checklist: checklist, results: results, probesRun: selected.count)
     }

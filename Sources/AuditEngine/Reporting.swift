@@ -39,7 +39,8 @@ public enum Reporting {
         let metadata = RunMetadata(
             runID: String(record.id), mall: MallIdentity(name: record.siteName, address: record.mallAddress, creditCode: record.mallCreditCode), assessor: record.assessor,
             startedAt: record.startedAt, endedAt: record.endedAt, completion: completion,
-            toolVersion: record.toolVersion, siteProfileDigest: record.siteDigest)
+            toolVersion: record.toolVersion, siteProfileDigest: record.siteDigest, asOf: record.asOf,
+            settings: record.settings)
         return AuditReport(
             run: metadata, checklist: checklist, results: results, decisions: results.compactMap(\.notApplicable))
     }

@@ -35,6 +35,16 @@ public struct Checklist: Sendable, Hashable, Codable {
         return nil
     }
 
+    /// What evidence may bind to: a statement id (`5.1.2-2`) or a checkpoint id (`5.1.2-2/realName`). Nil when the
+    /// statement or its checkpoint does not exist.
+    public func target(_ id: String) -> (statement: Statement, checkpoint: Checkpoint?)? {
+        let parts = Checkpoint.split(id)
+        guard let statement = statement(parts.statement) else { return nil }
+        guard let name = parts.checkpoint else { return (statement, nil) }
+        guard let checkpoint = statement.checkpoints.first(where: { $0.name == name }) else { return nil }
+        return (statement, checkpoint)
+    }
+
     /// The statement with this id, if any. Walks the clauses without copying them (called once per recorded
     /// result, so a copy of every statement here made recording a 10,000-statement run quadratic).
     public func statement(_ id: String) -> Statement? {
@@ -210,6 +220,60 @@ public struct Threshold: Sendable, Hashable, Codable {
     }
 }
 
+/// Where an obligation must hold: the mall as a whole, every area the site profile declares, or every merchant.
+public enum Scope: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The mall as a whole (商场应具备…: the mall offers the capability).
+    case mall
+    /// Every declared area (各区域): each area needs its own passing evidence; an area without any fails.
+    case everyArea
+    /// Every merchant (全覆盖 over merchants): per-merchant gaps fail it.
+    case eachMerchant
+}
+
+/// One obligation inside a statement whose words carry several (5.1.2-2: 上网实名认证、上网行为审计、日志留存、
+/// 关键词过滤). A statement with checkpoints passes only when every checkpoint has passing evidence.
+public struct Checkpoint: Sendable, Hashable, Codable, Identifiable {
+    /// The full id, `<statement>/<name>` (`5.1.2-2/realName`).
+    public var id: String
+    /// The exact words of the standard this checkpoint stands for; they occur in the statement's text.
+    public var quote: String
+    /// What is checked, in both languages.
+    public var text: LocalizedText
+    /// How it can be assessed (a subset of the statement's methods).
+    public var methods: [AssessmentMethod]
+    /// What an inspector should ask for or observe for this checkpoint.
+    public var evidence: [LocalizedText]
+    public var scope: Scope
+
+    public init(
+        id: String, quote: String, text: LocalizedText, methods: [AssessmentMethod], evidence: [LocalizedText] = [],
+        scope: Scope = .mall
+    ) {
+        self.id = id
+        self.quote = quote
+        self.text = text
+        self.methods = methods
+        self.evidence = evidence
+        self.scope = scope
+    }
+
+    /// The statement id part of `id`.
+    public var statementID: String { Checkpoint.split(id).statement }
+    /// The name part of `id` (`realName`).
+    public var name: String { Checkpoint.split(id).checkpoint ?? id }
+
+    /// `5.1.2-2/realName` → (`5.1.2-2`, `realName`); `5.1.2-2` → (`5.1.2-2`, nil).
+    public static func split(_ target: String) -> (statement: String, checkpoint: String?) {
+        guard let slash = target.firstIndex(of: "/") else { return (target, nil) }
+        return (String(target[..<slash]), String(target[target.index(after: slash)...]))
+    }
+
+    /// Whether a manual `pass` of this checkpoint needs an evidence file to count.
+    public func manualPassNeedsEvidence(modality: Modality) -> Bool {
+        modality.isRequirement && methods.contains { $0.needsEvidenceForManualPass }
+    }
+}
+
 /// One obligation, recommendation or permission of a clause, assessed on its own.
 public struct Statement: Sendable, Hashable, Codable, Identifiable {
     /// `5.1.1-1`, `6.1.d`, …
@@ -227,11 +291,15 @@ public struct Statement: Sendable, Hashable, Codable, Identifiable {
     public var minimumOptions: Int
     /// A condition under which the statement applies (5.2.5: 地下二、三层).
     public var condition: LocalizedText?
+    /// The obligations its words carry, when more than one; empty for a single obligation.
+    public var checkpoints: [Checkpoint]
+    /// Where a statement without checkpoints must hold.
+    public var scope: Scope
 
     public init(
         id: String, clauseID: String, modality: Modality, text: LocalizedText, methods: [AssessmentMethod],
         evidence: [LocalizedText] = [], threshold: Threshold? = nil, options: [StatementOption] = [],
-        minimumOptions: Int = 0, condition: LocalizedText? = nil
+        minimumOptions: Int = 0, condition: LocalizedText? = nil, checkpoints: [Checkpoint] = [], scope: Scope = .mall
     ) {
         self.id = id
         self.clauseID = clauseID
@@ -243,6 +311,35 @@ public struct Statement: Sendable, Hashable, Codable, Identifiable {
         self.options = options
         self.minimumOptions = minimumOptions
         self.condition = condition
+        self.checkpoints = checkpoints
+        self.scope = scope
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, clauseID, modality, text, methods, evidence, threshold, options, minimumOptions, condition
+        case checkpoints, scope
+    }
+
+    /// Decodes checklists stored before checkpoints existed (no `checkpoints`, no `scope`) as well as new ones.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        clauseID = try container.decode(String.self, forKey: .clauseID)
+        modality = try container.decode(Modality.self, forKey: .modality)
+        text = try container.decode(LocalizedText.self, forKey: .text)
+        methods = try container.decode([AssessmentMethod].self, forKey: .methods)
+        evidence = try container.decodeIfPresent([LocalizedText].self, forKey: .evidence) ?? []
+        threshold = try container.decodeIfPresent(Threshold.self, forKey: .threshold)
+        options = try container.decodeIfPresent([StatementOption].self, forKey: .options) ?? []
+        minimumOptions = try container.decodeIfPresent(Int.self, forKey: .minimumOptions) ?? 0
+        condition = try container.decodeIfPresent(LocalizedText.self, forKey: .condition)
+        checkpoints = try container.decodeIfPresent([Checkpoint].self, forKey: .checkpoints) ?? []
+        scope = try container.decodeIfPresent(Scope.self, forKey: .scope) ?? .mall
+    }
+
+    /// The checkpoint with this full id (`5.1.2-2/realName`) or name (`realName`), if any.
+    public func checkpoint(_ idOrName: String) -> Checkpoint? {
+        checkpoints.first { $0.id == idOrName || $0.name == idOrName }
     }
 
     /// Whether a manual `pass` of this statement needs an evidence file to count.

@@ -104,7 +104,63 @@ public struct Observation: Sendable, Hashable, Codable {
     }
 }
 
-/// The result for one statement in one run.
+/// One area's outcome for an obligation that must hold in every area the site profile declares (5.2.2 各区域).
+public struct AreaResult: Sendable, Hashable, Codable {
+    public var area: String
+    public var verdict: Verdict
+    public var reason: String
+
+    public init(area: String, verdict: Verdict, reason: String) {
+        self.area = area
+        self.verdict = verdict
+        self.reason = reason
+    }
+}
+
+/// The judged outcome of one checkpoint of a statement (`5.1.2-2/realName`).
+public struct CheckpointResult: Sendable, Hashable, Codable {
+    /// The full checkpoint id.
+    public var checkpointID: String
+    public var verdict: Verdict
+    public var source: ResultSource
+    /// Probe, check or assessor that decided it.
+    public var producer: String?
+    public var reason: String
+    public var evidence: [EvidenceRef]
+    /// Per area, when the checkpoint must hold in every area.
+    public var areas: [AreaResult]
+
+    public init(
+        checkpointID: String, verdict: Verdict, source: ResultSource, producer: String? = nil, reason: String,
+        evidence: [EvidenceRef] = [], areas: [AreaResult] = []
+    ) {
+        self.checkpointID = checkpointID
+        self.verdict = verdict
+        self.source = source
+        self.producer = producer
+        self.reason = reason
+        self.evidence = evidence
+        self.areas = areas
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case checkpointID, verdict, source, producer, reason, evidence, areas
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        checkpointID = try container.decode(String.self, forKey: .checkpointID)
+        verdict = try container.decode(Verdict.self, forKey: .verdict)
+        source = try container.decode(ResultSource.self, forKey: .source)
+        producer = try container.decodeIfPresent(String.self, forKey: .producer)
+        reason = try container.decode(String.self, forKey: .reason)
+        evidence = try container.decodeIfPresent([EvidenceRef].self, forKey: .evidence) ?? []
+        areas = try container.decodeIfPresent([AreaResult].self, forKey: .areas) ?? []
+    }
+}
+
+/// The result for one statement in one run — or, before judgement, one piece of evidence about it (a probe's,
+/// a data check's or an inspector's), bound to the whole statement or to one of its checkpoints.
 public struct StatementResult: Sendable, Hashable, Codable {
     public var statementID: String
     public var verdict: Verdict
@@ -119,11 +175,18 @@ public struct StatementResult: Sendable, Hashable, Codable {
     public var notApplicable: NotApplicableDecision?
     /// ISO 8601 time the verdict was judged.
     public var judgedAt: String?
+    /// For a piece of evidence: the checkpoint it is about (`5.1.2-2/realName`); nil = the whole statement.
+    public var checkpointID: String?
+    /// For a judged result of a statement with checkpoints: each checkpoint's verdict, in checklist order.
+    public var checkpoints: [CheckpointResult]
+    /// Per area: for evidence, what it saw in each area; for a judged area-wide statement, each area's verdict.
+    public var areas: [AreaResult]
 
     public init(
         statementID: String, verdict: Verdict, source: ResultSource, producer: String? = nil,
         measurement: Measurement? = nil, reason: String, observations: [Observation] = [],
-        evidence: [EvidenceRef] = [], notApplicable: NotApplicableDecision? = nil, judgedAt: String? = nil
+        evidence: [EvidenceRef] = [], notApplicable: NotApplicableDecision? = nil, judgedAt: String? = nil,
+        checkpointID: String? = nil, checkpoints: [CheckpointResult] = [], areas: [AreaResult] = []
     ) {
         self.statementID = statementID
         self.verdict = verdict
@@ -135,5 +198,34 @@ public struct StatementResult: Sendable, Hashable, Codable {
         self.evidence = evidence
         self.notApplicable = notApplicable
         self.judgedAt = judgedAt
+        self.checkpointID = checkpointID
+        self.checkpoints = checkpoints
+        self.areas = areas
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case statementID, verdict, source, producer, measurement, reason, observations, evidence, notApplicable
+        case judgedAt, checkpointID, checkpoints, areas
+    }
+
+    /// Decodes results stored before checkpoints and areas existed as well as new ones.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        statementID = try container.decode(String.self, forKey: .statementID)
+        verdict = try container.decode(Verdict.self, forKey: .verdict)
+        source = try container.decode(ResultSource.self, forKey: .source)
+        producer = try container.decodeIfPresent(String.self, forKey: .producer)
+        measurement = try container.decodeIfPresent(Measurement.self, forKey: .measurement)
+        reason = try container.decode(String.self, forKey: .reason)
+        observations = try container.decodeIfPresent([Observation].self, forKey: .observations) ?? []
+        evidence = try container.decodeIfPresent([EvidenceRef].self, forKey: .evidence) ?? []
+        notApplicable = try container.decodeIfPresent(NotApplicableDecision.self, forKey: .notApplicable)
+        judgedAt = try container.decodeIfPresent(String.self, forKey: .judgedAt)
+        checkpointID = try container.decodeIfPresent(String.self, forKey: .checkpointID)
+        checkpoints = try container.decodeIfPresent([CheckpointResult].self, forKey: .checkpoints) ?? []
+        areas = try container.decodeIfPresent([AreaResult].self, forKey: .areas) ?? []
+    }
+
+    /// The target this piece of evidence binds to: its checkpoint id, else its statement id.
+    public var target: String { checkpointID ?? statementID }
 }

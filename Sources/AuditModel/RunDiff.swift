@@ -9,7 +9,12 @@
 /// | `newlyFailing` | anything but fail, or absent | fail |
 /// | `stillOpen` | fail | fail |
 /// | `otherChanges` | any other pair of different verdicts (absent counts as a verdict of its own) | |
+/// | `gainedCheckpoints` | judged whole before | judged by checkpoints now, with another verdict |
 /// | `unchanged` | the same verdict, not fail | |
+///
+/// A statement the earlier run judged whole and the later one judged by its checkpoints (a store from before
+/// checkpoints, re-inspected with a checklist that has them) changed how it is judged, not necessarily what the
+/// mall does: a different verdict lands in `gainedCheckpoints`, never in fixed, newly failing or other changes.
 public struct RunDiff: Sendable, Hashable, Codable {
     /// One statement's verdict in both runs; `nil` when the run has no result for it.
     public struct Entry: Sendable, Hashable, Codable {
@@ -28,7 +33,7 @@ public struct RunDiff: Sendable, Hashable, Codable {
     }
 
     public enum Category: String, Sendable, Hashable, Codable, CaseIterable {
-        case fixed, newlyFailing, stillOpen, otherChanges, unchanged
+        case fixed, newlyFailing, stillOpen, otherChanges, gainedCheckpoints, unchanged
 
         /// The category of a change from `before` to `after` (`nil`: no result in that run).
         public static func of(before: Verdict?, after: Verdict?) -> Category {
@@ -50,6 +55,8 @@ public struct RunDiff: Sendable, Hashable, Codable {
     public var stillOpen: [Entry]
     /// Any other change of verdict, e.g. pass → error, fail → notApplicable, notAssessed → pass.
     public var otherChanges: [Entry]
+    /// Judged whole before, by checkpoints now, with another verdict: the method changed.
+    public var gainedCheckpoints: [Entry]
     /// Same verdict in both runs (and not fail).
     public var unchanged: [Entry]
 
@@ -75,12 +82,19 @@ public struct RunDiff: Sendable, Hashable, Codable {
         var buckets: [Category: [Entry]] = [:]
         for id in ids {
             let entry = Entry(statementID: id, before: beforeByID[id], after: afterByID[id])
-            buckets[Category.of(before: entry.beforeVerdict, after: entry.afterVerdict), default: []].append(entry)
+            var category = Category.of(before: entry.beforeVerdict, after: entry.afterVerdict)
+            if let before = entry.before, let after = entry.after, before.checkpoints.isEmpty,
+                !after.checkpoints.isEmpty, before.verdict != after.verdict
+            {
+                category = .gainedCheckpoints
+            }
+            buckets[category, default: []].append(entry)
         }
         fixed = buckets[.fixed] ?? []
         newlyFailing = buckets[.newlyFailing] ?? []
         stillOpen = buckets[.stillOpen] ?? []
         otherChanges = buckets[.otherChanges] ?? []
+        gainedCheckpoints = buckets[.gainedCheckpoints] ?? []
         unchanged = buckets[.unchanged] ?? []
     }
 
@@ -91,6 +105,7 @@ public struct RunDiff: Sendable, Hashable, Codable {
         case .newlyFailing: newlyFailing
         case .stillOpen: stillOpen
         case .otherChanges: otherChanges
+        case .gainedCheckpoints: gainedCheckpoints
         case .unchanged: unchanged
         }
     }

@@ -42,11 +42,18 @@ public struct RunMetadata: Sendable, Hashable, Codable {
     public var toolVersion: String
     /// Lowercase hex SHA-256 of the site profile the run used.
     public var siteProfileDigest: String?
+    /// The judgement date (`--as-of`), `YYYY-MM-DD`; nil for runs stored before it was recorded.
+    public var asOf: String?
+    /// What the run was judged with besides the checklist (limits, readings, areas, time zone).
+    public var settings: AuditSettings?
 
     public init(
         runID: String, mall: MallIdentity, assessor: String? = nil, startedAt: String, endedAt: String? = nil,
-        completion: RunCompletion = .completed, toolVersion: String, siteProfileDigest: String? = nil
+        completion: RunCompletion = .completed, toolVersion: String, siteProfileDigest: String? = nil,
+        asOf: String? = nil, settings: AuditSettings? = nil
     ) {
+        self.asOf = asOf
+        self.settings = settings
         self.runID = runID
         self.mall = mall
         self.assessor = assessor
@@ -169,6 +176,29 @@ struct ReportStatement: Sendable {
     var statement: Statement
     var result: StatementResult
     var decision: NotApplicableDecision?
+
+    /// Every checkpoint of the statement with its result. A statement judged before it had checkpoints (or left
+    /// without a result) shows each checkpoint as the statement's own verdict when that is notApplicable, else as
+    /// `notAssessed`: nothing was recorded for it.
+    var checkpoints: [ReportCheckpoint] {
+        statement.checkpoints.map { checkpoint in
+            if let judged = result.checkpoints.first(where: { $0.checkpointID == checkpoint.id }) {
+                return ReportCheckpoint(checkpoint: checkpoint, result: judged)
+            }
+            let verdict: Verdict = result.verdict == .notApplicable ? .notApplicable : .notAssessed
+            return ReportCheckpoint(
+                checkpoint: checkpoint,
+                result: CheckpointResult(
+                    checkpointID: checkpoint.id, verdict: verdict, source: verdict == .notApplicable ? result.source : .none,
+                    reason: verdict == .notApplicable ? result.reason : "no result recorded for this checkpoint"))
+        }
+    }
+}
+
+/// One checkpoint of a statement with its result.
+struct ReportCheckpoint: Sendable {
+    var checkpoint: Checkpoint
+    var result: CheckpointResult
 }
 
 extension Verdict {

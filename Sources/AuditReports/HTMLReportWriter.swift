@@ -181,6 +181,14 @@ struct HTMLReportView: Sendable {
             "assessor": optional(run.assessor),
             "runID": run.runID,
             "startedAt": run.startedAt,
+            "asOf": optional(run.asOf),
+            "settings": (run.settings?.entries ?? []).map { entry in
+                [
+                    "key": entry.key, "value": entry.value, "meaning": entry.meaning.text(language),
+                    "state": entry.isDefault ? labels["settingDefault"]! : labels["settingChanged"]!,
+                ] as [String: Any]
+            },
+            "hasSettings": run.settings != nil,
             "endedAt": optional(run.endedAt),
             "completion": HTMLLabels.completion(run.completion, language),
             "toolVersion": run.toolVersion,
@@ -309,7 +317,33 @@ struct HTMLReportView: Sendable {
         if let decision = entry.decision {
             row["decision"] = ["justification": decision.justification, "decidedBy": decision.decidedBy]
         }
+        let checkpoints = entry.checkpoints
+        if !checkpoints.isEmpty { row["checkpoints"] = checkpoints.map(checkpointView) }
+        if !result.areas.isEmpty { row["areas"] = result.areas.map(areaView) }
         return row
+    }
+
+    /// A checkpoint with its verdict, the standard's words it stands for, its reason and its areas. Every key is
+    /// present (an absent `areas` would make a section read the enclosing statement's).
+    private func checkpointView(_ checkpoint: ReportCheckpoint) -> [String: Any] {
+        [
+            "checkpointID": checkpoint.checkpoint.id,
+            "checkpointName": checkpoint.checkpoint.name,
+            "quote": checkpoint.checkpoint.quote,
+            "checkpointText": checkpoint.checkpoint.text.text(language),
+            "checkpointClass": "v-" + checkpoint.result.verdict.rawValue,
+            "checkpointVerdict": HTMLLabels.verdict(checkpoint.result.verdict, language),
+            "checkpointReason": checkpoint.result.reason,
+            "checkpointAreas": checkpoint.result.areas.map(areaView),
+            "checkpointEvidence": checkpoint.result.evidence.map(evidenceView),
+        ]
+    }
+
+    private func areaView(_ area: AreaResult) -> [String: Any] {
+        [
+            "areaName": area.area, "areaClass": "v-" + area.verdict.rawValue,
+            "areaVerdict": HTMLLabels.verdict(area.verdict, language), "areaReason": area.reason,
+        ]
     }
 
     /// One statement with everything the reader needs: its clause, text, verdict, source, measurement, reason,
@@ -335,6 +369,10 @@ struct HTMLReportView: Sendable {
             "observations": result.observations.map { ["name": $0.name, "value": $0.value] },
             "hasObservations": !result.observations.isEmpty,
             "evidence": result.evidence.map(evidenceView),
+            "checkpoints": entry.checkpoints.map(checkpointView),
+            "hasCheckpoints": !entry.statement.checkpoints.isEmpty,
+            "areas": result.areas.map(areaView),
+            "hasAreas": !result.areas.isEmpty,
             "decision": entry.decision.map { decision in
                 [
                     [

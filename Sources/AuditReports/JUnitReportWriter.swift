@@ -89,6 +89,10 @@ public struct JUnitReportWriter: Sendable {
             lines.append(line)
         }
         lines.append("reason: \(result.reason)")
+        for checkpoint in result.checkpoints {
+            lines.append("checkpoint \(checkpoint.checkpointID): \(checkpoint.verdict.rawValue) — \(checkpoint.reason)")
+        }
+        for area in result.areas { lines.append("area \(area.area): \(area.verdict.rawValue) — \(area.reason)") }
         for observation in result.observations { lines.append("observed: \(observation.name) = \(observation.value)") }
         for evidence in result.evidence { lines.append("evidence: \(evidence.name) sha256:\(evidence.sha256)") }
         return lines.joined(separator: "\n")

@@ -86,7 +86,41 @@ public struct XMLReportWriter: Sendable {
             try xml.attribute("digest", digest)
             try xml.endElement()
         }
+        try xml.element("asOf", optionalText: run.asOf)
+        if let settings = run.settings {
+            try xml.startElement("method")
+            for entry in settings.entries {
+                try xml.startElement("setting")
+                try xml.attribute("key", entry.key)
+                try xml.attribute("value", entry.value)
+                try xml.attribute("default", entry.isDefault ? "true" : "false")
+                try writeLocalized("meaning", entry.meaning, xml)
+                try xml.endElement()
+            }
+            try xml.endElement()
+        }
         try xml.endElement()
+    }
+
+    private static func writeEvidence(_ evidence: EvidenceRef, _ xml: XMLTextWriter) throws {
+        try xml.startElement("evidence")
+        try xml.attribute("sha256", evidence.sha256)
+        try xml.attribute("size", String(evidence.size))
+        try xml.element("name", text: evidence.name)
+        try xml.element("collectedBy", optionalText: evidence.collectedBy)
+        try xml.element("collectedAt", optionalText: evidence.collectedAt)
+        try xml.element("description", optionalText: evidence.description)
+        try xml.endElement()
+    }
+
+    private static func writeAreas(_ areas: [AreaResult], _ xml: XMLTextWriter) throws {
+        for area in areas {
+            try xml.startElement("area")
+            try xml.attribute("name", area.area)
+            try xml.attribute("verdict", area.verdict.rawValue)
+            try xml.element("reason", text: area.reason)
+            try xml.endElement()
+        }
     }
 
     private static func writeSummary(_ card: Scorecard, _ xml: XMLTextWriter) throws {
@@ -158,21 +192,26 @@ public struct XMLReportWriter: Sendable {
             try xml.element("value", text: observation.value)
             try xml.endElement()
         }
-        for evidence in result.evidence {
-            try xml.startElement("evidence")
-            try xml.attribute("sha256", evidence.sha256)
-            try xml.attribute("size", String(evidence.size))
-            try xml.element("name", text: evidence.name)
-            try xml.element("collectedBy", optionalText: evidence.collectedBy)
-            try xml.element("collectedAt", optionalText: evidence.collectedAt)
-            try xml.element("description", optionalText: evidence.description)
-            try xml.endElement()
-        }
+        for evidence in result.evidence { try writeEvidence(evidence, xml) }
         if let decision = entry.decision {
             try xml.startElement("notApplicable")
             try xml.element("justification", text: decision.justification)
             try xml.element("decidedBy", text: decision.decidedBy)
             try xml.element("decidedAt", optionalText: decision.decidedAt)
+            try xml.endElement()
+        }
+        try writeAreas(result.areas, xml)
+        for checkpoint in entry.checkpoints {
+            try xml.startElement("checkpoint")
+            try xml.attribute("id", checkpoint.checkpoint.id)
+            try xml.attribute("verdict", checkpoint.result.verdict.rawValue)
+            try xml.attribute("source", checkpoint.result.source.rawValue)
+            try xml.element("quote", text: checkpoint.checkpoint.quote)
+            try writeLocalized("text", checkpoint.checkpoint.text, xml)
+            try xml.element("producer", optionalText: checkpoint.result.producer)
+            try xml.element("reason", text: checkpoint.result.reason)
+            try writeAreas(checkpoint.result.areas, xml)
+            for evidence in checkpoint.result.evidence { try writeEvidence(evidence, xml) }
             try xml.endElement()
         }
         try xml.endElement()

@@ -14,11 +14,26 @@ public struct SiteProfile: Sendable {
         public var address: String
         /// 统一社会信用代码 (18 characters).
         public var creditCode: String
-        /// Deepest basement level (0 when none); 2 or more makes 5.2.5-2 (machine room on B1) applicable.
+        /// How many basement levels the building has (0 when none); with `readings.basement_exception_levels` or
+        /// more (default 2), 5.2.5-2 allows the machine room on B1.
         public var basementLevels: Int
+        /// The floor of the core machine room (5.2.5-1 / 5.2.5-2), when the profile says.
+        public var machineRoomFloor: Floor?
         /// The mall's time zone (`mall.time_zone`, an IANA name; default Asia/Shanghai): the measured checks count
         /// the mall's calendar days on this clock.
-        public var timeZone: ClockZone = .shanghai
+        public var timeZone: ClockZone
+
+        public init(
+            name: String, address: String, creditCode: String, basementLevels: Int, machineRoomFloor: Floor? = nil,
+            timeZone: ClockZone = .shanghai
+        ) {
+            self.name = name
+            self.address = address
+            self.creditCode = creditCode
+            self.basementLevels = basementLevels
+            self.machineRoomFloor = machineRoomFloor
+            self.timeZone = timeZone
+        }
     }
 
     /// An HTTP system of the mall (member API, parking, kiosks, WiFi portal, payment).
@@ -107,10 +122,23 @@ public struct SiteProfile: Sendable {
     /// The findings file, when the profile names one.
     public var findings: URL?
     public var notApplicable: [NotApplicableDecision]
+    /// The mall's time zone (`mall.time_zone`, IANA name): days are counted and times shown in it.
+    public var timeZone: String = AuditSettings.defaultTimeZone
+    /// The tool's limits (`limits:`; defaults when absent).
+    public var limits: ToolLimits = ToolLimits()
+    /// Readings of words the standard leaves open (`readings:`; defaults when absent).
+    public var readings: Readings = Readings()
     /// Digest of the profile's bytes (stored with each run).
     public var digest: String
     /// The line of each not-applicable decision in the profile, by statement id (for diagnostics).
     var notApplicableLines: [String: Int] = [:]
+}
+
+extension SiteProfile {
+    /// What a run of this profile is judged with besides the checklist: limits, readings, areas, time zone.
+    public var settings: AuditSettings {
+        AuditSettings(limits: limits, readings: readings, areas: areas, timeZone: timeZone)
+    }
 }
 
 /// A configuration value that is either written in the file or read from an environment variable.
@@ -143,4 +171,31 @@ public enum SecretOrText: Sendable, Hashable {
         case let .environment(name, _): return "$\(name)"
         }
     }
+}
+
+/// A floor of the building: `1F`, `2F`, … above ground, `B1`, `B2`, … below.
+public struct Floor: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// 1 for the ground floor (地面一层), 2 for the next; -1 for B1 (地下一层), -2 for B2.
+    public var level: Int
+
+    public init(level: Int) { self.level = level }
+
+    /// Parses `1F`, `F1`, `1`, `B1`, `-1` (case-insensitive); nil for anything else or level 0.
+    public init?(_ text: String) {
+        let upper = text.trimmingCharacters(in: .whitespaces).uppercased()
+        var level: Int?
+        if upper.hasPrefix("B"), let number = Int(upper.dropFirst()), number > 0 {
+            level = -number
+        } else if upper.hasSuffix("F"), let number = Int(upper.dropLast()), number > 0 {
+            level = number
+        } else if upper.hasPrefix("F"), let number = Int(upper.dropFirst()), number > 0 {
+            level = number
+        } else if let number = Int(upper), number != 0 {
+            level = number
+        }
+        guard let level else { return nil }
+        self.level = level
+    }
+
+    public var description: String { level < 0 ? "B\(-level)" : "\(level)F" }
 }

@@ -1,5 +1,4 @@
 import AuditModel
-import AuditSupport
 import AuditSNMP
 import AuditSupport
 import Foundation
@@ -14,7 +13,7 @@ extension SiteProfile {
 
     static func parse(_ root: YAMLValue, file: URL, digest: String) throws -> SiteProfile {
         try root.requireKeys(in: ["mall", "assessor", "areas", "http", "snmp", "data", "probes", "findings",
-                                  "not_applicable"])
+                                  "not_applicable", "limits", "readings"])
         let base = file.deletingLastPathComponent()
         func path(_ value: YAMLValue) throws -> URL {
             let text = try value.nonEmptyString(expected: "a file or directory path")
@@ -23,7 +22,8 @@ extension SiteProfile {
 
         let mallNode = try root.required(
             "mall", expected: "the mall's name, address, credit_code, basement_levels (and time_zone)")
-        try mallNode.requireKeys(in: ["name", "address", "credit_code", "basement_levels", "time_zone"])
+        try mallNode.requireKeys(in: ["name", "address", "credit_code", "basement_levels", "machine_room_floor",
+                                      "time_zone"])
         let creditNode = try mallNode.required("credit_code", expected: "the 18-character 统一社会信用代码")
         let creditCode = try creditNode.nonEmptyString()
         guard creditCode.count == 18, creditCode.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isUppercase) }) else {
@@ -32,11 +32,60 @@ extension SiteProfile {
         }
         let basement = try mallNode["basement_levels"]?.int() ?? 0
         if basement < 0 { throw mallNode["basement_levels"]!.problem("is negative", expected: "0, 1, 2 or 3") }
+        var machineRoomFloor: Floor?
+        if let floorNode = mallNode["machine_room_floor"] {
+            let text = try floorNode.nonEmptyString()
+            guard let floor = Floor(text) else {
+                throw floorNode.problem("'\(text)' is not a floor", expected: "1F, 2F, … above ground or B1, B2, … below")
+            }
+            if floor.level < 0, -floor.level > basement {
+                throw floorNode.problem(
+                    "the machine room is on \(floor) but basement_levels is \(basement)",
+                    expected: "a floor the building has")
+            }
+            machineRoomFloor = floor
+        }
         let mall = Mall(
             name: try mallNode.required("name", expected: "the mall's name").nonEmptyString(),
             address: try mallNode.required("address", expected: "the mall's address").nonEmptyString(),
-            creditCode: creditCode, basementLevels: basement,
+            creditCode: creditCode, basementLevels: basement, machineRoomFloor: machineRoomFloor,
             timeZone: try mallNode["time_zone"].map(zone) ?? .shanghai)
+
+        var limits = ToolLimits()
+        if let node = root["limits"] {
+            try node.requireKeys(in: ["sensor_max_age", "certificate_margin_days", "tls_min_version"])
+            if let value = node["sensor_max_age"] {
+                let seconds = try value.double()
+                guard seconds > 0, seconds <= 31_536_000 else {
+                    throw value.problem("'\(seconds)' is out of range", expected: "seconds, more than 0, at most a year")
+                }
+                limits.sensorMaxAge = seconds
+            }
+            if let value = node["certificate_margin_days"] {
+                let days = try value.int()
+                guard (0...3650).contains(days) else {
+                    throw value.problem("'\(days)' is out of range", expected: "days from 0 to 3650")
+                }
+                limits.certificateMarginDays = days
+            }
+            if let value = node["tls_min_version"] {
+                limits.minimumTLSVersion = try value.choice(["1.0", "1.1", "1.2", "1.3"])
+            }
+        }
+        var readings = Readings()
+        if let node = root["readings"] {
+            try node.requireKeys(in: ["payment_capability", "basement_exception_levels"])
+            if let value = node["payment_capability"] {
+                readings.paymentCapability = Scope(rawValue: try value.choice(["mall", "eachMerchant"]))!
+            }
+            if let value = node["basement_exception_levels"] {
+                let levels = try value.int()
+                guard (1...10).contains(levels) else {
+                    throw value.problem("'\(levels)' is out of range", expected: "a number of levels from 1 to 10")
+                }
+                readings.basementExceptionLevels = levels
+            }
+        }
 
         let areas = try root["areas"]?.stringList() ?? []
 
@@ -160,7 +209,8 @@ extension SiteProfile {
         return SiteProfile(
             file: file, mall: mall, assessor: try root["assessor"]?.nonEmptyString(), areas: areas,
             httpSystems: httpSystems, snmpAgents: agents, data: data, probePaths: probePaths, findings: findings,
-            notApplicable: decisions, digest: digest, notApplicableLines: decisionLines)
+            notApplicable: decisions, limits: limits, readings: readings, digest: digest,
+            notApplicableLines: decisionLines)
     }
 
     /// A time zone: an IANA name, `UTC` or a fixed offset (see ``ClockZone``).

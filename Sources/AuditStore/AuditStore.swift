@@ -104,6 +104,12 @@ public final class AuditStore: Sendable {
             throw StoreError(.database, "cannot encode the checklist", cause: "\(error)")
         }
         let bodyDigest = SHA256Digest.hex(of: body)
+        var settingsJSON: String?
+        if let settings = new.settings {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            settingsJSON = (try? encoder.encode(settings)).map { String(decoding: $0, as: UTF8.self) }
+        }
         let owner = RunOwner.current
         let startedAt = timestamp()
         let id = try write { db -> Int64 in
@@ -119,13 +125,14 @@ public final class AuditStore: Sendable {
                 sql: """
                     INSERT INTO runs (site_name, site_digest, checklist_version, checklist_digest,
                         checklist_body_sha256, tool_version, sqlite_version, assessor, started_at, status,
-                        owner_host, owner_pid, owner_boot_id, owner_start_ticks, mall_address, mall_credit_code)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)
+                        owner_host, owner_pid, owner_boot_id, owner_start_ticks, mall_address, mall_credit_code,
+                        settings, as_of)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     new.siteName, new.siteDigest, new.checklist.version, new.checklist.digest, bodyDigest,
                     new.toolVersion, Self.sqliteVersion, new.assessor, startedAt, owner.host, owner.pid,
-                    owner.bootID, owner.startTicks, new.mallAddress, new.mallCreditCode,
+                    owner.bootID, owner.startTicks, new.mallAddress, new.mallCreditCode, settingsJSON, new.asOf,
                 ])
             return db.lastInsertedRowID
         }
@@ -250,15 +257,17 @@ public final class AuditStore: Sendable {
     /// Stores one result in its own committed transaction; a later result for the same statement replaces it
     /// (with its evidence and N/A decision). Evidence must already be in the store (`importEvidence`).
     ///
-    /// `automated` is what the probes and data checks alone concluded, when `result` also merges an inspector's
-    /// finding or a decision; it is kept with the result so that a later finding (`record(findings:run:)`) is
-    /// combined with it again rather than with an earlier finding. Recording without it forgets any kept earlier.
+    /// `inputs` are the pieces the result was judged from — every probe's and data check's evidence and every
+    /// inspector's finding, each bound to the statement or one of its checkpoints. They are kept with the result so
+    /// that a later finding (`record(findings:run:)`) is judged together with them again: a new finding on the same
+    /// statement or checkpoint replaces the earlier one, findings on other checkpoints stay. Recording without
+    /// inputs forgets any kept earlier.
     ///
     /// Refused (`StoreError.invalidResult`): a statement the run's checklist does not have; `notApplicable`
     /// without a decision with a non-empty justification and decider (or a decision on another verdict);
-    /// evidence whose file is not in the evidence folder; an `automated` result for another statement or from
+    /// evidence whose file is not in the evidence folder; inputs for another statement, or automated inputs from
     /// another source than a probe or data check. Recording into a completed run updates its conformance.
-    public func record(_ result: StatementResult, run: Int64, automated: StatementResult? = nil) throws {
+    public func record(_ result: StatementResult, run: Int64, inputs: JudgementInputs?) throws {
         let checklist = try checklist(run: run)
         guard checklist.statement(result.statementID) != nil else {
             throw StoreError(
@@ -266,24 +275,31 @@ public final class AuditStore: Sendable {
                 "statement '\(result.statementID)' is not in checklist \(checklist.version) of run \(run)")
         }
         try Self.validate(result)
-        for evidence in result.evidence where !FileManager.default.fileExists(atPath: evidenceURL(evidence).path) {
+        let evidence = result.evidence + result.checkpoints.flatMap(\.evidence)
+        for evidence in evidence where !FileManager.default.fileExists(atPath: evidenceURL(evidence).path) {
             throw StoreError(
                 .invalidResult, "evidence '\(evidence.name)' (\(evidence.sha256)) is not in the evidence folder",
                 path: evidenceDirectory.path, cause: "import it with importEvidence first")
         }
-        let automatedJSON = try automated.map { try Self.encodeAutomated($0, for: result.statementID) }
+        let inputsJSON = try inputs.map { try Self.encodeInputs($0, for: result.statementID) }
         let judgedAt = result.judgedAt ?? timestamp()
         try write { db in
             // Only the status: `fetchRun` also counts the run's results, which made each record O(results).
             let status = try Self.fetchStatus(db, run)
             try ResultRows.replace(result, judgedAt: judgedAt, run: run, db: db)
-            if let automatedJSON {
+            try db.execute(
+                sql: "DELETE FROM automated_results WHERE run_id = ? AND statement_id = ?",
+                arguments: [run, result.statementID])
+            if let inputsJSON {
                 try db.execute(
-                    sql: "INSERT OR REPLACE INTO automated_results (run_id, statement_id, result) VALUES (?, ?, ?)",
-                    arguments: [run, result.statementID, automatedJSON])
+                    sql: """
+                        INSERT OR REPLACE INTO judgement_inputs (run_id, statement_id, automated, findings)
+                        VALUES (?, ?, ?, ?)
+                        """,
+                    arguments: [run, result.statementID, inputsJSON.automated, inputsJSON.findings])
             } else {
                 try db.execute(
-                    sql: "DELETE FROM automated_results WHERE run_id = ? AND statement_id = ?",
+                    sql: "DELETE FROM judgement_inputs WHERE run_id = ? AND statement_id = ?",
                     arguments: [run, result.statementID])
             }
             if status == .completed {
@@ -295,42 +311,88 @@ public final class AuditStore: Sendable {
         }
     }
 
-    /// What the probes and data checks alone concluded for `statement` in `run`, when its stored result merges
-    /// more than that (see `record(_:run:automated:)`); nil otherwise.
-    public func automatedResult(run: Int64, statement: String) throws -> StatementResult? {
-        let json = try read { db in
-            try String.fetchOne(
-                db, sql: "SELECT result FROM automated_results WHERE run_id = ? AND statement_id = ?",
+    /// Stores one result with what the probes and data checks alone concluded for it (`automated`), when `result`
+    /// also merges an inspector's finding or a decision (see `record(_:run:inputs:)`).
+    public func record(_ result: StatementResult, run: Int64, automated: StatementResult? = nil) throws {
+        try record(result, run: run, inputs: automated.map { JudgementInputs(automated: [$0]) })
+    }
+
+    /// The pieces `statement`'s stored result in `run` was judged from; for runs stored before schema v4, what the
+    /// probes alone concluded when the result also merged a finding. Nil when nothing is kept.
+    public func judgementInputs(run: Int64, statement: String) throws -> JudgementInputs? {
+        let row = try read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT automated, findings FROM judgement_inputs WHERE run_id = ? AND statement_id = ?",
                 arguments: [run, statement])
         }
-        guard let json else { return nil }
         do {
-            return try JSONDecoder().decode(StatementResult.self, from: Data(json.utf8))
+            if let row {
+                let automated: String = row["automated"]
+                let findings: String = row["findings"]
+                return JudgementInputs(
+                    automated: try JSONDecoder().decode([StatementResult].self, from: Data(automated.utf8)),
+                    findings: try JSONDecoder().decode([StatementResult].self, from: Data(findings.utf8)))
+            }
+            let legacy = try read { db in
+                try String.fetchOne(
+                    db, sql: "SELECT result FROM automated_results WHERE run_id = ? AND statement_id = ?",
+                    arguments: [run, statement])
+            }
+            guard let legacy else { return nil }
+            return JudgementInputs(automated: [try JSONDecoder().decode(StatementResult.self, from: Data(legacy.utf8))])
         } catch {
             throw StoreError(
-                .database, "the automated result of \(statement) in run \(run) is unreadable", path: databaseURL.path,
-                cause: "\(error)")
+                .database, "the judgement inputs of \(statement) in run \(run) are unreadable",
+                path: databaseURL.path, cause: "\(error)")
         }
     }
 
-    static func encodeAutomated(_ automated: StatementResult, for statement: String) throws -> String {
-        guard automated.statementID == statement else {
-            throw StoreError(
-                .invalidResult, "\(statement): the automated result given with it is for \(automated.statementID)")
+    /// What the probes and data checks alone concluded for `statement` in `run`, when its stored result merges
+    /// more than that; nil otherwise.
+    public func automatedResult(run: Int64, statement: String) throws -> StatementResult? {
+        guard let inputs = try judgementInputs(run: run, statement: statement), !inputs.automated.isEmpty else {
+            return nil
         }
-        guard automated.source == .probe || automated.source == .data else {
+        if inputs.automated.count == 1 { return inputs.automated[0] }
+        let checklist = try checklist(run: run)
+        guard let definition = checklist.statement(statement) else { return inputs.automated[0] }
+        return Judgement.judge(statement: definition, evidence: inputs.automated, decision: nil, judgedAt: nil)
+    }
+
+    static func encodeInputs(_ inputs: JudgementInputs, for statement: String) throws
+        -> (automated: String, findings: String)
+    {
+        for piece in inputs.automated + inputs.findings where piece.statementID != statement {
+            throw StoreError(
+                .invalidResult, "\(statement): the automated result given with it is for \(piece.statementID)")
+        }
+        for piece in inputs.automated where piece.source != .probe && piece.source != .data {
             throw StoreError(
                 .invalidResult,
                 "\(statement): an automated result comes from a probe or data check, "
-                    + "not '\(automated.source.rawValue)'")
+                    + "not '\(piece.source.rawValue)'")
         }
         do {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            return String(decoding: try encoder.encode(automated), as: UTF8.self)
+            return (
+                String(decoding: try encoder.encode(inputs.automated), as: UTF8.self),
+                String(decoding: try encoder.encode(inputs.findings), as: UTF8.self)
+            )
         } catch {
-            throw StoreError(.invalidResult, "\(statement): cannot encode the automated result", cause: "\(error)")
+            throw StoreError(.invalidResult, "\(statement): cannot encode the judgement inputs", cause: "\(error)")
         }
+    }
+
+    /// What run `id` was judged with besides the checklist (defaults for runs stored before schema v4).
+    public func settings(run id: Int64) throws -> AuditSettings {
+        let json = try read { db in
+            try String.fetchOne(db, sql: "SELECT settings FROM runs WHERE id = ?", arguments: [id])
+        }
+        guard let json, let settings = try? JSONDecoder().decode(AuditSettings.self, from: Data(json.utf8)) else {
+            return AuditSettings()
+        }
+        return settings
     }
 
     /// The stored results of a run, in the checklist's statement order, each with its evidence and N/A decision.

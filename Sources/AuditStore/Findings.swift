@@ -46,9 +46,11 @@ public struct FindingEvidence: Sendable, Hashable {
     }
 }
 
-/// An inspector's finding on one statement, from a findings file or `mallaudit assess`.
+/// An inspector's finding on one statement or one of its checkpoints, from a findings file or `mallaudit assess`.
 public struct ManualFinding: Sendable, Hashable {
-    public var statementID: String
+    /// What the finding is about, as written: a statement id (`5.2.5-6`) — covering every checkpoint of the
+    /// statement — or a checkpoint id (`5.1.2-2/keywordFilter`).
+    public var target: String
     public var verdict: ManualVerdict
     public var note: String?
     public var evidence: [FindingEvidence]
@@ -60,10 +62,10 @@ public struct ManualFinding: Sendable, Hashable {
     public var location: SourceLocation?
 
     public init(
-        statementID: String, verdict: ManualVerdict, note: String? = nil, evidence: [FindingEvidence] = [],
+        target: String, verdict: ManualVerdict, note: String? = nil, evidence: [FindingEvidence] = [],
         justification: String? = nil, assessor: String, location: SourceLocation? = nil
     ) {
-        self.statementID = statementID
+        self.target = target
         self.verdict = verdict
         self.note = note
         self.evidence = evidence
@@ -71,6 +73,11 @@ public struct ManualFinding: Sendable, Hashable {
         self.assessor = assessor
         self.location = location
     }
+
+    /// The statement the finding is about.
+    public var statementID: String { Checkpoint.split(target).statement }
+    /// The checkpoint id when the finding is about one checkpoint.
+    public var checkpointID: String? { Checkpoint.split(target).checkpoint == nil ? nil : target }
 }
 
 /// The rules for manual findings, independent of where they are stored.
@@ -96,16 +103,30 @@ public enum FindingRules {
             }
             if checklist.statement(finding.statementID) == nil {
                 problem(
-                    "unknown statement id '\(finding.statementID)' (not in checklist \(checklist.version))",
+                    "unknown statement id '\(finding.target)' (not in checklist \(checklist.version))",
                     expected: expectedID(near: finding.statementID, in: checklist))
-            } else if let earlier = seen[finding.statementID] {
+            } else if checklist.target(finding.target) == nil {
+                let statement = checklist.statement(finding.statementID)!
+                let known = statement.checkpoints.map(\.id)
+                problem(
+                    "statement \(statement.id) has no checkpoint '\(Checkpoint.split(finding.target).checkpoint ?? "")'",
+                    expected: known.isEmpty
+                        ? "\(statement.id) itself (it carries one obligation)"
+                        : "\(statement.id) (all of it) or one of \(known.joined(separator: ", "))")
+            } else if let earlier = seen[finding.target] {
                 let first = earlier.map { " (the first is on line \($0))" } ?? ""
-                problem("a second finding for \(finding.statementID)\(first)", expected: "one finding per statement")
+                problem(
+                    "a second finding for \(finding.target)\(first)",
+                    expected: "one finding per statement or checkpoint")
+            } else if finding.verdict == .notApplicable, finding.checkpointID != nil {
+                problem(
+                    "\(finding.target): a checkpoint cannot be not applicable on its own",
+                    expected: "notApplicable on the whole statement \(finding.statementID)")
             }
-            seen.updateValue(at?.line, forKey: finding.statementID)
+            seen.updateValue(at?.line, forKey: finding.target)
             if finding.assessor.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 problem(
-                    "no assessor for the finding on \(finding.statementID)",
+                    "no assessor for the finding on \(finding.target)",
                     expected: "the inspector's name: `assessor: NAME` in the findings file, or --assessor NAME")
             }
             if finding.verdict == .notApplicable,
@@ -135,12 +156,16 @@ public enum FindingRules {
         return diagnostics
     }
 
-    /// The result a valid finding becomes, given its evidence already imported into the store.
+    /// The result a valid finding becomes, given its evidence already imported into the store: a piece of evidence
+    /// bound to the finding's statement or checkpoint.
     public static func result(
         for finding: ManualFinding, statement: Statement, evidence: [EvidenceRef], judgedAt: String
     ) -> StatementResult {
         let note = finding.note?.trimmingCharacters(in: .whitespacesAndNewlines)
         let noteText = (note?.isEmpty ?? true) ? nil : note
+        let checkpoint = finding.checkpointID.flatMap { statement.checkpoint($0) }
+        let needsEvidence =
+            checkpoint?.manualPassNeedsEvidence(modality: statement.modality) ?? statement.manualPassNeedsEvidence
         switch finding.verdict {
         case .notApplicable:
             let justification = (finding.justification ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -151,20 +176,22 @@ public enum FindingRules {
                     statementID: finding.statementID, justification: justification, decidedBy: finding.assessor,
                     decidedAt: judgedAt),
                 judgedAt: judgedAt)
-        case .pass where statement.manualPassNeedsEvidence && evidence.isEmpty:
-            let methods = statement.methods.map(\.rawValue).joined(separator: ", ")
+        case .pass where needsEvidence && evidence.isEmpty:
+            let methods = (checkpoint?.methods ?? statement.methods).map(\.rawValue).joined(separator: ", ")
             var reason =
-                "manual pass without evidence: \(statement.id) is a \(statement.modality.rawValue) statement "
-                + "assessed by \(methods), so a pass needs at least one evidence file; recorded as notAssessed"
+                "manual pass without evidence: \(finding.target) is a \(statement.modality.rawValue) "
+                + "\(checkpoint == nil ? "statement" : "checkpoint") assessed by \(methods), so a pass needs at least "
+                + "one evidence file; recorded as notAssessed"
             if let noteText { reason += ". Inspector's note: \(noteText)" }
             return StatementResult(
                 statementID: finding.statementID, verdict: .notAssessed, source: .manual, producer: finding.assessor,
-                reason: reason, judgedAt: judgedAt)
+                reason: reason, judgedAt: judgedAt, checkpointID: finding.checkpointID)
         default:
             let reason = noteText ?? "manual finding by \(finding.assessor): \(finding.verdict.rawValue)"
             return StatementResult(
                 statementID: finding.statementID, verdict: finding.verdict.verdict, source: .manual,
-                producer: finding.assessor, reason: reason, evidence: evidence, judgedAt: judgedAt)
+                producer: finding.assessor, reason: reason, evidence: evidence, judgedAt: judgedAt,
+                checkpointID: finding.checkpointID)
         }
     }
 
@@ -200,6 +227,8 @@ extension AuditStore {
         guard problems.isEmpty else { throw DiagnosticsError(problems) }
         var stored: [StatementResult] = []
         let existing = Dictionary(try results(run: run).map { ($0.statementID, $0) }, uniquingKeysWith: { a, _ in a })
+        let settings = try settings(run: run)
+        var inputsByStatement: [String: JudgementInputs] = [:]
         for finding in findings {
             guard let statement = checklist.statement(finding.statementID) else { continue }
             let judgedAt = timestamp()
@@ -207,22 +236,22 @@ extension AuditStore {
                 try importEvidence(
                     $0.url, collectedBy: finding.assessor, collectedAt: judgedAt, description: $0.description)
             }
-            var result = FindingRules.result(for: finding, statement: statement, evidence: evidence, judgedAt: judgedAt)
+            let piece = FindingRules.result(for: finding, statement: statement, evidence: evidence, judgedAt: judgedAt)
             // A finding adds to what probes and data checks found; it never silently replaces it (a manual pass
-            // cannot hide a failed probe). An earlier manual finding is replaced: the inspector corrects it. The
-            // automated part is the one kept beside the stored result when that already merges a finding (so a
-            // corrected manual fail does not take the probe's error with it), else the stored result itself.
-            var automated = try automatedResult(run: run, statement: finding.statementID)
-            if automated == nil, let earlier = existing[finding.statementID],
-                earlier.source == .probe || earlier.source == .data
+            // cannot hide a failed probe). An earlier finding on the same statement or checkpoint is replaced (the
+            // inspector corrects it); findings on the statement's other checkpoints stay.
+            var inputs = try inputsByStatement[statement.id] ?? judgementInputs(run: run, statement: statement.id)
+            if inputs == nil, let earlier = existing[statement.id], earlier.source == .probe || earlier.source == .data
             {
-                automated = earlier
+                inputs = JudgementInputs(automated: [earlier])
             }
-            if let automated {
-                result = Judgement.judge(
-                    statement: statement, evidence: [automated, result], decision: nil, judgedAt: judgedAt)
-            }
-            try record(result, run: run, automated: automated)
+            var kept = inputs ?? JudgementInputs()
+            kept.findings.removeAll { $0.target == piece.target }
+            kept.findings.append(piece)
+            let result = Judgement.judge(
+                statement: statement, evidence: kept.all, decision: nil, judgedAt: judgedAt, areas: settings.areas)
+            try record(result, run: run, inputs: kept)
+            inputsByStatement[statement.id] = kept
             stored.append(result)
         }
         return stored

@@ -65,6 +65,7 @@ public enum History {
     static let categoryTitles: [(RunDiff.Category, String)] = [
         (.fixed, "Fixed 已整改"), (.newlyFailing, "Newly failing 新增不符合"), (.stillOpen, "Still open 仍未整改"),
         (.otherChanges, "Other changes 其他变化"),
+        (.gainedCheckpoints, "Now judged by checkpoints 改为按检查点判定 (method changed, not necessarily the mall)"),
     ]
 
     static func diffText(_ diff: RunDiff, before: RunRecord, after: RunRecord) -> String {
@@ -91,7 +92,8 @@ public enum History {
         lines.append("")
         lines.append(
             "Summary: fixed \(diff.fixed.count), newly failing \(diff.newlyFailing.count), still open "
-                + "\(diff.stillOpen.count), other changes \(diff.otherChanges.count), unchanged \(diff.unchanged.count)"
+                + "\(diff.stillOpen.count), other changes \(diff.otherChanges.count), now judged by checkpoints "
+                + "\(diff.gainedCheckpoints.count), unchanged \(diff.unchanged.count)"
                 + " (\(diff.total) statements compared)")
         return lines.joined(separator: "\n")
     }
@@ -161,6 +163,7 @@ public enum History {
         var newlyFailing: [EntryJSON]
         var stillOpen: [EntryJSON]
         var otherChanges: [EntryJSON]
+        var gainedCheckpoints: [EntryJSON]
         var unchanged: [EntryJSON]
         var total: Int
 
@@ -171,6 +174,7 @@ public enum History {
             newlyFailing = diff.newlyFailing.map(EntryJSON.init)
             stillOpen = diff.stillOpen.map(EntryJSON.init)
             otherChanges = diff.otherChanges.map(EntryJSON.init)
+            gainedCheckpoints = diff.gainedCheckpoints.map(EntryJSON.init)
             unchanged = diff.unchanged.map(EntryJSON.init)
             total = diff.total
         }

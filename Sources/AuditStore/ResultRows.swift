@@ -10,10 +10,14 @@ enum ResultRows {
         try db.execute(
             sql: "DELETE FROM results WHERE run_id = ? AND statement_id = ?", arguments: [run, result.statementID])
         let observations: String
+        let checkpoints: String
+        let areas: String
         do {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             observations = String(decoding: try encoder.encode(result.observations), as: UTF8.self)
+            checkpoints = String(decoding: try encoder.encode(result.checkpoints), as: UTF8.self)
+            areas = String(decoding: try encoder.encode(result.areas), as: UTF8.self)
         } catch {
             throw StoreError(.invalidResult, "\(result.statementID): cannot encode observations", cause: "\(error)")
         }
@@ -22,13 +26,13 @@ enum ResultRows {
         var arguments: StatementArguments = [run, result.statementID, result.verdict.rawValue, result.source.rawValue]
         arguments += [result.producer, measurement?.value, measurement?.unit, measurement?.sample, measurement?.margin]
         arguments += [threshold?.quantity, threshold?.comparison.rawValue, threshold?.value, threshold?.unit]
-        arguments += [result.reason, observations, judgedAt]
+        arguments += [result.reason, observations, judgedAt, checkpoints, areas]
         try db.execute(
             sql: """
                 INSERT INTO results (run_id, statement_id, verdict, source, producer, measured_value, measured_unit,
                     sample, margin, threshold_quantity, threshold_comparison, threshold_value, threshold_unit, reason,
-                    observations, judged_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    observations, judged_at, checkpoints, areas)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: arguments)
         for evidence in result.evidence {
@@ -60,7 +64,7 @@ enum ResultRows {
     /// GRDB searches the row's columns for every value, which showed at 10,000 results).
     static let resultColumns = """
         statement_id, verdict, source, producer, measured_value, measured_unit, sample, margin, threshold_quantity,
-        threshold_comparison, threshold_value, threshold_unit, reason, judged_at
+        threshold_comparison, threshold_value, threshold_unit, reason, judged_at, checkpoints, areas
         """
 
     /// The result in `row` (the `resultColumns` of a `results` row), with its observations, evidence and decision
@@ -87,10 +91,22 @@ enum ResultRows {
             measured.margin = row[7]
             measurement = measured
         }
+        var checkpoints: [CheckpointResult] = []
+        var areas: [AreaResult] = []
+        let checkpointsJSON: String = row[14]
+        let areasJSON: String = row[15]
+        do {
+            if checkpointsJSON != "[]" {
+                checkpoints = try JSONDecoder().decode([CheckpointResult].self, from: Data(checkpointsJSON.utf8))
+            }
+            if areasJSON != "[]" { areas = try JSONDecoder().decode([AreaResult].self, from: Data(areasJSON.utf8)) }
+        } catch {
+            throw StoreError(.database, "result \(id) has unreadable checkpoints or areas", cause: "\(error)")
+        }
         return StatementResult(
             statementID: id, verdict: verdict, source: source, producer: row[3], measurement: measurement,
             reason: row[12], observations: observations, evidence: evidence, notApplicable: decision,
-            judgedAt: row[13])
+            judgedAt: row[13], checkpoints: checkpoints, areas: areas)
     }
 }
 
@@ -191,7 +207,11 @@ extension AuditStore {
                 toolVersion: row["tool_version"], sqliteVersion: row["sqlite_version"], assessor: row["assessor"],
                 startedAt: row["started_at"], endedAt: row["ended_at"], status: status,
                 conformance: (row["conformance"] as String?).flatMap(Conformance.init(rawValue:)), owner: owner,
-                counts: counts[id] ?? [:], mallAddress: row["mall_address"], mallCreditCode: row["mall_credit_code"])
+                counts: counts[id] ?? [:], mallAddress: row["mall_address"], mallCreditCode: row["mall_credit_code"],
+                settings: (row["settings"] as String?).flatMap {
+                    try? JSONDecoder().decode(AuditSettings.self, from: Data($0.utf8))
+                },
+                asOf: row["as_of"])
         }
     }
 }

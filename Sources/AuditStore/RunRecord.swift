@@ -22,11 +22,18 @@ public struct NewRun: Sendable, Hashable {
     /// The mall's address and unified social credit code, from the site profile.
     public var mallAddress: String?
     public var mallCreditCode: String?
+    /// The limits, readings, areas and time zone the run is judged with.
+    public var settings: AuditSettings?
+    /// The judgement date (`--as-of`), `YYYY-MM-DD`.
+    public var asOf: String?
 
     public init(
         siteName: String, siteDigest: String?, checklist: Checklist, toolVersion: String, assessor: String?,
-        mallAddress: String? = nil, mallCreditCode: String? = nil
+        mallAddress: String? = nil, mallCreditCode: String? = nil, settings: AuditSettings? = nil,
+        asOf: String? = nil
     ) {
+        self.settings = settings
+        self.asOf = asOf
         self.siteName = siteName
         self.siteDigest = siteDigest
         self.checklist = checklist
@@ -64,13 +71,19 @@ public struct RunRecord: Sendable, Hashable, Codable {
     /// The mall's address and unified social credit code (nil for runs stored before schema v3).
     public var mallAddress: String?
     public var mallCreditCode: String?
+    /// What the run was judged with besides the checklist (nil for runs stored before schema v4).
+    public var settings: AuditSettings?
+    /// The judgement date, `YYYY-MM-DD` (nil for runs stored before schema v4).
+    public var asOf: String?
 
     public init(
         id: Int64, siteName: String, siteDigest: String?, checklistVersion: String, checklistDigest: String,
         toolVersion: String, sqliteVersion: String, assessor: String?, startedAt: String, endedAt: String?,
         status: RunStatus, conformance: Conformance?, owner: RunOwner?, counts: [Verdict: Int],
-        mallAddress: String? = nil, mallCreditCode: String? = nil
+        mallAddress: String? = nil, mallCreditCode: String? = nil, settings: AuditSettings? = nil, asOf: String? = nil
     ) {
+        self.settings = settings
+        self.asOf = asOf
         self.mallAddress = mallAddress
         self.mallCreditCode = mallCreditCode
         self.id = id
@@ -91,4 +104,21 @@ public struct RunRecord: Sendable, Hashable, Codable {
 
     /// Number of stored results.
     public var resultCount: Int { counts.values.reduce(0, +) }
+}
+
+/// The pieces a statement's result was judged from, kept with it (see `AuditStore.record(_:run:inputs:)`).
+public struct JudgementInputs: Sendable, Hashable, Codable {
+    /// Evidence from probes and data checks (and facts the site profile declares), each bound to the statement or
+    /// one of its checkpoints.
+    public var automated: [StatementResult]
+    /// Inspectors' findings, at most one per statement or checkpoint.
+    public var findings: [StatementResult]
+
+    public init(automated: [StatementResult] = [], findings: [StatementResult] = []) {
+        self.automated = automated
+        self.findings = findings
+    }
+
+    /// Every piece, automated first.
+    public var all: [StatementResult] { automated + findings }
 }

@@ -13,6 +13,9 @@ enum Schema {
         migrator.registerMigration("v3") { db in
             try db.execute(sql: v3)
         }
+        migrator.registerMigration("v4") { db in
+            try db.execute(sql: v4)
+        }
         return migrator
     }
 
@@ -120,5 +123,25 @@ enum Schema {
     static let v3 = """
         ALTER TABLE runs ADD COLUMN mall_address TEXT;
         ALTER TABLE runs ADD COLUMN mall_credit_code TEXT;
+        """
+
+    /// Version 4: statements judged whole. A result carries its checkpoints' verdicts and, for an obligation that
+    /// must hold in every area, each area's verdict (JSON arrays; `[]` for results stored before v4). A run keeps
+    /// what it was judged with besides the checklist (limits, readings, declared areas, time zone) and its
+    /// judgement date. The inputs of each statement's judgement — every piece of automated evidence and every
+    /// inspector's finding, each bound to the statement or to one checkpoint — are kept so that a later finding is
+    /// judged together with them again (this supersedes `automated_results`, which is still read for older runs).
+    static let v4 = """
+        ALTER TABLE results ADD COLUMN checkpoints TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(checkpoints));
+        ALTER TABLE results ADD COLUMN areas TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(areas));
+        ALTER TABLE runs ADD COLUMN settings TEXT CHECK (settings IS NULL OR json_valid(settings));
+        ALTER TABLE runs ADD COLUMN as_of TEXT;
+        CREATE TABLE judgement_inputs (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            statement_id TEXT NOT NULL CHECK (length(statement_id) > 0),
+            automated TEXT NOT NULL CHECK (json_valid(automated) AND json_type(automated) = 'array'),
+            findings TEXT NOT NULL CHECK (json_valid(findings) AND json_type(findings) = 'array'),
+            PRIMARY KEY (run_id, statement_id)
+        );
         """
 }

@@ -12,7 +12,7 @@ struct FindingsTests {
         note: String? = nil
     ) -> ManualFinding {
         ManualFinding(
-            statementID: id, verdict: verdict, note: note,
+            target: id, verdict: verdict, note: note,
             evidence: evidence.map {
                 FindingEvidence(
                     written: $0.lastPathComponent, url: $0, location: SourceLocation(file: file, line: line + 3))

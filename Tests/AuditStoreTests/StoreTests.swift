@@ -25,7 +25,7 @@ struct StoreTests {
                 ]
             )
         }
-        #expect(migrations == ["v1", "v2", "v3"])
+        #expect(migrations == ["v1", "v2", "v3", "v4"])
         #expect(
             tables.isSuperset(of: [
                 "checklists", "runs", "results", "evidence", "na_decisions", "automated_results",

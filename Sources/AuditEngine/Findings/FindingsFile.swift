@@ -103,7 +103,7 @@ public struct FindingsFile: Sendable {
             }
         }
         return ManualFinding(
-            statementID: id, verdict: verdict, note: note, evidence: evidence, justification: justification,
+            target: id, verdict: verdict, note: note, evidence: evidence, justification: justification,
             assessor: assessor,
             location: SourceLocation(file: statement.file, line: statement.line, column: statement.column))
     }
@@ -136,7 +136,7 @@ public enum ManualAssessment {
         let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let where_ = SourceLocation(file: "command line")
         let finding = ManualFinding(
-            statementID: statement, verdict: verdict, note: note,
+            target: statement, verdict: verdict, note: note,
             evidence: evidence.map {
                 FindingEvidence(written: $0, url: FindingsFile.resolve($0, against: here), location: where_)
             },

@@ -84,26 +84,32 @@ public struct ProbeOutcome: Sendable {
     public var reason: String
     public var observations: [Observation]
     public var measurement: AuditModel.Measurement?
+    /// What the probe saw in each area (SNMP agents with an `area`, an HTTP list covering the profile's areas).
+    public var areas: [AreaResult]
 
     public init(
         probe: ProbeDefinition, verdict: Verdict, reason: String, observations: [Observation],
-        measurement: AuditModel.Measurement? = nil
+        measurement: AuditModel.Measurement? = nil, areas: [AreaResult] = []
     ) {
         self.probe = probe
         self.verdict = verdict
         self.reason = reason
         self.observations = observations
         self.measurement = measurement
+        self.areas = areas
     }
 
-    /// One result per bound statement.
+    /// One result per bound statement or checkpoint (`5.1.2-2/realName` gives a result for 5.1.2-2 bound to
+    /// that checkpoint).
     public func statementResults(judgedAt: String?) -> [StatementResult] {
         let source: ResultSource
         if case .check = probe.request { source = .data } else { source = .probe }
-        return probe.statements.map {
-            StatementResult(
-                statementID: $0, verdict: verdict, source: source, producer: probe.id, measurement: measurement,
-                reason: reason, observations: observations, judgedAt: judgedAt)
+        return probe.statements.map { target in
+            let parts = Checkpoint.split(target)
+            return StatementResult(
+                statementID: parts.statement, verdict: verdict, source: source, producer: probe.id,
+                measurement: measurement, reason: reason, observations: observations, judgedAt: judgedAt,
+                checkpointID: parts.checkpoint == nil ? nil : target, areas: areas)
         }
     }
 }

@@ -1,3 +1,4 @@
+import AuditModel
 import Foundation
 
 /// A declarative probe from `probes/*.yaml`: what to ask, how to read the answer, and what must hold.
@@ -5,13 +6,19 @@ import Foundation
 public struct ProbeDefinition: Sendable, Hashable {
     public var id: String
     public var title: String
-    /// The statements this probe gives evidence for; its verdict applies to each.
+    /// The statements or checkpoints (`5.1.2-2/realName`) this probe gives evidence for; its verdict applies to each.
     public var statements: [String]
     public var request: ProbeRequest
     public var expectations: [Expectation]
     /// Where it was defined, for messages.
     public var file: String
     public var line: Int?
+
+    /// The statement ids of `statements` (a checkpoint id counts for its statement), each once, in order.
+    public var statementIDs: [String] {
+        var seen: Set<String> = []
+        return statements.map { Checkpoint.split($0).statement }.filter { seen.insert($0).inserted }
+    }
 }
 
 /// What a probe asks.
@@ -78,12 +85,15 @@ public enum Expectation: Sendable, Hashable {
     case snmpState(value: String, state: SNMPState)
     /// Every agent's named SNMP value exists (no noSuchObject / noSuchInstance).
     case snmpPresent(value: String)
-    /// The named SNMP value holds a Unix time no older than `maxAge` seconds.
-    case snmpFresh(value: String, maxAge: Double)
+    /// The named SNMP value holds a Unix time no older than `maxAge` seconds (nil: the site's
+    /// `limits.sensor_max_age`).
+    case snmpFresh(value: String, maxAge: Double?)
     /// TLS protocol at least this version (`1.2`, `1.3`).
-    case tlsMinimumVersion(String)
+    /// (nil: the site's `limits.tls_min_version`)
+    case tlsMinimumVersion(String?)
     /// The certificate is currently valid and stays valid for at least this many days.
-    case certificateValidDays(Int)
+    /// (nil: the site's `limits.certificate_margin_days`)
+    case certificateValidDays(Int?)
 }
 
 public enum ValueTest: Sendable, Hashable {
@@ -92,6 +102,9 @@ public enum ValueTest: Sendable, Hashable {
     case contains(String)
     case atLeast(Double)
     case nonEmpty
+    /// The values name every area the site profile declares (`$.kiosks[*].area`): each declared area found passes,
+    /// each one missing fails, naming it. What the system says about itself (`areasWithoutKiosk`) is not asked.
+    case coversAreas
 }
 
 /// The state an SNMP value maps to.

@@ -130,13 +130,19 @@ public enum ProbeDefinitionLoader {
         if let value = node["contains"] { return .contains(try value.string()) }
         if let value = node["at_least"] { return .atLeast(try value.double()) }
         if let value = node["non_empty"], try value.bool() { return .nonEmpty }
+        if let value = node["covers_areas"] {
+            guard try value.bool() else {
+                throw value.problem("covers_areas: false checks nothing", expected: "covers_areas: true, or leave it out")
+            }
+            return .coversAreas
+        }
         return .exists
     }
 
     /// The keys that make an expectation's kind, and the keys each kind may add.
     private static let expectationKinds: KeyValuePairs<String, Set<String>> = [
-        "status": [], "header": ["matches"], "json": ["equals", "contains", "at_least", "non_empty"],
-        "xpath": ["equals", "contains", "at_least", "non_empty"], "body": ["matches"],
+        "status": [], "header": ["matches"], "json": ["equals", "contains", "at_least", "non_empty", "covers_areas"],
+        "xpath": ["equals", "contains", "at_least", "non_empty", "covers_areas"], "body": ["matches"],
         "value": ["state", "present", "max_age"], "tls_min_version": [], "cert_valid_days": [],
     ]
 
@@ -198,18 +204,31 @@ public enum ProbeDefinitionLoader {
                 return .snmpState(value: name, state: SNMPState(rawValue: try state.choice(["ok"]))!)
             }
             if let age = node["max_age"] {
+                if try age.string() == limitKeyword { return .snmpFresh(value: name, maxAge: nil) }
                 let seconds = try age.double()
-                guard seconds > 0 else { throw age.problem("must be positive", expected: "seconds") }
+                guard seconds > 0, seconds.isFinite else {
+                    throw age.problem("must be positive", expected: "seconds, or `limit` for the site's limit")
+                }
                 return .snmpFresh(value: name, maxAge: seconds)
             }
             return .snmpPresent(value: name)
         }
         if let version = node["tls_min_version"] {
-            return .tlsMinimumVersion(try version.choice(["1.0", "1.1", "1.2", "1.3"]))
+            if try version.string() == limitKeyword { return .tlsMinimumVersion(nil) }
+            return .tlsMinimumVersion(try version.choice(["1.0", "1.1", "1.2", "1.3", limitKeyword]))
         }
-        if let days = node["cert_valid_days"] { return .certificateValidDays(try days.int()) }
+        if let days = node["cert_valid_days"] {
+            if try days.string() == limitKeyword { return .certificateValidDays(nil) }
+            let value = try days.int()
+            guard value >= 0 else { throw days.problem("must not be negative", expected: "days, or `limit`") }
+            return .certificateValidDays(value)
+        }
         throw node.problem("an expectation of unknown kind", expected: expected)
     }
+
+    /// Written instead of a number (`max_age: limit`): the value of the site profile's `limits:` (or its default),
+    /// which the report prints in its method section.
+    static let limitKeyword = "limit"
 
     private static func regex(_ node: YAMLValue) throws -> String {
         let pattern = try node.string()

@@ -10,10 +10,17 @@ import Foundation
 ///   no redirect to the real-name portal, an expiring certificate).
 /// - `pass` when every expectation holds.
 public enum ProbeJudge {
-    public static func judge(_ probe: ProbeDefinition, answer: ProbeAnswer, now: Date) -> ProbeOutcome {
+    /// - Parameters:
+    ///   - limits: the site's tool limits, for expectations that say `limit` instead of a number.
+    ///   - areas: the areas the site profile declares, for `covers_areas`.
+    public static func judge(
+        _ probe: ProbeDefinition, answer: ProbeAnswer, now: Date, limits: ToolLimits = ToolLimits(),
+        areas declaredAreas: [String] = []
+    ) -> ProbeOutcome {
         var observations: [Observation] = []
         var failures: [String] = []
         var errors: [String] = []
+        var areas: [AreaResult] = []
 
         switch answer {
         case let .failure(message):
@@ -31,7 +38,7 @@ public enum ProbeJudge {
                     observations: observations)
             }
             for expectation in probe.expectations {
-                judgeHTTP(expectation, http, &observations, &failures, &errors)
+                judgeHTTP(expectation, http, declaredAreas: declaredAreas, &observations, &failures, &errors, &areas)
             }
         case let .tls(tls):
             observations.append(Observation(name: "TLS protocol", value: tls.protocolVersion ?? "unknown"))
@@ -43,29 +50,43 @@ public enum ProbeJudge {
                 failures.append("certificate of \(tls.url) does not verify: \(tls.verificationError ?? "unknown reason")")
             }
             for expectation in probe.expectations {
-                judgeTLS(expectation, tls, now: now, &failures, &errors)
+                judgeTLS(expectation, tls, now: now, limits: limits, &failures, &errors)
             }
         case let .snmp(agents):
             if agents.isEmpty {
                 return ProbeOutcome(probe: probe, verdict: .error, reason: "no SNMP agent selected", observations: [])
             }
             for agent in agents {
+                var agentFailures: [String] = []
+                var agentErrors: [String] = []
                 if let error = agent.error {
-                    errors.append("agent \(agent.agent): \(error)")
+                    agentErrors.append("agent \(agent.agent): \(error)")
                     observations.append(Observation(name: agent.agent, value: "error: \(error)"))
-                    continue
-                }
-                for (name, reading) in agent.readings.sorted(by: { $0.key < $1.key }) {
-                    let text: String
-                    switch reading {
-                    case let .value(value, _): text = value
-                    case let .absent(why): text = why
+                } else {
+                    for (name, reading) in agent.readings.sorted(by: { $0.key < $1.key }) {
+                        let text: String
+                        switch reading {
+                        case let .value(value, _): text = value
+                        case let .absent(why): text = why
+                        }
+                        observations.append(Observation(name: "\(agent.agent).\(name)", value: text))
                     }
-                    observations.append(Observation(name: "\(agent.agent).\(name)", value: text))
+                    for expectation in probe.expectations {
+                        judgeSNMP(
+                            expectation, agent, probe: probe, now: now, limits: limits, &agentFailures, &agentErrors)
+                    }
                 }
-                for expectation in probe.expectations {
-                    judgeSNMP(expectation, agent, probe: probe, now: now, &failures, &errors)
+                if let area = agent.area {
+                    // What this agent saw is the evidence for its area (5.2.2 各区域): judged per area later.
+                    let verdict: Verdict = !agentFailures.isEmpty ? .fail : !agentErrors.isEmpty ? .error : .pass
+                    let reason =
+                        verdict == .pass
+                        ? "\(agent.agent): all \(probe.expectations.count) expectation(s) of \(probe.id) hold"
+                        : (agentFailures + agentErrors).joined(separator: "; ")
+                    areas.append(AreaResult(area: area, verdict: verdict, reason: reason))
                 }
+                failures += agentFailures
+                errors += agentErrors
             }
         }
 
@@ -73,23 +94,47 @@ public enum ProbeJudge {
         if !failures.isEmpty {
             return ProbeOutcome(
                 probe: probe, verdict: .fail, reason: (failures + errors).joined(separator: "; "),
-                observations: observations)
+                observations: observations, areas: areas)
         }
         if !errors.isEmpty {
             return ProbeOutcome(
-                probe: probe, verdict: .error, reason: errors.joined(separator: "; "), observations: observations)
+                probe: probe, verdict: .error, reason: errors.joined(separator: "; "), observations: observations,
+                areas: areas)
         }
         return ProbeOutcome(
             probe: probe, verdict: .pass,
-            reason: "all \(probe.expectations.count) expectation(s) of \(probe.id) hold", observations: observations)
+            reason: "all \(probe.expectations.count) expectation(s) of \(probe.id) hold", observations: observations,
+            areas: areas)
     }
 
     // MARK: HTTP
 
     private static func judgeHTTP(
-        _ expectation: Expectation, _ http: HTTPAnswer, _ observations: inout [Observation],
-        _ failures: inout [String], _ errors: inout [String]
+        _ expectation: Expectation, _ http: HTTPAnswer, declaredAreas: [String], _ observations: inout [Observation],
+        _ failures: inout [String], _ errors: inout [String], _ areas: inout [AreaResult]
     ) {
+        func judgeValues(_ values: [String], _ test: ValueTest, what: String) {
+            if test == .coversAreas {
+                guard !declaredAreas.isEmpty else {
+                    errors.append("\(what): covers_areas needs the site profile's areas, and it declares none")
+                    return
+                }
+                let seen = Set(values.map { $0.trimmingCharacters(in: .whitespaces) })
+                for area in declaredAreas {
+                    let found = seen.contains(area)
+                    areas.append(
+                        AreaResult(
+                            area: area, verdict: found ? .pass : .fail,
+                            reason: found ? "\(what) lists \(area)" : "\(what) lists nothing in \(area)"))
+                }
+                let missing = declaredAreas.filter { !seen.contains($0) }
+                if !missing.isEmpty {
+                    failures.append("\(what) lists nothing in \(missing.joined(separator: ", ")) (areas of the site profile)")
+                }
+                return
+            }
+            if let problem = test.failure(values, what: what) { failures.append(problem) }
+        }
         switch expectation {
         case let .status(codes):
             if !codes.contains(http.status) {
@@ -110,7 +155,7 @@ public enum ProbeJudge {
             do {
                 let values = try JSONPath.values(path, in: http.body)
                 observations.append(Observation(name: path, value: values.joined(separator: ", ")))
-                if let problem = test.failure(values, what: path) { failures.append(problem) }
+                judgeValues(values, test, what: path)
             } catch {
                 errors.append("\(http.url): \(error)")
             }
@@ -118,7 +163,7 @@ public enum ProbeJudge {
             do {
                 let values = try XPathQuery.values(expression, inHTML: http.body)
                 observations.append(Observation(name: expression, value: values.joined(separator: ", ")))
-                if let problem = test.failure(values, what: expression) { failures.append(problem) }
+                judgeValues(values, test, what: expression)
             } catch {
                 errors.append("\(http.url): \(error)")
             }
@@ -130,16 +175,22 @@ public enum ProbeJudge {
     // MARK: TLS
 
     private static func judgeTLS(
-        _ expectation: Expectation, _ tls: TLSAnswer, now: Date, _ failures: inout [String], _ errors: inout [String]
+        _ expectation: Expectation, _ tls: TLSAnswer, now: Date, limits: ToolLimits, _ failures: inout [String],
+        _ errors: inout [String]
     ) {
         switch expectation {
-        case let .tlsMinimumVersion(minimum):
+        case let .tlsMinimumVersion(stated):
+            let minimum = stated ?? limits.minimumTLSVersion
             guard let version = tls.protocolVersion, let number = tlsVersionNumber(version) else {
                 errors.append("TLS protocol version of \(tls.url) unknown")
                 return
             }
-            if number < (Double(minimum) ?? 0) { failures.append("\(version) is older than TLS \(minimum)") }
-        case let .certificateValidDays(days):
+            if number < (Double(minimum) ?? 0) {
+                let origin = stated == nil ? " (the tool's limit limits.tls_min_version, not a number of the standard)" : ""
+                failures.append("\(version) is older than TLS \(minimum)\(origin)")
+            }
+        case let .certificateValidDays(stated):
+            let days = stated ?? limits.certificateMarginDays
             guard let notAfter = tls.certificateNotAfter else {
                 errors.append("certificate expiry of \(tls.url) unknown")
                 return
@@ -149,10 +200,14 @@ public enum ProbeJudge {
             }
             let remaining = notAfter.timeIntervalSince(now) / 86_400
             if remaining < Double(days) {
+                let origin =
+                    stated == nil
+                    ? " (the tool's limit limits.certificate_margin_days, not a number of the standard)" : ""
                 failures.append(
                     remaining < 0
                         ? "certificate expired on \(isoDate(notAfter))"
-                        : "certificate expires on \(isoDate(notAfter)), in \(Int(remaining)) day(s), fewer than \(days)")
+                        : "certificate expires on \(isoDate(notAfter)), in \(Int(remaining)) day(s), fewer than \(days)"
+                            + origin)
             }
         default:
             errors.append("expectation \(expectation) does not apply to a TLS answer")
@@ -162,7 +217,7 @@ public enum ProbeJudge {
     // MARK: SNMP
 
     private static func judgeSNMP(
-        _ expectation: Expectation, _ agent: SNMPAgentAnswer, probe: ProbeDefinition, now: Date,
+        _ expectation: Expectation, _ agent: SNMPAgentAnswer, probe: ProbeDefinition, now: Date, limits: ToolLimits,
         _ failures: inout [String], _ errors: inout [String]
     ) {
         let where_ = agent.area.map { "\(agent.agent) (\($0))" } ?? agent.agent
@@ -189,7 +244,8 @@ public enum ProbeJudge {
             case .alarm: failures.append("\(where_): \(name) is in alarm (\(text))")
             case .unknown: errors.append("\(where_): \(name) reports '\(text)', which maps to neither ok nor alarm")
             }
-        case let .snmpFresh(name, maxAge):
+        case let .snmpFresh(name, stated):
+            let maxAge = stated ?? limits.sensorMaxAge
             guard case let .value(text, number) = reading(name) else { return }
             guard let seconds = number else {
                 errors.append("\(where_): \(name) '\(text)' is not a Unix time")
@@ -197,7 +253,8 @@ public enum ProbeJudge {
             }
             let age = now.timeIntervalSince1970 - seconds
             if age > maxAge {
-                failures.append("\(where_): last reading \(Int(age)) s old, more than \(Int(maxAge)) s")
+                let origin = stated == nil ? " (the tool's limit limits.sensor_max_age, not a number of the standard)" : ""
+                failures.append("\(where_): last reading \(Int(age)) s old, more than \(Int(maxAge)) s\(origin)")
             }
         default:
             errors.append("expectation \(expectation) does not apply to an SNMP answer")
@@ -228,6 +285,8 @@ extension ValueTest {
         switch self {
         case .exists:
             return values.isEmpty ? "\(what) not found" : nil
+        case .coversAreas:
+            return nil  // judged against the site profile's areas by the judge
         case .nonEmpty:
             return values.isEmpty || values.contains(where: \.isEmpty) ? "\(what) is empty" : nil
         case let .equals(expected):

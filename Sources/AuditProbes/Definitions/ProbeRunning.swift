@@ -34,8 +34,27 @@ extension ProbeDefinition {
         func problem(_ message: String, _ expected: String) {
             problems.append(Diagnostic(file: file, line: line, message: "probe '\(id)': \(message)", expected: expected))
         }
-        for statement in statements where checklist.statement(statement) == nil {
-            problem("unknown statement '\(statement)'", "a statement id of the checklist (mallaudit checklist list)")
+        for target in statements {
+            let parts = Checkpoint.split(target)
+            guard let statement = checklist.statement(parts.statement) else {
+                problem("unknown statement '\(target)'", "a statement id of the checklist (mallaudit checklist list)")
+                continue
+            }
+            if let name = parts.checkpoint {
+                if statement.checkpoint(name) == nil {
+                    let known = statement.checkpoints.map(\.id)
+                    problem(
+                        "statement \(statement.id) has no checkpoint '\(name)'",
+                        known.isEmpty
+                            ? "\(statement.id) itself: it carries one obligation"
+                            : "one of \(known.joined(separator: ", "))")
+                }
+            } else if !statement.checkpoints.isEmpty {
+                // A probe that does not say which obligation it checks cannot pass any of them.
+                problem(
+                    "statement \(statement.id) carries several obligations; a probe binds to the ones it checks",
+                    "one or more of \(statement.checkpoints.map(\.id).joined(separator: ", "))")
+            }
         }
         switch request {
         case let .snmp(spec):

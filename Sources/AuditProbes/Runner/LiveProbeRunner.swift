@@ -1,3 +1,4 @@
+import AuditModel
 import AuditSite
 import AuditSNMP
 import AuditHTTP
@@ -47,12 +48,12 @@ public struct LiveProbeRunner: ProbeRunning {
                         case let .http(spec):
                             group.addTask {
                                 let answer = await self.fetch(spec, profile: profile, environment: environment)
-                                continuation.yield(self.judged(probe, answer))
+                                continuation.yield(self.judged(probe, answer, profile: profile))
                             }
                         case let .tls(spec):
                             group.addTask {
                                 let answer = await self.inspect(spec, profile: profile, environment: environment)
-                                continuation.yield(self.judged(probe, answer))
+                                continuation.yield(self.judged(probe, answer, profile: profile))
                             }
                         case let .check(kind):
                             group.addTask {
@@ -67,8 +68,8 @@ public struct LiveProbeRunner: ProbeRunning {
         }
     }
 
-    private func judged(_ probe: ProbeDefinition, _ answer: ProbeAnswer) -> ProbeRunResult {
-        let outcome = ProbeJudge.judge(probe, answer: answer, now: now())
+    private func judged(_ probe: ProbeDefinition, _ answer: ProbeAnswer, profile: SiteProfile) -> ProbeRunResult {
+        let outcome = ProbeJudge.judge(probe, answer: answer, now: now(), limits: profile.limits, areas: profile.areas)
         return ProbeRunResult(probe: probe, results: outcome.statementResults(judgedAt: nil))
     }
 
@@ -224,7 +225,7 @@ public struct LiveProbeRunner: ProbeRunning {
                 }
                 return SNMPAgentAnswer(agent: name, area: area, readings: readings, error: nil)
             }
-            return judged(probe, .snmp(answers))
+            return judged(probe, .snmp(answers), profile: profile)
         }
     }
 }

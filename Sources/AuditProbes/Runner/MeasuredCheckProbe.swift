@@ -11,8 +11,10 @@ enum MeasuredCheckProbe {
             ProbeRunResult(
                 probe: probe,
                 results: probe.statements.map {
-                    StatementResult(
-                        statementID: $0, verdict: .error, source: .data, producer: probe.id, reason: reason)
+                    let parts = Checkpoint.split($0)
+                    return StatementResult(
+                        statementID: parts.statement, verdict: .error, source: .data, producer: probe.id,
+                        reason: reason, checkpointID: parts.checkpoint == nil ? nil : $0)
                 })
         }
         guard let kind = MeasuredCheckKind(rawValue: kind) else { return unusable("unknown measured check '\(kind)'") }
