@@ -168,4 +168,21 @@ struct MeasuredClockCLITests {
                     && $0.value.hasPrefix("respondent at line 19: excluded by the evaluator: 问卷未作答")
             })
     }
+
+    @Test("the demo's WiFi logs measure the retention its generator states (45 days from 2026-10-06), and fail")
+    func demoRetentionAgreesWithGenerator() throws {
+        let demo = repositoryRoot().appendingPathComponent("examples/demo-mall")
+        let generator = try String(
+            contentsOf: demo.appendingPathComponent("generate-data.py"), encoding: .utf8)
+        #expect(generator.contains("retention = 2026-11-20 - 2026-10-06 = 45 days"))
+        let result = try runMallaudit([
+            "check", "wifi-logs", "--dir", demo.appendingPathComponent("exports/wifi-logs").path, "--as-of",
+            "2026-11-20", "--format", "json",
+        ])
+        #expect(result.status == 2, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(report["value"] as? Double == 45)
+        #expect(report["sample"] as? Int == 46)
+        #expect(result.stdout.contains("retention = 2026-11-20 − 2026-10-06 = 45 days"))
+    }
 }
