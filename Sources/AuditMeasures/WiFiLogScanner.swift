@@ -520,6 +520,8 @@ struct WiFiLogScanner {
     mutating func stamp(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> (Int, Int)? {
         var p = start
         guard p < end else { return nil }
+        if p.pointee == 0xEF, end - p >= 3, p[1] == 0xBB, p[2] == 0xBF { p += 3 }  // a UTF-8 byte-order mark
+        guard p < end else { return nil }
         if p.pointee == 0x3C {  // <PRI>
             var q = p + 1
             while q < end, q - p <= 4, WiFiLogScanner.digit(q.pointee) >= 0 { q += 1 }

@@ -79,7 +79,7 @@ public enum SiteTemplate {
           satisfaction: exports/survey.csv          # 8.2.1 one row per respondent
           satisfaction_column: satisfaction         #       the answer column (满意/基本满意/不满意)
           # satisfaction_excluded:                  #       answers the evaluator ruled invalid, by the line of
-          #   - {line: 17, reason: 问卷重复填写}        #       their row; each needs a reason and is listed in the
+          #   - {line: 17, reason: 问卷重复填写}    #       their row; each needs a reason and is listed in the
                                                     #       report. Nothing else leaves the denominator: blank
                                                     #       answers count (in a one-column export, an empty line
                                                     #       before the last answer is a blank answer).

@@ -296,6 +296,18 @@ struct WiFiLogClockTests {
         #expect(report.explanation.contains { $0.contains("8 lines are JSON objects") && $0.contains("6 of them") })
     }
 
+    @Test("a UTF-8 byte-order mark before the first line (a Windows export) is skipped")
+    func byteOrderMark() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let json = Array(#"{"@timestamp":"2026-01-01T10:00:00+08:00"}"#.utf8)
+        try write([0xEF, 0xBB, 0xBF] + json + [0x0A], to: "a.json", in: directory)
+        try write([0xEF, 0xBB, 0xBF] + Array("2026-01-02 10:00:00 ok\n".utf8), to: "b.log", in: directory)
+        let report = try check(directory, asOf: "2026-01-02")
+        #expect(observation(report, "undatableLines") == "0")
+        #expect(observation(report, "daysWithRecords") == "2")
+    }
+
     @Test("an offset that is no offset makes the stamp unreadable, not local")
     func badOffset() throws {
         let directory = try makeTemporaryDirectory()
