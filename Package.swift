@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // MARK: C libraries from Debian and their shims
@@ -30,7 +31,10 @@ let package = Package(
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
         .systemLibrary(name: "CNetSNMP", pkgConfig: "netsnmp", providers: [.apt(["libsnmp-dev"])]),
         .target(name: "CNetSNMPShim", dependencies: ["CNetSNMP"]),
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // zlib is `CLibZ`, not `CZlib`: ZIPFoundation (the bundle zip) brings a module of that name of its own.
+        .systemLibrary(name: "CLibZ", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "CLibCryptoShim", dependencies: ["CLibCrypto"]),
 
         // MARK: libraries
         .target(name: "AuditModel"),
@@ -41,11 +45,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ]),
+        // The one libxml2 layer: XML and HTML parsing (DOCTYPE refused), XSD validation, XPath, the XML writer.
+        // No other target imports CLibXML2.
         .target(name: "AuditXML", dependencies: ["AuditModel", "CLibXML2", "CLibXML2Shim"]),
         .target(
             name: "AuditChecklist",
             dependencies: [
-                "AuditModel", "AuditSupport", "AuditXML", "CLibXML2", "CLibXML2Shim",
+                "AuditModel", "AuditSupport", "AuditXML",
             ]),
         // The rooms of an audit's inputs: the SNMP adapter (net-snmp), the HTTP/TLS adapter (libcurl) with
         // JSON/XPath extraction, the measured checks over exports (no network code), the site profile.
@@ -53,10 +59,10 @@ let package = Package(
         .target(
             name: "AuditHTTP",
             dependencies: [
-                "AuditModel", "AuditSupport", "AuditXML", "CCurl", "CCurlShim", "CLibXML2", "CLibXML2Shim",
+                "AuditModel", "AuditSupport", "AuditXML", "CCurl", "CCurlShim",
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .target(name: "AuditMeasures", dependencies: ["AuditModel", "AuditSupport", "CZlib"]),
+        .target(name: "AuditMeasures", dependencies: ["AuditModel", "AuditSupport", "CLibZ"]),
         .target(name: "AuditSite", dependencies: ["AuditModel", "AuditSupport", "AuditSNMP"]),
         // Probe definitions, their judge and the runner that asks the adapters.
         .target(
@@ -81,14 +87,25 @@ let package = Package(
         .target(
             name: "AuditReports",
             dependencies: [
-                "AuditModel", "AuditSupport", "CLibXML2", "CLibXML2Shim",
+                "AuditModel", "AuditSupport", "AuditXML",
                 .product(name: "Mustache", package: "swift-mustache"),
+            ]),
+        // Signed audit bundles: keys and signatures (SM2/SM3 through libcrypto, Ed25519 through swift-crypto), the
+        // zip with its DSSE envelope, and the one verifier `mallaudit verify` and the bureau's server call.
+        .target(
+            name: "AuditSigning",
+            dependencies: ["CLibCrypto", "CLibCryptoShim", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "AuditBundle",
+            dependencies: [
+                "AuditModel", "AuditSupport", "AuditSigning", "AuditStore", "AuditReports",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         .executableTarget(
             name: "mallaudit",
             dependencies: [
                 "AuditModel", "AuditSupport", "AuditChecklist", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditMeasures",
-                "AuditProbes", "AuditStore", "AuditEngine", "AuditReports",
+                "AuditProbes", "AuditStore", "AuditEngine", "AuditReports", "AuditSigning", "AuditBundle",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -98,14 +115,26 @@ let package = Package(
         .testTarget(name: "AuditChecklistTests", dependencies: ["AuditChecklist", "AuditModel"], exclude: ["Fixtures"]),
         .testTarget(name: "MeasureTests", dependencies: ["AuditMeasures", "AuditSupport", "AuditModel"]),
         .testTarget(name: "SNMPTests", dependencies: ["AuditSNMP", "AuditModel"]),
-        .testTarget(name: "HTTPTests", dependencies: ["AuditHTTP", "AuditModel"]),
+        .testTarget(name: "AuditXMLTests", dependencies: ["AuditXML", "AuditModel"]),
+        .testTarget(name: "HTTPTests", dependencies: ["AuditHTTP", "AuditXML", "AuditModel"]),
         .testTarget(
-            name: "ProbeTests", dependencies: ["AuditProbes", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditModel"]),
+            name: "ProbeTests",
+            dependencies: ["AuditProbes", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditXML", "AuditModel"]),
         .testTarget(name: "AuditStoreTests", dependencies: ["AuditStore", "AuditModel"]),
         .testTarget(
             name: "AuditReportsTests",
-            dependencies: ["AuditReports", "AuditModel", "CLibXML2", .product(name: "Mustache", package: "swift-mustache")]),
+            dependencies: [
+                "AuditReports", "AuditModel", "AuditXML", .product(name: "Mustache", package: "swift-mustache"),
+            ]),
         .testTarget(name: "CLITests", dependencies: ["AuditModel"]),
+        .testTarget(name: "SigningTests", dependencies: ["AuditSigning"]),
+        .testTarget(
+            name: "BundleTests",
+            dependencies: [
+                "AuditBundle", "AuditSigning", "AuditStore", "AuditReports", "AuditModel", "AuditChecklist",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

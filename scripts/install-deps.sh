@@ -12,6 +12,8 @@ packages=(
   chromium fonts-noto-cjk     # the test that renders the HTML report in headless Chromium
   openssl                     # the test CA and certificates scripts/peers/http.sh generates
   zlib1g-dev                  # gzip-compressed WiFi logs (check wifi-logs)
+  libssl-dev                  # signed bundles: SM2/SM3 and PKCS#8 keys through OpenSSL 3's libcrypto
+  python3-venv                # the test script's virtual environment for gmssl and securesystemslib
   rsyslog                     # the syslog peer of the tests (scripts/peers/rsyslog.sh) writes real WiFi logs
 )
 missing=()

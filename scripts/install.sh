@@ -14,7 +14,7 @@
 #   MALLAUDIT_BIN=.build/debug/mallaudit bash scripts/install.sh /tmp/x   # install a binary already built
 #
 # Runtime packages the binary needs on another Debian 12 machine: libxml2 libsqlite3-0 libcurl4
-# libsnmp40 zlib1g (the -dev packages of scripts/install-deps.sh pull them in here).
+# libsnmp40 zlib1g libssl3 (the -dev packages of scripts/install-deps.sh pull them in here).
 set -euo pipefail
 prefix="${1:-/usr/local}"
 cd "$(dirname "$0")/.."

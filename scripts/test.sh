@@ -10,6 +10,17 @@ bash scripts/install-deps.sh
 swift build --build-tests
 export MALLAUDIT_BIN="$(swift build --show-bin-path)/mallaudit"
 
+# Independent verifiers for the signing interop tests (gmssl, securesystemslib), pinned, in a virtual environment.
+venv=".build/test-venv"
+wanted="$(sha256sum scripts/test-requirements.txt | cut -d' ' -f1)"
+if [ "$(cat "$venv/.requirements" 2>/dev/null)" != "$wanted" ]; then
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/test-requirements.txt
+  echo "$wanted" > "$venv/.requirements"
+fi
+export MALLAUDIT_TEST_PYTHON="$PWD/$venv/bin/python"
+
 state="$(mktemp -d /tmp/mallaudit-peers.XXXXXX)"
 export MALLAUDIT_PEERS_DIR="$state"
 stop_peers() {

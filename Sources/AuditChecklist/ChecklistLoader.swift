@@ -1,6 +1,6 @@
 import AuditModel
-import CLibXML2
 import AuditSupport
+import AuditXML
 import Foundation
 
 /// The outcome of reading and validating one checklist file: the checklist when it is usable, and
@@ -35,14 +35,14 @@ public struct ChecklistValidation: Sendable {
 /// Reads a checklist XML file (see `checklists/checklist.xsd`), validates it and builds the `Checklist`.
 ///
 /// Validation happens in three stages, and every problem of a stage is reported, not just the first:
-/// 1. well-formedness, with libxml2's safe options (no network, no entity substitution); any
-///    `<!DOCTYPE` is refused outright, so no external entity is read and no entity is expanded;
+/// 1. well-formedness, parsed by AuditXML (libxml2 with no network, no entity substitution); any
+///    `<!DOCTYPE` is refused before parsing, so no external entity is read and no entity is expanded;
 /// 2. the XML Schema, with libxml2's structured errors turned into diagnostics;
 /// 3. rules the schema cannot express: a clause id begins with its chapter number, a statement
 ///    or option id with its clause id, `minimumOptions` only with options and at most their count,
 ///    and (a warning) a statement's Chinese text contains the modal word of its modality.
 ///
-/// Thread-safe: every call builds and frees its own libxml2 contexts on the calling thread.
+/// Thread-safe: every call builds and frees its own documents and schema on the calling thread.
 public enum ChecklistLoader {
     /// The checklist namespace.
     public static let namespace = "urn:mallaudit:checklist:1"
@@ -53,6 +53,8 @@ public enum ChecklistLoader {
     static let expectedDocument =
         "an XML checklist: <?xml version=\"1.0\" encoding=\"UTF-8\"?> then "
         + "<checklist xmlns=\"\(namespace)\" version=\"…\">"
+    /// What a checklist is, in the words of a DOCTYPE refusal.
+    static let role = XMLDocumentRole(noun: "a checklist", start: "<checklist xmlns=\"\(namespace)\">")
 
     /// Loads and validates the checklist at `file`.
     ///
@@ -76,8 +78,8 @@ public enum ChecklistLoader {
         let name = displayName ?? file.path
         let schemaURL = schema ?? ChecklistLocator.schema(forChecklist: file)
         let data: Data
-        do throws(ReadError) {
-            data = try readFile(file)
+        do throws(XMLFileError) {
+            data = try XMLFile.contents(of: file, limit: maximumFileSize, tooLarge: tooLarge)
         } catch {
             let diagnostic = Diagnostic(
                 file: name, message: "cannot read the checklist: \(error.reason)",
@@ -105,28 +107,14 @@ public enum ChecklistLoader {
                     expected: expectedDocument))
             return finish()
         }
-        let collector = LibXMLErrorCollector()
-        let document = LibXMLDocument.parse(data, collector: collector)
-        let translator = LibXMLDiagnostics(file: displayName, schemaName: schemaName, root: document?.root)
-        if collector.doctypeRejected {
-            diagnostics.append(
-                Diagnostic(
-                    file: displayName, line: doctypeLine(in: data) ?? collector.doctypeParserLine ?? 1,
-                    message: "a DOCTYPE declaration is not allowed in a checklist "
-                        + "(refused before reading it: no DTD, no entity is declared, loaded or expanded)",
-                    expected: "no <!DOCTYPE …>: the document starts with <checklist xmlns=\"\(namespace)\">"))
+        let parsed = MarkupDocument.parseXML(data, name: displayName, role: role)
+        let translator = ChecklistDiagnostics(file: displayName, schemaName: schemaName, root: parsed.document?.root)
+        guard let document = parsed.document, let root = document.root else {
+            diagnostics += parsed.diagnostics(
+                file: displayName, expected: ChecklistDiagnostics.expected(for:), otherwise: expectedDocument)
             return finish()
         }
-        diagnostics += collector.errors.map(translator.parserDiagnostic)
-        guard let document, let root = document.root else {
-            if diagnostics.allSatisfy({ $0.severity != .error }) {
-                diagnostics.append(
-                    Diagnostic(file: displayName, line: 1, message: "not well-formed XML", expected: expectedDocument))
-            }
-            return finish()
-        }
-        // `root`, the translator and the collected errors point into the document: keep it alive to the end.
-        defer { withExtendedLifetime(document) {} }
+        diagnostics += parsed.diagnostics(file: displayName, expected: ChecklistDiagnostics.expected(for:))
         guard root.localName == "checklist", root.namespaceURI == namespace else {
             let namespaceText = root.namespaceURI.map { "in namespace \"\($0)\"" } ?? "without a namespace"
             diagnostics.append(
@@ -137,11 +125,14 @@ public enum ChecklistLoader {
         }
 
         // Stage 2: the schema.
-        guard let compiled = loadSchema(schema, diagnostics: &diagnostics) else { return finish() }
-        let validationErrors = LibXMLErrorCollector()
-        let schemaValid = compiled.validate(document, collector: validationErrors)
-        diagnostics += translator.schemaDiagnostics(validationErrors.errors)
-        if !schemaValid {
+        let compilation = CompiledSchema.load(
+            schema, what: "the checklist schema",
+            expected: "the XML Schema \(schemaFileName) beside the checklist, or a schema passed explicitly")
+        diagnostics += compilation.diagnostics
+        guard let compiled = compilation.schema else { return finish() }
+        let validation = compiled.validate(document)
+        diagnostics += translator.schemaDiagnostics(validation.issues)
+        if !validation.isValid {
             if diagnostics.allSatisfy({ $0.severity != .error }) {
                 diagnostics.append(
                     Diagnostic(
@@ -170,101 +161,9 @@ public enum ChecklistLoader {
         return checklist
     }
 
-    private static func loadSchema(_ url: URL, diagnostics: inout [Diagnostic]) -> LibXMLSchema? {
-        let name = url.path
-        let data: Data
-        do throws(ReadError) {
-            data = try readFile(url)
-        } catch {
-            diagnostics.append(
-                Diagnostic(
-                    file: name, message: "cannot read the checklist schema: \(error.reason)",
-                    expected: "the XML Schema \(schemaFileName) beside the checklist, or a schema passed explicitly"))
-            return nil
-        }
-        let collector = LibXMLErrorCollector()
-        let translator = LibXMLDiagnostics(file: name, schemaName: name, root: nil)
-        guard let document = LibXMLDocument.parse(data, collector: collector) else {
-            diagnostics += collector.errors.map(translator.parserDiagnostic)
-            if collector.doctypeRejected || collector.errors.isEmpty {
-                diagnostics.append(
-                    Diagnostic(
-                        file: name, line: collector.doctypeParserLine ?? 1, message: "the schema cannot be read",
-                        expected: "a well-formed XML Schema without DOCTYPE"))
-            }
-            return nil
-        }
-        let schemaErrors = LibXMLErrorCollector()
-        let schema = LibXMLSchema.compile(document, collector: schemaErrors)
-        for error in schemaErrors.errors {
-            diagnostics.append(
-                Diagnostic(
-                    error.isWarning ? .warning : .error, file: name, line: error.line > 0 ? error.line : nil,
-                    message: "invalid schema: \(error.message)", expected: "a valid XML Schema (XSD 1.0)"))
-        }
-        if schema == nil && schemaErrors.errors.isEmpty {
-            diagnostics.append(
-                Diagnostic(file: name, message: "the schema cannot be compiled", expected: "a valid XML Schema"))
-        }
-        return schema
-    }
-
-    /// Why a file could not be read, in the system's words ("No such file or directory", "Is a directory").
-    struct ReadError: Error {
-        var reason: String
-    }
-
     /// The largest file read: the whole standard encodes in about 150 KB; this stops `/dev/zero` and the like.
-    static let maximumFileSize = 16 * 1024 * 1024
-
-    /// Reads a whole file with POSIX calls, so that the reason of a failure is the system's own.
-    static func readFile(_ url: URL) throws(ReadError) -> Data {
-        let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw ReadError(reason: String(cString: strerror(errno))) }
-        defer { close(descriptor) }
-        var data = Data()
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count == 0 { return data }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw ReadError(reason: String(cString: strerror(errno)))
-            }
-            data.append(contentsOf: buffer[0..<count])
-            if data.count > maximumFileSize {
-                throw ReadError(reason: "larger than \(maximumFileSize / 1024 / 1024) MiB, far more than a checklist")
-            }
-        }
-    }
-
-    /// Line of the first `<!DOCTYPE` outside comments, when the bytes are ASCII-compatible.
-    static func doctypeLine(in data: Data) -> Int? {
-        let bytes = [UInt8](data)
-        let doctype = Array("<!DOCTYPE".utf8)
-        let commentOpen = Array("<!--".utf8)
-        let commentClose = Array("-->".utf8)
-        func matches(_ pattern: [UInt8], at index: Int) -> Bool {
-            index + pattern.count <= bytes.count && Array(bytes[index..<index + pattern.count]) == pattern
-        }
-        var line = 1
-        var index = 0
-        while index < bytes.count {
-            if matches(commentOpen, at: index) {
-                index += commentOpen.count
-                while index < bytes.count && !matches(commentClose, at: index) {
-                    if bytes[index] == 0x0A { line += 1 }
-                    index += 1
-                }
-                index += commentClose.count
-                continue
-            }
-            if matches(doctype, at: index) { return line }
-            if bytes[index] == 0x0A { line += 1 }
-            index += 1
-        }
-        return nil
-    }
+    static let maximumFileSize = XMLFile.defaultLimit
+    static let tooLarge = "larger than \(maximumFileSize / 1024 / 1024) MiB, far more than a checklist"
 }
 
 /// Builds the model from a schema-valid tree and checks the rules the schema cannot express.
@@ -274,7 +173,7 @@ struct ChecklistTreeReader {
 
     init(file: String) { self.file = file }
 
-    mutating func read(root: xmlNodePtr, digest: String) -> Checklist {
+    mutating func read(root: MarkupNode, digest: String) -> Checklist {
         let standardTitle = root.child("standard")?.child("title").map(localized)
         let chapters = root.children("chapter").map { readChapter($0) }
         return Checklist(
@@ -282,14 +181,14 @@ struct ChecklistTreeReader {
             standardTitleEN: standardTitle?.en ?? "", digest: digest, chapters: chapters)
     }
 
-    private mutating func readChapter(_ node: xmlNodePtr) -> Chapter {
+    private mutating func readChapter(_ node: MarkupNode) -> Chapter {
         let number = numberAttribute(node, "number", as: Int.self, expected: "a chapter number such as 5") ?? 0
         let clauses = node.children("clause").map { readClause($0, chapter: number) }
         return Chapter(
             number: number, title: node.child("title").map(localized) ?? .init(zh: "", en: ""), clauses: clauses)
     }
 
-    private mutating func readClause(_ node: xmlNodePtr, chapter: Int) -> Clause {
+    private mutating func readClause(_ node: MarkupNode, chapter: Int) -> Clause {
         let id = node.attribute("id") ?? ""
         if !id.hasPrefix("\(chapter).") {
             error(
@@ -306,7 +205,7 @@ struct ChecklistTreeReader {
             text: node.child("text").map(localized) ?? .init(zh: "", en: ""), notes: notes, statements: statements)
     }
 
-    private mutating func readStatement(_ node: xmlNodePtr, clauseID: String, clauseHasNote: Bool) -> Statement {
+    private mutating func readStatement(_ node: MarkupNode, clauseID: String, clauseHasNote: Bool) -> Statement {
         let id = node.attribute("id") ?? ""
         let isListItem = Self.isListItem(id, of: clauseID)
         if !isListItem && !Self.isObligation(id, of: clauseID) {
@@ -360,13 +259,40 @@ struct ChecklistTreeReader {
                     ?? 0,
                 unit: element.attribute("unit") ?? "")
         }
+        let checkpoints = node.children("checkpoint").map { element -> Checkpoint in
+            let name = element.attribute("id") ?? ""
+            let quote = element.child("quote")?.text.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            if !quote.isEmpty, !text.zh.contains(quote) {
+                error(
+                    element, "checkpoint \(id)/\(name) quotes “\(quote)”, which is not in the statement's text",
+                    expected: "the exact words of the standard the checkpoint stands for, from \(id)'s <zh>")
+            }
+            var checkpointMethods = methods
+            if let written = element.attribute("methods") {
+                checkpointMethods = written.split(whereSeparator: \.isWhitespace)
+                    .compactMap { AssessmentMethod(rawValue: String($0)) }
+                let extra = checkpointMethods.filter { !methods.contains($0) }
+                if !extra.isEmpty {
+                    error(
+                        element, "checkpoint \(id)/\(name) has methods its statement does not: "
+                            + extra.map(\.rawValue).joined(separator: ", "),
+                        expected: "a subset of \(methods.map(\.rawValue).joined(separator: " "))")
+                }
+            }
+            return Checkpoint(
+                id: "\(id)/\(name)", quote: quote,
+                text: element.child("text").map(localized) ?? .init(zh: "", en: ""), methods: checkpointMethods,
+                evidence: element.children("evidence").map(localized),
+                scope: Scope(rawValue: element.attribute("scope") ?? "") ?? .mall)
+        }
         return Statement(
             id: id, clauseID: clauseID, modality: modality, text: text, methods: methods,
             evidence: node.children("evidence").map(localized), threshold: threshold, options: options,
-            minimumOptions: minimumOptions, condition: node.child("condition").map(localized))
+            minimumOptions: minimumOptions, condition: node.child("condition").map(localized),
+            checkpoints: checkpoints, scope: Scope(rawValue: node.attribute("scope") ?? "") ?? .mall)
     }
 
-    private func localized(_ node: xmlNodePtr) -> LocalizedText {
+    private func localized(_ node: MarkupNode) -> LocalizedText {
         LocalizedText(
             zh: node.child("zh")?.text.trimmingCharacters(in: .whitespacesAndNewlines) ?? "",
             en: node.child("en")?.text.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
@@ -375,7 +301,7 @@ struct ChecklistTreeReader {
     /// The attribute `name` as a number, surrounding whitespace removed as the schema's numeric types do; nil when
     /// absent, and nil with an error at the element's line when it is not a number (never a silent 0).
     private mutating func numberAttribute<T: LosslessStringConvertible>(
-        _ node: xmlNodePtr, _ name: String, as type: T.Type, expected: String
+        _ node: MarkupNode, _ name: String, as type: T.Type, expected: String
     ) -> T? {
         guard let text = node.attribute(name) else { return nil }
         guard let value = T(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
@@ -385,7 +311,7 @@ struct ChecklistTreeReader {
         return value
     }
 
-    private mutating func error(_ node: xmlNodePtr, _ message: String, expected: String) {
+    private mutating func error(_ node: MarkupNode, _ message: String, expected: String) {
         diagnostics.append(Diagnostic(file: file, line: node.line, message: message, expected: expected))
     }
 

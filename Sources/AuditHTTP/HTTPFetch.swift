@@ -33,31 +33,27 @@ public struct HTTPFetchReport: Sendable {
     public var result: Result<HTTPResponse, HTTPError>
     public var extractions: [HTTPExtraction]
 
-    /// Performs `request` and reads each JSON path and XPath from the body. XPath runs over XML when the answer
-    /// says `Content-Type: …xml` (and not HTML), otherwise over HTML.
+    /// Performs `request` and reads each JSON path and XPath from the body, parsed once. XPath runs over XML when
+    /// the answer says `Content-Type: …xml` (and not HTML), otherwise over HTML: `ParsedBody.markupKind`, the choice
+    /// a probe makes too.
     public static func fetch(
         _ request: HTTPRequest, jsonPaths: [String] = [], xpaths: [String] = [], client: HTTPClient = HTTPClient()
     ) async -> HTTPFetchReport {
         let result = await client.perform(request)
         var extractions: [HTTPExtraction] = []
         if case .success(let response) = result {
+            // One parse of the body for every path, the same parser choice as a probe's (`ParsedBody`).
+            let body = ParsedBody(response)
             for path in jsonPaths {
                 do throws(ExtractionError) {
-                    let values = try JSONPath.values(path, in: response.body, source: response.finalURL)
-                    extractions.append(HTTPExtraction(expression: path, values: values))
+                    extractions.append(HTTPExtraction(expression: path, values: try body.jsonPath(path)))
                 } catch {
                     extractions.append(HTTPExtraction(expression: path, values: [], error: error.message))
                 }
             }
-            let contentType = response.headers["Content-Type"]?.lowercased() ?? ""
-            let isXML = contentType.contains("xml") && !contentType.contains("html")
             for expression in xpaths {
                 do throws(ExtractionError) {
-                    let values =
-                        isXML
-                        ? try XPathQuery.values(expression, inXML: response.body, source: response.finalURL)
-                        : try XPathQuery.values(expression, inHTML: response.body, source: response.finalURL)
-                    extractions.append(HTTPExtraction(expression: expression, values: values))
+                    extractions.append(HTTPExtraction(expression: expression, values: try body.xpath(expression)))
                 } catch {
                     extractions.append(HTTPExtraction(expression: expression, values: [], error: error.message))
                 }

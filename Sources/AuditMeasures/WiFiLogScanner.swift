@@ -1,6 +1,6 @@
 import AuditModel
 import AuditSupport
-import CZlib
+import CLibZ
 import Foundation
 
 #if canImport(Glibc)

@@ -82,12 +82,25 @@ public enum Judgement {
     }
 
     /// The worst of `pieces` as one result (no checkpoints); `nothing` is the reason when there are none.
-    static func combine(_ pieces: [StatementResult], statementID: String, judgedAt: String?, nothing: String)
+    static func combine(_ all: [StatementResult], statementID: String, judgedAt: String?, nothing: String)
         -> StatementResult
     {
+        // Evidence that can fail an obligation but cannot pass it alone: its pass is shown, never counted.
+        let supporting = all.filter { !$0.conclusive && $0.verdict == .pass }
+        let pieces = all.filter { $0.conclusive || $0.verdict != .pass }
         guard !pieces.isEmpty else {
+            guard !supporting.isEmpty else {
+                return StatementResult(
+                    statementID: statementID, verdict: .notAssessed, source: .none, reason: nothing, judgedAt: judgedAt)
+            }
             return StatementResult(
-                statementID: statementID, verdict: .notAssessed, source: .none, reason: nothing, judgedAt: judgedAt)
+                statementID: statementID, verdict: .notAssessed, source: .none,
+                producer: supporting.compactMap(\.producer).joined(separator: ", "),
+                reason: "only supporting evidence, which cannot settle it alone: "
+                    + supporting.map { "[\($0.producer ?? $0.source.rawValue): pass] \($0.reason)" }
+                    .joined(separator: "; "),
+                observations: supporting.flatMap(\.observations), evidence: supporting.flatMap(\.evidence),
+                judgedAt: judgedAt)
         }
         if pieces.count == 1 {
             var only = pieces[0]

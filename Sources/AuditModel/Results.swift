@@ -181,13 +181,18 @@ public struct StatementResult: Sendable, Hashable, Codable {
     public var checkpoints: [CheckpointResult]
     /// Per area: for evidence, what it saw in each area; for a judged area-wide statement, each area's verdict.
     public var areas: [AreaResult]
+    /// For a piece of evidence: false when it can fail its target but cannot pass it alone (a TLS check says a
+    /// transport is secure, not that member data is kept secure): its pass is shown, never counted as a pass.
+    public var conclusive: Bool
 
     public init(
         statementID: String, verdict: Verdict, source: ResultSource, producer: String? = nil,
         measurement: Measurement? = nil, reason: String, observations: [Observation] = [],
         evidence: [EvidenceRef] = [], notApplicable: NotApplicableDecision? = nil, judgedAt: String? = nil,
-        checkpointID: String? = nil, checkpoints: [CheckpointResult] = [], areas: [AreaResult] = []
+        checkpointID: String? = nil, checkpoints: [CheckpointResult] = [], areas: [AreaResult] = [],
+        conclusive: Bool = true
     ) {
+        self.conclusive = conclusive
         self.statementID = statementID
         self.verdict = verdict
         self.source = source
@@ -205,7 +210,7 @@ public struct StatementResult: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case statementID, verdict, source, producer, measurement, reason, observations, evidence, notApplicable
-        case judgedAt, checkpointID, checkpoints, areas
+        case judgedAt, checkpointID, checkpoints, areas, conclusive
     }
 
     /// Decodes results stored before checkpoints and areas existed as well as new ones.
@@ -224,6 +229,25 @@ public struct StatementResult: Sendable, Hashable, Codable {
         checkpointID = try container.decodeIfPresent(String.self, forKey: .checkpointID)
         checkpoints = try container.decodeIfPresent([CheckpointResult].self, forKey: .checkpoints) ?? []
         areas = try container.decodeIfPresent([AreaResult].self, forKey: .areas) ?? []
+        conclusive = try container.decodeIfPresent(Bool.self, forKey: .conclusive) ?? true
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(statementID, forKey: .statementID)
+        try container.encode(verdict, forKey: .verdict)
+        try container.encode(source, forKey: .source)
+        try container.encodeIfPresent(producer, forKey: .producer)
+        try container.encodeIfPresent(measurement, forKey: .measurement)
+        try container.encode(reason, forKey: .reason)
+        try container.encode(observations, forKey: .observations)
+        try container.encode(evidence, forKey: .evidence)
+        try container.encodeIfPresent(notApplicable, forKey: .notApplicable)
+        try container.encodeIfPresent(judgedAt, forKey: .judgedAt)
+        try container.encodeIfPresent(checkpointID, forKey: .checkpointID)
+        if !checkpoints.isEmpty { try container.encode(checkpoints, forKey: .checkpoints) }
+        if !areas.isEmpty { try container.encode(areas, forKey: .areas) }
+        if !conclusive { try container.encode(conclusive, forKey: .conclusive) }
     }
 
     /// The target this piece of evidence binds to: its checkpoint id, else its statement id.

@@ -1,3 +1,4 @@
+import AuditXML
 import Mustache
 
 /// The HTML escaping every `{{name}}` of the report's templates goes through: the same five characters as

@@ -1,4 +1,5 @@
 import AuditModel
+import AuditXML
 import Foundation
 import Mustache
 

@@ -1,4 +1,5 @@
 import AuditModel
+import AuditXML
 import Foundation
 
 /// Writes a JUnit XML report, so a mall's IT can fail its own CI pipeline on a regression.

@@ -1,4 +1,5 @@
 import AuditModel
+import AuditXML
 
 /// The per-chapter chart of the HTML report: one horizontal stacked bar per chapter, one segment per verdict,
 /// widths proportional to statement counts. Built in Swift with computed geometry; every label goes through

@@ -1,4 +1,5 @@
 import AuditModel
+import AuditXML
 import Foundation
 
 /// Writes the XML conformance report (namespace `urn:mallaudit:report:1`, schema `reports/report.xsd`).

@@ -19,19 +19,22 @@ public struct SiteProfile: Sendable {
         public var basementLevels: Int
         /// The floor of the core machine room (5.2.5-1 / 5.2.5-2), when the profile says.
         public var machineRoomFloor: Floor?
+        /// The district (区/县) the mall is in, e.g. 云龙区 (optional `mall.district`); signed bundles name it.
+        public var district: String?
         /// The mall's time zone (`mall.time_zone`, an IANA name; default Asia/Shanghai): the measured checks count
         /// the mall's calendar days on this clock.
         public var timeZone: ClockZone
 
         public init(
             name: String, address: String, creditCode: String, basementLevels: Int, machineRoomFloor: Floor? = nil,
-            timeZone: ClockZone = .shanghai
+            district: String? = nil, timeZone: ClockZone = .shanghai
         ) {
             self.name = name
             self.address = address
             self.creditCode = creditCode
             self.basementLevels = basementLevels
             self.machineRoomFloor = machineRoomFloor
+            self.district = district
             self.timeZone = timeZone
         }
     }

@@ -22,8 +22,9 @@ extension SiteProfile {
 
         let mallNode = try root.required(
             "mall", expected: "the mall's name, address, credit_code, basement_levels (and time_zone)")
-        try mallNode.requireKeys(in: ["name", "address", "credit_code", "basement_levels", "machine_room_floor",
-                                      "time_zone"])
+        try mallNode.requireKeys(in: [
+            "name", "address", "credit_code", "basement_levels", "machine_room_floor", "district", "time_zone",
+        ])
         let creditNode = try mallNode.required("credit_code", expected: "the 18-character 统一社会信用代码")
         let creditCode = try creditNode.nonEmptyString()
         guard creditCode.count == 18, creditCode.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isUppercase) }) else {
@@ -49,6 +50,7 @@ extension SiteProfile {
             name: try mallNode.required("name", expected: "the mall's name").nonEmptyString(),
             address: try mallNode.required("address", expected: "the mall's address").nonEmptyString(),
             creditCode: creditCode, basementLevels: basement, machineRoomFloor: machineRoomFloor,
+            district: try mallNode["district"]?.nonEmptyString(expected: "the district (区/县), e.g. 云龙区"),
             timeZone: try mallNode["time_zone"].map(zone) ?? .shanghai)
 
         var limits = ToolLimits()

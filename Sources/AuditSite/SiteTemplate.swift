@@ -13,6 +13,7 @@ public enum SiteTemplate {
           name: 示例购物中心                     # CHANGE ME: the mall's registered name
           address: 江苏省徐州市某某区某某路1号     # CHANGE ME
           credit_code: 91320300000000000X        # CHANGE ME: 统一社会信用代码, 18 characters
+          district: 云龙区                        # optional: the district (区/县); signed bundles name it
           basement_levels: 2                     # deepest basement level (0 if none); 2 or 3 lets the
                                                  # machine room sit on B1 (clause 5.2.5)
           time_zone: Asia/Shanghai               # the mall's time zone (IANA name; this is the default):

@@ -1,4 +1,7 @@
 #include "CLibXML2Shim.h"
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlIO.h>
 #include <pthread.h>
 #include <stdarg.h>
 
@@ -8,7 +11,7 @@ static void clibxml2shim_discard(void *ctx, const char *msg, ...) {
 }
 
 // Refuses every external resource (DTDs, external entities, XInclude): nothing a
-// checklist or report needs lives outside the document itself.
+// checklist, report or answer body needs lives outside the document itself.
 static xmlParserInputPtr clibxml2shim_refuse_entity(const char *url, const char *id, xmlParserCtxtPtr ctxt) {
     (void)url;
     (void)id;

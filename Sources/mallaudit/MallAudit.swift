@@ -15,6 +15,7 @@ struct MallAudit: AsyncParsableCommand {
             DemoCommand.self, RunCommand.self, ProbeCommand.self, CheckCommand.self, ReportCommand.self,
             AssessCommand.self, RunsCommand.self, DiffCommand.self,
             SNMPCommand.self, HTTPCommand.self,
+            KeysCommand.self, BundleCommand.self, VerifyCommand.self,
             StoreStressCommand.self, StoreSeedCommand.self,
             BenchReportCommand.self,
         ]

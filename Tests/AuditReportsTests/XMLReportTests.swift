@@ -1,4 +1,5 @@
 import AuditModel
+import AuditXML
 import Foundation
 import Testing
 
@@ -164,7 +165,7 @@ struct XMLReportTests {
 
     @Test("the streaming check agrees with tree validation: valid, invalid, not well-formed")
     func streamingValidation() throws {
-        let schema = try CompiledSchema.load(Fixture.schema)
+        let schema = try ReportValidation.compiledSchema(Fixture.schema)
         let valid = try XMLReportWriter.unvalidatedBytes(Fixture.report())
         #expect(schema.isValidStreaming(valid))
         #expect(try ReportValidation.problems(in: valid, name: "valid", schema: Fixture.schema).isEmpty)
@@ -180,6 +181,29 @@ struct XMLReportTests {
         #expect(!schema.isValidStreaming(Data(truncated)))
         #expect(!(try ReportValidation.problems(in: Data(truncated), name: "cut", schema: Fixture.schema)).isEmpty)
         #expect(!schema.isValidStreaming(Data()))
+    }
+
+    @Test(
+        "a report with a DOCTYPE is refused at its line by the XML layer: internal subset with an entity, SYSTEM id",
+        arguments: [
+            "<!DOCTYPE report [<!ENTITY verdict \"pass\">]>", "<!DOCTYPE report SYSTEM \"file:///etc/passwd\">",
+        ])
+    func doctypeRefused(doctype: String) throws {
+        let valid = String(decoding: try XMLReportWriter.unvalidatedBytes(Fixture.report()), as: UTF8.self)
+        let declaration = try #require(valid.range(of: "?>\n"))
+        let tampered = Data(valid.replacingCharacters(in: declaration, with: "?>\n\(doctype)\n").utf8)
+        #expect(!(try ReportValidation.compiledSchema(Fixture.schema)).isValidStreaming(tampered))
+        let problems = try ReportValidation.problems(in: tampered, name: "report.xml", schema: Fixture.schema)
+        #expect(
+            problems.map(\.description) == [
+                "report.xml:2: error: " + DoctypeRefusal.message(for: ReportValidation.reportRole)
+                    + " (expected no <!DOCTYPE …>: the document starts with <report xmlns=\"urn:mallaudit:report:1\">)"
+            ])
+        let error = try #require(throws: DiagnosticsError.self) {
+            try ReportValidation.wellFormedRoot(of: tampered, name: "report.xml")
+        }
+        #expect(error.diagnostics.map(\.line) == [2])
+        #expect(error.diagnostics.first?.message.hasPrefix("a DOCTYPE declaration is not allowed in") == true)
     }
 
     @Test("results for unknown or repeated statements are refused, not silently dropped")

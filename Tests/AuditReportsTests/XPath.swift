@@ -1,58 +1,29 @@
-import CLibXML2
+import AuditXML
 import Foundation
 
-/// A parsed document to query with XPath in tests: parsed with no network and no entity substitution.
-/// Freed in `deinit`; used on one thread.
+/// A parsed document to query with XPath in tests, read by AuditXML like every document mallaudit reads (no
+/// network, no entity substitution, DOCTYPE refused). Used on one thread.
 final class XPathDocument {
-    private let document: xmlDocPtr
-    private let context: xmlXPathContextPtr
+    private let document: MarkupDocument
+    private let namespaces: [String: String]
 
     /// Parses `data`; nil when it is not well-formed XML.
     init?(_ data: Data, namespaces: [String: String] = ["r": "urn:mallaudit:report:1"]) {
-        let options =
-            Int32(XML_PARSE_NONET.rawValue) | Int32(XML_PARSE_NOERROR.rawValue)
-            | Int32(XML_PARSE_NOWARNING.rawValue)
-        let parsed: xmlDocPtr? = data.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return nil }
-            return xmlReadMemory(base.assumingMemoryBound(to: CChar.self), Int32(raw.count), nil, nil, options)
-        }
-        guard let parsed else { return nil }
-        guard let context = xmlXPathNewContext(parsed) else {
-            xmlFreeDoc(parsed)
-            return nil
-        }
-        for (prefix, uri) in namespaces { _ = xmlXPathRegisterNs(context, prefix, uri) }
-        self.document = parsed
-        self.context = context
+        let parsed = MarkupDocument.parseXML(data, name: "test document", role: XMLDocumentRole(noun: "a report"))
+        guard let document = parsed.document else { return nil }
+        self.document = document
+        self.namespaces = namespaces
     }
 
-    deinit {
-        xmlXPathFreeContext(context)
-        xmlFreeDoc(document)
+    private func evaluate(_ expression: String) -> XPathResult? {
+        try? document.evaluate(expression, namespaces: namespaces)
     }
 
-    private func evaluate<T>(_ expression: String, _ read: (xmlXPathObject) -> T) -> T? {
-        guard let object = xmlXPathEval(expression, context) else { return nil }
-        defer { xmlXPathFreeObject(object) }
-        return read(object.pointee)
-    }
-
-    /// The text of an element or attribute node: its direct text children, concatenated (no allocation by libxml2).
-    private static func text(of node: xmlNodePtr) -> String {
-        var result = ""
-        var child = node.pointee.children
-        while let current = child {
-            if current.pointee.type == XML_TEXT_NODE, let content = current.pointee.content {
-                result += String(cString: content)
-            }
-            child = current.pointee.next
-        }
-        return result
-    }
-
-    /// `number(expression)`, e.g. `count(//r:statement)`.
+    /// `number(expression)`, e.g. `count(//r:statement)`; NaN when the expression is not a number.
     func number(_ expression: String) -> Double? {
-        evaluate(expression) { $0.type == XPATH_NUMBER ? $0.floatval : .nan }
+        evaluate(expression).map { result in
+            if case .number(let value) = result { value } else { .nan }
+        }
     }
 
     /// An integer-valued expression.
@@ -62,19 +33,14 @@ final class XPathDocument {
 
     /// `string(expression)`.
     func string(_ expression: String) -> String? {
-        evaluate("string(\(expression))") { object in
-            object.stringval.map { String(cString: $0) } ?? ""
+        evaluate("string(\(expression))").map { result in
+            if case .string(let text) = result { text } else { "" }
         }
     }
 
-    /// The string value of every node `expression` selects, in document order.
+    /// The trimmed text of every node `expression` selects, in document order.
     func strings(_ expression: String) -> [String] {
-        evaluate(expression) { object -> [String] in
-            guard object.type == XPATH_NODESET, let set = object.nodesetval else { return [] }
-            return (0..<Int(set.pointee.nodeNr)).compactMap { index in
-                guard let node = set.pointee.nodeTab[index] else { return nil }
-                return Self.text(of: node)
-            }
-        } ?? []
+        guard case .nodes(let nodes) = evaluate(expression) else { return [] }
+        return nodes.map(\.text)
     }
 }

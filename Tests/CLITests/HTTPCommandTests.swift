@@ -78,6 +78,28 @@ struct HTTPCommandTests {
         #expect(broken.stdout.contains("error: expected JSON at \(base)/api/broken/member: unexpected character ','"))
     }
 
+    @Test(
+        "fetch --xpath refuses an XML answer's DOCTYPE with its line and exits 2; HTML keeps <!DOCTYPE html>",
+        arguments: ["/api/notices-entity.xml", "/api/notices-external-dtd.xml"])
+    func fetchRefusesDoctype(path: String) throws {
+        let url = try peer("MALLAUDIT_TEST_HTTP") + path
+        let outcome = try runMallaudit(["http", "fetch", url, "--xpath", "//notice/@id", "--no-body"])
+        #expect(outcome.status == 2, "\(outcome.stderr)")
+        #expect(
+            outcome.stdout.contains(
+                "//notice/@id: error: expected XML at \(url): line 2: a DOCTYPE declaration is not allowed in an XML "
+                    + "body (refused before reading it: no DTD, no entity is declared, loaded or expanded)"),
+            "\(outcome.stdout)")
+        #expect(!outcome.stdout.contains("root:"))
+
+        let page = try runMallaudit([
+            "http", "fetch", try peer("MALLAUDIT_TEST_HTTP") + "/portal/realname", "--xpath", "//form/@action",
+            "--no-body",
+        ])
+        #expect(page.status == 0)
+        #expect(page.stdout.contains("//form/@action = /portal/realname/verify"))
+    }
+
     @Test("tls: 0 for a verified endpoint, 3 for an expired certificate")
     func tls() throws {
         let ca = try peer("MALLAUDIT_TEST_CA")

@@ -1,4 +1,5 @@
 import AuditHTTP
+import AuditXML
 import Foundation
 import Testing
 
@@ -153,7 +154,7 @@ struct ExtractTests {
             try XPathQuery.values("//ul[@class='modules']/li", inHTML: answer.body) == [
                 "guide", "announcements", "merchants",
             ])
-        let nodes = try MarkupDocument.html(answer.body).evaluate("//h1")
+        let nodes = try XPathQuery.evaluate("//h1", in: try XPathQuery.parseHTML(answer.body))
         guard case .nodes(let found) = nodes else {
             Issue.record("expected nodes, got \(nodes)")
             return
@@ -208,33 +209,78 @@ struct ExtractTests {
         #expect(throws: ExtractionError.self) { try XPathQuery.values("//p", inXML: Data()) }
     }
 
-    @Test("external entities are never fetched and declared entities are refused")
-    func noEntities() throws {
+    @Test("an XML body with a DOCTYPE is refused with its line: internal subset, entity, external SYSTEM id")
+    func noDoctype() throws {
         let secret = try temporaryFile(contents: "TOP-SECRET-FILE-CONTENT")
         defer { try? FileManager.default.removeItem(atPath: secret) }
-        let external = Data(
-            """
-            <?xml version="1.0"?>
-            <!DOCTYPE r [<!ENTITY x SYSTEM "file://\(secret)">]>
-            <r>&x;</r>
-            """.utf8)
-        #expect(throws: ExtractionError.self) { try XPathQuery.values("/r", inXML: external) }
-
-        let bomb = Data(
-            """
-            <?xml version="1.0"?>
-            <!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>
-            <r>&b;</r>
-            """.utf8)
-        do {
-            _ = try XPathQuery.values("/r", inXML: bomb)
-            Issue.record("a document declaring entities was accepted")
-        } catch {
-            #expect(error.message.contains("entity declarations"))
+        let refusal = DoctypeRefusal.message(for: XPathQuery.bodyRole)
+        let bodies = [
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM \"file://\(secret)\">]>\n<r>&x;</r>",
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE r [<!ENTITY a \"aaaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]>\n<r>&b;</r>",
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE r SYSTEM \"file://\(secret)\">\n<r/>",
+        ]
+        for body in bodies {
+            let error = try #require(throws: ExtractionError.self) {
+                try XPathQuery.values("/r", inXML: Data(body.utf8), source: "http://127.0.0.1/x.xml")
+            }
+            #expect(error.kind == .malformedDocument)
+            #expect(error.message == "expected XML at http://127.0.0.1/x.xml: line 2: \(refusal)")
+            #expect(error.line == 2)
+            #expect(!error.message.contains("TOP-SECRET"))
         }
 
         let html = Data("<!DOCTYPE html><html><body><p>&amp; &copy; fine</p></body></html>".utf8)
         #expect(try XPathQuery.values("//p", inHTML: html) == ["& © fine"])
+        #expect(try ParsedBody(html, contentType: "text/html").xpath("//p") == ["& © fine"])
+    }
+
+    @Test(
+        "one function chooses the parser from the Content-Type",
+        arguments: [
+            ("application/xml", MarkupDocument.Kind.xml), ("text/xml; charset=utf-8", .xml),
+            ("application/atom+xml", .xml), ("APPLICATION/XML", .xml), ("text/html; charset=utf-8", .html),
+            ("application/xhtml+xml", .html), ("application/json", .html), ("", .html),
+        ])
+    func markupKind(contentType: String, kind: MarkupDocument.Kind) {
+        #expect(ParsedBody.markupKind(contentType: contentType) == kind)
+        #expect(ParsedBody(Data(), contentType: contentType).markupKind == kind)
+    }
+
+    @Test("a body is parsed once, however many paths are read from it; its parse error is kept too")
+    func parsedOnce() throws {
+        let body = ParsedBody(Data("<r><Item>1</Item><Item>2</Item></r>".utf8), contentType: "application/xml")
+        let first = try body.document()
+        #expect(try body.document() === first)
+        #expect(try body.xpath("//Item") == ["1", "2"])
+        #expect(try body.xpath("count(//Item)") == ["2"])
+        #expect(try body.document() === first)
+        // The HTML parser folds tag names to lower case: the parser choice changes answers, hence one choice.
+        #expect(try ParsedBody(body.body, contentType: "text/html").xpath("//Item") == [])
+
+        let broken = ParsedBody(Data("<r>".utf8), contentType: "application/xml", source: "src")
+        let once = try #require(throws: ExtractionError.self) { try broken.xpath("/r") }
+        let twice = try #require(throws: ExtractionError.self) { try broken.xpath("//x") }
+        #expect(once == twice)
+        #expect(once.message.hasPrefix("expected XML at src: line 1"))
+
+        let json = ParsedBody(Data(#"{"a": [1, 2]}"#.utf8), contentType: "application/json")
+        #expect(try json.jsonPath("$.a[*]") == ["1", "2"])
+        #expect(try json.jsonPath("$.a[0]") == ["1"])
+    }
+
+    @Test("http fetch refuses an XML answer's DOCTYPE, from the server, with its line; HTML keeps its own")
+    func fetchRefusesDoctype() async throws {
+        let base = try Peer.http()
+        let refusal = DoctypeRefusal.message(for: XPathQuery.bodyRole)
+        for path in ["/api/notices-entity.xml", "/api/notices-external-dtd.xml"] {
+            let report = await HTTPFetchReport.fetch(HTTPRequest(url: base + path), xpaths: ["//notice/@id"])
+            #expect(report.extractions.map(\.error) == ["expected XML at \(base + path): line 2: \(refusal)"])
+            #expect(report.exitStatus == 2)
+        }
+        let plain = await HTTPFetchReport.fetch(HTTPRequest(url: base + "/api/notices.xml"), xpaths: ["//notice/@id"])
+        #expect(plain.extractions.map(\.values) == [["n1", "n2"]])
+        let page = await HTTPFetchReport.fetch(HTTPRequest(url: base + "/portal/realname"), xpaths: ["//form/@id"])
+        #expect(page.extractions.map(\.values) == [["realname"]])
     }
 
     private func temporaryFile(contents: String) throws -> String {

@@ -109,7 +109,7 @@ public struct ProbeOutcome: Sendable {
             return StatementResult(
                 statementID: parts.statement, verdict: verdict, source: source, producer: probe.id,
                 measurement: measurement, reason: reason, observations: observations, judgedAt: judgedAt,
-                checkpointID: parts.checkpoint == nil ? nil : target, areas: areas)
+                checkpointID: parts.checkpoint == nil ? nil : target, areas: areas, conclusive: probe.conclusive)
         }
     }
 }

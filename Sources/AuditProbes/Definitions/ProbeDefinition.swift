@@ -10,6 +10,9 @@ public struct ProbeDefinition: Sendable, Hashable {
     public var statements: [String]
     public var request: ProbeRequest
     public var expectations: [Expectation]
+    /// False (`conclusive: false`) when the probe can fail what it is bound to but cannot pass it alone (a TLS
+    /// check of a member API for "member data kept secure"): its pass is shown as supporting evidence only.
+    public var conclusive: Bool = true
     /// Where it was defined, for messages.
     public var file: String
     public var line: Int?

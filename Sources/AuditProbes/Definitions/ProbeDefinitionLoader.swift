@@ -49,7 +49,7 @@ public enum ProbeDefinitionLoader {
     }
 
     static func parseProbe(_ node: YAMLValue) throws -> ProbeDefinition {
-        try node.requireKeys(in: ["id", "title", "statements", "snmp", "http", "tls", "check", "expect"])
+        try node.requireKeys(in: ["id", "title", "statements", "snmp", "http", "tls", "check", "expect", "conclusive"])
         let id = try node.required("id", expected: "a probe id such as machine-room-water-leak").nonEmptyString()
         let statements = try node.required("statements", expected: "the statement ids it gives evidence for")
             .stringList()
@@ -83,7 +83,8 @@ public enum ProbeDefinitionLoader {
         }
         return ProbeDefinition(
             id: id, title: try node["title"]?.nonEmptyString() ?? id, statements: statements, request: request,
-            expectations: expectations, file: node.file, line: node.line)
+            expectations: expectations, conclusive: try node["conclusive"]?.bool() ?? true, file: node.file,
+            line: node.line)
     }
 
     static func parseSNMP(_ node: YAMLValue) throws -> SNMPRequestSpec {
@@ -174,7 +175,7 @@ public enum ProbeDefinitionLoader {
 
     static func parseExpectation(_ node: YAMLValue) throws -> Expectation {
         let expected = "one of status, header, json, xpath, body, value (SNMP), tls_min_version, cert_valid_days"
-        try node.requireKeys(in: ["status", "header", "matches", "json", "xpath", "equals", "contains", "at_least",
+        try node.requireKeys(in: ["status", "header", "matches", "json", "xpath", "equals", "contains", "at_least", "covers_areas",
                                   "non_empty", "body", "value", "state", "present", "max_age", "tls_min_version",
                                   "cert_valid_days"])
         try requireOneExpectation(node)

@@ -37,8 +37,11 @@ public enum ProbeJudge {
                     probe: probe, verdict: .error, reason: "\(http.url) answered HTTP \(http.status)",
                     observations: observations)
             }
+            // Parsed once for every JSON path and XPath of the probe, by the parser `http fetch` would choose.
+            let body = ParsedBody(http.body, contentType: http.headers["content-type"])
             for expectation in probe.expectations {
-                judgeHTTP(expectation, http, declaredAreas: declaredAreas, &observations, &failures, &errors, &areas)
+                judgeHTTP(
+                    expectation, http, body, declaredAreas: declaredAreas, &observations, &failures, &errors, &areas)
             }
         case let .tls(tls):
             observations.append(Observation(name: "TLS protocol", value: tls.protocolVersion ?? "unknown"))
@@ -110,8 +113,9 @@ public enum ProbeJudge {
     // MARK: HTTP
 
     private static func judgeHTTP(
-        _ expectation: Expectation, _ http: HTTPAnswer, declaredAreas: [String], _ observations: inout [Observation],
-        _ failures: inout [String], _ errors: inout [String], _ areas: inout [AreaResult]
+        _ expectation: Expectation, _ http: HTTPAnswer, _ body: ParsedBody, declaredAreas: [String],
+        _ observations: inout [Observation], _ failures: inout [String], _ errors: inout [String],
+        _ areas: inout [AreaResult]
     ) {
         func judgeValues(_ values: [String], _ test: ValueTest, what: String) {
             if test == .coversAreas {
@@ -153,7 +157,7 @@ public enum ProbeJudge {
             if !matches(pattern, text) { failures.append("body does not match /\(pattern)/") }
         case let .json(path, test):
             do {
-                let values = try JSONPath.values(path, in: http.body)
+                let values = try body.jsonPath(path)
                 observations.append(Observation(name: path, value: values.joined(separator: ", ")))
                 judgeValues(values, test, what: path)
             } catch {
@@ -161,7 +165,7 @@ public enum ProbeJudge {
             }
         case let .xpath(expression, test):
             do {
-                let values = try XPathQuery.values(expression, inHTML: http.body)
+                let values = try body.xpath(expression)
                 observations.append(Observation(name: expression, value: values.joined(separator: ", ")))
                 judgeValues(values, test, what: expression)
             } catch {

@@ -1,3 +1,4 @@
+import AuditMeasures
 import AuditModel
 import AuditSite
 import Foundation
@@ -79,8 +80,14 @@ extension ProbeDefinition {
                     "no HTTP system '\(spec.system)' in \(profile.file.lastPathComponent)",
                     "one of: \(profile.httpSystems.keys.sorted().joined(separator: ", "))")
             }
-        case .check:
-            break
+        case let .check(name):
+            if let kind = MeasuredCheckKind(rawValue: name) {
+                for target in statements where !kind.statementIDs.contains(Checkpoint.split(target).statement) {
+                    problem(
+                        "the \(name) check does not judge \(target)",
+                        "statements or checkpoints of \(kind.statementIDs.joined(separator: ", "))")
+                }
+            }
         }
         return problems
     }

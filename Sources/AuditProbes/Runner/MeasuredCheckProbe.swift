@@ -1,5 +1,6 @@
 import AuditModel
 import AuditSite
+import AuditSupport
 import AuditMeasures
 import Foundation
 
@@ -34,7 +35,37 @@ enum MeasuredCheckProbe {
             complaints: data.complaints, calendar: data.calendar, payments: data.payments,
             catalogOnline: data.catalogOnline, catalogOffline: data.catalogOffline)
         let report = MeasuredChecks.run(kind, inputs: inputs, asOf: day)
-        return ProbeRunResult(probe: probe, results: report.statementResults())
+        // What was measured, by digest (a signed bundle lists these without carrying the exports themselves).
+        let digests = report.inputs.compactMap(InputDigest.observationValue).map {
+            Observation(name: InputDigest.observationName, value: $0)
+        }
+        let results = report.statementResults().map { result in
+            var result = result
+            result.observations += digests
+            return result
+        }
+        return ProbeRunResult(probe: probe, results: bind(results, to: probe))
+    }
+
+    /// The check's results for the probe's targets: a result for exactly that statement or checkpoint; else, for
+    /// a checkpoint, the check's result for its whole statement (the probe file says the check settles it); a
+    /// target the check does not judge is an `error` saying so, never silently dropped.
+    static func bind(_ results: [StatementResult], to probe: ProbeDefinition) -> [StatementResult] {
+        probe.statements.map { target in
+            if let exact = results.first(where: { $0.target == target }) { return exact }
+            let parts = Checkpoint.split(target)
+            if parts.checkpoint != nil,
+                var whole = results.first(where: { $0.statementID == parts.statement && $0.checkpointID == nil })
+            {
+                whole.checkpointID = target
+                return whole
+            }
+            let judged = results.map(\.target).joined(separator: ", ")
+            return StatementResult(
+                statementID: parts.statement, verdict: .error, source: .data, producer: probe.id,
+                reason: "the check of probe \(probe.id) does not judge \(target) (it judges \(judged))",
+                checkpointID: parts.checkpoint == nil ? nil : target)
+        }
     }
 
     /// The calendar day of `date` in the local time zone (the mall's day); nil outside years 1–9999.

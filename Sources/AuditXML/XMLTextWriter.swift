@@ -1,21 +1,21 @@
 import AuditModel
 import CLibXML2
-import CLibXML2Shim
 import Foundation
 
 /// Owner of an `xmlTextWriter` writing into an `xmlBuffer`. Frees both in `deinit`.
 ///
 /// Not Sendable and must not cross threads: libxml2 keeps per-thread error state, and the writer is created, used
-/// and finished inside one call of a report writer.
-final class XMLTextWriter {
+/// and finished inside one call (of a report writer, say). Text and attribute values go through `XMLText.sanitized`
+/// and are escaped by libxml2.
+public final class XMLTextWriter {
     private let buffer: xmlBufferPtr
     private var writer: xmlTextWriterPtr?
     /// What the document is, for error messages (`XML report`, `JUnit report`).
     private let what: String
 
     /// A writer indenting by two spaces, or throws when libxml2 cannot allocate one.
-    init(what: String) throws {
-        clibxml2shim_init()
+    public init(what: String) throws {
+        XMLLibrary.prepare()
         self.what = what
         guard let buffer = xmlBufferCreate() else {
             throw DiagnosticsError(Diagnostic(file: what, message: "libxml2 could not allocate a buffer"))
@@ -27,7 +27,7 @@ final class XMLTextWriter {
         }
         self.writer = writer
         try check(xmlTextWriterSetIndent(writer, 1), "set indentation")
-        try check(Self.withXMLChars("  ") { xmlTextWriterSetIndentString(writer, $0) }, "set indentation")
+        try check(withXMLChars("  ") { xmlTextWriterSetIndentString(writer, $0) }, "set indentation")
     }
 
     deinit {
@@ -52,57 +52,57 @@ final class XMLTextWriter {
     }
 
     /// `<?xml version="1.0" encoding="UTF-8"?>`.
-    func startDocument() throws {
+    public func startDocument() throws {
         let writer = try handle
         try check(xmlTextWriterStartDocument(writer, "1.0", "UTF-8", nil), "start the document")
     }
 
     /// Opens `<name>`; the root may carry the default namespace.
-    func startElement(_ name: String, namespace: String? = nil) throws {
+    public func startElement(_ name: String, namespace: String? = nil) throws {
         let writer = try handle
-        try check(Self.withXMLChars(name) { xmlTextWriterStartElement(writer, $0) }, "open <\(name)>")
+        try check(withXMLChars(name) { xmlTextWriterStartElement(writer, $0) }, "open <\(name)>")
         if let namespace { try attribute("xmlns", namespace) }
     }
 
     /// Closes the innermost open element.
-    func endElement() throws {
+    public func endElement() throws {
         let writer = try handle
         try check(xmlTextWriterEndElement(writer), "close an element")
     }
 
     /// Writes `name="value"` on the open element, escaped by libxml2. Characters XML 1.0 cannot carry are replaced.
-    func attribute(_ name: String, _ value: String) throws {
+    public func attribute(_ name: String, _ value: String) throws {
         let writer = try handle
-        let status = Self.withXMLChars(name) { name in
-            Self.withXMLChars(XMLText.sanitized(value)) { xmlTextWriterWriteAttribute(writer, name, $0) }
+        let status = withXMLChars(name) { name in
+            withXMLChars(XMLText.sanitized(value)) { xmlTextWriterWriteAttribute(writer, name, $0) }
         }
         try check(status, "write attribute \(name)")
     }
 
     /// Writes the attribute when `value` is not nil.
-    func attribute(_ name: String, _ value: String?) throws {
+    public func attribute(_ name: String, _ value: String?) throws {
         if let value { try attribute(name, value) }
     }
 
     /// Writes the attribute as a decimal integer.
-    func attribute(_ name: String, _ value: Int) throws { try attribute(name, String(value)) }
+    public func attribute(_ name: String, _ value: Int) throws { try attribute(name, String(value)) }
 
     /// Writes `<name>text</name>`, the text escaped by libxml2. Characters XML 1.0 cannot carry are replaced.
-    func element(_ name: String, text: String) throws {
+    public func element(_ name: String, text: String) throws {
         let writer = try handle
-        let status = Self.withXMLChars(name) { name in
-            Self.withXMLChars(XMLText.sanitized(text)) { xmlTextWriterWriteElement(writer, name, $0) }
+        let status = withXMLChars(name) { name in
+            withXMLChars(XMLText.sanitized(text)) { xmlTextWriterWriteElement(writer, name, $0) }
         }
         try check(status, "write <\(name)>")
     }
 
     /// Writes `<name>text</name>` when `text` is not nil.
-    func element(_ name: String, optionalText text: String?) throws {
+    public func element(_ name: String, optionalText text: String?) throws {
         if let text { try element(name, text: text) }
     }
 
     /// Writes `<name attributes…>text</name>`.
-    func element(_ name: String, attributes: KeyValuePairs<String, String?>, text: String) throws {
+    public func element(_ name: String, attributes: KeyValuePairs<String, String?>, text: String) throws {
         try startElement(name)
         for (key, value) in attributes { try attribute(key, value) }
         try self.text(text)
@@ -110,26 +110,19 @@ final class XMLTextWriter {
     }
 
     /// Writes escaped character data inside the open element.
-    func text(_ text: String) throws {
+    public func text(_ text: String) throws {
         let writer = try handle
-        try check(Self.withXMLChars(XMLText.sanitized(text)) { xmlTextWriterWriteString(writer, $0) }, "write text")
+        try check(withXMLChars(XMLText.sanitized(text)) { xmlTextWriterWriteString(writer, $0) }, "write text")
     }
 
     /// Closes every open element, ends the document and returns its bytes. The writer cannot be used afterwards.
-    func finish() throws -> Data {
+    public func finish() throws -> Data {
         let writer = try handle
         try check(xmlTextWriterEndDocument(writer), "end the document")
         xmlFreeTextWriter(writer)  // flushes into the buffer
         self.writer = nil
         guard let content = xmlBufferContent(buffer) else { return Data() }
         return Data(bytes: content, count: Int(xmlBufferLength(buffer)))
-    }
-
-    /// Calls `body` with `string` as a NUL-terminated `xmlChar` (UTF-8) pointer.
-    private static func withXMLChars<R>(_ string: String, _ body: (UnsafePointer<xmlChar>) -> R) -> R {
-        string.withCString { pointer in
-            pointer.withMemoryRebound(to: xmlChar.self, capacity: 1) { body($0) }
-        }
     }
 }
 
@@ -147,16 +140,11 @@ public enum XMLText {
     }
 
     /// Whether XML 1.0 allows the character (production `Char`).
-    static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
+    public static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x9, 0xA, 0xD: true
         case 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: true
         default: false
         }
     }
-
-    /// `text` escaped for XML or HTML character data and attribute values (`&`, `<`, `>`, `"`, `'`), sanitized
-    /// like `sanitized(_:)`. Used for the SVG chart, which is built in Swift; the same escaping as every
-    /// `{{value}}` of the HTML templates.
-    public static func escaped(_ text: String) -> String { ReportHTMLEscaping.escape(text) }
 }

@@ -1,51 +1,41 @@
 import AuditModel
-import CLibXML2
+import AuditXML
 import Foundation
 
-/// Turns libxml2's parser and schema errors into `Diagnostic`s a checklist author can act on:
+/// Turns the XML layer's parser and schema issues into `Diagnostic`s a checklist author can act on:
 /// the file, the line, the statement or clause concerned, and what was expected there.
-struct LibXMLDiagnostics {
+struct ChecklistDiagnostics {
     /// Display name of the checked file, as the user gave it.
     var file: String
     /// Display name of the schema, for the fallback "expected" text.
     var schemaName: String
     /// Root of the checked document, to find where a duplicated id was first used.
-    var root: xmlNodePtr?
+    var root: MarkupNode?
 
     static let namespacePrefix = "{\(ChecklistLoader.namespace)}"
 
     // MARK: Well-formedness
 
-    /// A diagnostic for an error of libxml2's XML parser (the file is not well-formed XML).
-    func parserDiagnostic(_ error: LibXMLError) -> Diagnostic {
-        let severity: Diagnostic.Severity = error.isWarning ? .warning : .error
-        let line = error.line > 0 ? error.line : 1
-        let column = error.column > 0 ? error.column : nil
-        let expected: String
-        switch error.code {
-        case Int32(XML_ERR_DOCUMENT_EMPTY.rawValue), Int32(XML_ERR_DOCUMENT_START.rawValue):
-            expected = ChecklistLoader.expectedDocument
-        case Int32(XML_ERR_UNDECLARED_ENTITY.rawValue), Int32(XML_WAR_UNDECLARED_ENTITY.rawValue):
-            expected =
-                "no entity reference but &lt; &gt; &amp; &apos; &quot; and &#…; (checklists declare no entity)"
-        default:
-            expected = "well-formed XML"
+    /// What a checklist author is expected to write where the parser stopped.
+    static func expected(for issue: XMLIssue) -> String {
+        switch issue.kind {
+        case .notADocument: ChecklistLoader.expectedDocument
+        case .undeclaredEntity:
+            "no entity reference but &lt; &gt; &amp; &apos; &quot; and &#…; (checklists declare no entity)"
+        case .other: "well-formed XML"
         }
-        return Diagnostic(
-            severity, file: file, line: line, column: column, message: "not well-formed XML: \(error.message)",
-            expected: expected)
     }
 
     // MARK: Schema validity
 
     /// Diagnostics for the errors of one schema validation, in order. libxml2 often reports a bad value
     /// twice, once for the facet it breaks and once for its type; the second adds nothing and is dropped.
-    func schemaDiagnostics(_ errors: [LibXMLError]) -> [Diagnostic] {
+    func schemaDiagnostics(_ errors: [XMLIssue]) -> [Diagnostic] {
         var reported = Set<String>()
         var result: [Diagnostic] = []
         for error in errors {
             let parsed = ParsedSchemaMessage(error.message)
-            let key = "\(error.line)|\(parsed.element ?? "")|\(parsed.attribute ?? "")"
+            let key = "\(error.line ?? 0)|\(parsed.element ?? "")|\(parsed.attribute ?? "")"
             if parsed.rest.contains("is not a valid value of"), reported.contains(key) { continue }
             reported.insert(key)
             result.append(schemaDiagnostic(error))
@@ -54,9 +44,8 @@ struct LibXMLDiagnostics {
     }
 
     /// A diagnostic for an error found while validating against the checklist schema.
-    func schemaDiagnostic(_ error: LibXMLError) -> Diagnostic {
-        let severity: Diagnostic.Severity = error.isWarning ? .warning : .error
-        let line = error.line > 0 ? error.line : (error.node.map { $0.line } ?? 1)
+    func schemaDiagnostic(_ error: XMLIssue) -> Diagnostic {
+        let line = error.line ?? error.node?.line ?? 1
         let parsed = ParsedSchemaMessage(error.message)
         let context = error.node?.describedContext
         // "statement 5.1.1-2: " or "<standard>: "
@@ -75,7 +64,10 @@ struct LibXMLDiagnostics {
         if let attribute = parsed.attribute { subject += "attribute \(attribute) " }
 
         let (text, expected) = explain(parsed, subject: subject, line: line)
-        return Diagnostic(severity, file: file, line: line, message: prefix + text, expected: expected)
+        var diagnostic = error.diagnostic(file: file, message: prefix + text, expected: expected)
+        diagnostic.line = line
+        diagnostic.column = nil
+        return diagnostic
     }
 
     /// The message (after the context prefix) and the expectation for one schema error.
@@ -257,7 +249,7 @@ struct ParsedSchemaMessage {
             if text.hasPrefix(":") { text = text.dropFirst() }
         }
         rest = text.trimmingCharacters(in: .whitespaces)
-            .replacingOccurrences(of: LibXMLDiagnostics.namespacePrefix, with: "")
+            .replacingOccurrences(of: ChecklistDiagnostics.namespacePrefix, with: "")
     }
 }
 
@@ -267,5 +259,19 @@ extension StringProtocol {
         guard let open = range(of: start) else { return nil }
         guard let close = self[open.upperBound...].range(of: end) else { return nil }
         return String(self[open.upperBound..<close.lowerBound])
+    }
+}
+
+extension MarkupNode {
+    /// The element itself or its nearest ancestor element that has an `id` (or a chapter `number`),
+    /// to say in a diagnostic which statement, clause or chapter it is about.
+    var describedContext: (element: String, identifier: String)? {
+        var current: MarkupNode? = isElement ? self : nil
+        while let node = current {
+            if let id = node.attribute("id") { return (node.localName, id) }
+            if node.localName == "chapter", let number = node.attribute("number") { return ("chapter", number) }
+            current = node.parent
+        }
+        return nil
     }
 }

@@ -1,0 +1,251 @@
+import AuditBundle
+import AuditSigning
+import Foundation
+import Testing
+import ZIPFoundation
+
+/// The built `mallaudit` binary: `$MALLAUDIT_BIN` (set by scripts/test.sh), else next to the test bundle.
+func mallauditBinary() -> URL {
+    if let path = ProcessInfo.processInfo.environment["MALLAUDIT_BIN"], !path.isEmpty {
+        return URL(fileURLWithPath: path)
+    }
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for _ in 0..<4 {
+        let candidate = dir.appendingPathComponent("mallaudit")
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        dir = dir.deletingLastPathComponent()
+    }
+    return URL(fileURLWithPath: ".build/debug/mallaudit")
+}
+
+/// The repository root (where Package.swift is).
+func repositoryRoot() -> URL {
+    var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    while dir.path != "/" {
+        if FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) { return dir }
+        dir = dir.deletingLastPathComponent()
+    }
+    fatalError("Package.swift not found above \(#filePath)")
+}
+
+struct ToolOutcome {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs `executable` and waits, capturing both streams.
+func tool(_ executable: URL, _ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil)
+    throws -> ToolOutcome
+{
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    for (key, value) in environment { env[key] = value }
+    process.environment = env
+    if let directory { process.currentDirectoryURL = directory }
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    nonisolated(unsafe) var errData = Data()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async {
+        errData = err.fileHandleForReading.readDataToEndOfFile()
+        group.leave()
+    }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return ToolOutcome(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self))
+}
+
+func temporaryFolder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("mallaudit-bundle-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// A real stored run: `mallaudit run` over a copy of the demo mall (examples/demo-mall: its findings with evidence
+/// photos and documents, its exports for the measured checks), restricted to the statements no network probe feeds,
+/// judged as of 2026-11-20.
+struct StoredRun {
+    var folder: URL
+    var site: URL
+    var database: URL
+
+    /// Statements judged by the demo's findings, N/A decisions and measured checks (no SNMP/HTTP peer needed).
+    static let scope = "5.1.2-3,8.2.1-3,8.1.2-2,6.6,6.9.1,5.2.5-1,5.2.5-6,5.2.5-7,5.2.5-2,7.4.1,6.7.1,8.2.2,6.8,5.1.1,"
+        + "7.3.3,7.4.7"
+
+    /// Makes the run in a new folder; `mall` renames the mall (another mall's audit of the same data).
+    static func make(mall: (name: String, creditCode: String)? = nil) throws -> StoredRun {
+        let folder = try temporaryFolder()
+        let copy = folder.appendingPathComponent("mall")
+        try FileManager.default.copyItem(at: repositoryRoot().appendingPathComponent("examples/demo-mall"), to: copy)
+        try? FileManager.default.removeItem(at: copy.appendingPathComponent(".demo-state"))
+        let site = copy.appendingPathComponent("site.yaml")
+        var text = try String(contentsOf: site, encoding: .utf8)
+        text = text.replacingOccurrences(
+            of: "probes: [../../probes]", with: "probes: [\(repositoryRoot().appendingPathComponent("probes").path)]")
+        text = text.replacingOccurrences(
+            of: "  credit_code: 91320303MA1DEMO00X\n", with: "  credit_code: 91320303MA1DEMO00X\n  district: 云龙区\n")
+        if let mall {
+            text = text.replacingOccurrences(of: "name: 星河广场", with: "name: \(mall.name)")
+            text = text.replacingOccurrences(of: "91320303MA1DEMO00X", with: mall.creditCode)
+        }
+        try text.write(to: site, atomically: true, encoding: .utf8)
+        let database = copy.appendingPathComponent("mallaudit.sqlite")
+        let outcome = try tool(mallauditBinary(), [
+            "run", "--site", site.path, "--as-of", "2026-11-20", "--only", scope,
+        ])
+        guard FileManager.default.fileExists(atPath: database.path), outcome.status == 2 else {
+            throw Failure("mallaudit run failed (\(outcome.status)): \(outcome.stderr)")
+        }
+        return StoredRun(folder: folder, site: site, database: database)
+    }
+}
+
+struct Failure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Keys for the tests, made through the library: an SM2 inspector, an Ed25519 mall, and an outsider nobody trusts.
+struct TestKeys {
+    var folder: URL
+    var inspector: SigningIdentity
+    var mall: SigningIdentity
+    var outsider: SigningIdentity
+
+    static func make(in folder: URL, inspectorAlgorithm: SigningAlgorithm = .sm2, validFrom: Date = Date(timeIntervalSinceNow: -86_400))
+        throws -> TestKeys
+    {
+        func key(_ name: String, _ org: String, _ algorithm: SigningAlgorithm) throws -> SigningIdentity {
+            let url = folder.appendingPathComponent("\(name).key")
+            _ = try KeyGeneration.generate(
+                algorithm: algorithm, holder: KeyHolder(name: name, organization: org), validDays: 30,
+                passphrase: nil, output: url, now: validFrom)
+            return try SigningIdentity.load(keyFile: url, passphrase: nil)
+        }
+        return TestKeys(
+            folder: folder, inspector: try key("inspector", "徐州市商务局", inspectorAlgorithm),
+            mall: try key("mall", "星河广场", .ed25519), outsider: try key("outsider", "某公司", .sm2))
+    }
+
+    /// A trust folder holding the public key files of `identities`.
+    func trust(_ identities: [SigningIdentity]) throws -> TrustStore {
+        TrustStore(keys: identities.map(\.publicKeyFile))
+    }
+}
+
+// MARK: rewriting bundles (what an attacker would do)
+
+/// Every entry of a zip, in order, with its bytes (ZIPFoundation, tests only: the verifier never does this).
+func zipEntries(of zip: URL) throws -> [(path: String, data: Data)] {
+    let archive = try Archive(url: zip, accessMode: .read)
+    var out: [(String, Data)] = []
+    for entry in archive {
+        var data = Data()
+        _ = try archive.extract(entry) { data.append($0) }
+        out.append((entry.path, data))
+    }
+    return out
+}
+
+/// Writes `entries` as a new zip (deflated), optionally with a symbolic link entry.
+func writeZip(_ entries: [(path: String, data: Data)], to url: URL, symlinks: [(path: String, target: String)] = [])
+    throws
+{
+    try? FileManager.default.removeItem(at: url)
+    let archive = try Archive(url: url, accessMode: .create)
+    for (path, data) in entries {
+        try archive.addEntry(
+            with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate
+        ) { position, size in data.subdata(in: Int(position)..<min(Int(position) + size, data.count)) }
+    }
+    for (path, target) in symlinks {
+        let data = Data(target.utf8)
+        try archive.addEntry(with: path, type: .symlink, uncompressedSize: Int64(data.count)) { position, size in
+            data.subdata(in: Int(position)..<min(Int(position) + size, data.count))
+        }
+    }
+}
+
+/// The bundle's envelope and statement.
+func statement(of entries: [(path: String, data: Data)]) throws -> (DSSEEnvelope, BundleStatement) {
+    let envelopeData = try #require(entries.first { $0.path == BundleFormat.envelopePath }?.data)
+    let envelope = try JSONDecoder().decode(DSSEEnvelope.self, from: envelopeData)
+    let statement = try JSONDecoder().decode(BundleStatement.self, from: try #require(envelope.payloadBytes))
+    return (envelope, statement)
+}
+
+/// Re-hashes every member into a new statement (with `predicate` changed by `edit`) and signs it with `signers`:
+/// what someone holding a trusted key — or not — would do after editing members.
+func resign(
+    _ entries: [(path: String, data: Data)], by signers: [(SigningIdentity, SignerRole)],
+    edit: (inout BundlePredicate) -> Void = { _ in }
+) throws -> [(path: String, data: Data)] {
+    var (_, old) = try statement(of: entries)
+    var members = entries.filter { $0.path != BundleFormat.envelopePath }
+    // Keep the manifest true to the edited members too, as a careful forger would.
+    if let index = members.firstIndex(where: { $0.path == BundleFormat.manifestPath }) {
+        var manifest = try JSONDecoder().decode(BundleManifest.self, from: members[index].data)
+        for i in manifest.members.indices {
+            if let data = members.first(where: { $0.path == manifest.members[i].path })?.data {
+                manifest.members[i].sha256 = Digests.sha256Hex(data)
+                manifest.members[i].size = Int64(data.count)
+            }
+        }
+        members[index].data = try CanonicalJSON.pretty(manifest)
+    }
+    edit(&old.predicate)
+    let subjects = try members.map { member in
+        BundleStatement.Subject(
+            name: member.path,
+            digest: ["sha256": Digests.sha256Hex(member.data), "sm3": try Digests.sm3Hex(member.data)])
+    }.sorted { $0.name < $1.name }
+    let statement = BundleStatement(subject: subjects, predicateType: old.predicateType, predicate: old.predicate)
+    let payload = try CanonicalJSON.compact(statement)
+    let signatures = try signers.map { identity, role in
+        try identity.signDSSE(payload: payload, payloadType: DSSE.inTotoPayloadType, role: role, at: Date())
+    }
+    let envelope = DSSEEnvelope(payload: payload, payloadType: DSSE.inTotoPayloadType, signatures: signatures)
+    return members + [(BundleFormat.envelopePath, try CanonicalJSON.pretty(envelope))]
+}
+
+extension BundleVerification {
+    var codes: Set<String> { Set(problems.map(\.code)) }
+}
+
+/// One real run for the whole test process (made on first use), and a second mall's run for the swap tests.
+let sharedRun = Result { try StoredRun.make() }
+let otherMallRun = Result { try StoredRun.make(mall: ("月光商城", "91320303MA1OTHER0Y")) }
+
+/// A bundle of `run` signed by `identity` in a fresh folder.
+func makeBundle(
+    _ run: StoredRun, by identity: SigningIdentity, role: SignerRole = .inspector, leaveOut: [String] = [],
+    now: Date = Date(), name: String = "bundle.zip", in folder: URL
+) throws -> (URL, BundleOutcome) {
+    let output = folder.appendingPathComponent(name)
+    let outcome = try BundleBuilder.build(BundleRequest(
+        database: run.database, run: "latest", identity: identity, role: role, output: output, siteProfile: run.site,
+        checklist: repositoryRoot().appendingPathComponent("checklists/mall-digital-service.xml"), leaveOut: leaveOut,
+        toolVersion: "0.1.0-test", now: now))
+    return (output, outcome)
+}
+
+/// The report schema of the repository.
+let reportSchema = repositoryRoot().appendingPathComponent("reports/report.xsd")
+
+func verify(_ bundle: URL, trust: TrustStore, revoked: RevocationList = RevocationList(), limits: ZipLimits = ZipLimits())
+    -> BundleVerification
+{
+    BundleVerifier.verify(archive: bundle, trust: trust, revoked: revoked, schema: reportSchema, limits: limits)
+}
