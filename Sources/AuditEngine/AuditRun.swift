@@ -151,7 +151,9 @@ public enum AuditEngine {
         var evidence = Dictionary(grouping: SiteFacts.evidence(profile: profile, checklist: checklist), by: \.statementID)
 
         func judgeAndRecord(_ statement: Statement) throws {
-            var inputs = JudgementInputs(automated: evidence[statement.id] ?? [])
+            // In a fixed order (probe, then checkpoint), not the order probes happened to finish: the same run
+            // always gives the same report.
+            var inputs = JudgementInputs(automated: (evidence[statement.id] ?? []).sorted(by: Judgement.evidenceOrder))
             for finding in findingsByStatement[statement.id] ?? [] {
                 let at = store.timestamp()
                 let files = try finding.evidence.map {

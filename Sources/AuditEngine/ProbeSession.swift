@@ -40,7 +40,8 @@ public enum ProbeSession {
         let decisions = Dictionary(profile.notApplicable.map { ($0.statementID, $0) }, uniquingKeysWith: { a, _ in a })
         let results = checklist.statements.filter { evidence[$0.id] != nil }.map {
             Judgement.judge(
-                statement: $0, evidence: evidence[$0.id] ?? [], decision: decisions[$0.id], judgedAt: nil,
+                statement: $0, evidence: (evidence[$0.id] ?? []).sorted(by: Judgement.evidenceOrder),
+                decision: decisions[$0.id], judgedAt: nil,
                 areas: profile.areas)
         }
         return Outcome(profile: profile, checklist: checklist, results: results, probesRun: selected.count)

@@ -72,13 +72,27 @@ public enum Judgement {
             reason = open.map { "\(name($0.checkpointID)) \($0.verdict.rawValue): \($0.reason)" }
                 .joined(separator: "; ")
         }
-        let ordered = applicable.sorted { $0.verdict.severity > $1.verdict.severity }
+        let ordered = worstFirst(applicable)
         return StatementResult(
             statementID: statement.id, verdict: worst.verdict, source: worst.source,
             producer: orderedUnique(ordered.compactMap(\.producer)).joined(separator: ", ").nilIfEmpty,
             measurement: ordered.compactMap(\.measurement).first, reason: reason,
             observations: ordered.flatMap(\.observations), evidence: unique(ordered.flatMap(\.evidence)),
             judgedAt: judgedAt, checkpoints: checkpointResults)
+    }
+
+    /// A fixed order for evidence gathered concurrently: by producer, then checkpoint, then verdict.
+    public static func evidenceOrder(_ lhs: StatementResult, _ rhs: StatementResult) -> Bool {
+        (lhs.producer ?? "", lhs.checkpointID ?? "", lhs.verdict.rawValue, lhs.reason)
+            < (rhs.producer ?? "", rhs.checkpointID ?? "", rhs.verdict.rawValue, rhs.reason)
+    }
+
+    /// `pieces` worst first; pieces of equal severity keep their given order.
+    static func worstFirst(_ pieces: [StatementResult]) -> [StatementResult] {
+        pieces.enumerated().sorted { lhs, rhs in
+            lhs.element.verdict.severity != rhs.element.verdict.severity
+                ? lhs.element.verdict.severity > rhs.element.verdict.severity : lhs.offset < rhs.offset
+        }.map(\.element)
     }
 
     /// The worst of `pieces` as one result (no checkpoints); `nothing` is the reason when there are none.
@@ -109,7 +123,7 @@ public enum Judgement {
             only.checkpointID = nil
             return only
         }
-        let ordered = pieces.sorted { $0.verdict.severity > $1.verdict.severity }
+        let ordered = worstFirst(pieces)
         let worst = ordered[0]
         return StatementResult(
             statementID: statementID, verdict: worst.verdict, source: worst.source,

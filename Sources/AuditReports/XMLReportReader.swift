@@ -1,6 +1,5 @@
 import AuditModel
-import CLibXML2
-import CLibXML2Shim
+import AuditXML
 import Foundation
 
 /// What a written XML report says, read back: who and what it is about, the summary it states, and every statement's
@@ -107,33 +106,27 @@ public enum XMLReportReader {
         func problem(_ message: String) -> DiagnosticsError {
             DiagnosticsError(Diagnostic(file: name, message: message))
         }
-        if data.range(of: Data("<!DOCTYPE".utf8)) != nil {
-            throw problem("a report never has a DOCTYPE")
+        let parsed = MarkupDocument.parseXML(data, name: name, role: ReportValidation.reportRole)
+        guard let document = parsed.document, let root = document.root else {
+            throw DiagnosticsError(parsed.diagnostics(file: name))
         }
-        let messages = LibXMLMessages()
-        guard let document = ParsedXML.parse(data, messages: messages),
-            let root = xmlDocGetRootElement(document.pointer)
-        else {
-            throw DiagnosticsError(messages.diagnostics(file: name).nonEmpty(
-                or: Diagnostic(file: name, message: "not well-formed XML")))
-        }
-        guard root.readerName == "report", root.readerNamespace == ReportResources.namespace else {
+        guard root.localName == "report", root.namespaceURI == ReportResources.namespace else {
             throw problem("the root is not a report element in \(ReportResources.namespace)")
         }
-        guard let run = root.readerChild("run"), let mall = run.readerChild("mall"),
-            let summary = root.readerChild("summary"), let adoption = summary.readerChild("shouldAdoption"),
-            let tool = run.readerChild("tool"), let checklist = run.readerChild("checklist")
+        guard let run = root.child("run"), let mall = run.child("mall"),
+            let summary = root.child("summary"), let adoption = summary.child("shouldAdoption"),
+            let tool = run.child("tool"), let checklist = run.child("checklist")
         else { throw problem("the report lacks its run or summary") }
 
         var counts: [String: ReportReading.Counts] = [:]
-        for element in summary.readerChildren("counts") {
+        for element in summary.children("counts") {
             func number(_ attribute: String) throws -> Int {
-                guard let text = element.readerAttribute(attribute), let value = Int(text) else {
+                guard let text = element.attribute(attribute), let value = Int(text) else {
                     throw problem("summary counts without a number for \(attribute)")
                 }
                 return value
             }
-            let scope = element.readerAttribute("scope") ?? ""
+            let scope = element.attribute("scope") ?? ""
             counts[scope] = ReportReading.Counts(
                 total: try number("total"), applicable: try number("applicable"), pass: try number("pass"),
                 fail: try number("fail"), error: try number("error"), notAssessed: try number("notAssessed"),
@@ -141,96 +134,43 @@ public enum XMLReportReader {
         }
         var statements: [ReportReading.StatementReading] = []
         var clauseVerdicts: [String: Verdict] = [:]
-        for chapter in root.readerChildren("chapter") {
-            guard let number = chapter.readerAttribute("number").flatMap(Int.init) else {
+        for chapter in root.children("chapter") {
+            guard let number = chapter.attribute("number").flatMap(Int.init) else {
                 throw problem("a chapter without a number")
             }
-            for clause in chapter.readerChildren("clause") {
-                guard let clauseID = clause.readerAttribute("id"),
-                    let clauseVerdict = clause.readerAttribute("verdict").flatMap(Verdict.init(rawValue:))
+            for clause in chapter.children("clause") {
+                guard let clauseID = clause.attribute("id"),
+                    let clauseVerdict = clause.attribute("verdict").flatMap(Verdict.init(rawValue:))
                 else { throw problem("a clause without an id or verdict") }
                 clauseVerdicts[clauseID] = clauseVerdict
-                for statement in clause.readerChildren("statement") {
-                    guard let id = statement.readerAttribute("id"),
-                        let modality = statement.readerAttribute("modality").flatMap(Modality.init(rawValue:)),
-                        let verdict = statement.readerAttribute("verdict").flatMap(Verdict.init(rawValue:))
+                for statement in clause.children("statement") {
+                    guard let id = statement.attribute("id"),
+                        let modality = statement.attribute("modality").flatMap(Modality.init(rawValue:)),
+                        let verdict = statement.attribute("verdict").flatMap(Verdict.init(rawValue:))
                     else { throw problem("a statement of clause \(clauseID) without id, modality or verdict") }
                     statements.append(ReportReading.StatementReading(
                         id: id, clauseID: clauseID, chapter: number, modality: modality, verdict: verdict,
-                        evidence: (statement.readerChildren("evidence")
-                            + statement.readerChildren("checkpoint").flatMap { $0.readerChildren("evidence") })
-                            .compactMap { $0.readerAttribute("sha256") }))
+                        evidence: (statement.children("evidence")
+                            + statement.children("checkpoint").flatMap { $0.children("evidence") })
+                            .compactMap { $0.attribute("sha256") }))
                 }
             }
         }
         return ReportReading(
-            formatVersion: root.readerAttribute("formatVersion").flatMap(Int.init),
-            runID: run.readerAttribute("id") ?? "", completion: run.readerAttribute("completion") ?? "",
+            formatVersion: root.attribute("formatVersion").flatMap(Int.init),
+            runID: run.attribute("id") ?? "", completion: run.attribute("completion") ?? "",
             mall: MallIdentity(
-                name: mall.readerChild("name")?.readerText ?? "", address: mall.readerChild("address")?.readerText,
-                creditCode: mall.readerChild("creditCode")?.readerText),
-            toolVersion: tool.readerAttribute("version") ?? "",
-            checklistVersion: checklist.readerAttribute("version") ?? "",
-            checklistDigest: checklist.readerAttribute("digest") ?? "",
-            siteProfileDigest: run.readerChild("siteProfile")?.readerAttribute("digest"),
-            conformance: summary.readerAttribute("conformance") ?? "", counts: counts,
+                name: mall.child("name")?.text ?? "", address: mall.child("address")?.text,
+                creditCode: mall.child("creditCode")?.text),
+            toolVersion: tool.attribute("version") ?? "",
+            checklistVersion: checklist.attribute("version") ?? "",
+            checklistDigest: checklist.attribute("digest") ?? "",
+            siteProfileDigest: run.child("siteProfile")?.attribute("digest"),
+            conformance: summary.attribute("conformance") ?? "", counts: counts,
             shouldAdoption: (
-                Int(adoption.readerAttribute("pass") ?? "") ?? -1, Int(adoption.readerAttribute("applicable") ?? "") ?? -1
+                Int(adoption.attribute("pass") ?? "") ?? -1, Int(adoption.attribute("applicable") ?? "") ?? -1
             ),
             clauseVerdicts: clauseVerdicts, statements: statements)
     }
 }
 
-// Tree walking for the reader (names prefixed so they cannot clash with other files' helpers on xmlNodePtr).
-extension UnsafeMutablePointer where Pointee == xmlNode {
-    fileprivate var readerName: String { pointee.name.map { String(cString: $0) } ?? "" }
-
-    fileprivate var readerNamespace: String? { pointee.ns?.pointee.href.map { String(cString: $0) } }
-
-    fileprivate var readerElements: [xmlNodePtr] {
-        var out: [xmlNodePtr] = []
-        var child = pointee.children
-        while let node = child {
-            if node.pointee.type == XML_ELEMENT_NODE { out.append(node) }
-            child = node.pointee.next
-        }
-        return out
-    }
-
-    fileprivate func readerChild(_ name: String) -> xmlNodePtr? { readerElements.first { $0.readerName == name } }
-
-    fileprivate func readerChildren(_ name: String) -> [xmlNodePtr] { readerElements.filter { $0.readerName == name } }
-
-    fileprivate var readerText: String {
-        var result = ""
-        var child = pointee.children
-        while let node = child {
-            if node.pointee.type == XML_TEXT_NODE || node.pointee.type == XML_CDATA_SECTION_NODE,
-                let content = node.pointee.content
-            {
-                result += String(cString: content)
-            }
-            child = node.pointee.next
-        }
-        return result
-    }
-
-    fileprivate func readerAttribute(_ name: String) -> String? {
-        var property = pointee.properties
-        while let attribute = property {
-            if attribute.pointee.ns == nil, let attributeName = attribute.pointee.name,
-                String(cString: attributeName) == name
-            {
-                var value = ""
-                var child = attribute.pointee.children
-                while let node = child {
-                    if let content = node.pointee.content { value += String(cString: content) }
-                    child = node.pointee.next
-                }
-                return value
-            }
-            property = attribute.pointee.next
-        }
-        return nil
-    }
-}
