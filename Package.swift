@@ -10,6 +10,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "mallaudit", targets: ["mallaudit"]),
+        // Test and benchmark helpers run as processes (store stress, seeding, report benchmark); never installed.
+        .executable(name: "mallaudit-testkit", targets: ["mallaudit-testkit"]),
         .library(name: "AuditModel", targets: ["AuditModel"]),
     ],
     dependencies: [
@@ -110,29 +112,43 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        // MARK: test and benchmark helpers (not part of the product)
+        .target(name: "AuditTestKit", dependencies: ["AuditModel", "AuditStore", "AuditReports"]),
+        .executableTarget(
+            name: "mallaudit-testkit",
+            dependencies: [
+                "AuditTestKit", "AuditReports", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
         // MARK: tests
-        .testTarget(name: "AuditModelTests", dependencies: ["AuditModel"]),
-        .testTarget(name: "AuditChecklistTests", dependencies: ["AuditChecklist", "AuditModel"], exclude: ["Fixtures"]),
-        .testTarget(name: "MeasureTests", dependencies: ["AuditMeasures", "AuditSupport", "AuditModel"]),
-        .testTarget(name: "SNMPTests", dependencies: ["AuditSNMP", "AuditModel"]),
+        // What the tests share: the process runner, the built binaries, the test peers' variables, small checklists.
+        .target(name: "TestSupport", dependencies: ["AuditModel"], path: "Tests/TestSupport"),
+        .testTarget(name: "AuditModelTests", dependencies: ["AuditModel", "TestSupport"]),
+        .testTarget(
+            name: "AuditChecklistTests", dependencies: ["AuditChecklist", "AuditModel", "TestSupport"],
+            exclude: ["Fixtures"]),
+        .testTarget(
+            name: "MeasureTests", dependencies: ["AuditMeasures", "AuditSupport", "AuditModel", "TestSupport"]),
+        .testTarget(name: "SNMPTests", dependencies: ["AuditSNMP", "AuditModel", "TestSupport"]),
         .testTarget(name: "AuditXMLTests", dependencies: ["AuditXML", "AuditModel"]),
-        .testTarget(name: "HTTPTests", dependencies: ["AuditHTTP", "AuditXML", "AuditModel"]),
+        .testTarget(name: "HTTPTests", dependencies: ["AuditHTTP", "AuditXML", "AuditModel", "TestSupport"]),
         .testTarget(
             name: "ProbeTests",
-            dependencies: ["AuditProbes", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditXML", "AuditModel"]),
-        .testTarget(name: "AuditStoreTests", dependencies: ["AuditStore", "AuditModel"]),
+            dependencies: ["AuditProbes", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditXML", "AuditModel", "AuditChecklist"]),
+        .testTarget(name: "AuditStoreTests", dependencies: ["AuditStore", "AuditModel", "TestSupport"]),
         .testTarget(
             name: "AuditReportsTests",
             dependencies: [
-                "AuditReports", "AuditModel", "AuditXML", .product(name: "Mustache", package: "swift-mustache"),
+                "AuditReports", "AuditTestKit", "AuditModel", "AuditXML", "TestSupport",
+                .product(name: "Mustache", package: "swift-mustache"),
             ]),
-        .testTarget(name: "CLITests", dependencies: ["AuditModel"]),
-        .testTarget(name: "SigningTests", dependencies: ["AuditSigning"]),
+        .testTarget(name: "CLITests", dependencies: ["AuditModel", "TestSupport"]),
+        .testTarget(name: "SigningTests", dependencies: ["AuditSigning", "TestSupport"]),
         .testTarget(
             name: "BundleTests",
             dependencies: [
                 "AuditBundle", "AuditSigning", "AuditStore", "AuditReports", "AuditModel", "AuditChecklist",
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             exclude: ["Fixtures"]),
     ],

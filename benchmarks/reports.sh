@@ -7,7 +7,8 @@
 #   KEEP=/tmp/bench bash benchmarks/reports.sh   # also keep the reports for a look
 #
 # Two parts:
-#  1. The writers alone, in one process over a synthetic run held in memory (`mallaudit _bench-report`):
+#  1. The writers alone, in one process over a synthetic run held in memory (`mallaudit-testkit bench-report`,
+#     the test helper, never installed):
 #     best of 5 wall-clock and CPU time of each writer, bytes, and the process's peak memory.
 #  2. What a user runs: the same synthetic run stored in a fresh audit database, then
 #     `mallaudit report --format xml|html|junit` as separate processes (open the store, read the run,
@@ -22,18 +23,20 @@ cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 results="${1:-10000}"
 swift build -c release --product mallaudit >/dev/null
+swift build -c release --product mallaudit-testkit >/dev/null
 bin="$(swift build -c release --show-bin-path)/mallaudit"
+testkit="$(swift build -c release --show-bin-path)/mallaudit-testkit"
 
 echo "== writers alone, $results results in memory (best of 5)"
-args=(_bench-report --results "$results" --repeat 5)
+args=(bench-report --results "$results" --repeat 5)
 [ -n "${KEEP:-}" ] && args+=(--output "$KEEP")
-"$bin" "${args[@]}"
+"$testkit" "${args[@]}"
 
 dir="$(mktemp -d /tmp/mallaudit-bench-reports.XXXXXX)"
 trap 'rm -rf "$dir"' EXIT
 echo
 echo "== mallaudit report from a stored run of $results results (best of 3)"
-"$bin" _bench-report --results "$results" --store "$dir/audit.sqlite" >/dev/null
+"$testkit" bench-report --results "$results" --store "$dir/audit.sqlite" >/dev/null
 python3 - "$bin" "$dir" "${KEEP:-}" <<'PY'
 import os, shutil, subprocess, sys, time
 

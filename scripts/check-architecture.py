@@ -40,7 +40,7 @@ def main():
     graph = read_graph()
     problems = []
     lines = {}
-    import_re = re.compile(r"^\s*(?:@testable\s+|@_implementationOnly\s+|(?:public|package|internal)\s+)?import\s+"
+    import_re = re.compile(r"^\s*(?:(?:@testable|@_implementationOnly|@_spi\([^)]*\)|public|package|internal)\s+)*import\s+"
                            r"(?:(?:struct|class|enum|func|protocol|typealias|var|let)\s+)?([A-Za-z_][A-Za-z0-9_]*)")
     for module in sorted(os.listdir(SOURCES)):
         folder = os.path.join(SOURCES, module)

@@ -7,7 +7,8 @@
 #   PREFIX/share/mallaudit/calendars/    the working-day calendar (extend it for new years)
 #   PREFIX/share/mallaudit/probes/       the shipped probe definitions `mallaudit init` copies
 # The installed binary finds them there by itself (walking up from PREFIX/bin); the MALLAUDIT_*
-# variables still override each one. The demo mall is not installed: run `mallaudit demo` from a checkout.
+# variables still override each one. The demo mall is not installed: run `mallaudit demo` from a checkout, and
+# neither is the test helper `mallaudit-testkit` (tests and benchmarks only).
 #
 #   bash scripts/install.sh                 # release build (Swift runtime linked in), /usr/local
 #   bash scripts/install.sh "$HOME/.local"  # another prefix

@@ -7,8 +7,14 @@ cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 bash scripts/install-deps.sh
 
+# The module graph (docs/architecture.md) and the checklist's checkpoints (docs/checkpoints.md) hold.
+python3 scripts/check-architecture.py
+python3 scripts/check-checkpoints.py >/dev/null
+
 swift build --build-tests
 export MALLAUDIT_BIN="$(swift build --show-bin-path)/mallaudit"
+# The test helpers (store stress, store seeding, report benchmark): built beside it, never installed.
+export MALLAUDIT_TESTKIT_BIN="$(swift build --show-bin-path)/mallaudit-testkit"
 
 # Independent verifiers for the signing interop tests (gmssl, securesystemslib), pinned, in a virtual environment.
 venv=".build/test-venv"

@@ -209,7 +209,7 @@ public enum ChecklistView {
             if let threshold = statement.threshold {
                 lines.append(
                     "  \(labels.threshold)\(labels.colon)\(threshold.quantity) \(threshold.comparison.symbol) "
-                        + "\(formatNumber(threshold.value)) \(threshold.unit)")
+                        + "\(NumberFormat.exact(threshold.value)) \(threshold.unit)")
             }
             if !statement.options.isEmpty {
                 lines.append(
@@ -273,11 +273,6 @@ public enum ChecklistView {
         return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
     }
 
-    /// `60`, `85`, `2.5`: no trailing `.0`.
-    static func formatNumber(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
-    }
-
     /// Words of the table and text views in each language.
     private struct Labels {
         let language: Language
@@ -305,7 +300,7 @@ public enum ChecklistView {
 
         func thresholdSuffix(_ threshold: Threshold) -> String {
             let value =
-                "\(threshold.comparison.symbol) \(ChecklistView.formatNumber(threshold.value)) \(threshold.unit)"
+                "\(threshold.comparison.symbol) \(NumberFormat.exact(threshold.value)) \(threshold.unit)"
             return zh ? "（阈值 \(value)）" : " (threshold \(value))"
         }
 

@@ -1,3 +1,4 @@
+import AuditModel
 import Foundation
 
 extension HTTPError {
@@ -162,7 +163,7 @@ public struct HTTPFetchReport: Sendable {
         return TLSReport.serialize(object)
     }
 
-    private func seconds(_ value: Double) -> String { String(format: "%.3f s", value) }
+    private func seconds(_ value: Double) -> String { NumberFormat.fixed(value, decimals: 3) + " s" }
 }
 
 /// What `mallaudit http tls` shows.

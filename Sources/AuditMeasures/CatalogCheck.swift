@@ -140,17 +140,18 @@ public struct CatalogCheck: Sendable {
         let value = MeasureFormat.percentage(findings.count, total)
         let measurement = AuditModel.Measurement(value: value, threshold: threshold, unit: "%", sample: total)
         let verdict = MeasureFormat.verdict(threshold, value)
+        let share = NumberFormat.share(value, threshold: threshold)
         let reason =
             verdict == .pass
             ? "all \(total) SKUs agree online and offline (category, stock, price)"
-            : "\(findings.count) of \(total) SKUs differ (\(MeasureFormat.percent(value)) %): "
+            : "\(findings.count) of \(total) SKUs differ (\(share) %): "
                 + findings.prefix(5).map(\.subject).joined(separator: ", ") + (findings.count > 5 ? ", …" : "")
         let explanation = [
             "online: \(onlineOrder.count) SKUs in \(online.file) (\(online.encoding)); offline: \(offlineOrder.count) "
                 + "SKUs in \(offline.file) (\(offline.encoding)); \(total) SKUs in either",
             "online only: \(counts["onlyOnline"]!); offline only: \(counts["onlyOffline"]!); category differs: "
                 + "\(counts["category"]!); stock differs: \(counts["stock"]!); price differs: \(counts["price"]!)",
-            "mismatch share = \(findings.count) / \(total) × 100 = \(MeasureFormat.percent(value)) % "
+            "mismatch share = \(findings.count) / \(total) × 100 = \(share) % "
                 + "\(verdict == .pass ? "≤" : ">") 0 % → \(verdict.rawValue)",
         ]
         let observations = [

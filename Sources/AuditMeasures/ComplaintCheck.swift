@@ -154,7 +154,7 @@ public struct ComplaintCheck: Sendable {
             value: Double(late), threshold: threshold, unit: "count", sample: total)
         let verdict = MeasureFormat.verdict(threshold, Double(late))
         let share = judged == 0 ? nil : MeasureFormat.percentage(onTime, judged)
-        let shareText = share.map { "\(MeasureFormat.percent($0)) %" } ?? "—"
+        let shareText = share.map { "\(NumberFormat.share($0)) %" } ?? "—"
         let reason =
             late == 0
             ? "no complaint late: \(onTime) answered on time, \(pending) not yet due (on time \(shareText))"
@@ -184,7 +184,7 @@ public struct ComplaintCheck: Sendable {
             Observation(name: "onTime", value: String(onTime)),
             Observation(name: "late", value: String(late)),
             Observation(name: "notYetDue", value: String(pending)),
-            Observation(name: "onTimeShare", value: share.map { MeasureFormat.percent($0) + " %" } ?? "none judged"),
+            Observation(name: "onTimeShare", value: share.map { NumberFormat.share($0) + " %" } ?? "none judged"),
             Observation(name: "statementThreshold", value: "replyTime ≤ 5 workingDay"),
             Observation(name: "calendar", value: calendar.file),
         ]

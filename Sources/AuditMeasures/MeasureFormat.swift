@@ -1,16 +1,8 @@
 import AuditModel
 import Foundation
 
-/// Number formatting shared by the measured checks (locale-independent).
+/// Helpers shared by the measured checks; their numbers are written by ``NumberFormat`` (AuditModel).
 enum MeasureFormat {
-    /// A percentage with at least one and at most four decimals, never rounded onto the other side of a
-    /// whole-number threshold by display alone (84.96 shows as `84.96`, not `85.0`).
-    static func percent(_ value: Double) -> String {
-        var text = String(format: "%.4f", value)
-        while text.hasSuffix("0"), !text.hasSuffix(".0") { text.removeLast() }
-        return text
-    }
-
     /// `part / whole × 100`, computed by multiplying first so whole-number results are exact (17 / 20 → 85).
     static func percentage(_ part: Int, _ whole: Int) -> Double {
         whole == 0 ? 0 : Double(part) * 100 / Double(whole)

@@ -139,19 +139,9 @@ public struct MeasuredCheckReport: Sendable, Hashable {
 
     // MARK: rendering
 
-    /// `> 60 day`
+    /// `> 60 day`: the standard's number, exact.
     static func describe(_ threshold: Threshold) -> String {
-        "\(threshold.comparison.symbol) \(number(threshold.value)) \(threshold.unit)"
-    }
-
-    /// A number without a needless `.0`, at most 4 decimals.
-    static func number(_ value: Double) -> String {
-        if value.isNaN { return "NaN" }
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
-        var text = String(format: "%.4f", value)
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text
+        "\(threshold.comparison.symbol) \(NumberFormat.exact(threshold.value)) \(threshold.unit)"
     }
 
     /// The report as an inspector reads it: verdict, the number against the line, how it was reached, and
@@ -162,9 +152,9 @@ public struct MeasuredCheckReport: Sendable, Hashable {
         out.append("as of \(asOf)")
         if !rule.isEmpty { out.append("rule: \(rule)") }
         if let m = measurement {
-            var line = "value: \(MeasuredCheckReport.number(m.value)) \(m.unit)"
+            var line = "value: \(NumberFormat.measure(m.value, threshold: m.threshold)) \(m.unit)"
             if let t = m.threshold { line += "   threshold: \(t.quantity) \(MeasuredCheckReport.describe(t))" }
-            if let margin = m.margin { line += "   margin: \(MeasuredCheckReport.number(margin))" }
+            if let margin = m.margin { line += "   margin: \(NumberFormat.measure(margin))" }
             if let sample = m.sample { line += "   sample: \(sample)" }
             out.append(line)
         }

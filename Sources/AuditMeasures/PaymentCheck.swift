@@ -111,6 +111,8 @@ public struct PaymentCheck: Sendable {
         }
         let total = table.rows.count
         let coverages = accepted.map { MeasureFormat.percentage($0, total) }
+        // Each coverage against the 100 % line: 99.99996 % is never shown as 100.0 %.
+        let shown = coverages.map { NumberFormat.share($0, threshold: threshold) }
 
         let mobileIndex = 1  // requiredMethods[1] is mobile
         let mobileMeasurement = AuditModel.Measurement(
@@ -127,7 +129,7 @@ public struct PaymentCheck: Sendable {
         let methodsMeasurement = AuditModel.Measurement(value: lowest, threshold: threshold, unit: "%", sample: total)
         let methodsVerdict = MeasureFormat.verdict(threshold, lowest)
         let perMethod = requiredMethods.indices.map {
-            "\(requiredMethods[$0].column) \(MeasureFormat.percent(coverages[$0])) %"
+            "\(requiredMethods[$0].column) \(shown[$0]) %"
         }.joined(separator: ", ")
         let short = requiredMethods.indices.filter { !missing[$0].isEmpty }
         let methodsReason =
@@ -140,26 +142,27 @@ public struct PaymentCheck: Sendable {
         var explanation = ["\(total) merchants in \(table.file) (\(table.encoding))"]
         for (index, method) in requiredMethods.enumerated() {
             var line =
-                "\(method.label): \(accepted[index]) of \(total) = \(MeasureFormat.percent(coverages[index])) %"
+                "\(method.label): \(accepted[index]) of \(total) = \(shown[index]) %"
             if !missing[index].isEmpty {
                 line += "; missing at: " + missing[index].joined(separator: ", ")
             }
             explanation.append(line)
         }
         explanation.append(
-            "6.6.1-1 mobile coverage \(MeasureFormat.percent(coverages[mobileIndex])) % (needs 100 %) → "
+            "6.6.1-1 mobile coverage \(shown[mobileIndex]) % (needs 100 %) → "
                 + mobileVerdict.rawValue)
         explanation.append(
-            "6.6.2-1 lowest coverage of cash, mobile, bank card, e-CNY = \(MeasureFormat.percent(lowest)) % "
+            "6.6.2-1 lowest coverage of cash, mobile, bank card, e-CNY = "
+                + "\(NumberFormat.share(lowest, threshold: threshold)) % "
                 + "(needs 100 %) → \(methodsVerdict.rawValue)")
         var observations = requiredMethods.indices.map {
             Observation(
                 name: "coverage.\(requiredMethods[$0].column)",
-                value: "\(MeasureFormat.percent(coverages[$0])) % (\(accepted[$0]) of \(total))")
+                value: "\(shown[$0]) % (\(accepted[$0]) of \(total))")
         }
         if faceColumn != nil {
             let faceShare = MeasureFormat.percentage(faceCount, total)
-            let text = "\(MeasureFormat.percent(faceShare)) % (\(faceCount) of \(total))"
+            let text = "\(NumberFormat.share(faceShare)) % (\(faceCount) of \(total))"
             explanation.append(
                 "\(face.label): \(text) — reported only (6.6.1-2 may, 6.6.2-2 should), never required"
                     + (faceMissing.isEmpty ? "" : "; without: " + faceMissing.joined(separator: ", ")))

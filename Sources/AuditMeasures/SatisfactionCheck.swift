@@ -193,7 +193,7 @@ public struct SatisfactionCheck: Sendable {
         let value = MeasureFormat.percentage(satisfied + basic, total)
         let measurement = AuditModel.Measurement(value: value, threshold: threshold, unit: "%", sample: total)
         let verdict = MeasureFormat.verdict(threshold, value)
-        let percent = MeasureFormat.percent(value)
+        let percent = NumberFormat.share(value, threshold: threshold)
         let formula = "(\(satisfied) + \(basic)) / \(total) × 100 = \(percent) %"
         let reason =
             verdict == .pass

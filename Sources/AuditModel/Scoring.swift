@@ -104,11 +104,14 @@ public struct Scorecard: Sendable, Hashable, Codable {
         return .notApplicable
     }
 
+    /// The should adoption as the reports print it: one decimal and the unit (`10.3 %`).
+    public static func percent(_ adoption: Double) -> String { NumberFormat.fixed(adoption, decimals: 1) + " %" }
+
     /// The conformance rule with its numbers, as printed in every report.
     public func formula(_ language: Language) -> String {
         let r = requirementCounts
         let shouldCounts = byModality[.should] ?? VerdictCounts()
-        let adoption = shouldAdoption.map { formatPercent($0) } ?? "—"
+        let adoption = shouldAdoption.map(Scorecard.percent) ?? "—"
         switch language {
         case .zh:
             return """
@@ -125,12 +128,4 @@ public struct Scorecard: Sendable, Hashable, Codable {
                 """
         }
     }
-}
-
-/// `85.0 %`-style formatting with one decimal, locale-independent.
-public func formatPercent(_ value: Double) -> String {
-    let tenths = (value * 10).rounded()
-    let whole = Int(tenths) / 10
-    let fraction = abs(Int(tenths)) % 10
-    return "\(whole).\(fraction) %"
 }

@@ -84,7 +84,7 @@ public struct AuditSettings: Sendable, Hashable, Codable {
     public var entries: [Entry] {
         [
             Entry(
-                key: "limits.sensor_max_age", value: seconds(limits.sensorMaxAge) + " s",
+                key: "limits.sensor_max_age", value: NumberFormat.exact(limits.sensorMaxAge) + " s",
                 isDefault: limits.sensorMaxAge == ToolLimits.defaultSensorMaxAge,
                 meaning: LocalizedText(
                     zh: "传感器最近一次读数的最长时效（工具限值，非标准数值）",
@@ -125,9 +125,4 @@ public struct AuditSettings: Sendable, Hashable, Codable {
                     en: "the areas the site profile declares (every-area obligations are judged for each)")),
         ]
     }
-}
-
-/// Whole seconds as an integer, else the exact value.
-private func seconds(_ value: Double) -> String {
-    value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
 }

@@ -27,14 +27,16 @@ public enum ConsoleReport {
             lines.append(line)
             lines.append("    " + result.reason)
             if let measurement = result.measurement {
-                // ReportNumber never rounds a value onto the other side of its threshold (84.996 is not "85").
+                // Never rounded onto the other side of its threshold (84.996 is not "85"); the threshold is exact.
                 let threshold = measurement.threshold
-                var text = "    measured: \(ReportNumber.human(measurement.value, threshold: threshold)) \(measurement.unit)"
+                let value = NumberFormat.human(measurement.value, threshold: threshold)
+                var text = "    measured: \(value) \(measurement.unit)"
                 if let threshold {
-                    text += "  threshold: \(threshold.comparison.symbol) \(ReportNumber.human(threshold.value)) \(threshold.unit)"
+                    let limit = NumberFormat.exact(threshold.value)
+                    text += "  threshold: \(threshold.comparison.symbol) \(limit) \(threshold.unit)"
                 }
                 if let sample = measurement.sample { text += "  sample: \(sample)" }
-                if let margin = measurement.margin { text += "  margin: \(ReportNumber.signedHuman(margin))" }
+                if let margin = measurement.margin { text += "  margin: \(NumberFormat.signedHuman(margin))" }
                 lines.append(text)
             }
             if observations {

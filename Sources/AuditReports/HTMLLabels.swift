@@ -45,7 +45,6 @@ enum HTMLLabels {
         "failingNone": "没有未通过的“应/严禁”条款。",
         "pendingTitle": "尚未完成的“应/严禁”条款（错误或未评估）",
         "clausesTitle": "逐条结果",
-        "clauseText": "条文",
         "statement": "语句",
         "statementText": "语句内容",
         "measuredAndReason": "测量与原因",
@@ -121,7 +120,6 @@ enum HTMLLabels {
         "failingNone": "No shall statement failed.",
         "pendingTitle": "Shall statements not yet settled (error or not assessed)",
         "clausesTitle": "Clause by clause",
-        "clauseText": "Text",
         "statement": "Statement",
         "statementText": "Text",
         "measuredAndReason": "Measurement and reason",
@@ -243,7 +241,7 @@ enum HTMLLabels {
     static func marginPhrase(
         margin: Double, threshold: Threshold, unit: String, language: Language
     ) -> String {
-        let amount = ReportNumber.human(abs(margin)) + spacedUnit(unit, language, amount: abs(margin))
+        let amount = NumberFormat.human(abs(margin)) + spacedUnit(unit, language, amount: abs(margin))
         if margin == 0 {
             let strict = threshold.comparison == .greaterThan || threshold.comparison == .lessThan
             switch (strict, language) {

@@ -166,7 +166,7 @@ struct HTMLReportView: Sendable {
         }
 
         let should = card.byModality[.should] ?? VerdictCounts()
-        let adoption = card.shouldAdoption.map(formatPercent) ?? "—"
+        let adoption = card.shouldAdoption.map(Scorecard.percent) ?? "—"
 
         return [
             "lang": language == .zh ? "zh-CN" : "en",
@@ -387,7 +387,7 @@ struct HTMLReportView: Sendable {
     private func measurementView(_ measurement: AuditModel.Measurement) -> [String: Any] {
         let threshold = measurement.threshold
         var view: [String: Any] = [
-            "measured": ReportNumber.human(measurement.value, threshold: threshold)
+            "measured": NumberFormat.human(measurement.value, threshold: threshold)
                 + HTMLLabels.spacedUnit(measurement.unit, language, amount: measurement.value),
             "sample": measurement.sample.map { [String($0)] } ?? [],
             "threshold": [String](),
@@ -395,13 +395,13 @@ struct HTMLReportView: Sendable {
         ]
         if let threshold {
             view["threshold"] = [
-                "\(threshold.comparison.symbol) \(ReportNumber.human(threshold.value))"
+                "\(threshold.comparison.symbol) \(NumberFormat.exact(threshold.value))"
                     + HTMLLabels.spacedUnit(threshold.unit, language, amount: threshold.value)
             ]
             if let margin = measurement.margin {
                 view["margin"] = [
                     [
-                        "value": ReportNumber.signedHuman(margin)
+                        "value": NumberFormat.signedHuman(margin)
                             + HTMLLabels.spacedUnit(threshold.unit, language, amount: margin),
                         "phrase": HTMLLabels.marginPhrase(
                             margin: margin, threshold: threshold, unit: threshold.unit, language: language),

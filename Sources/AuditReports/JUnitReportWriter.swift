@@ -80,12 +80,12 @@ public struct JUnitReportWriter: Sendable {
     private func details(of result: StatementResult) -> String {
         var lines = ["source: \(result.source.rawValue)" + (result.producer.map { " (\($0))" } ?? "")]
         if let measurement = result.measurement {
-            var line = "measured: \(ReportNumber.xml(measurement.value)) \(measurement.unit)"
+            var line = "measured: \(NumberFormat.xml(measurement.value)) \(measurement.unit)"
             if let threshold = measurement.threshold {
                 line +=
-                    "; threshold: \(threshold.comparison.symbol) \(ReportNumber.xml(threshold.value)) \(threshold.unit)"
+                    "; threshold: \(threshold.comparison.symbol) \(NumberFormat.xml(threshold.value)) \(threshold.unit)"
             }
-            if let margin = measurement.margin { line += "; margin: \(ReportNumber.xml(margin))" }
+            if let margin = measurement.margin { line += "; margin: \(NumberFormat.xml(margin))" }
             if let sample = measurement.sample { line += "; sample: \(sample)" }
             lines.append(line)
         }

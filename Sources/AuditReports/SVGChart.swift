@@ -88,5 +88,5 @@ struct SVGChart {
     }
 
     /// A coordinate with at most two decimals, locale-independent.
-    private func n(_ value: Double) -> String { ReportNumber.human(value) }
+    private func n(_ value: Double) -> String { NumberFormat.human(value) }
 }

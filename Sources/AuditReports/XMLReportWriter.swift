@@ -32,8 +32,9 @@ public struct XMLReportWriter: Sendable {
         return data
     }
 
-    /// The report's bytes before validation. Internal: everything public goes through `write`.
-    static func unvalidatedBytes(_ report: AuditReport) throws -> Data {
+    /// The report's bytes before validation. Not public API: everything public goes through `write`; the report
+    /// benchmark (AuditTestKit) times it through `@_spi(Benchmark) import AuditReports`.
+    @_spi(Benchmark) public static func unvalidatedBytes(_ report: AuditReport) throws -> Data {
         try report.checkConsistency()
         let xml = try XMLTextWriter(what: "<XML report of run \(report.run.runID)>")
         try xml.startDocument()
@@ -136,7 +137,7 @@ public struct XMLReportWriter: Sendable {
         try xml.startElement("shouldAdoption")
         try xml.attribute("pass", should[.pass])
         try xml.attribute("applicable", should.applicable)
-        try xml.attribute("percent", card.shouldAdoption.map(ReportNumber.xml))
+        try xml.attribute("percent", card.shouldAdoption.map(NumberFormat.xml))
         try xml.endElement()
         for language in [Language.zh, .en] {
             try xml.element("formula", attributes: ["lang": language.rawValue], text: card.formula(language))
@@ -172,15 +173,15 @@ public struct XMLReportWriter: Sendable {
         try xml.element("judgedAt", optionalText: result.judgedAt)
         if let measurement = result.measurement {
             try xml.startElement("measurement")
-            try xml.attribute("value", ReportNumber.xml(measurement.value))
+            try xml.attribute("value", NumberFormat.xml(measurement.value))
             try xml.attribute("unit", measurement.unit)
             try xml.attribute("sample", measurement.sample.map(String.init))
-            try xml.attribute("margin", measurement.margin.map(ReportNumber.xml))
+            try xml.attribute("margin", measurement.margin.map(NumberFormat.xml))
             if let threshold = measurement.threshold {
                 try xml.startElement("threshold")
                 try xml.attribute("quantity", threshold.quantity)
                 try xml.attribute("comparison", threshold.comparison.rawValue)
-                try xml.attribute("value", ReportNumber.xml(threshold.value))
+                try xml.attribute("value", NumberFormat.xml(threshold.value))
                 try xml.attribute("unit", threshold.unit)
                 try xml.endElement()
             }

@@ -15,13 +15,9 @@ CURLcode ccurlshim_setopt_header_function(CURL *h, size_t (*fn)(char *, size_t, 
 }
 
 CURLcode ccurlshim_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
-CURLcode ccurlshim_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }
 CURLcode ccurlshim_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
 CURLcode ccurlshim_getinfo_off_t(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
 CURLcode ccurlshim_getinfo_certinfo(CURL *h, struct curl_certinfo **v) { return curl_easy_getinfo(h, CURLINFO_CERTINFO, v); }
-CURLcode ccurlshim_getinfo_pointer(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }
-
-CURLMcode ccurlshim_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
 
 static pthread_once_t ccurlshim_once = PTHREAD_ONCE_INIT;
 static CURLcode ccurlshim_init_result = CURLE_OK;
@@ -99,9 +95,4 @@ int ccurlshim_tls_cipher(CURL *handle, char *buffer, size_t capacity) {
     const void *cipher = ccurlshim_ssl_get_current_cipher(ssl);
     if (cipher == NULL) return 0;
     return ccurlshim_copy(ccurlshim_ssl_cipher_get_name(cipher), buffer, capacity);
-}
-
-const char *ccurlshim_ssl_version(void) {
-    const curl_version_info_data *info = curl_version_info(CURLVERSION_NOW);
-    return (info != NULL && info->ssl_version != NULL) ? info->ssl_version : "none";
 }

@@ -9,11 +9,7 @@
 const int cnetsnmpshim_msg_get = SNMP_MSG_GET;
 const int cnetsnmpshim_msg_getnext = SNMP_MSG_GETNEXT;
 const int cnetsnmpshim_msg_getbulk = SNMP_MSG_GETBULK;
-const int cnetsnmpshim_msg_response = SNMP_MSG_RESPONSE;
 const int cnetsnmpshim_msg_report = SNMP_MSG_REPORT;
-const int cnetsnmpshim_nosuchobject = SNMP_NOSUCHOBJECT;
-const int cnetsnmpshim_nosuchinstance = SNMP_NOSUCHINSTANCE;
-const int cnetsnmpshim_endofmibview = SNMP_ENDOFMIBVIEW;
 
 static pthread_once_t cnetsnmpshim_once = PTHREAD_ONCE_INIT;
 
@@ -388,7 +384,3 @@ int cnetsnmpshim_poll(cnetsnmpshim_session *const *sessions, int count, int wake
     }
     return 0;
 }
-
-const char *cnetsnmpshim_api_errstring(int code) { return snmp_api_errstring(code); }
-
-const char *cnetsnmpshim_errstring(long status) { return snmp_errstring((int)status); }

@@ -20,7 +20,7 @@ enum HTTPOutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
 }
 
-struct HTTPFetchCommand: ParsableCommand {
+struct HTTPFetchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fetch",
         abstract: "Send one HTTP request and show the answer (status, headers, TLS, timings, body).",
@@ -99,7 +99,7 @@ struct HTTPFetchCommand: ParsableCommand {
         if timeout <= 0 || !timeout.isFinite { throw ValidationError("--timeout \(timeout): expected seconds > 0") }
     }
 
-    func run() throws {
+    func run() async throws {
         var headerList: [HTTPHeader] = []
         for header in headers {
             guard let colon = header.firstIndex(of: ":") else {
@@ -137,14 +137,13 @@ struct HTTPFetchCommand: ParsableCommand {
             HTTPMethod(rawValue: method.uppercased()) ?? .get, url: url, headers: headerList, body: body,
             timeout: timeout, followRedirects: follow, maxRedirects: maxRedirects, maxBodyBytes: maxBody,
             tls: HTTPTLSOptions(verifyPeer: !insecure, verifyHost: !insecure, caFile: caFile))
-        let (jsonPaths, xpaths) = (self.jsonPaths, self.xpaths)
-        let report = httpCommandWait { await HTTPFetchReport.fetch(request, jsonPaths: jsonPaths, xpaths: xpaths) }
+        let report = await HTTPFetchReport.fetch(request, jsonPaths: jsonPaths, xpaths: xpaths)
         print(format == .json ? report.json(includeBody: !noBody) : report.text(includeBody: !noBody))
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
     }
 }
 
-struct HTTPTLSCommand: ParsableCommand {
+struct HTTPTLSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tls",
         abstract: "Show an HTTPS endpoint's TLS protocol and certificate chain, and whether it verifies.",
@@ -169,9 +168,8 @@ struct HTTPTLSCommand: ParsableCommand {
     @Option(help: "text or json.")
     var format: HTTPOutputFormat = .text
 
-    func run() throws {
-        let (url, caFile, timeout) = (self.url, self.caFile, self.timeout)
-        let report = httpCommandWait { await TLSReport.inspect(url, caFile: caFile, timeout: timeout) }
+    func run() async throws {
+        let report = await TLSReport.inspect(url, caFile: caFile, timeout: timeout)
         if case .failure(.invalidRequest(let message)) = report.result { throw httpCommandFailure(message) }
         print(format == .json ? report.json() : report.text())
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
@@ -182,22 +180,4 @@ struct HTTPTLSCommand: ParsableCommand {
 private func httpCommandFailure(_ message: String) -> ExitCode {
     FileHandle.standardError.write(Data("mallaudit: \(message)\n".utf8))
     return ExitCode(1)
-}
-
-/// Runs async library code from these synchronous commands (the root command is synchronous; switch to
-/// `AsyncParsableCommand` when it becomes async).
-private func httpCommandWait<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
-    let box = HTTPCommandBox<T>()
-    let done = DispatchSemaphore(value: 0)
-    Task {
-        box.value = await body()
-        done.signal()
-    }
-    done.wait()
-    return box.value!
-}
-
-/// Carries a result from the task to the waiting thread; the semaphore orders the write before the read.
-private final class HTTPCommandBox<T: Sendable>: @unchecked Sendable {
-    var value: T?
 }

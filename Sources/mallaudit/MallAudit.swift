@@ -16,8 +16,6 @@ struct MallAudit: AsyncParsableCommand {
             AssessCommand.self, RunsCommand.self, DiffCommand.self,
             SNMPCommand.self, HTTPCommand.self,
             KeysCommand.self, BundleCommand.self, VerifyCommand.self,
-            StoreStressCommand.self, StoreSeedCommand.self,
-            BenchReportCommand.self,
         ]
     )
 }

@@ -125,7 +125,7 @@ func parseOIDs(_ texts: [String]) throws -> [SNMPObjectID] {
     }
 }
 
-struct SNMPGetCommand: ParsableCommand {
+struct SNMPGetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "get",
         abstract: "GET OIDs from one or more agents (all agents are asked at once).",
@@ -149,21 +149,15 @@ struct SNMPGetCommand: ParsableCommand {
         if maxPerPdu < 1 { throw ValidationError("--max-per-pdu must be at least 1") }
     }
 
-    func run() throws {
-        let settings = agent.settings()
-        let oids = try parseOIDs(oids)
-        let format = agent.outputFormat
-        let client = SNMPClient(maxVarBindsPerPDU: maxPerPdu)
-        emit(
-            waitFor {
-                await SNMPTool.get(
-                    agents: settings, oids: oids, format: format, environment: ProcessInfo.processInfo.environment,
-                    client: client)
-            })
+    func run() async throws {
+        try emit(
+            await SNMPTool.get(
+                agents: agent.settings(), oids: try parseOIDs(oids), format: agent.outputFormat,
+                environment: ProcessInfo.processInfo.environment, client: SNMPClient(maxVarBindsPerPDU: maxPerPdu)))
     }
 }
 
-struct SNMPWalkCommand: ParsableCommand {
+struct SNMPWalkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "walk",
         abstract: "List every OID under a subtree (GETBULK; GETNEXT for v1), as snmpbulkwalk -On does.",
@@ -189,37 +183,18 @@ struct SNMPWalkCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let roots = oids.isEmpty ? [SNMPObjectID([1, 3, 6, 1, 2, 1])] : try parseOIDs(oids)
-        let setting = agent.settings()[0]
-        let format = agent.outputFormat
-        let repetitions = maxRepetitions
-        emit(
-            waitFor {
-                await SNMPTool.walk(
-                    agent: setting, roots: roots, maxRepetitions: repetitions, format: format,
-                    environment: ProcessInfo.processInfo.environment)
-            })
+        try emit(
+            await SNMPTool.walk(
+                agent: agent.settings()[0], roots: roots, maxRepetitions: maxRepetitions, format: agent.outputFormat,
+                environment: ProcessInfo.processInfo.environment))
     }
 }
 
-/// Runs `work` and blocks the (synchronous) command until it is done: the root command is not async, and the
-/// SNMP event loop runs on its own thread, so blocking here cannot starve it.
-private func waitFor(_ work: @escaping @Sendable () async -> SNMPToolOutput) -> SNMPToolOutput {
-    final class Box: @unchecked Sendable { var value: SNMPToolOutput? }
-    let box = Box()
-    let done = DispatchSemaphore(value: 0)
-    Task {
-        box.value = await work()
-        done.signal()
-    }
-    done.wait()
-    return box.value ?? SNMPToolOutput(stdout: "", stderr: "mallaudit snmp: internal error: no output\n", exitCode: 1)
-}
-
-/// Writes a tool's output and exits with its status.
-private func emit(_ output: SNMPToolOutput) {
+/// Writes a tool's output and ends the command with its exit status.
+private func emit(_ output: SNMPToolOutput) throws {
     FileHandle.standardOutput.write(Data(output.stdout.utf8))
     FileHandle.standardError.write(Data(output.stderr.utf8))
-    if output.exitCode != 0 { Foundation.exit(output.exitCode) }
+    if output.exitCode != 0 { throw ExitCode(output.exitCode) }
 }

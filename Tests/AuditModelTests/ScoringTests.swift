@@ -1,34 +1,13 @@
 import AuditModel
 import Testing
+import TestSupport
 
-private func statement(_ id: String, _ modality: Modality) -> Statement {
-    Statement(
-        id: id, clauseID: String(id.split(separator: "-").first!), modality: modality,
-        text: LocalizedText(zh: "应", en: "shall"), methods: [.inspection])
-}
-
-private let sampleChecklist = Checklist(
-    version: "1.0.0", standardTitleZH: "商场数字化服务规范", standardTitleEN: "spec", digest: "",
-    chapters: [
-        Chapter(
-            number: 5, title: LocalizedText(zh: "基础要求", en: "Basic"),
-            clauses: [
-                Clause(
-                    id: "5.1.1", chapter: 5, title: LocalizedText(zh: "网络通信", en: "Network"),
-                    text: LocalizedText(zh: "", en: ""),
-                    statements: [statement("5.1.1-1", .shall), statement("5.1.1-2", .should)]),
-                Clause(
-                    id: "5.1.2", chapter: 5, title: LocalizedText(zh: "网络通信", en: "Network"),
-                    text: LocalizedText(zh: "", en: ""), statements: [statement("5.1.2-1", .shall)]),
-            ]),
-        Chapter(
-            number: 8, title: LocalizedText(zh: "服务监督与评价", en: "Supervision"),
-            clauses: [
-                Clause(
-                    id: "8.2.3", chapter: 8, title: LocalizedText(zh: "顾客满意度调查", en: "Survey"),
-                    text: LocalizedText(zh: "", en: ""), statements: [statement("8.2.3-1", .may)])
-            ]),
-    ])
+/// 5.1.1-1 shall, 5.1.1-2 should, 5.1.2-1 shall (its clause's only statement), 8.2.3-1 may.
+private let scoringChecklist = makeChecklist(
+    [
+        sampleStatement("5.1.1-1"), sampleStatement("5.1.1-2", .should), sampleStatement("5.1.2-1"),
+        sampleStatement("8.2.3-1", .may),
+    ], version: "1.0.0")
 
 private func result(_ id: String, _ verdict: Verdict) -> StatementResult {
     StatementResult(statementID: id, verdict: verdict, source: .manual, reason: "test")
@@ -39,7 +18,7 @@ struct ScoringTests {
     @Test("every applicable shall passing is conformant")
     func conformant() {
         let card = Scorecard(
-            checklist: sampleChecklist,
+            checklist: scoringChecklist,
             results: [result("5.1.1-1", .pass), result("5.1.1-2", .fail), result("5.1.2-1", .pass)])
         #expect(card.conformance == .conformant)
         #expect(card.clauseVerdicts["5.1.1"] == .pass, "an unmet should does not fail a clause whose shall passes")
@@ -48,7 +27,7 @@ struct ScoringTests {
 
     @Test("one failing shall makes the mall non-conformant even when others are pending")
     func nonConformant() {
-        let card = Scorecard(checklist: sampleChecklist, results: [result("5.1.2-1", .fail)])
+        let card = Scorecard(checklist: scoringChecklist, results: [result("5.1.2-1", .fail)])
         #expect(card.conformance == .nonConformant)
         #expect(card.clauseVerdicts["5.1.2"] == .fail)
     }
@@ -58,9 +37,9 @@ struct ScoringTests {
     ])
     func incomplete(pending: Verdict) {
         let card = Scorecard(
-            checklist: sampleChecklist, results: [result("5.1.1-1", .pass), result("5.1.2-1", pending)])
+            checklist: scoringChecklist, results: [result("5.1.1-1", .pass), result("5.1.2-1", pending)])
         #expect(card.conformance == .incomplete)
-        let none = Scorecard(checklist: sampleChecklist, results: [result("5.1.1-1", .pass)])
+        let none = Scorecard(checklist: scoringChecklist, results: [result("5.1.1-1", .pass)])
         #expect(none.conformance == .incomplete)
         #expect(none.total[.notAssessed] == 3)
     }
@@ -68,7 +47,7 @@ struct ScoringTests {
     @Test("not-applicable shall statements are excluded from the applicable count, never hidden")
     func notApplicable() {
         let card = Scorecard(
-            checklist: sampleChecklist,
+            checklist: scoringChecklist,
             results: [result("5.1.1-1", .pass), result("5.1.2-1", .notApplicable), result("5.1.1-2", .pass)])
         #expect(card.conformance == .conformant)
         #expect(card.requirementCounts.applicable == 1)
@@ -81,8 +60,8 @@ struct ScoringTests {
     func countsAddUp() {
         for verdict in Verdict.allCases {
             let card = Scorecard(
-                checklist: sampleChecklist, results: sampleChecklist.statements.map { result($0.id, verdict) })
-            #expect(card.total.total == sampleChecklist.statements.count)
+                checklist: scoringChecklist, results: scoringChecklist.statements.map { result($0.id, verdict) })
+            #expect(card.total.total == scoringChecklist.statements.count)
             #expect(card.byModality.values.map(\.total).reduce(0, +) == 4)
             #expect(card.byChapter.values.map(\.total).reduce(0, +) == 4)
             #expect(card.total[verdict] == 4)
@@ -102,7 +81,7 @@ struct ScoringTests {
         #expect(late.isMet(by: 0))
         #expect(!late.isMet(by: 1))
         #expect(late.margin(of: 3) == -3)
-        #expect(formatPercent(84.94) == "84.9 %")
-        #expect(formatPercent(85) == "85.0 %")
+        #expect(Scorecard.percent(84.94) == "84.9 %")
+        #expect(Scorecard.percent(85) == "85.0 %")
     }
 }

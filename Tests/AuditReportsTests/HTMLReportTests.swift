@@ -1,4 +1,5 @@
 import AuditModel
+import AuditTestKit
 import Foundation
 import Testing
 

@@ -2,8 +2,9 @@ import AuditModel
 import AuditXML
 import Foundation
 import Testing
+import TestSupport
 
-@testable import AuditReports
+@_spi(Benchmark) @testable import AuditReports
 
 @Suite("XML report")
 struct XMLReportTests {
@@ -244,32 +245,6 @@ struct XMLReportTests {
     }
 }
 
-@Suite("Report numbers")
-struct ReportNumberTests {
-    @Test(
-        "XML numbers are exact, locale-independent xs:double literals",
-        arguments: [
-            (85.0, "85.0"), (0.1, "0.1"), (-15.0, "-15.0"), (1e-5, "1e-05"), (1e16, "1e+16"), (-0.0, "0.0"),
-            (Double.nan, "NaN"), (Double.infinity, "INF"), (-Double.infinity, "-INF"), (84.999, "84.999"),
-        ])
-    func xml(value: Double, expected: String) {
-        #expect(ReportNumber.xml(value) == expected)
-    }
-
-    @Test(
-        "human numbers round to two decimals but never across a threshold or to a false zero",
-        arguments: [
-            (85.0, nil, "85"), (84.95, nil, "84.95"), (84.9, nil, "84.9"), (-15.0, nil, "-15"), (0.004, nil, "0.004"),
-            (-0.004, nil, "-0.004"), (84.996, nil, "85"), (84.996, Fixture.satisfaction, "84.996"),
-            (85.001, Fixture.satisfaction, "85"), (60.004, Fixture.retention, "60.004"),
-            (60.01, Fixture.retention, "60.01"),
-            (1234.5678, nil, "1234.57"),
-        ] as [(Double, Threshold?, String)])
-    func human(value: Double, threshold: Threshold?, expected: String) {
-        #expect(ReportNumber.human(value, threshold: threshold) == expected)
-    }
-}
-
 /// Runs `xmllint --noout --nonet --schema reports/report.xsd file`; fails clearly when xmllint is not installed.
 func runXmllint(_ file: URL) throws -> (status: Int32, output: String) {
     let xmllint = "/usr/bin/xmllint"
@@ -277,16 +252,9 @@ func runXmllint(_ file: URL) throws -> (status: Int32, output: String) {
         Issue.record("xmllint is not installed: run `bash scripts/test.sh` (it installs libxml2-utils)")
         return (-1, "")
     }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: xmllint)
-    process.arguments = ["--noout", "--nonet", "--schema", Fixture.schema.path, file.path]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    let outcome = try runProcess(
+        URL(fileURLWithPath: xmllint), ["--noout", "--nonet", "--schema", Fixture.schema.path, file.path])
+    return (outcome.status, outcome.stdout + outcome.stderr)
 }
 
 @Suite("Console report")

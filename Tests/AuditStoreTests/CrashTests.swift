@@ -1,34 +1,9 @@
 import AuditModel
 import Foundation
 import Testing
+import TestSupport
 
 @testable import AuditStore
-
-/// Reads a child's standard output line by line as it comes.
-private final class LineReader {
-    private let handle: FileHandle
-    private var buffer = Data()
-
-    init(_ handle: FileHandle) { self.handle = handle }
-
-    /// The next complete line, or nil at end of file.
-    func next() -> String? {
-        while true {
-            if let newline = buffer.firstIndex(of: 0x0A) {
-                let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
-                buffer.removeSubrange(buffer.startIndex...newline)
-                return line
-            }
-            let chunk = handle.availableData
-            if chunk.isEmpty {
-                guard !buffer.isEmpty else { return nil }
-                defer { buffer.removeAll() }
-                return String(decoding: buffer, as: UTF8.self)
-            }
-            buffer.append(chunk)
-        }
-    }
-}
 
 @Suite("Crash safety")
 struct CrashTests {
@@ -39,18 +14,12 @@ struct CrashTests {
         let database = dir.appendingPathComponent("mallaudit.sqlite").path
         let total = 500
 
-        let child = Process()
-        child.executableURL = try mallauditBinary()
-        child.arguments = ["_store-stress", "--db", database, "--count", "\(total)", "--delay-ms", "5"]
-        let out = Pipe()
-        child.standardOutput = out
-        child.standardError = FileHandle.nullDevice
-        try child.run()
-        let reader = LineReader(out.fileHandleForReading)
+        let child = try ChildProcess(
+            testkitBinary(), ["store-stress", "--db", database, "--count", "\(total)", "--delay-ms", "5"])
 
         var runID: Int64?
         var committed: [String] = []
-        while committed.count < 40, let line = reader.next() {
+        while committed.count < 40, let line = child.nextLine() {
             if line.hasPrefix("run ") { runID = Int64(line.dropFirst(4)) }
             if line.hasPrefix("committed ") { committed.append(String(line.dropFirst("committed ".count))) }
         }
@@ -61,11 +30,10 @@ struct CrashTests {
         let meanwhile = try AuditStore(path: database)
         #expect(try meanwhile.requireRun(run).status == .running)
 
-        kill(child.processIdentifier, SIGKILL)
-        child.waitUntilExit()
-        #expect(child.terminationReason == .uncaughtSignal && child.terminationStatus == SIGKILL)
+        child.kill()
+        #expect(child.process.terminationReason == .uncaughtSignal && child.process.terminationStatus == SIGKILL)
         // Lines written after our last read but before the kill were committed too.
-        while let line = reader.next() {
+        while let line = child.nextLine() {
             if line.hasPrefix("committed ") { committed.append(String(line.dropFirst("committed ".count))) }
             #expect(!line.hasPrefix("completed"), "the child finished before it was killed: raise --count")
         }

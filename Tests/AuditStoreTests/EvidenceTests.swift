@@ -2,13 +2,10 @@ import AuditModel
 import AuditStore
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("Evidence files")
 struct EvidenceTests {
-    private func sha256sum(_ url: URL) throws -> String {
-        String(try runTool("/usr/bin/sha256sum", [url.path]).prefix(64))
-    }
-
     @Test("a file larger than one chunk is copied beside the database under its SHA-256, as sha256sum computes it")
     func copyAndDigest() throws {
         let (store, dir) = try makeStore()

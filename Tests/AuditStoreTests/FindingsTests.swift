@@ -2,6 +2,7 @@ import AuditModel
 import AuditStore
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("Manual findings")
 struct FindingsTests {

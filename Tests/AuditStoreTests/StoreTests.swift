@@ -2,6 +2,7 @@ import AuditModel
 import Foundation
 import GRDB
 import Testing
+import TestSupport
 
 @testable import AuditStore
 
@@ -298,11 +299,7 @@ struct StoreTests {
 struct RunOwnerTests {
     /// The pid of a process that has exited and been reaped.
     private func deadPID() throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/true")
-        try process.run()
-        process.waitUntilExit()
-        return process.processIdentifier
+        try runProcess(URL(fileURLWithPath: "/bin/true"), []).processIdentifier
     }
 
     @Test("liveness: this process is alive; a reaped pid, a reused pid, a reboot are dead; another host is unknown")

@@ -1,6 +1,7 @@
 import AuditBundle
 import Foundation
 import Testing
+import TestSupport
 
 /// Bundles of every format version ever written stay verifiable (Fixtures/vN/bundle.zip, never re-recorded).
 @Suite("Committed bundles of each format version")

@@ -2,6 +2,7 @@ import AuditBundle
 import AuditSigning
 import Foundation
 import Testing
+import TestSupport
 import ZIPFoundation
 
 @Suite("Signed bundles")

@@ -2,6 +2,7 @@ import AuditBundle
 import AuditSigning
 import Foundation
 import Testing
+import TestSupport
 
 /// Bundles against independent implementations: securesystemslib's DSSE verifier, the openssl command line.
 @Suite("Bundle interop")

@@ -2,75 +2,19 @@ import AuditBundle
 import AuditSigning
 import Foundation
 import Testing
+import TestSupport
 import ZIPFoundation
 
-/// The built `mallaudit` binary: `$MALLAUDIT_BIN` (set by scripts/test.sh), else next to the test bundle.
-func mallauditBinary() -> URL {
-    if let path = ProcessInfo.processInfo.environment["MALLAUDIT_BIN"], !path.isEmpty {
-        return URL(fileURLWithPath: path)
-    }
-    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    for _ in 0..<4 {
-        let candidate = dir.appendingPathComponent("mallaudit")
-        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        dir = dir.deletingLastPathComponent()
-    }
-    return URL(fileURLWithPath: ".build/debug/mallaudit")
-}
+// The built binaries, the repository root and the process runner come from TestSupport.
 
-/// The repository root (where Package.swift is).
-func repositoryRoot() -> URL {
-    var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    while dir.path != "/" {
-        if FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) { return dir }
-        dir = dir.deletingLastPathComponent()
-    }
-    fatalError("Package.swift not found above \(#filePath)")
-}
-
-struct ToolOutcome {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
-
-/// Runs `executable` and waits, capturing both streams.
+/// Runs `executable` in `directory` (the repository root by default) and waits, capturing both streams.
 func tool(_ executable: URL, _ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil)
-    throws -> ToolOutcome
+    throws -> ProcessOutcome
 {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    for (key, value) in environment { env[key] = value }
-    process.environment = env
-    if let directory { process.currentDirectoryURL = directory }
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    nonisolated(unsafe) var errData = Data()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
-        errData = err.fileHandleForReading.readDataToEndOfFile()
-        group.leave()
-    }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return ToolOutcome(
-        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-        stderr: String(decoding: errData, as: UTF8.self))
+    try runProcess(executable, arguments, environment: environment, currentDirectory: directory)
 }
 
-func temporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("mallaudit-bundle-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
+func temporaryFolder() throws -> URL { try temporaryDirectory("mallaudit-bundle") }
 
 /// A real stored run: `mallaudit run` over a copy of the demo mall (examples/demo-mall: its findings with evidence
 /// photos and documents, its exports for the measured checks), restricted to the statements no network probe feeds,

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `mallaudit keys`, `bundle`, `bundle countersign` and `verify` as a user runs them, on a small real audit of the
 /// demo mall's data (findings with evidence, exports for the measured checks; no network peers needed).

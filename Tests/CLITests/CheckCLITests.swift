@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `mallaudit check …` run as a process: exit codes, output, and messages naming file and line.
 @Suite("mallaudit check")
@@ -76,6 +77,31 @@ struct CheckCLITests {
         ])
         #expect(fail.status == 2)
         #expect(fail.stdout.contains("84.9 %"))
+    }
+
+    @Test("satisfaction just below 85 % (85011 of 100013 = 84.99995 %) never prints as 85.0 % or 85 %")
+    func satisfactionJustBelowTheLine() throws {
+        // Four decimals would round 84.999950001… to 85.0000: the old output said "= 85.0 %, below 85 %".
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var text = "id,satisfaction\n"
+        for n in 0..<100_013 { text += "\(n),\(n < 85_011 ? "满意" : "不满意")\n" }
+        let csv = try file("survey.csv", text, in: directory)
+        let outcome = try runMallaudit(["check", "satisfaction", "--csv", csv, "--as-of", "2026-11-20"])
+        #expect(outcome.status == 2, "below 85 % fails: \(outcome.stdout)\(outcome.stderr)")
+        #expect(!outcome.stdout.contains("85.0 %"), "\(outcome.stdout)")
+        #expect(!outcome.stdout.contains("value: 85 %"), "\(outcome.stdout)")
+        // Every number printed for the share reads back below 85.
+        let reason = try #require(
+            outcome.stdout.split(separator: "\n").first { $0.contains("8.2.1-3: fail") }.map(String.init))
+        let shown = try #require(reason.components(separatedBy: "× 100 = ").last?.components(separatedBy: " %").first)
+        #expect(reason.hasSuffix("\(shown) %, below 85 %"), "\(reason)")
+        #expect(try #require(Double(shown)) < 85, "\(reason)")
+        let value = try #require(
+            outcome.stdout.split(separator: "\n").first { $0.hasPrefix("value: ") }?.split(separator: " ").dropFirst()
+                .first)
+        #expect(try #require(Double(value)) < 85, "value line: \(value)")
+        #expect(outcome.stdout.contains("\(shown) % < 85 %"))
     }
 
     @Test("complaints: the shipped calendar is found from the binary; a late reply exits 2 and shows its deadline")

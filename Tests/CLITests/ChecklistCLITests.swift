@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// A malformed fixture and the first diagnostic line `mallaudit checklist validate` must print for it.
 struct MalformedFixtureLine: Sendable, CustomTestStringConvertible {

@@ -1,18 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 
-/// Runs a program and returns its exit status and standard output (standard error is discarded).
+/// Runs a program and returns its exit status and standard output.
 private func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let outcome = try runProcess(URL(fileURLWithPath: executable), arguments)
+    return (outcome.status, outcome.stdout)
 }
 
 /// The README's first command, as a user runs it: `mallaudit demo` starts the demo mall's systems on loopback,

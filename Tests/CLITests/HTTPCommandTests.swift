@@ -1,16 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `mallaudit http fetch|tls`, run as a process against the HTTP peer of scripts/peers/http.sh.
 @Suite("mallaudit http")
 struct HTTPCommandTests {
     /// A variable scripts/peers/http.sh exports; fails the test (never skips) when the peer is not running.
-    private func peer(_ variable: String) throws -> String {
-        guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else {
-            throw HTTPPeerMissing(variable: variable)
-        }
-        return value
-    }
+    private func peer(_ variable: String) throws -> String { try TestPeer.value(variable) }
 
     private func json(_ text: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
@@ -122,13 +118,5 @@ struct HTTPCommandTests {
         let plain = try runMallaudit(["http", "tls", "http://127.0.0.1:1/"])
         #expect(plain.status == 1)
         #expect(plain.stderr.contains("not an https:// URL"))
-    }
-}
-
-private struct HTTPPeerMissing: Error, CustomStringConvertible {
-    var variable: String
-    var description: String {
-        "\(variable) is not set: these tests need the HTTP test server. Run `bash scripts/test.sh` (it starts "
-            + "scripts/peers/http.sh)."
     }
 }

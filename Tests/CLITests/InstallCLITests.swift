@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `scripts/install.sh` as a user runs it, and the installed binary used outside the checkout: it must find the
 /// checklist, schemas, templates, calendar and probes under PREFIX/share/mallaudit without any MALLAUDIT_*
@@ -17,10 +18,14 @@ private struct Installation {
         let outcome = try runProcess(
             URL(fileURLWithPath: "/bin/bash"),
             [repositoryRoot().appendingPathComponent("scripts/install.sh").path, prefix.path],
-            environment: ["MALLAUDIT_BIN": mallauditBinary().path], currentDirectory: repositoryRoot())
+            environment: ["MALLAUDIT_BIN": try mallauditBinary().path], currentDirectory: repositoryRoot())
         try #require(outcome.status == 0, "install.sh failed: \(outcome.stderr)")
         binary = prefix.appendingPathComponent("bin/mallaudit")
         #expect(FileManager.default.isExecutableFile(atPath: binary.path))
+        // The test helpers are not part of the product: only mallaudit is installed.
+        let installedBinaries = try FileManager.default.contentsOfDirectory(
+            atPath: prefix.appendingPathComponent("bin").path)
+        #expect(installedBinaries == ["mallaudit"])
     }
 
     /// The environment without any MALLAUDIT_* override, so only the installation can provide the files.
@@ -63,9 +68,9 @@ struct InstallCLITests {
         let complaints = try installed.run(["check", "complaints", "--csv", csv.path, "--as-of", "2026-11-01"])
         #expect(complaints.status == 0, "\(complaints.stdout)\(complaints.stderr)")
 
-        // Reports: templates and the XML schema come from the installation.
+        // Reports: templates and the XML schema come from the installation (the run is stored by the test helper).
         let db = work.appendingPathComponent("audit.sqlite").path
-        let seeded = try installed.run(["_bench-report", "--results", "30", "--store", db])
+        let seeded = try runTestKit(["bench-report", "--results", "30", "--store", db])
         try #require(seeded.status == 0, "\(seeded.stderr)")
         for format in ["xml", "html", "junit"] {
             let output = work.appendingPathComponent("report.\(format)")

@@ -1,6 +1,7 @@
 import AuditModel
 import Foundation
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -24,17 +25,17 @@ import Testing
 private func standardProbes() -> [String] {
     [
         ProbeYAML.realNameRedirect(),
-        ProbeYAML.sensor("water-leak", statements: ["5.2.5-4"], agent: "machine_room", oid: SensorOID.waterLeak),
-        ProbeYAML.sensor("humidity", statements: ["5.2.5-4"], agent: "machine_room", oid: SensorOID.humidity),
+        ProbeYAML.sensor("water-leak", statements: ["5.2.5-4/waterLeakAlarm"], agent: "machine_room", oid: SensorOID.waterLeak),
+        ProbeYAML.sensor("humidity", statements: ["5.2.5-4/dehumidification"], agent: "machine_room", oid: SensorOID.humidity),
         ProbeYAML.sensor("smoke", statements: ["5.2.5-5"], agent: "machine_room", oid: SensorOID.smoke),
         ProbeYAML.sensor(
-            "equipment-monitor", statements: ["5.2.2-2"], agent: "gateway_1f", oid: SensorOID.equipmentMonitor),
-        ProbeYAML.sensor("temperature", statements: ["5.2.5-3"], agent: "machine_room_old", oid: SensorOID.temperature),
+            "equipment-monitor", statements: Checkpoints.all("5.2.2-2"), agent: "gateway_1f", oid: SensorOID.equipmentMonitor),
+        ProbeYAML.sensor("temperature", statements: Checkpoints.all("5.2.5-3"), agent: "machine_room_old", oid: SensorOID.temperature),
         ProbeYAML.http(
-            "member-500", statements: ["6.2.2-1"], system: "mall", path: "/status/500",
+            "member-500", statements: Checkpoints.all("6.2.2-1"), system: "mall", path: "/status/500",
             expect: [#"{json: "$.features.points", equals: "true"}"#]),
         ProbeYAML.http(
-            "member-broken", statements: ["6.2.1-1"], system: "mall", path: "/api/broken/member",
+            "member-broken", statements: Checkpoints.all("6.2.1-1"), system: "mall", path: "/api/broken/member",
             expect: [#"{json: "$.features.points", equals: "true"}"#]),
     ]
 }
@@ -61,18 +62,6 @@ private func standardFixture(_ name: String, site: SiteYAML? = nil, extraProbes:
 
 private func verdicts(_ summary: RunSummary) -> [String: String] {
     Dictionary(uniqueKeysWithValues: summary.results.map { ($0.statementID, $0.verdict.rawValue) })
-}
-
-private func sha256(_ url: URL) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-    process.arguments = [url.path]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return String(output.prefix(64))
 }
 
 // MARK: - exit codes of `mallaudit run`
@@ -130,7 +119,7 @@ struct RunExitCodeTests {
         site.data = [("payments", "exports/payments.csv")]
         let fixture = try standardFixture(
             "not-conformant", site: site,
-            extraProbes: [ProbeYAML.check("payments", statements: ["6.6.1-1", "6.6.2-1"], kind: "payments")])
+            extraProbes: [ProbeYAML.check("payments", statements: Checkpoints.all("6.6.1-1") + Checkpoints.all("6.6.2-1"), kind: "payments")])
         defer { fixture.remove() }
         try fixture.write(
             "exports/payments.csv", "merchant,cash,mobile,bank_card,ecny\n甲店,是,是,是,否\n乙店,是,是,是,是\n")
@@ -294,9 +283,7 @@ struct RunKillResumeTests {
         let all = try checklistStatementIDs()
         try #require(all.count > 100 && all.contains("6.1.d"))
 
-        let child = try RunningMallaudit(
-            ["run", "--site", fixture.site, "--db", fixture.database, "--format", "json"],
-            environment: try SiteFixture.environment(), in: fixture)
+        let child = try fixture.start(["run", "--site", fixture.site, "--db", fixture.database, "--format", "json"])
         // Wait (read-only, with the sqlite3 tool) until everything but the slow statement is stored.
         var before: [StoredRow] = []
         let deadline = Date().addingTimeInterval(60)
@@ -412,7 +399,7 @@ struct RunFindingsTests {
         #expect(passed.verdict == .pass)
         let evidence = try #require(passed.evidence.first)
         #expect(evidence.name == "machine-room.txt")
-        #expect(evidence.sha256 == (try sha256(photo)))
+        #expect(evidence.sha256 == (try sha256sum(photo)))
         #expect(evidence.collectedBy == "测试员")
         // The file was copied beside the database, named by its digest.
         let copy = fixture.dir.appendingPathComponent("evidence").appendingPathComponent(evidence.sha256)
@@ -487,7 +474,7 @@ struct RunDiffTests {
         defer { fixture.remove() }
         try fixture.writeSite(site)
         try fixture.writeProbes([
-            ProbeYAML.check("payments", statements: ["6.6.1-1", "6.6.2-1"], kind: "payments"),
+            ProbeYAML.check("payments", statements: Checkpoints.all("6.6.1-1") + Checkpoints.all("6.6.2-1"), kind: "payments"),
             ProbeYAML.check("satisfaction", statements: ["8.2.1-3"], kind: "satisfaction"),
             ProbeYAML.realNameRedirect(),
         ])

@@ -1,21 +1,10 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `mallaudit snmp get|walk` against the real peers of scripts/peers/snmp.sh.
 @Suite struct SNMPCLITests {
-    struct MissingPeer: Error, CustomStringConvertible {
-        var name: String
-        var description: String {
-            "\(name) is not set: these tests need the SNMP peers — run them with `bash scripts/test.sh`"
-        }
-    }
-
-    func env(_ name: String) throws -> String {
-        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
-            throw MissingPeer(name: name)
-        }
-        return value
-    }
+    func env(_ name: String) throws -> String { try TestPeer.value(name) }
 
     /// The community goes in through a variable the command is told to read.
     func communityEnvironment() throws -> [String: String] {
@@ -48,19 +37,15 @@ import Testing
             ], environment: ["SIM_COMMUNITY": community])
         #expect(outcome.status == 0, "\(outcome.stderr)")
 
-        let tool = Process()
-        tool.executableURL = URL(fileURLWithPath: "/usr/bin/snmpbulkwalk")
-        tool.arguments = ["-m", "", "-v2c", "-c", community, "-On", "-Cr10", address, ".1.3.6.1.4.1.32473.7"]
         let persistent = try temporaryDirectory("mallaudit-netsnmp")
         defer { try? FileManager.default.removeItem(at: persistent) }
-        tool.environment = [
-            "MIBS": "", "SNMPCONFPATH": "/nonexistent", "PATH": "/usr/bin:/bin", "SNMP_PERSISTENT_DIR": persistent.path,
-        ]
-        let pipe = Pipe()
-        tool.standardOutput = pipe
-        try tool.run()
-        let reference = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        tool.waitUntilExit()
+        let reference = try runTool(
+            "/usr/bin/snmpbulkwalk",
+            ["-m", "", "-v2c", "-c", community, "-On", "-Cr10", address, ".1.3.6.1.4.1.32473.7"],
+            environment: [
+                "MIBS": "", "SNMPCONFPATH": "/nonexistent", "PATH": "/usr/bin:/bin",
+                "SNMP_PERSISTENT_DIR": persistent.path,
+            ], replace: true)
         #expect(reference.contains("Hex-STRING"))
         #expect(outcome.stdout == reference)
     }

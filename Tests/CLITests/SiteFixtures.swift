@@ -1,6 +1,7 @@
 import AuditModel
 import Foundation
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -9,32 +10,6 @@ import Testing
 // Helpers for the end-to-end tests of `mallaudit run` / `probe` / `assess` / `diff` (RunCLITests.swift): small site
 // profiles, probe files, data exports and findings written into a temporary folder per test, pointing at the REAL
 // peers that scripts/test.sh starts (snmpd, the dead SNMP agent, the loopback HTTP(S) server).
-
-/// Where the real test peers listen, from the `export NAME=value` lines of scripts/peers/*.sh.
-enum TestPeer {
-    struct Missing: Error, CustomStringConvertible {
-        var name: String
-        var description: String {
-            "\(name) is not set: these end-to-end tests need the real test peers (snmpd, the dead SNMP agent, the "
-                + "HTTP server) — run them with `bash scripts/test.sh`"
-        }
-    }
-
-    /// The value of `name`; a missing peer fails the test (never a silent skip).
-    static func value(_ name: String) throws -> String {
-        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else { throw Missing(name: name) }
-        return value
-    }
-
-    /// snmpd serving the demo sensors (scripts/snmp/sensors.txt), `udp:127.0.0.1:PORT`.
-    static func snmpd() throws -> String { try value("MALLAUDIT_TEST_SNMPD") }
-    /// snmpd's v2c community (a secret: it reaches mallaudit only through an environment variable).
-    static func community() throws -> String { try value("MALLAUDIT_TEST_SNMP_COMMUNITY") }
-    /// A bound UDP port that never answers.
-    static func deadAgent() throws -> String { try value("MALLAUDIT_TEST_SNMP_DEAD") }
-    /// `http://127.0.0.1:PORT` of the mall HTTP server (routes in scripts/peers/http-fixtures/routes.json).
-    static func http() throws -> String { try value("MALLAUDIT_TEST_HTTP") }
-}
 
 /// The environment variable the generated site profiles name for the SNMP community.
 let siteCommunityVariable = "E2E_SITE_SNMP_COMMUNITY"
@@ -86,7 +61,9 @@ enum ProbeYAML {
     }
 
     /// The WiFi portal's unauthenticated request redirected to the real-name page (`GET /` answers 302).
-    static func realNameRedirect(_ id: String = "wifi-realname", statements: [String] = ["5.1.2-2"]) -> String {
+    static func realNameRedirect(
+        _ id: String = "wifi-realname", statements: [String] = Checkpoints.all("5.1.2-2")
+    ) -> String {
         http(
             id, statements: statements, system: "mall", path: "/",
             expect: [#"{status: [301, 302, 303, 307]}"#, #"{header: Location, matches: "(?i)realname|实名"}"#])
@@ -285,61 +262,16 @@ struct SiteFixture {
         }
     }
 
-    struct SQLiteToolFailed: Error, CustomStringConvertible {
-        var arguments: [String]
-        var message: String
-        var description: String { "sqlite3 \(arguments.joined(separator: " ")): \(message)" }
-    }
+    /// Runs `/usr/bin/sqlite3` and returns its standard output; a non-zero exit throws.
+    func sqlite3(_ arguments: [String]) throws -> String { try runTool("/usr/bin/sqlite3", arguments) }
 
-    /// Runs `/usr/bin/sqlite3` and returns its standard output; a non-zero exit throws `SQLiteToolFailed`.
-    func sqlite3(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw SQLiteToolFailed(arguments: arguments, message: String(decoding: errors, as: UTF8.self))
-        }
-        return String(decoding: data, as: UTF8.self)
-    }
-}
-
-/// A `mallaudit` child process left running (for the SIGKILL test); its output goes to files in the fixture.
-final class RunningMallaudit {
-    let process = Process()
-
-    init(_ arguments: [String], environment: [String: String], in fixture: SiteFixture) throws {
-        process.executableURL = mallauditBinary()
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        process.currentDirectoryURL = fixture.dir
-        let stdout = try fixture.write("child.stdout", "")
-        let stderr = try fixture.write("child.stderr", "")
-        process.standardOutput = try FileHandle(forWritingTo: stdout)
-        process.standardError = try FileHandle(forWritingTo: stderr)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-    }
-
-    var isRunning: Bool { process.isRunning }
-
-    /// SIGKILL: no handler, no cleanup, no last write.
-    func kill() {
-        _ = Glibc.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
-
-    deinit {
-        if process.isRunning { kill() }
+    /// Starts `mallaudit ARGS…` with the profile's secrets and leaves it running (for the SIGKILL test); its output
+    /// goes to `child.stdout` and `child.stderr` in the fixture.
+    func start(_ arguments: [String]) throws -> ChildProcess {
+        try ChildProcess(
+            mallauditBinary(), arguments, environment: try Self.environment(), currentDirectory: dir,
+            output: FileHandle(forWritingTo: try write("child.stdout", "")),
+            errors: FileHandle(forWritingTo: try write("child.stderr", "")))
     }
 }
 
@@ -347,21 +279,11 @@ final class RunningMallaudit {
 /// there; standard output goes to /dev/null.
 func mallauditOnTerminal(_ arguments: [String], environment: [String: String], in directory: URL) throws -> String {
     func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-    let command = ([mallauditBinary().path] + arguments).map(quoted).joined(separator: " ") + " 2>&1 >/dev/null"
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-    process.arguments = ["-qec", command, "/dev/null"]
-    var env = ProcessInfo.processInfo.environment
-    for (key, value) in environment { env[key] = value }
-    process.environment = env
-    process.currentDirectoryURL = directory
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
+    let command = ([try mallauditBinary().path] + arguments).map(quoted).joined(separator: " ") + " 2>&1 >/dev/null"
+    let outcome = try runProcess(
+        URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command, "/dev/null"], environment: environment,
+        currentDirectory: directory)
+    return outcome.stdout
 }
 
 /// The statement ids of the bundled checklist, in checklist order (`mallaudit checklist list --format json`).
@@ -372,4 +294,24 @@ func checklistStatementIDs() throws -> [String] {
         try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
     let clauses = try #require(document["clauses"] as? [[String: Any]])
     return clauses.flatMap { ($0["statements"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String } }
+}
+
+/// Every checkpoint of a statement of the shipped checklist, for fixtures whose probe stands for the whole
+/// statement (a probe may not bind to a statement that carries several obligations).
+enum Checkpoints {
+    static let byStatement: [String: [String]] = [
+        "5.1.2-2": ["realName", "behaviourAudit", "logRetention", "keywordFiltering"],
+        "5.2.2-2": ["networkAccess", "sensing", "identification", "collection"],
+        "5.2.5-3": ["moistureProofing", "seepageProofing", "ventilation"],
+        "5.2.5-4": ["dehumidification", "waterLeakAlarm"],
+        "6.2.1-1": ["memberSystem", "points", "pointsRedemption", "coupons", "parkingCoupons", "promotions",
+                    "specialDayCare"],
+        "6.2.2-1": ["messaging", "profile", "orders", "pointsQuery"],
+        "6.6.1-1": ["freeChoice", "mobileCoverage", "smartPos"],
+        "6.6.2-1": ["cash", "mobilePayment", "bankCard", "eCny"],
+    ]
+
+    static func all(_ statement: String) -> [String] {
+        (byStatement[statement] ?? []).map { "\(statement)/\($0)" }
+    }
 }

@@ -1,61 +1,22 @@
 import AuditModel
 import Foundation
 import Testing
+import TestSupport
 
-private func statement(_ id: String, _ modality: Modality = .shall, methods: [AssessmentMethod] = [.inspection])
-    -> Statement
-{
-    Statement(
-        id: id, clauseID: String(id.split(separator: "-").first!), modality: modality,
-        text: LocalizedText(zh: "应", en: "shall"), methods: methods)
-}
-
-/// A small checklist: 5.1.1-1 shall (inspection), 5.1.1-2 should, 5.2.5-4 shall not (inspection), 6.8.a should,
-/// 7.3.1-1 shall (interview).
-private let checklist = Checklist(
-    version: "cli-1", standardTitleZH: "商场数字化服务规范", standardTitleEN: "spec", digest: String(repeating: "1", count: 64),
-    chapters: [
-        Chapter(
-            number: 5, title: LocalizedText(zh: "基础要求", en: "Basic"),
-            clauses: [
-                Clause(
-                    id: "5.1.1", chapter: 5, title: LocalizedText(zh: "网络通信", en: "Network"),
-                    text: LocalizedText(zh: "", en: ""),
-                    statements: [statement("5.1.1-1"), statement("5.1.1-2", .should)]),
-                Clause(
-                    id: "5.2.5", chapter: 5, title: LocalizedText(zh: "核心机房", en: "Machine room"),
-                    text: LocalizedText(zh: "", en: ""), statements: [statement("5.2.5-4", .shallNot)]),
-            ]),
-        Chapter(
-            number: 6, title: LocalizedText(zh: "服务要求", en: "Service"),
-            clauses: [
-                Clause(
-                    id: "6.8", chapter: 6, title: LocalizedText(zh: "技术应用", en: "Technology"),
-                    text: LocalizedText(zh: "", en: ""), statements: [statement("6.8.a", .should)])
-            ]),
-        Chapter(
-            number: 7, title: LocalizedText(zh: "管理要求", en: "Management"),
-            clauses: [
-                Clause(
-                    id: "7.3.1", chapter: 7, title: LocalizedText(zh: "人员", en: "Staff"),
-                    text: LocalizedText(zh: "", en: ""),
-                    statements: [statement("7.3.1-1", methods: [.interview])])
-            ]),
-    ])
-
-/// A temporary folder holding `mallaudit.sqlite` and the JSON inputs of `_store-seed`.
+/// A temporary folder holding `mallaudit.sqlite` and the JSON inputs of `mallaudit-testkit store-seed`; the runs are
+/// over the shared `sampleChecklist` (TestSupport).
 private struct Workspace {
     let dir: URL
     var db: String { dir.appendingPathComponent("mallaudit.sqlite").path }
 
     init() throws {
         dir = try temporaryDirectory("store-cli")
-        try JSONEncoder().encode(checklist).write(to: dir.appendingPathComponent("checklist.json"))
+        try JSONEncoder().encode(sampleChecklist).write(to: dir.appendingPathComponent("checklist.json"))
     }
 
     func remove() { try? FileManager.default.removeItem(at: dir) }
 
-    /// Stores a completed run with these verdicts (through the hidden `_store-seed` command) and returns its id.
+    /// Stores a completed run with these verdicts (through `mallaudit-testkit store-seed`) and returns its id.
     func seed(_ verdicts: [String: Verdict], assessor: String? = "王工", complete: Bool = true) throws -> Int {
         let results = verdicts.map {
             StatementResult(statementID: $0.key, verdict: $0.value, source: .probe, reason: "seeded \($0.value)")
@@ -63,12 +24,12 @@ private struct Workspace {
         let resultsFile = dir.appendingPathComponent("results-\(UUID().uuidString).json")
         try JSONEncoder().encode(results).write(to: resultsFile)
         var arguments = [
-            "_store-seed", "--db", db, "--checklist-json", dir.appendingPathComponent("checklist.json").path,
+            "store-seed", "--db", db, "--checklist-json", dir.appendingPathComponent("checklist.json").path,
             "--results-json", resultsFile.path,
         ]
         if let assessor { arguments += ["--assessor", assessor] }
         if complete { arguments.append("--complete") }
-        let outcome = try runMallaudit(arguments)
+        let outcome = try runTestKit(arguments)
         try #require(outcome.status == 0, "seeding failed: \(outcome.stderr)")
         return try #require(Int(outcome.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
     }
@@ -99,18 +60,6 @@ private struct Workspace {
         }
         return nil
     }
-}
-
-private func sha256sum(_ url: URL) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-    process.arguments = [url.path]
-    let out = Pipe()
-    process.standardOutput = out
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(String(decoding: data, as: UTF8.self).prefix(64))
 }
 
 @Suite("mallaudit assess / runs / diff")
@@ -293,7 +242,9 @@ struct StoreCLITests {
     func runs() throws {
         let ws = try Workspace()
         defer { ws.remove() }
-        let first = try ws.seed(["5.1.1-1": .pass, "5.2.5-4": .pass, "7.3.1-1": .pass, "6.8.a": .fail])
+        let first = try ws.seed([
+            "5.1.1-1": .pass, "5.1.2-1": .pass, "5.2.5-4": .pass, "7.3.1-1": .pass, "6.8.a": .fail,
+        ])
         let second = try ws.seed(["5.1.1-1": .fail], complete: false)
         let table = try runMallaudit(["runs", "--db", ws.db])
         #expect(table.status == 0)
@@ -308,7 +259,7 @@ struct StoreCLITests {
         #expect(json[0]["conformance"] as? String == "conformant")
         #expect(
             (json[0]["counts"] as? [String: Int]) == [
-                "pass": 3, "fail": 1, "error": 0, "notApplicable": 0,
+                "pass": 4, "fail": 1, "error": 0, "notApplicable": 0,
                 "notAssessed": 0,
             ])
         #expect(json[1]["status"] as? String == "interrupted")
@@ -323,8 +274,10 @@ struct StoreCLITests {
     func diff() throws {
         let ws = try Workspace()
         defer { ws.remove() }
-        let a = try ws.seed(["5.1.1-1": .fail, "5.1.1-2": .pass, "5.2.5-4": .fail, "7.3.1-1": .error])
-        let b = try ws.seed(["5.1.1-1": .pass, "5.1.1-2": .fail, "5.2.5-4": .fail, "7.3.1-1": .pass, "6.8.a": .fail])
+        let a = try ws.seed(["5.1.1-1": .fail, "5.1.1-2": .pass, "5.1.2-1": .pass, "5.2.5-4": .fail, "7.3.1-1": .error])
+        let b = try ws.seed([
+            "5.1.1-1": .pass, "5.1.1-2": .fail, "5.1.2-1": .pass, "5.2.5-4": .fail, "7.3.1-1": .pass, "6.8.a": .fail,
+        ])
         let json = try runMallaudit(["diff", "\(a)", "\(b)", "--db", ws.db, "--format", "json"])
         #expect(json.status == 0, "\(json.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
@@ -335,8 +288,8 @@ struct StoreCLITests {
         #expect(ids("newlyFailing") == ["5.1.1-2", "6.8.a"])
         #expect(ids("stillOpen") == ["5.2.5-4"])
         #expect(ids("otherChanges").isEmpty)
-        #expect(ids("unchanged").isEmpty)
-        #expect(object["total"] as? Int == 5)
+        #expect(ids("unchanged") == ["5.1.2-1"])
+        #expect(object["total"] as? Int == 6)
         let absent = (object["newlyFailing"] as? [[String: Any]])?.first { $0["statement"] as? String == "6.8.a" }
         #expect(absent?["before"] == nil && absent?["after"] as? String == "fail")
 
@@ -346,7 +299,10 @@ struct StoreCLITests {
         #expect(text.stdout.contains("Newly failing 新增不符合: 2"))
         #expect(text.stdout.contains("Still open 仍未整改: 1"))
         #expect(text.stdout.contains("6.8.a    absent → fail"))
-        #expect(text.stdout.contains("Summary: fixed 2, newly failing 2, still open 1, other changes 0, unchanged 0"))
+        #expect(
+            text.stdout.contains(
+                "Summary: fixed 2, newly failing 2, still open 1, other changes 0, now judged by checkpoints 0, "
+                    + "unchanged 1"))
 
         let bad = try runMallaudit(["diff", "\(a)", "99", "--db", ws.db])
         #expect(bad.status == 1 && bad.stderr.contains("no run 99"))

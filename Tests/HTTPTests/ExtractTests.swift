@@ -2,6 +2,7 @@ import AuditHTTP
 import AuditXML
 import Foundation
 import Testing
+import TestSupport
 
 /// JSON paths and XPath over answer bodies.
 @Suite("extracting values from answers")
@@ -118,7 +119,7 @@ struct ExtractTests {
 
     @Test("the server's malformed member answer gives a clear extraction error")
     func malformedFromServer() async throws {
-        let url = "\(try Peer.http())/api/broken/member"
+        let url = "\(try TestPeer.http())/api/broken/member"
         let result = await HTTPClient().perform(HTTPRequest(url: url))
         let answer = try result.get()
         #expect(answer.status == 200)
@@ -136,7 +137,7 @@ struct ExtractTests {
 
     @Test("XPath over the real-name portal page from the server")
     func portalPage() async throws {
-        let url = "\(try Peer.http())/portal/realname"
+        let url = "\(try TestPeer.http())/portal/realname"
         let answer = try await HTTPClient().perform(HTTPRequest(url: url)).get()
         #expect(
             try XPathQuery.values("//form[@id='realname']/@action", inHTML: answer.body) == ["/portal/realname/verify"])
@@ -147,7 +148,7 @@ struct ExtractTests {
 
     @Test("XPath over HTML that is not XML (unclosed tags)")
     func forgivingHTML() async throws {
-        let answer = try await HTTPClient().perform(HTTPRequest(url: "\(try Peer.http())/api/kiosks/K-1F-01/status"))
+        let answer = try await HTTPClient().perform(HTTPRequest(url: "\(try TestPeer.http())/api/kiosks/K-1F-01/status"))
             .get()
         #expect(try XPathQuery.values("//td[@class='state']", inHTML: answer.body) == ["online"])
         #expect(
@@ -166,7 +167,7 @@ struct ExtractTests {
 
     @Test("XPath over XML, with and without namespaces")
     func xml() async throws {
-        let answer = try await HTTPClient().perform(HTTPRequest(url: "\(try Peer.http())/api/notices.xml")).get()
+        let answer = try await HTTPClient().perform(HTTPRequest(url: "\(try TestPeer.http())/api/notices.xml")).get()
         #expect(
             try XPathQuery.values("//notice[@level='warning']/title", inXML: answer.body) == [
                 "B2 停车场维护 B2 parking maintenance"
@@ -270,7 +271,7 @@ struct ExtractTests {
 
     @Test("http fetch refuses an XML answer's DOCTYPE, from the server, with its line; HTML keeps its own")
     func fetchRefusesDoctype() async throws {
-        let base = try Peer.http()
+        let base = try TestPeer.http()
         let refusal = DoctypeRefusal.message(for: XPathQuery.bodyRole)
         for path in ["/api/notices-entity.xml", "/api/notices-external-dtd.xml"] {
             let report = await HTTPFetchReport.fetch(HTTPRequest(url: base + path), xpaths: ["//notice/@id"])

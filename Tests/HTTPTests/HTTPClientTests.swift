@@ -1,6 +1,7 @@
 import AuditHTTP
 import Foundation
 import Testing
+import TestSupport
 
 /// The HTTP adapter against the real test server of scripts/peers/http.sh on 127.0.0.1.
 @Suite("HTTP adapter against the test server")
@@ -37,7 +38,7 @@ struct HTTPClientTests {
 
     @Test("GET of a JSON fixture: status, headers, body, timings")
     func getJSON() async throws {
-        let base = try Peer.http()
+        let base = try TestPeer.http()
         let answer = try response(await get("\(base)/api/member/features"))
         #expect(answer.status == 200)
         #expect(answer.httpVersion == "HTTP/1.1")
@@ -59,14 +60,14 @@ struct HTTPClientTests {
 
     @Test("an HTTP 500 is an answer with status 500: the adapter does not judge")
     func serverError() async throws {
-        let answer = try response(await get("\(try Peer.http())/status/500"))
+        let answer = try response(await get("\(try TestPeer.http())/status/500"))
         #expect(answer.status == 500)
         #expect(try JSONPath.values("$.status", in: answer.body) == ["500"])
     }
 
     @Test("several values of one header, looked up in any case")
     func multiValueHeaders() async throws {
-        let answer = try response(await get("\(try Peer.http())/headers/multi"))
+        let answer = try response(await get("\(try TestPeer.http())/headers/multi"))
         #expect(answer.headers.values(for: "X-MULTI") == ["first", "second"])
         #expect(answer.headers["x-multi"] == "first")
         #expect(answer.headers.joined["x-multi"] == "first, second")
@@ -76,7 +77,7 @@ struct HTTPClientTests {
 
     @Test("HEAD returns the headers and no body")
     func head() async throws {
-        let answer = try response(await get("\(try Peer.http())/api/member/features") { $0.method = .head })
+        let answer = try response(await get("\(try TestPeer.http())/api/member/features") { $0.method = .head })
         #expect(answer.status == 200)
         #expect(answer.body.isEmpty)
         #expect((Int(answer.headers["Content-Length"] ?? "") ?? 0) > 0)
@@ -86,7 +87,7 @@ struct HTTPClientTests {
     func post() async throws {
         let body = Data(#"{"memberId":"M-0001","query":"points"}"#.utf8)
         let answer = try response(
-            await get("\(try Peer.http())/echo/headers") {
+            await get("\(try TestPeer.http())/echo/headers") {
                 $0.method = .post
                 $0.body = body
                 $0.headers = [HTTPHeader("Content-Type", "application/json")]
@@ -101,7 +102,7 @@ struct HTTPClientTests {
 
     @Test("a 300 ms timeout against a 2 s answer is a timeout")
     func subSecondTimeout() async throws {
-        let error = failure(await get("\(try Peer.http())/slow?ms=2000", timeout: 0.3))
+        let error = failure(await get("\(try TestPeer.http())/slow?ms=2000", timeout: 0.3))
         guard case .timeout = error else {
             Issue.record("expected .timeout, got \(String(describing: error))")
             return
@@ -110,7 +111,7 @@ struct HTTPClientTests {
 
     @Test("a 1.5 s timeout lets a 300 ms answer through (the timeout is not rounded down)")
     func timeoutLongEnough() async throws {
-        let answer = try response(await get("\(try Peer.http())/slow?ms=300", timeout: 1.5))
+        let answer = try response(await get("\(try TestPeer.http())/slow?ms=300", timeout: 1.5))
         #expect(answer.status == 200)
     }
 
@@ -119,7 +120,7 @@ struct HTTPClientTests {
         // One slot, five requests of 300 ms each with a 1 s timeout: the last one waits 1.2 s for its slot,
         // which would time it out if the queue counted.
         let serial = HTTPClient(maxConcurrentTransfers: 1)
-        let url = "\(try Peer.http())/slow?ms=300"
+        let url = "\(try TestPeer.http())/slow?ms=300"
         let requests = (0..<5).map { _ in HTTPRequest(url: url, timeout: 1) }
         let results = await serial.performAll(requests)
         for (index, result) in results.enumerated() {
@@ -131,7 +132,7 @@ struct HTTPClientTests {
 
     @Test("a redirect is recorded, not followed, by default")
     func redirectRecorded() async throws {
-        let base = try Peer.http()
+        let base = try TestPeer.http()
         let answer = try response(await get("\(base)/redirect"))
         #expect(answer.status == 302)
         #expect(answer.headers["Location"] == "/portal/realname")
@@ -142,7 +143,7 @@ struct HTTPClientTests {
 
     @Test("a redirect is followed when asked, and each hop recorded")
     func redirectFollowed() async throws {
-        let base = try Peer.http()
+        let base = try TestPeer.http()
         let answer = try response(await get("\(base)/redirect") { $0.followRedirects = true })
         #expect(answer.status == 200)
         #expect(answer.finalURL == "\(base)/portal/realname")
@@ -153,7 +154,7 @@ struct HTTPClientTests {
 
     @Test("maxRedirects is a limit: three hops pass with 3, fail with 2")
     func redirectLimit() async throws {
-        let base = try Peer.http()
+        let base = try TestPeer.http()
         let three = try response(
             await get("\(base)/redirect/chain?n=3") {
                 $0.followRedirects = true
@@ -178,7 +179,7 @@ struct HTTPClientTests {
 
     @Test("a 303 after a POST continues with GET")
     func seeOtherBecomesGet() async throws {
-        let base = try Peer.http()
+        let base = try TestPeer.http()
         let target = "/echo/headers".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
         let answer = try response(
             await get("\(base)/redirect/to?status=303&url=\(target)") {
@@ -192,8 +193,8 @@ struct HTTPClientTests {
 
     @Test("secret headers follow a redirect on the same origin only")
     func secretsStayWithTheirOrigin() async throws {
-        let base = try Peer.http()
-        let ca = try Peer.ca()
+        let base = try TestPeer.http()
+        let ca = try TestPeer.ca()
         let headers = [HTTPHeader("X-Probe", "kiosks"), .secret("X-Mall-Token", "s3cr3t-value")]
 
         let sameOrigin = try response(
@@ -205,14 +206,14 @@ struct HTTPClientTests {
         #expect(sameNames.contains("x-probe"))
         #expect(sameNames.contains("x-mall-token"))
 
-        let elsewhere = "\(try Peer.https())/echo/headers".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        let elsewhere = "\(try TestPeer.https())/echo/headers".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
         let otherOrigin = try response(
             await get("\(base)/redirect/to?url=\(elsewhere)") {
                 $0.headers = headers
                 $0.followRedirects = true
                 $0.tls.caFile = ca
             })
-        #expect(otherOrigin.finalURL.hasPrefix(try Peer.https()))
+        #expect(otherOrigin.finalURL.hasPrefix(try TestPeer.https()))
         let otherNames = try jsonObject(otherOrigin.body)["header_names"] as? [String] ?? []
         #expect(otherNames.contains("x-probe"))
         #expect(!otherNames.contains("x-mall-token"))
@@ -222,7 +223,7 @@ struct HTTPClientTests {
 
     @Test("HTTPS with the test CA: protocol version and certificate expiry")
     func tlsDetails() async throws {
-        let answer = try response(await get("\(try Peer.https())/healthz") { $0.tls.caFile = try? Peer.ca() })
+        let answer = try response(await get("\(try TestPeer.https())/healthz") { $0.tls.caFile = try? TestPeer.ca() })
         #expect(answer.status == 200)
         let tls = try #require(answer.tls)
         #expect(tls.protocolVersion == "TLSv1.3")
@@ -244,14 +245,14 @@ struct HTTPClientTests {
 
     @Test("the protocol reported is the one negotiated: a TLS-1.2-only server gives TLSv1.2")
     func tls12() async throws {
-        let answer = try response(await get("\(try Peer.httpsTLS12())/healthz") { $0.tls.caFile = try? Peer.ca() })
+        let answer = try response(await get("\(try TestPeer.httpsTLS12())/healthz") { $0.tls.caFile = try? TestPeer.ca() })
         #expect(answer.tls?.protocolVersion == "TLSv1.2")
         #expect(answer.tls?.verified == true)
     }
 
     @Test("HTTPS without trusting the test CA is a TLS failure")
     func unknownCA() async throws {
-        let error = failure(await get("\(try Peer.https())/healthz"))
+        let error = failure(await get("\(try TestPeer.https())/healthz"))
         guard case .tls = error else {
             Issue.record("expected .tls, got \(String(describing: error))")
             return
@@ -260,7 +261,7 @@ struct HTTPClientTests {
 
     @Test("an expired certificate is a TLS failure")
     func expiredCertificate() async throws {
-        let error = failure(await get("\(try Peer.httpsExpired())/healthz") { $0.tls.caFile = try? Peer.ca() })
+        let error = failure(await get("\(try TestPeer.httpsExpired())/healthz") { $0.tls.caFile = try? TestPeer.ca() })
         guard case .tls(let message) = error else {
             Issue.record("expected .tls, got \(String(describing: error))")
             return
@@ -271,8 +272,8 @@ struct HTTPClientTests {
     @Test("with verification off, the expired certificate's dates are reported")
     func expiredCertificateRead() async throws {
         let answer = try response(
-            await get("\(try Peer.httpsExpired())/healthz") {
-                $0.tls = HTTPTLSOptions(verifyPeer: false, caFile: try? Peer.ca())
+            await get("\(try TestPeer.httpsExpired())/healthz") {
+                $0.tls = HTTPTLSOptions(verifyPeer: false, caFile: try? TestPeer.ca())
             })
         #expect(answer.status == 200)
         let tls = try #require(answer.tls)
@@ -288,7 +289,7 @@ struct HTTPClientTests {
 
     @Test("inspectTLS of a good endpoint: verified, protocol, expiry")
     func inspectValid() async throws {
-        let inspection = try await client.inspectTLS("\(try Peer.https())/api/member/features", caFile: try Peer.ca())
+        let inspection = try await client.inspectTLS("\(try TestPeer.https())/api/member/features", caFile: try TestPeer.ca())
             .get()
         #expect(inspection.verified)
         #expect(inspection.verificationError == nil)
@@ -299,7 +300,7 @@ struct HTTPClientTests {
 
     @Test("inspectTLS of an expired endpoint: not verified, why, and the certificate's dates")
     func inspectExpired() async throws {
-        let inspection = try await client.inspectTLS("\(try Peer.httpsExpired())/", caFile: try Peer.ca()).get()
+        let inspection = try await client.inspectTLS("\(try TestPeer.httpsExpired())/", caFile: try TestPeer.ca()).get()
         #expect(!inspection.verified)
         #expect(inspection.verificationError?.contains("certificate has expired") == true)
         #expect(inspection.leaf?.notAfter == Date(timeIntervalSince1970: 1_609_459_200))
@@ -308,14 +309,14 @@ struct HTTPClientTests {
 
     @Test("inspectTLS sends a secret header to a verified peer only, never on the unverified second look")
     func inspectKeepsSecretsFromUnverifiedPeers() async throws {
-        let token = HTTPHeader.secret("Authorization", "Bearer " + (try Peer.value("MALLAUDIT_TEST_HTTP_TOKEN")))
+        let token = HTTPHeader.secret("Authorization", "Bearer " + (try TestPeer.value("MALLAUDIT_TEST_HTTP_TOKEN")))
         let verified = try await client.inspectTLS(
-            "\(try Peer.https())/api/member/profile", caFile: try Peer.ca(), headers: [token]
+            "\(try TestPeer.https())/api/member/profile", caFile: try TestPeer.ca(), headers: [token]
         ).get()
         #expect(verified.verified)
         #expect(verified.status == 200, "the token reaches the verified peer")
         let expired = try await client.inspectTLS(
-            "\(try Peer.httpsExpired())/api/member/profile", caFile: try Peer.ca(), headers: [token]
+            "\(try TestPeer.httpsExpired())/api/member/profile", caFile: try TestPeer.ca(), headers: [token]
         ).get()
         #expect(!expired.verified)
         #expect(expired.status == 401, "the unverified peer never sees the token")
@@ -323,7 +324,7 @@ struct HTTPClientTests {
 
     @Test("inspectTLS without trusting the issuer: not verified, with the reason")
     func inspectUntrusted() async throws {
-        let inspection = try await client.inspectTLS("\(try Peer.https())/").get()
+        let inspection = try await client.inspectTLS("\(try TestPeer.https())/").get()
         #expect(!inspection.verified)
         #expect(inspection.verificationError?.contains("issuer") == true)
         #expect(inspection.leaf?.issuer?.contains("mallaudit test CA") == true)
@@ -331,13 +332,13 @@ struct HTTPClientTests {
 
     @Test("inspectTLS of a closed port is couldNotConnect, and of plain HTTP is refused")
     func inspectFailures() async throws {
-        _ = try Peer.http()
+        _ = try TestPeer.http()
         let port = try closedLoopbackPort()
         guard case .failure(.couldNotConnect) = await client.inspectTLS("https://127.0.0.1:\(port)/", timeout: 2) else {
             Issue.record("expected couldNotConnect")
             return
         }
-        guard case .failure(.invalidRequest) = await client.inspectTLS(try Peer.http()) else {
+        guard case .failure(.invalidRequest) = await client.inspectTLS(try TestPeer.http()) else {
             Issue.record("expected invalidRequest for http://")
             return
         }
@@ -346,8 +347,8 @@ struct HTTPClientTests {
     @Test("certificates are not captured when not asked, and the protocol still is")
     func certificatesOptional() async throws {
         let answer = try response(
-            await get("\(try Peer.https())/healthz") {
-                $0.tls = HTTPTLSOptions(caFile: try? Peer.ca(), captureCertificates: false)
+            await get("\(try TestPeer.https())/healthz") {
+                $0.tls = HTTPTLSOptions(caFile: try? TestPeer.ca(), captureCertificates: false)
             })
         #expect(answer.tls?.certificates.isEmpty == true)
         #expect(answer.tls?.protocolVersion == "TLSv1.3")
@@ -357,7 +358,7 @@ struct HTTPClientTests {
 
     @Test("a closed port is couldNotConnect")
     func connectionRefused() async throws {
-        _ = try Peer.http()
+        _ = try TestPeer.http()
         let port = try closedLoopbackPort()
         let error = failure(await get("http://127.0.0.1:\(port)/api/member/features", timeout: 2))
         guard case .couldNotConnect = error else {
@@ -368,7 +369,7 @@ struct HTTPClientTests {
 
     @Test("a body over maxBodyBytes is tooLarge; one of exactly maxBodyBytes is not", arguments: [true, false])
     func bodyLimit(withContentLength: Bool) async throws {
-        let base = try Peer.http()
+        let base = try TestPeer.http()
         let length = withContentLength ? "1" : "0"
         let exact = try response(await get("\(base)/huge?bytes=100000&length=\(length)") { $0.maxBodyBytes = 100_000 })
         #expect(exact.body.count == 100_000)
@@ -397,7 +398,7 @@ struct HTTPClientTests {
 
     @Test("cancelling the waiting task ends the transfer with cancelled")
     func cancellation() async throws {
-        let url = "\(try Peer.http())/slow?ms=5000"
+        let url = "\(try TestPeer.http())/slow?ms=5000"
         let task = Task { await client.perform(HTTPRequest(url: url, timeout: 10)) }
         try await Task.sleep(for: .milliseconds(100))
         task.cancel()
@@ -409,7 +410,7 @@ struct HTTPClientTests {
 
     @Test("50 requests with at most 4 in flight all complete, and the server never sees more than 4")
     func boundedConcurrency() async throws {
-        let base = try Peer.http()
+        let base = try TestPeer.http()
         let bucket = UUID().uuidString
         let requests = (0..<50).map { _ in HTTPRequest(url: "\(base)/slow?ms=100&bucket=\(bucket)", timeout: 30) }
         let results = await client.performAll(requests)
@@ -424,7 +425,7 @@ struct HTTPClientTests {
 
     @Test("with one slot, transfers never overlap")
     func oneSlot() async throws {
-        let base = try Peer.http()
+        let base = try TestPeer.http()
         let bucket = UUID().uuidString
         let serial = HTTPClient(maxConcurrentTransfers: 1)
         let results = await serial.performAll(
@@ -437,7 +438,7 @@ struct HTTPClientTests {
 
     @Test("performAll returns results in the order of the requests")
     func resultOrder() async throws {
-        let base = try Peer.http()
+        let base = try TestPeer.http()
         let codes = [503, 200, 204, 404, 201, 304, 500, 202]
         let results = await client.performAll(codes.map { HTTPRequest(url: "\(base)/status/\($0)") })
         #expect(results.map { try? $0.get().status } == codes)
@@ -447,8 +448,8 @@ struct HTTPClientTests {
 
     @Test("a token from an environment variable is sent as a header")
     func tokenFromEnvironment() async throws {
-        let base = try Peer.http()
-        _ = try Peer.value("MALLAUDIT_TEST_HTTP_TOKEN")
+        let base = try TestPeer.http()
+        _ = try TestPeer.value("MALLAUDIT_TEST_HTTP_TOKEN")
         let authorization = try HTTPHeader.secret(
             "Authorization", fromEnvironment: "MALLAUDIT_TEST_HTTP_TOKEN", prefix: "Bearer ")
         #expect(authorization.isSecret)

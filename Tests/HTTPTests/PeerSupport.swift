@@ -4,36 +4,6 @@ import Foundation
     import Glibc
 #endif
 
-/// A peer the tests need is not running: the test fails with how to start it (never skips).
-struct MissingPeer: Error, CustomStringConvertible {
-    var variable: String
-    var description: String {
-        "\(variable) is not set: the HTTP tests talk to the real test server started by scripts/peers/http.sh. "
-            + "Run `bash scripts/test.sh` (it starts and stops every peer)."
-    }
-}
-
-/// Where the HTTP peer (scripts/peers/http.sh) listens, from the environment scripts/test.sh sets up.
-enum Peer {
-    static func value(_ variable: String) throws -> String {
-        guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else {
-            throw MissingPeer(variable: variable)
-        }
-        return value
-    }
-
-    /// `http://127.0.0.1:PORT`
-    static func http() throws -> String { try value("MALLAUDIT_TEST_HTTP") }
-    /// `https://127.0.0.1:PORT`, certificate from the CA at `ca()`.
-    static func https() throws -> String { try value("MALLAUDIT_TEST_HTTPS") }
-    /// `https://127.0.0.1:PORT` with a certificate valid from 2020-01-01 to 2021-01-01.
-    static func httpsExpired() throws -> String { try value("MALLAUDIT_TEST_HTTPS_EXPIRED") }
-    /// `https://127.0.0.1:PORT` that negotiates TLS 1.2 at most.
-    static func httpsTLS12() throws -> String { try value("MALLAUDIT_TEST_HTTPS_TLS12") }
-    /// The test CA certificate (PEM).
-    static func ca() throws -> String { try value("MALLAUDIT_TEST_CA") }
-}
-
 /// A TCP port on 127.0.0.1 that nothing listens on: bound by the kernel's choice, then closed.
 func closedLoopbackPort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

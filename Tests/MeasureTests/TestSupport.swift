@@ -2,6 +2,7 @@ import AuditModel
 import AuditMeasures
 import Foundation
 import Testing
+import TestSupport
 
 /// A fresh temporary directory for one test.
 func makeTemporaryDirectory(_ name: String = "measures") throws -> URL {
@@ -30,12 +31,7 @@ func gzipped(_ text: String) throws -> [UInt8] {
     let directory = try makeTemporaryDirectory("gzip")
     defer { try? FileManager.default.removeItem(at: directory) }
     let plain = try write(text, to: "plain", in: directory)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/gzip")
-    process.arguments = ["-k", "-n", plain.path]
-    try process.run()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "gzip failed")
+    _ = try runTool("/usr/bin/gzip", ["-k", "-n", plain.path])
     return [UInt8](try Data(contentsOf: directory.appendingPathComponent("plain.gz")))
 }
 

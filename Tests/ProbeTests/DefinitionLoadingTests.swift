@@ -1,3 +1,4 @@
+import AuditChecklist
 import AuditModel
 import Foundation
 import Testing
@@ -25,10 +26,21 @@ struct DefinitionLoadingTests {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let probes = try ProbeDefinitionLoader.load([root.appendingPathComponent("probes")])
-        let ids = Set(probes.flatMap(\.statements))
+        let ids = Set(probes.flatMap(\.statementIDs))
         for required in ["5.2.5-3", "5.2.5-4", "5.2.5-5", "5.2.5-9", "5.2.2-1", "5.2.2-2", "5.2.3-1", "5.2.3.a",
-                         "5.1.2-2", "6.1.d", "6.2.1-1", "6.2.3-2", "6.10.2-1", "5.1.2-3", "8.2.1-3"] {
+                         "5.1.2-2", "6.1.d", "6.2.1-1", "6.2.3-2", "5.1.2-3", "8.2.1-3"] {
             #expect(ids.contains(required), "no shipped probe for \(required)")
+        }
+        // Every shipped probe is bound to targets the shipped checklist has, checkpoints where a statement has them.
+        let checklist = try ChecklistLoader.load(file: root.appendingPathComponent("checklists/mall-digital-service.xml"))
+        for probe in probes {
+            for target in probe.statements {
+                let found = checklist.target(target)
+                #expect(found != nil, "probe \(probe.id): no target \(target)")
+                if let found, found.checkpoint == nil {
+                    #expect(found.statement.checkpoints.isEmpty, "probe \(probe.id) binds whole \(target)")
+                }
+            }
         }
     }
 

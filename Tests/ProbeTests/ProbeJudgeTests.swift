@@ -59,6 +59,20 @@ struct ProbeJudgeTests {
         let stale = ProbeJudge.judge(
             water, answer: agent(.value(text: "1", number: 1), updatedSecondsAgo: 901), now: now)
         #expect(stale.verdict == .fail)
+        #expect(stale.reason.contains("last reading 901 s old, more than 900 s"), "\(stale.reason)")
+    }
+
+    @Test("freshness: a reading a fraction of a second past max_age is never reported as exactly max_age old")
+    func freshnessNotCutOntoTheLimit() throws {
+        let water = try probe(waterLeakProbe)
+        let stale = ProbeJudge.judge(
+            water, answer: agent(.value(text: "1", number: 1), updatedSecondsAgo: 900.25), now: now)
+        #expect(stale.verdict == .fail)
+        #expect(!stale.reason.contains("900 s old"), "\(stale.reason)")
+        #expect(stale.reason.contains("last reading 900.25 s old, more than 900 s"), "\(stale.reason)")
+        let older = ProbeJudge.judge(
+            water, answer: agent(.value(text: "1", number: 1), updatedSecondsAgo: 7202.75), now: now)
+        #expect(older.reason.contains("last reading 7202 s old, more than 900 s"), "\(older.reason)")
     }
 
     @Test("an unreachable agent is an error, never a pass")

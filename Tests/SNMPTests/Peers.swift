@@ -1,22 +1,12 @@
 import AuditSNMP
 import Foundation
 import Testing
+import TestSupport
 
 /// Where the SNMP test peers listen, from the `export` lines of scripts/peers/snmp.sh (run by scripts/test.sh).
 enum Peers {
-    struct Missing: Error, CustomStringConvertible {
-        var name: String
-        var description: String {
-            "\(name) is not set: the SNMP tests talk to real agents started by scripts/peers/snmp.sh — "
-                + "run them with `bash scripts/test.sh`"
-        }
-    }
-
     /// The variable's value; throws (failing the test, never skipping it) when the peers were not started.
-    static func env(_ name: String) throws -> String {
-        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else { throw Missing(name: name) }
-        return value
-    }
+    static func env(_ name: String) throws -> String { try TestPeer.value(name) }
 
     static func snmpd(version: SNMPAgent.Version = .v2c, timeout: Double = 1, retries: Int = 1) throws -> SNMPAgent {
         SNMPAgent(
@@ -56,35 +46,13 @@ enum Peers {
 
 /// Runs net-snmp's own command-line tool with no MIBs and no user configuration; returns its stdout.
 func netSNMPTool(_ tool: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/\(tool)")
-    process.arguments = ["-m", ""] + arguments
-    var environment = ProcessInfo.processInfo.environment
-    environment["MIBS"] = ""
-    environment["SNMPCONFPATH"] = "/nonexistent"
     // net-snmp's tools write under SNMP_PERSISTENT_DIR: a fresh directory, removed afterwards.
-    let persistent = FileManager.default.temporaryDirectory.appendingPathComponent("mallaudit-netsnmp-\(UUID())")
+    let persistent = try temporaryDirectory("mallaudit-netsnmp")
     defer { try? FileManager.default.removeItem(at: persistent) }
-    environment["SNMP_PERSISTENT_DIR"] = persistent.path
-    process.environment = environment
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    nonisolated(unsafe) var errData = Data()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
-        errData = err.fileHandleForReading.readDataToEndOfFile()
-        group.leave()
-    }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return (
-        process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self)
-    )
+    let outcome = try runProcess(
+        URL(fileURLWithPath: "/usr/bin/\(tool)"), ["-m", ""] + arguments,
+        environment: ["MIBS": "", "SNMPCONFPATH": "/nonexistent", "SNMP_PERSISTENT_DIR": persistent.path])
+    return (outcome.status, outcome.stdout, outcome.stderr)
 }
 
 /// The first line where two outputs differ, for a readable failure.

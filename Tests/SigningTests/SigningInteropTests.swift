@@ -1,6 +1,7 @@
 import AuditSigning
 import Foundation
 import Testing
+import TestSupport
 
 /// Keys and signatures against independent implementations: OpenSSL's command line and gmssl (pure Python SM2).
 @Suite("Signing interop")
@@ -16,7 +17,7 @@ struct SigningInteropTests {
         try Data(try key.publicKey().pem.utf8).write(to: folder.appendingPathComponent("pub.pem"))
         try message.write(to: folder.appendingPathComponent("msg"))
         try signature.write(to: folder.appendingPathComponent("sig"))
-        func verify(_ file: String, distid: String = "1234567812345678") throws -> ToolOutcome {
+        func verify(_ file: String, distid: String = "1234567812345678") throws -> ProcessOutcome {
             try tool("openssl", [
                 "pkeyutl", "-verify", "-rawin", "-digest", "sm3", "-pkeyopt", "distid:\(distid)", "-pubin",
                 "-inkey", folder.appendingPathComponent("pub.pem").path, "-in", folder.appendingPathComponent(file).path,

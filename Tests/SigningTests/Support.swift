@@ -1,40 +1,12 @@
 import Foundation
 import Testing
-
-/// What one run of an outside tool did.
-struct ToolOutcome {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
+import TestSupport
 
 /// Runs `executable` (a path, or a name looked up in /usr/bin) and waits, capturing both streams.
-func tool(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ToolOutcome {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : "/usr/bin/\(executable)")
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    for (key, value) in environment { env[key] = value }
-    process.environment = env
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    nonisolated(unsafe) var errData = Data()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
-        errData = err.fileHandleForReading.readDataToEndOfFile()
-        group.leave()
-    }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return ToolOutcome(
-        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-        stderr: String(decoding: errData, as: UTF8.self))
+func tool(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ProcessOutcome {
+    try runProcess(
+        URL(fileURLWithPath: executable.hasPrefix("/") ? executable : "/usr/bin/\(executable)"), arguments,
+        environment: environment)
 }
 
 /// The Python with the pinned independent verifiers (gmssl, securesystemslib) that scripts/test.sh installs.
@@ -53,8 +25,4 @@ func testPython() throws -> String {
 }
 
 /// A fresh temporary folder.
-func temporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("mallaudit-signing-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
+func temporaryFolder() throws -> URL { try temporaryDirectory("mallaudit-signing") }

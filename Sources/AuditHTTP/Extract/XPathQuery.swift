@@ -10,15 +10,9 @@ extension XPathResult {
         switch self {
         case .nodes(let nodes): nodes.map(\.text)
         case .string(let text): [text]
-        case .number(let value): [XPathResult.format(value)]
+        case .number(let value): [NumberFormat.exact(value)]
         case .boolean(let value): [value ? "true" : "false"]
         }
-    }
-
-    static func format(_ value: Double) -> String {
-        if value.isNaN { return "NaN" }
-        if value.rounded() == value, abs(value) < 1e15 { return String(Int64(value)) }
-        return String(value)
     }
 }
 

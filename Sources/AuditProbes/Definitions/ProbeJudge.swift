@@ -257,8 +257,12 @@ public enum ProbeJudge {
             }
             let age = now.timeIntervalSince1970 - seconds
             if age > maxAge {
+                // Whole seconds, as a clock counts them, but never cut down onto the limit (900.4 s is not "900 s").
+                let limit = Threshold(quantity: "readingAge", comparison: .lessThanOrEqual, value: maxAge, unit: "s")
+                let shown = NumberFormat.decimal(age, decimals: 0...0, threshold: limit, rounding: .towardZero)
                 let origin = stated == nil ? " (the tool's limit limits.sensor_max_age, not a number of the standard)" : ""
-                failures.append("\(where_): last reading \(Int(age)) s old, more than \(Int(maxAge)) s\(origin)")
+                failures.append(
+                    "\(where_): last reading \(shown) s old, more than \(NumberFormat.exact(maxAge)) s\(origin)")
             }
         default:
             errors.append("expectation \(expectation) does not apply to an SNMP answer")
@@ -303,7 +307,8 @@ extension ValueTest {
             if values.isEmpty { return "\(what) not found" }
             // Not a finite number (text, "NaN", "inf") is below any minimum.
             let low = values.filter { Double($0).map { !$0.isFinite || $0 < minimum } ?? true }
-            return low.isEmpty ? nil : "\(what) is \(low.joined(separator: ", ")), expected at least \(minimum)"
+            return low.isEmpty
+                ? nil : "\(what) is \(low.joined(separator: ", ")), expected at least \(NumberFormat.exact(minimum))"
         }
     }
 }

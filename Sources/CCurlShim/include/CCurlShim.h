@@ -14,13 +14,9 @@ CURLcode ccurlshim_setopt_write_function(CURL *handle, size_t (*fn)(char *, size
 CURLcode ccurlshim_setopt_header_function(CURL *handle, size_t (*fn)(char *, size_t, size_t, void *));
 
 CURLcode ccurlshim_getinfo_long(CURL *handle, CURLINFO info, long *value);
-CURLcode ccurlshim_getinfo_double(CURL *handle, CURLINFO info, double *value);
 CURLcode ccurlshim_getinfo_string(CURL *handle, CURLINFO info, char **value);
 CURLcode ccurlshim_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value);
 CURLcode ccurlshim_getinfo_certinfo(CURL *handle, struct curl_certinfo **value);
-CURLcode ccurlshim_getinfo_pointer(CURL *handle, CURLINFO info, void **value);
-
-CURLMcode ccurlshim_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
 
 /// `curl_global_init(CURL_GLOBAL_DEFAULT)` exactly once per process, thread-safe.
 CURLcode ccurlshim_global_init_once(void);
@@ -44,7 +40,4 @@ int ccurlshim_tls_protocol_version(CURL *handle, char *buffer, size_t capacity);
 
 /// The negotiated cipher suite (`TLS_AES_256_GCM_SHA384`), as `ccurlshim_tls_protocol_version`.
 int ccurlshim_tls_cipher(CURL *handle, char *buffer, size_t capacity);
-
-/// The TLS library libcurl was built with (`OpenSSL/3.0.19`), for messages.
-const char *ccurlshim_ssl_version(void);
 #endif

@@ -7,15 +7,11 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
-// PDU types and exception tags are macros (often with casts) that do not import into Swift.
+// PDU types are macros (often with casts) that do not import into Swift.
 extern const int cnetsnmpshim_msg_get;
 extern const int cnetsnmpshim_msg_getnext;
 extern const int cnetsnmpshim_msg_getbulk;
-extern const int cnetsnmpshim_msg_response;
 extern const int cnetsnmpshim_msg_report;
-extern const int cnetsnmpshim_nosuchobject;
-extern const int cnetsnmpshim_nosuchinstance;
-extern const int cnetsnmpshim_endofmibview;
 
 /// Initialises the library once for the whole process, before any thread opens a session:
 /// no MIB loading or warnings, no configuration files read, nothing persisted under
@@ -135,9 +131,4 @@ double cnetsnmpshim_var_double(const netsnmp_variable_list *var);
 /// requests fire their callbacks). Drains `wake_fd` when readable. Returns 0, or -1 with errno on a select
 /// failure other than EINTR, or -2 when a descriptor is beyond FD_SETSIZE (use several loops then).
 int cnetsnmpshim_poll(cnetsnmpshim_session *const *sessions, int count, int wake_fd, long max_wait_us);
-
-/// The library's text for an SNMPERR_* code (report types, transport errors).
-const char *cnetsnmpshim_api_errstring(int code);
-/// The protocol text for an error-status (`tooBig`, `noSuchName`, …).
-const char *cnetsnmpshim_errstring(long status);
 #endif

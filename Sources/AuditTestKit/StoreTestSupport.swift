@@ -1,8 +1,9 @@
 import AuditModel
+import AuditStore
 import Foundation
 
-/// Support for the hidden test-only commands `mallaudit _store-stress` and `mallaudit _store-seed`, which let
-/// tests drive a real store in a separate process (to kill it mid-way, or to prepare runs for the CLI tests).
+/// Support for `mallaudit-testkit store-stress` and `store-seed`, which let tests drive a real store in a separate
+/// process (to kill it mid-way, or to prepare runs for the CLI tests).
 public enum StoreTestSupport {
     /// A checklist of `count` shall statements `5.9-1` … `5.9-N` in one clause, assessed by probe.
     public static func syntheticChecklist(count: Int) -> Checklist {

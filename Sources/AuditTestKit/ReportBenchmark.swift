@@ -1,8 +1,10 @@
 import AuditModel
+@_spi(Benchmark) import AuditReports
+import AuditStore
 import Foundation
 
-/// Times the three writers over a synthetic run, for `mallaudit _bench-report` and `benchmarks/reports.sh`.
-/// Not used by tests: speed is measured on demand, never asserted.
+/// Times the three writers over a synthetic run, for `mallaudit-testkit bench-report` and `benchmarks/reports.sh`.
+/// Speed is measured on demand, never asserted by a test; the tests use only the synthetic report.
 public enum ReportBenchmark {
     /// One writer's timing.
     public struct Timing: Sendable {
@@ -85,6 +87,28 @@ public enum ReportBenchmark {
             runID: "bench", mall: MallIdentity(name: "基准测试商场"), assessor: "bench", startedAt: "2026-11-20T09:00:00Z",
             endedAt: "2026-11-20T09:10:00Z", toolVersion: "bench")
         return AuditReport(run: run, checklist: checklist, results: results, decisions: decisions)
+    }
+
+    /// Stores the synthetic run of `results` results, completed, in the new audit database at `database` and returns
+    /// its id (`benchmarks/reports.sh` then times `mallaudit report` on it). The synthetic evidence digests name no
+    /// file and the store keeps only evidence it holds, so every reference becomes one real (imported) file.
+    public static func store(results: Int, database: String) throws -> Int64 {
+        let report = syntheticReport(results: results)
+        let store = try AuditStore(path: database)
+        let run = try store.openRun(
+            NewRun(
+                siteName: report.run.mall.name, siteDigest: nil, checklist: report.checklist, toolVersion: "bench",
+                assessor: report.run.assessor))
+        let file = URL(fileURLWithPath: database + ".evidence.txt")
+        try Data("synthetic evidence\n".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let evidence = try store.importEvidence(file, name: "evidence.txt", collectedBy: "bench")
+        for var result in report.results {
+            result.evidence = result.evidence.map { _ in evidence }
+            try store.record(result, run: run.id)
+        }
+        _ = try store.completeRun(run.id)
+        return run.id
     }
 
     /// Writes `report` with each writer `repetitions` times and returns, for each, the best wall-clock and CPU time
