@@ -1,6 +1,7 @@
 import AuditModel
 import Foundation
 import Testing
+import TestSupport
 
 /// The WiFi log check on the mall's clock and the survey's blank rows and exclusions, from the command line and from
 /// a site profile.
