@@ -142,7 +142,7 @@ let package = Package(
                 "AuditReports", "AuditTestKit", "AuditModel", "AuditXML", "TestSupport",
                 .product(name: "Mustache", package: "swift-mustache"),
             ]),
-        .testTarget(name: "CLITests", dependencies: ["AuditModel", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["AuditModel", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "SigningTests", dependencies: ["AuditSigning", "TestSupport"]),
         .testTarget(
             name: "BundleTests",

@@ -193,7 +193,7 @@ struct ChecklistTreeReader {
         if !id.hasPrefix("\(chapter).") {
             error(
                 node, "clause \(id) is in chapter \(chapter)",
-                expected: "a clause id beginning with \"\(chapter).\" (ids follow shared/spec/clauses.md)")
+                expected: "a clause id beginning with \"\(chapter).\" (ids follow spec/clauses.md)")
         }
         let notes = node.children("note").map(localized)
         let statements = node.children("statement").map {

@@ -6,7 +6,9 @@ import Foundation
 /// Two exports keyed by SKU, each with columns `sku`, `category`, `stock` and `price`. A SKU mismatches when it is
 /// in only one export, or its category (trimmed, case-insensitive), stock (as a number) or price (as a decimal,
 /// `¥`/`元` and thousands separators ignored) differs. Value = mismatching SKUs / all SKUs of either export × 100;
-/// pass only at 0 %.
+/// pass only at 0 %. 6.9.1-2's three obligations are judged apart: `categories` (品类: a SKU listed on one side only,
+/// or under another category), `stock` (库存) and `prices` (价格), each its own share of the SKUs; the fourth,
+/// `equalRights` (享有线下购物同等权益), is not in these exports.
 public struct CatalogCheck: Sendable {
     public static let name = "catalog"
     public static let clause = "6.9.1"
@@ -154,6 +156,16 @@ public struct CatalogCheck: Sendable {
             "mismatch share = \(findings.count) / \(total) × 100 = \(share) % "
                 + "\(verdict == .pass ? "≤" : ">") 0 % → \(verdict.rawValue)",
         ]
+        func aspect(_ name: String, _ differing: Int, _ what: String) -> MeasuredStatementJudgement {
+            let value = MeasureFormat.percentage(differing, total)
+            let measured = AuditModel.Measurement(value: value, threshold: threshold, unit: "%", sample: total)
+            let verdict = MeasureFormat.verdict(threshold, value)
+            return MeasuredStatementJudgement(
+                statementID: statementID, checkpointID: "\(statementID)/\(name)", verdict: verdict, measurement: measured,
+                reason: verdict == .pass
+                    ? "all \(total) SKUs agree online and offline (\(name))"
+                    : "\(what) for \(differing) of \(total) SKUs (\(NumberFormat.share(value, threshold: threshold)) %)")
+        }
         let observations = [
             Observation(name: "skus", value: String(total)),
             Observation(name: "mismatched", value: String(findings.count)),
@@ -168,8 +180,10 @@ public struct CatalogCheck: Sendable {
             rule: "share of SKUs whose category, stock or price differ between the online and offline exports "
                 + "(or that only one lists) ≤ 0 %",
             statements: [
-                MeasuredStatementJudgement(
-                    statementID: statementID, verdict: verdict, measurement: measurement, reason: reason)
+                aspect("categories", counts["onlyOnline"]! + counts["onlyOffline"]! + counts["category"]!,
+                       "listed on one side only or under another category"),
+                aspect("stock", counts["stock"]!, "stock differs"),
+                aspect("prices", counts["price"]!, "price differs"),
             ],
             reason: reason, asOf: asOf, inputs: [online.file, offline.file], observations: observations,
             findings: findings, explanation: explanation)

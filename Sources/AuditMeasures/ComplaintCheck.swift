@@ -16,6 +16,9 @@ public struct ComplaintCheck: Sendable {
     public static let name = "complaints"
     public static let clause = "8.1.2"
     public static let statementID = "8.1.2-2"
+    /// The obligation of 8.1.2-2 the deadline judges (在5个工作日内回复处理结果); handling and rectification are for the
+    /// inspector.
+    public static let checkpointID = "8.1.2-2/replyWithin5WorkingDays"
     /// What the value is judged on: no complaint may be late.
     public static let threshold = Threshold(
         quantity: "lateReplies", comparison: .lessThanOrEqual, value: 0, unit: "count")
@@ -192,7 +195,8 @@ public struct ComplaintCheck: Sendable {
             check: name, clause: clause, measurement: measurement, rule: rule,
             statements: [
                 MeasuredStatementJudgement(
-                    statementID: statementID, verdict: verdict, measurement: measurement, reason: reason)
+                    statementID: statementID, checkpointID: checkpointID, verdict: verdict, measurement: measurement,
+                    reason: reason)
             ],
             reason: reason, asOf: asOf, inputs: [table.file, calendar.file], observations: observations,
             findings: findings, explanation: explanation)

@@ -5,17 +5,26 @@ import Foundation
 public struct MeasuredStatementJudgement: Sendable, Hashable, Codable {
     /// `5.1.2-3`, `6.6.2-1`, …
     public var statementID: String
+    /// The checkpoint judged (`6.6.2-1/eCny`), when the check judges one obligation of a statement.
+    public var checkpointID: String?
     public var verdict: Verdict
     public var measurement: AuditModel.Measurement?
     /// Why, in words an inspector can repeat.
     public var reason: String
 
-    public init(statementID: String, verdict: Verdict, measurement: AuditModel.Measurement?, reason: String) {
+    public init(
+        statementID: String, checkpointID: String? = nil, verdict: Verdict, measurement: AuditModel.Measurement?,
+        reason: String
+    ) {
         self.statementID = statementID
+        self.checkpointID = checkpointID
         self.verdict = verdict
         self.measurement = measurement
         self.reason = reason
     }
+
+    /// The checkpoint id, else the statement id.
+    public var target: String { checkpointID ?? statementID }
 }
 
 /// A row, day or record that caused (or explains) a failure: a gap day in the logs, a late complaint,
@@ -133,7 +142,8 @@ public struct MeasuredCheckReport: Sendable, Hashable {
         return statements.map {
             StatementResult(
                 statementID: $0.statementID, verdict: $0.verdict, source: .data, producer: check,
-                measurement: $0.measurement, reason: $0.reason, observations: shared, judgedAt: judgedAt)
+                measurement: $0.measurement, reason: $0.reason, observations: shared, judgedAt: judgedAt,
+                checkpointID: $0.checkpointID)
         }
     }
 
@@ -159,7 +169,7 @@ public struct MeasuredCheckReport: Sendable, Hashable {
             out.append(line)
         }
         for statement in statements {
-            out.append("  \(statement.statementID): \(statement.verdict.rawValue) — \(statement.reason)")
+            out.append("  \(statement.target): \(statement.verdict.rawValue) — \(statement.reason)")
         }
         if !explanation.isEmpty {
             out.append("")
@@ -228,7 +238,7 @@ public struct MeasuredCheckReport: Sendable, Hashable {
             judgedAt: judgedAt, inputs: inputs,
             statements: statements.map {
                 JSONStatement(
-                    id: $0.statementID, verdict: $0.verdict.rawValue, value: $0.measurement?.value,
+                    id: $0.target, verdict: $0.verdict.rawValue, value: $0.measurement?.value,
                     threshold: $0.measurement?.threshold?.value,
                     comparison: $0.measurement?.threshold?.comparison.rawValue,
                     quantity: $0.measurement?.threshold?.quantity, unit: $0.measurement?.unit,

@@ -52,6 +52,8 @@ public struct MeasuredCheckInputs: Sendable, Hashable {
     /// Online and offline catalog exports (6.9.1).
     public var catalogOnline: URL?
     public var catalogOffline: URL?
+    /// How 6.6.2-1 is read (`readings.payment_capability`).
+    public var paymentCapability: Scope = .mall
 
     public init(
         wifiLogs: URL? = nil, wifiLogSettings: WiFiLogSettings = WiFiLogSettings(), satisfaction: URL? = nil,
@@ -103,7 +105,9 @@ public enum MeasuredChecks {
                 file: need(inputs.complaints, "complaints"), calendarFile: inputs.calendar, asOf: asOf
             ).run()
         case .payments:
-            return try PaymentCheck(file: need(inputs.payments, "payments"), asOf: asOf).run()
+            return try PaymentCheck(
+                file: need(inputs.payments, "payments"), asOf: asOf, reading: inputs.paymentCapability
+            ).run()
         case .catalog:
             return try CatalogCheck(
                 online: need(inputs.catalogOnline, "catalog_online"),

@@ -6,9 +6,11 @@ import Foundation
 /// One row per merchant with columns `merchant`, `cash`, `mobile`, `bank_card`, `ecny` and optionally `face`,
 /// each yes/no, 1/0, 是/否 (also true/false, y/n, 有/无, √/×). A blank cell counts as not accepted and is listed.
 ///
-/// - 6.6.1-1: mobile payment at every merchant (coverage ≥ 100 %).
-/// - 6.6.2-1: cash, mobile, bank card and e-CNY each accepted at every merchant; the value is the lowest of the
-///   four coverages, and the report gives each coverage and the merchants missing each method.
+/// - 6.6.1-1/mobileCoverage (商场内移动智能支付全覆盖): mobile payment at every merchant (coverage ≥ 100 %).
+/// - 6.6.2-1/cash, /mobilePayment, /bankCard, /eCny (商场应具备…主流支付能力): one checkpoint per capability, judged by
+///   the reading `readings.payment_capability`: `mall` (default) — the mall has the capability when at least one
+///   merchant accepts it; `eachMerchant` — every merchant must. Either way each capability's coverage and the
+///   merchants missing it are listed.
 /// - Face payment (6.6.1-2 may, 6.6.2-2 should) is reported as an observation, never required.
 public struct PaymentCheck: Sendable {
     public static let name = "payments"
@@ -17,37 +19,51 @@ public struct PaymentCheck: Sendable {
     public static let methodsStatementID = "6.6.2-1"
     public static let threshold = Threshold(
         quantity: "paymentCoverage", comparison: .greaterThanOrEqual, value: 100, unit: "%")
+    /// The mall-level reading of 6.6.2-1: some merchant accepts the method.
+    public static let availability = Threshold(
+        quantity: "paymentAvailability", comparison: .greaterThan, value: 0, unit: "%")
 
     /// A payment method column.
     public struct Method: Sendable, Hashable {
         public var column: String
         public var alternatives: [String]
         public var label: String
+        /// The 6.6.2-1 checkpoint for the capability.
+        public var checkpoint: String?
     }
 
-    public static let cash = Method(column: "cash", alternatives: ["现金"], label: "cash (现金)")
+    public static let cash = Method(
+        column: "cash", alternatives: ["现金"], label: "cash (现金)", checkpoint: "6.6.2-1/cash")
     public static let mobile = Method(
-        column: "mobile", alternatives: ["移动支付", "mobile_payment"], label: "mobile (移动支付)")
+        column: "mobile", alternatives: ["移动支付", "mobile_payment"], label: "mobile (移动支付)",
+        checkpoint: "6.6.2-1/mobilePayment")
     public static let bankCard = Method(
-        column: "bank_card", alternatives: ["bankcard", "bank card", "银行卡"], label: "bank card (银行卡)")
+        column: "bank_card", alternatives: ["bankcard", "bank card", "银行卡"], label: "bank card (银行卡)",
+        checkpoint: "6.6.2-1/bankCard")
     public static let ecny = Method(
-        column: "ecny", alternatives: ["e-cny", "e_cny", "数字人民币"], label: "e-CNY (数字人民币)")
+        column: "ecny", alternatives: ["e-cny", "e_cny", "数字人民币"], label: "e-CNY (数字人民币)",
+        checkpoint: "6.6.2-1/eCny")
     public static let face = Method(
-        column: "face", alternatives: ["face_payment", "刷脸支付", "刷脸"], label: "face payment (刷脸支付)")
+        column: "face", alternatives: ["face_payment", "刷脸支付", "刷脸"], label: "face payment (刷脸支付)", checkpoint: nil)
+    /// 6.6.1-1's obligation the mobile coverage judges.
+    public static let mobileCoverageCheckpoint = "6.6.1-1/mobileCoverage"
     /// The methods 6.6.2-1 requires at every merchant, in report order.
     public static let requiredMethods = [cash, mobile, bankCard, ecny]
 
     public var file: URL
     public var asOf: MeasureDate
+    /// How 6.6.2-1 is read: `.mall` (the mall offers each capability) or `.eachMerchant`.
+    public var reading: Scope
 
-    public init(file: URL, asOf: MeasureDate) {
+    public init(file: URL, asOf: MeasureDate, reading: Scope = .mall) {
         self.file = file
         self.asOf = asOf
+        self.reading = reading
     }
 
     /// Reads the merchant table and judges 6.6.1-1 and 6.6.2-1.
     public func run() throws -> MeasuredCheckReport {
-        try PaymentCheck.judge(try CSVReader.read(file), asOf: asOf)
+        try PaymentCheck.judge(try CSVReader.read(file), asOf: asOf, reading: reading)
     }
 
     /// Reads a yes/no cell: true, false, or nil when blank. Throws on anything else.
@@ -65,7 +81,9 @@ public struct PaymentCheck: Sendable {
     }
 
     /// Judges an already-read merchant table.
-    public static func judge(_ table: CSVTable, asOf: MeasureDate) throws -> MeasuredCheckReport {
+    public static func judge(_ table: CSVTable, asOf: MeasureDate, reading: Scope = .mall) throws
+        -> MeasuredCheckReport
+    {
         let merchantColumn = try table.requireColumn("merchant", alternatives: ["商户", "商户名称"])
         var columns: [Int] = []
         for method in requiredMethods {
@@ -125,15 +143,45 @@ public struct PaymentCheck: Sendable {
                 + missing[mobileIndex].prefix(10).joined(separator: ", ")
                 + (missing[mobileIndex].count > 10 ? ", …" : "")
 
+        // 6.6.2-1, one checkpoint per capability, by the reading.
+        let perMerchant = reading == .eachMerchant
+        let capabilityThreshold = perMerchant ? threshold : availability
+        var methodJudgements: [MeasuredStatementJudgement] = []
+        for (index, method) in requiredMethods.enumerated() {
+            let verdict = MeasureFormat.verdict(capabilityThreshold, coverages[index])
+            let gaps =
+                missing[index].isEmpty
+                ? ""
+                : "; not at \(missing[index].count) of \(total) merchants: "
+                    + missing[index].prefix(10).joined(separator: ", ") + (missing[index].count > 10 ? ", …" : "")
+            let reason: String
+            if perMerchant {
+                reason =
+                    verdict == .pass
+                    ? "\(method.label) at all \(total) merchants (reading eachMerchant)"
+                    : "\(method.label) not at every merchant (reading eachMerchant)" + gaps
+            } else {
+                reason =
+                    verdict == .pass
+                    ? "the mall offers \(method.label): \(accepted[index]) of \(total) merchants accept it "
+                        + "(reading mall)" + gaps
+                    : "no merchant of \(total) accepts \(method.label) (reading mall)"
+            }
+            methodJudgements.append(
+                MeasuredStatementJudgement(
+                    statementID: methodsStatementID, checkpointID: method.checkpoint, verdict: verdict,
+                    measurement: AuditModel.Measurement(
+                        value: coverages[index], threshold: capabilityThreshold, unit: "%", sample: total),
+                    reason: reason))
+        }
         let lowest = coverages.min() ?? 0
-        let methodsMeasurement = AuditModel.Measurement(value: lowest, threshold: threshold, unit: "%", sample: total)
-        let methodsVerdict = MeasureFormat.verdict(threshold, lowest)
+        let methodsVerdict = methodJudgements.map(\.verdict).max { $0.severity < $1.severity } ?? .error
         let perMethod = requiredMethods.indices.map {
             "\(requiredMethods[$0].column) \(shown[$0]) %"
         }.joined(separator: ", ")
         let short = requiredMethods.indices.filter { !missing[$0].isEmpty }
         let methodsReason =
-            methodsVerdict == .pass
+            short.isEmpty
             ? "cash, mobile, bank card and e-CNY at all \(total) merchants"
             : "not accepted everywhere: "
                 + short.map { "\(requiredMethods[$0].column) missing at \(missing[$0].count)" }
@@ -152,9 +200,12 @@ public struct PaymentCheck: Sendable {
             "6.6.1-1 mobile coverage \(shown[mobileIndex]) % (needs 100 %) → "
                 + mobileVerdict.rawValue)
         explanation.append(
-            "6.6.2-1 lowest coverage of cash, mobile, bank card, e-CNY = "
-                + "\(NumberFormat.share(lowest, threshold: threshold)) % "
-                + "(needs 100 %) → \(methodsVerdict.rawValue)")
+            "6.6.2-1 reading \(reading.rawValue): "
+                + (perMerchant
+                    ? "each capability at every merchant; lowest coverage = "
+                        + "\(NumberFormat.share(lowest, threshold: threshold)) % (needs 100 %)"
+                    : "the mall offers each capability when at least one merchant accepts it")
+                + " → \(methodsVerdict.rawValue)")
         var observations = requiredMethods.indices.map {
             Observation(
                 name: "coverage.\(requiredMethods[$0].column)",
@@ -171,19 +222,18 @@ public struct PaymentCheck: Sendable {
             explanation.append("\(face.label): no 'face' column; not required (6.6.1-2 may, 6.6.2-2 should)")
             observations.append(Observation(name: "coverage.face", value: "not in the export, informational"))
         }
-        let statements = [
-            MeasuredStatementJudgement(
-                statementID: mobileStatementID, verdict: mobileVerdict, measurement: mobileMeasurement,
-                reason: mobileReason),
-            MeasuredStatementJudgement(
-                statementID: methodsStatementID, verdict: methodsVerdict, measurement: methodsMeasurement,
-                reason: methodsReason),
-        ]
+        let statements =
+            [
+                MeasuredStatementJudgement(
+                    statementID: mobileStatementID, checkpointID: mobileCoverageCheckpoint, verdict: mobileVerdict,
+                    measurement: mobileMeasurement, reason: mobileReason)
+            ] + methodJudgements
         let reason = methodsReason
         return MeasuredCheckReport(
-            check: name, clause: clause, measurement: methodsMeasurement,
-            rule: "each of cash, mobile, bank card and e-CNY accepted at 100 % of merchants (6.6.2-1); mobile at "
-                + "100 % (6.6.1-1); face payment reported, not required",
+            check: name, clause: clause, measurement: mobileMeasurement,
+            rule: "mobile payment at 100 % of merchants (6.6.1-1 全覆盖); cash, mobile, bank card and e-CNY each "
+                + (perMerchant ? "at 100 % of merchants" : "offered by the mall, at least one merchant")
+                + " (6.6.2-1, reading \(reading.rawValue)); face payment reported, not required",
             statements: statements, reason: reason, asOf: asOf, inputs: [table.file], observations: observations,
             findings: findings, explanation: explanation)
     }

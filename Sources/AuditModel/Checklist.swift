@@ -1,6 +1,6 @@
 /// The standard encoded as data: clauses, their statements and what each statement asks for.
 ///
-/// Ids follow `shared/spec/clauses.md`: a clause id is `5.1.2`, `6.1`, `7.4.10`; a statement id
+/// Ids follow `spec/clauses.md`: a clause id is `5.1.2`, `6.1`, `7.4.10`; a statement id
 /// is the clause id followed by `-N` for the N-th obligation of the paragraph (`5.1.1-1`,
 /// `5.1.1-2`), or by `.x` for list item x) of the paragraph (`6.1.d`, `5.2.3.a`).
 public struct Checklist: Sendable, Hashable, Codable {

@@ -252,20 +252,34 @@ struct ComplaintsCheckCommand: ParsableCommand {
 struct PaymentsCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "payments",
-        abstract: "6.6.1 / 6.6.2: cash, mobile, bank card and e-CNY accepted at every merchant.",
+        abstract: "6.6.1 / 6.6.2: mobile payment at every merchant; cash, mobile, bank card and e-CNY in the mall.",
         discussion: """
             One row per merchant with columns merchant, cash, mobile, bank_card, ecny and optionally face, each \
-            yes/no, 1/0 or 是/否. 6.6.1-1 needs mobile payment at every merchant; 6.6.2-1 needs all four methods at \
-            every merchant. Face payment is reported, never required.
+            yes/no, 1/0 or 是/否. 6.6.1-1/mobileCoverage needs mobile payment at every merchant (全覆盖). \
+            6.6.2-1 has one checkpoint per capability: with --reading mall (the default) the mall has it when a \
+            merchant accepts it; with --reading eachMerchant every merchant must. Face payment is reported, never \
+            required.
             """)
 
     @Option(help: ArgumentHelp("The merchant payment-method table (CSV with a header row).", valueName: "FILE"))
     var csv: String
 
+    @Option(help: ArgumentHelp("How 6.6.2-1 is read: mall or eachMerchant.", valueName: "READING"))
+    var reading: String = "mall"
+
     @OptionGroup var common: CheckCommonOptions
 
+    func validate() throws {
+        guard Scope(rawValue: reading) == .mall || Scope(rawValue: reading) == .eachMerchant else {
+            throw ValidationError("--reading must be mall or eachMerchant, not '\(reading)'")
+        }
+    }
+
     func run() throws {
-        try common.execute { asOf in try PaymentCheck(file: URL(fileURLWithPath: csv), asOf: asOf).run() }
+        let scope = Scope(rawValue: reading) ?? .mall
+        try common.execute { asOf in
+            try PaymentCheck(file: URL(fileURLWithPath: csv), asOf: asOf, reading: scope).run()
+        }
     }
 }
 

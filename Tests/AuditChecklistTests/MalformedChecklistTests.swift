@@ -101,7 +101,7 @@ let malformedCases: [MalformedCase] = [
         diagnostics: [
             .init(
                 line: 24, "clause 6.1.2 is in chapter 5",
-                expected: "a clause id beginning with \"5.\" (ids follow shared/spec/clauses.md)")
+                expected: "a clause id beginning with \"5.\" (ids follow spec/clauses.md)")
         ]),
     .init(
         file: "option-not-under-clause.xml",

@@ -27,8 +27,8 @@ enum Paths {
     /// `checklists/checklist.xsd` of this repository.
     static let schema = repository.appendingPathComponent("checklists/checklist.xsd")
 
-    /// `shared/spec/` beside the repository (CI has `shared/` next to the clone).
-    static let sharedSpec = repository.deletingLastPathComponent().appendingPathComponent("shared/spec")
+    /// `spec/` in the repository: the standard and its clause key, as project files.
+    static let sharedSpec = repository.appendingPathComponent("spec")
 }
 
 /// A fresh temporary directory.

@@ -119,22 +119,35 @@ struct CheckCLITests {
         #expect(result.stdout.contains("deadline 2026-10-13"))
     }
 
-    @Test("payments: a merchant without e-CNY exits 2 and is named")
+    @Test("payments: a merchant without e-CNY is named; the mall still offers it (exit 0); --reading eachMerchant exits 2")
     func payments() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let csv = try file(
             "m.csv", "merchant,cash,mobile,bank_card,ecny,face\n甲,是,是,是,否,否\n乙,是,是,是,是,是\n", in: directory)
-        let result = try runMallaudit(["check", "payments", "--csv", csv, "--format", "json"])
-        #expect(result.status == 2)
-        let report = try json(result.stdout)
+        let targets = [
+            "6.6.1-1/mobileCoverage", "6.6.2-1/cash", "6.6.2-1/mobilePayment", "6.6.2-1/bankCard", "6.6.2-1/eCny",
+        ]
+
+        let mall = try runMallaudit(["check", "payments", "--csv", csv, "--format", "json"])
+        #expect(mall.status == 0, "\(mall.stderr)")
+        let mallReport = try json(mall.stdout)
+        #expect(mallReport["verdict"] as? String == "pass")
+        let mallStatements = try #require(mallReport["statements"] as? [[String: Any]])
+        #expect(mallStatements.map { $0["id"] as? String } == targets)
+        let mallFindings = try #require(mallReport["findings"] as? [[String: Any]])
+        #expect(mallFindings.map { $0["subject"] as? String } == ["甲"])
+
+        let strict = try runMallaudit(["check", "payments", "--csv", csv, "--reading", "eachMerchant", "--format", "json"])
+        #expect(strict.status == 2)
+        let report = try json(strict.stdout)
         #expect(report["verdict"] as? String == "fail")
-        #expect(report["value"] as? Double == 50)
         let statements = try #require(report["statements"] as? [[String: Any]])
-        #expect(statements.map { $0["id"] as? String } == ["6.6.1-1", "6.6.2-1"])
-        #expect(statements.map { $0["verdict"] as? String } == ["pass", "fail"])
-        let findings = try #require(report["findings"] as? [[String: Any]])
-        #expect(findings.map { $0["subject"] as? String } == ["甲"])
+        #expect(statements.map { $0["verdict"] as? String } == ["pass", "pass", "pass", "pass", "fail"])
+        #expect(statements.last?["value"] as? Double == 50)
+
+        let refused = try runMallaudit(["check", "payments", "--csv", csv, "--reading", "somewhere"])
+        #expect(refused.status == 64)
     }
 
     @Test("catalog: agreeing exports exit 0, a price difference exits 2")

@@ -39,6 +39,39 @@ struct DemoCLITests {
         #expect(clauseIDs.count == 63)
         // Who was audited, as the site profile names it: the formal report carries the credit code.
         #expect(report.contains("91320303MA1DEMO00X"))
+        // The report shows checkpoints and the method section (limits and readings).
+        #expect(report.contains(#"<checkpoint id="5.1.2-2/realName""#))
+        #expect(report.contains(#"<setting key="readings.payment_capability" value="mall""#))
+
+        // No shall statement passes on partial evidence: walk every stored result; a pass of a statement that has
+        // checkpoints has a passing result for every one of them, and an every-area pass passes every area.
+        let database = output.appendingPathComponent("mallaudit.sqlite").path
+        let rows = try run("/usr/bin/sqlite3", [
+            "-readonly", "-separator", "\u{1F}", database,
+            "SELECT statement_id, verdict, checkpoints, areas FROM results WHERE run_id = 1",
+        ])
+        #expect(rows.status == 0)
+        let body = try String(contentsOf: repositoryRoot().appendingPathComponent("checklists/mall-digital-service.xml"), encoding: .utf8)
+        var judgedByCheckpoints = 0
+        for line in rows.output.split(separator: "\n") {
+            let fields = line.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+            let checkpoints = try JSONSerialization.jsonObject(with: Data(fields[2].utf8)) as? [[String: Any]] ?? []
+            let areas = try JSONSerialization.jsonObject(with: Data(fields[3].utf8)) as? [[String: Any]] ?? []
+            let hasCheckpoints = body.contains("<statement id=\"\(fields[0])\"")
+                && (body.components(separatedBy: "<statement id=\"\(fields[0])\"")[1]
+                    .components(separatedBy: "</statement>")[0].contains("<checkpoint "))
+            if hasCheckpoints {
+                judgedByCheckpoints += 1
+                #expect(!checkpoints.isEmpty, "\(fields[0]) has checkpoints but none were judged")
+            }
+            if fields[1] == "pass" {
+                #expect(checkpoints.allSatisfy { $0["verdict"] as? String == "pass" }, "\(fields[0]) passed partially")
+                #expect(
+                    areas.allSatisfy { ["pass", "notApplicable"].contains($0["verdict"] as? String ?? "") },
+                    "\(fields[0]) passed with an area failing")
+            }
+        }
+        #expect(judgedByCheckpoints == 68)
 
         // The merchant named <script>alert(1)</script> (demo payments and kiosk data) is text, never markup.
         let source = try String(contentsOf: html, encoding: .utf8)

@@ -113,16 +113,16 @@ struct RunExitCodeTests {
         #expect(!outcome.stdout.contains("Shall statements that failed"))
     }
 
-    @Test("2 not conformant: the gateway's equipment monitor is in alarm, and a merchant lacks e-CNY")
+    @Test("2 not conformant: the gateway's equipment monitor is in alarm, and no merchant takes e-CNY")
     func notConformant() throws {
         var site = try standardSite()
         site.data = [("payments", "exports/payments.csv")]
         let fixture = try standardFixture(
             "not-conformant", site: site,
-            extraProbes: [ProbeYAML.check("payments", statements: Checkpoints.all("6.6.1-1") + Checkpoints.all("6.6.2-1"), kind: "payments")])
+            extraProbes: [ProbeYAML.check("payments", statements: Checkpoints.payments, kind: "payments")])
         defer { fixture.remove() }
         try fixture.write(
-            "exports/payments.csv", "merchant,cash,mobile,bank_card,ecny\n甲店,是,是,是,否\n乙店,是,是,是,是\n")
+            "exports/payments.csv", "merchant,cash,mobile,bank_card,ecny\n甲店,是,是,是,否\n乙店,是,是,是,否\n")
 
         let alarm = try fixture.run(["--only", "5.2.5-4,5.1.2-2,5.2.2-2"])
         #expect(alarm.status == 2, "\(alarm.stderr)")
@@ -136,12 +136,17 @@ struct RunExitCodeTests {
         let payments = try fixture.run(["--only", "6.6"])
         #expect(payments.status == 2, "\(payments.stderr)")
         let paymentSummary = try SiteFixture.summary(payments)
-        // Mobile payment is everywhere (6.6.1-1 passes); e-CNY is not (6.6.2-1 fails, 50 % of merchants).
-        #expect(paymentSummary.result("6.6.1-1")?.verdict == .pass)
+        // Mobile payment is everywhere (6.6.1-1/mobileCoverage passes; 6.6.1-1's other obligations are for the
+        // inspector, so the statement is not assessed, never a pass); the mall takes no e-CNY at all (6.6.2-1 fails
+        // on its eCny checkpoint, 0 % of merchants, against the mall-level reading "> 0 %").
+        let mobile = try #require(paymentSummary.result("6.6.1-1"))
+        #expect(mobile.verdict == .notAssessed)
+        #expect(mobile.checkpoints.first { $0.checkpointID == "6.6.1-1/mobileCoverage" }?.verdict == .pass)
         let ecny = try #require(paymentSummary.result("6.6.2-1"))
         #expect(ecny.verdict == .fail && ecny.source == .data)
-        #expect(ecny.measurement?.value == 50)
-        #expect(ecny.measurement?.threshold?.value == 100)
+        #expect(ecny.checkpoints.filter { $0.verdict == .fail }.map(\.checkpointID) == ["6.6.2-1/eCny"])
+        #expect(ecny.measurement?.value == 0)
+        #expect(ecny.measurement?.threshold?.value == 0)
         // The may/should statements of 6.6 have no evidence: notAssessed, which never outweighs the fail.
         #expect(paymentSummary.result("6.6.1-2")?.verdict == .notAssessed)
         #expect(try fixture.runs().map(\.conformance) == ["nonConformant", "nonConformant"])
@@ -474,7 +479,7 @@ struct RunDiffTests {
         defer { fixture.remove() }
         try fixture.writeSite(site)
         try fixture.writeProbes([
-            ProbeYAML.check("payments", statements: Checkpoints.all("6.6.1-1") + Checkpoints.all("6.6.2-1"), kind: "payments"),
+            ProbeYAML.check("payments", statements: Checkpoints.payments, kind: "payments"),
             ProbeYAML.check("satisfaction", statements: ["8.2.1-3"], kind: "satisfaction"),
             ProbeYAML.realNameRedirect(),
         ])
@@ -492,9 +497,9 @@ struct RunDiffTests {
             """)
         let all = try checklistStatementIDs()
 
-        // The inspection: 甲店 takes no e-CNY; satisfaction exactly 85.0 % (passes: 不低于85%).
+        // The inspection: no shop takes e-CNY; satisfaction exactly 85.0 % (passes: 不低于85%).
         try fixture.write(
-            "exports/payments.csv", "merchant,cash,mobile,bank_card,ecny\n甲店,是,是,是,否\n乙店,是,是,是,是\n")
+            "exports/payments.csv", "merchant,cash,mobile,bank_card,ecny\n甲店,是,是,是,否\n乙店,是,是,是,否\n")
         try fixture.write("exports/survey.csv", Self.survey(basic: 250))
         let first = try fixture.run(["--as-of", "2026-11-18"])
         #expect(first.status == 2, "\(first.stderr)")

@@ -99,6 +99,14 @@ struct SiteYAML {
     var notApplicable: [(statement: String, justification: String)] = []
     /// Replaces the `basement_levels:` line (e.g. with a misspelt key).
     var basementLine = "  basement_levels: 1"
+    /// More lines of the `mall:` mapping (`  machine_room_floor: B1`).
+    var mallLines: [String] = []
+    /// The areas the profile declares.
+    var areas = ["1F", "2F"]
+    /// The area of an SNMP agent, by agent name.
+    var agentAreas: [String: String] = [:]
+    /// Top-level sections written last (`limits:`, `readings:` and their lines).
+    var extraLines: [String] = []
 
     var text: String {
         var lines = [
@@ -108,8 +116,9 @@ struct SiteYAML {
             "  address: 江苏省徐州市测试路 1 号",
             "  credit_code: 91320303MA1TEST00X",
             basementLine,
+        ] + mallLines + [
             "assessor: 测试员",
-            "areas: [1F, 2F]",
+            "areas: [\(areas.joined(separator: ", "))]",
         ]
         if !http.isEmpty {
             lines.append("http:")
@@ -122,7 +131,8 @@ struct SiteYAML {
             for agent in snmp {
                 lines.append(
                     "  \(agent.name): {address: \"\(agent.address)\", version: 2c, community_env: "
-                        + "\(siteCommunityVariable), timeout: \(agent.timeout), retries: \(agent.retries)}")
+                        + "\(siteCommunityVariable), timeout: \(agent.timeout), retries: \(agent.retries)"
+                        + (agentAreas[agent.name].map { ", area: \($0)" } ?? "") + "}")
             }
         }
         if !data.isEmpty {
@@ -141,6 +151,7 @@ struct SiteYAML {
                 ]
             }
         }
+        lines += extraLines
         return lines.joined(separator: "\n") + "\n"
     }
 }
@@ -179,6 +190,7 @@ struct DiffListing: Decodable {
     var newlyFailing: [Entry]
     var stillOpen: [Entry]
     var otherChanges: [Entry]
+    var gainedCheckpoints: [Entry]
     var unchanged: [Entry]
     var total: Int
 }
@@ -309,6 +321,11 @@ enum Checkpoints {
         "6.2.2-1": ["messaging", "profile", "orders", "pointsQuery"],
         "6.6.1-1": ["freeChoice", "mobileCoverage", "smartPos"],
         "6.6.2-1": ["cash", "mobilePayment", "bankCard", "eCny"],
+    ]
+
+    /// What the payments check judges: 6.6.1-1's per-merchant coverage and 6.6.2-1's four capabilities.
+    static let payments = [
+        "6.6.1-1/mobileCoverage", "6.6.2-1/cash", "6.6.2-1/mobilePayment", "6.6.2-1/bankCard", "6.6.2-1/eCny",
     ]
 
     static func all(_ statement: String) -> [String] {

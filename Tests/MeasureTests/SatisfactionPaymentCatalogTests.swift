@@ -93,9 +93,14 @@ struct SatisfactionCheckTests {
     }
 }
 
-private func judgePayments(_ text: String) throws -> MeasuredCheckReport {
-    try PaymentCheck.judge(try CSVReader.parse(Array(text.utf8), file: "merchants.csv"), asOf: day("2026-03-02"))
+private func judgePayments(_ text: String, reading: Scope = .mall) throws -> MeasuredCheckReport {
+    try PaymentCheck.judge(
+        try CSVReader.parse(Array(text.utf8), file: "merchants.csv"), asOf: day("2026-03-02"), reading: reading)
 }
+
+private let paymentTargets = [
+    "6.6.1-1/mobileCoverage", "6.6.2-1/cash", "6.6.2-1/mobilePayment", "6.6.2-1/bankCard", "6.6.2-1/eCny",
+]
 
 @Suite("PaymentCheck")
 struct PaymentCheckTests {
@@ -110,41 +115,65 @@ struct PaymentCheckTests {
 
             """)
         #expect(report.verdict == .pass)
-        #expect(report.statements.map(\.statementID) == ["6.6.1-1", "6.6.2-1"])
+        #expect(report.statements.map(\.target) == paymentTargets)
         #expect(report.statements.allSatisfy { $0.verdict == .pass && $0.measurement?.value == 100 })
         #expect(
             report.observations.contains(Observation(name: "coverage.face", value: "0.0 % (0 of 3), informational")))
     }
 
-    @Test("a merchant without e-CNY fails 6.6.2-1 but not 6.6.1-1, and is named")
+    /// 6.6.2-1 商场应具备…数字人民币等主流支付能力 is a capability of the mall: one shop without e-CNY does not take it
+    /// away (reading `mall`, the default); it is listed. Under `eachMerchant` the same shop fails it.
+    @Test("a merchant without e-CNY: the mall still offers e-CNY (listed); under eachMerchant it fails, named")
     func noECNY() throws {
-        let report = try judgePayments(
-            """
+        let table = """
             merchant,cash,mobile,bank_card,ecny,face
             A,yes,yes,yes,yes,yes
             B,yes,yes,yes,no,no
             C,yes,yes,yes,yes,no
             D,yes,yes,yes,yes,no
 
-            """)
-        #expect(report.verdict == .fail)
-        let mobile = try #require(report.statements.first { $0.statementID == "6.6.1-1" })
+            """
+        let mall = try judgePayments(table)
+        #expect(mall.verdict == .pass)
+        let ecny = try #require(mall.statements.first { $0.target == "6.6.2-1/eCny" })
+        #expect(ecny.verdict == .pass)
+        #expect(ecny.measurement?.value == 75)
+        #expect(ecny.measurement?.threshold == PaymentCheck.availability)
+        #expect(ecny.reason.contains("B") && ecny.reason.contains("reading mall"))
+        #expect(mall.findings.map(\.subject) == ["B"])
+        #expect(mall.findings.first?.line == 3)
+        #expect(mall.findings.first?.detail.contains("e-CNY") == true)
+        #expect(mall.observations.contains(Observation(name: "coverage.ecny", value: "75.0 % (3 of 4)")))
+
+        let strict = try judgePayments(table, reading: .eachMerchant)
+        #expect(strict.verdict == .fail)
+        let mobile = try #require(strict.statements.first { $0.target == "6.6.1-1/mobileCoverage" })
         #expect(mobile.verdict == .pass)
-        let methods = try #require(report.statements.first { $0.statementID == "6.6.2-1" })
-        #expect(methods.verdict == .fail)
-        #expect(methods.measurement?.value == 75)
-        #expect(methods.measurement?.sample == 4)
-        #expect(report.findings.map(\.subject) == ["B"])
-        #expect(report.findings.first?.line == 3)
-        #expect(report.findings.first?.detail.contains("e-CNY") == true)
-        #expect(report.observations.contains(Observation(name: "coverage.ecny", value: "75.0 % (3 of 4)")))
+        let strictECNY = try #require(strict.statements.first { $0.target == "6.6.2-1/eCny" })
+        #expect(strictECNY.verdict == .fail)
+        #expect(strictECNY.measurement?.value == 75)
+        #expect(strictECNY.measurement?.sample == 4)
+        #expect(strict.statements.filter { $0.verdict == .fail }.map(\.target) == ["6.6.2-1/eCny"])
     }
 
-    @Test("no mobile payment fails both statements; a blank cell counts as not accepted")
+    @Test("no merchant takes e-CNY: the mall lacks the capability under either reading")
+    func nobodyTakesECNY() throws {
+        let table = "merchant,cash,mobile,bank_card,ecny\nA,yes,yes,yes,no\nB,yes,yes,yes,no\n"
+        for reading in [Scope.mall, .eachMerchant] {
+            let report = try judgePayments(table, reading: reading)
+            let ecny = try #require(report.statements.first { $0.target == "6.6.2-1/eCny" })
+            #expect(ecny.verdict == .fail)
+            #expect(ecny.measurement?.value == 0)
+        }
+    }
+
+    @Test("no mobile payment at one merchant fails 6.6.1-1 (全覆盖, per merchant) but not the mall's capability")
     func noMobile() throws {
         let report = try judgePayments("merchant,cash,mobile,bank_card,ecny\nA,yes,,yes,yes\nB,yes,yes,yes,yes\n")
-        #expect(report.statements.allSatisfy { $0.verdict == .fail })
-        #expect(report.statements.first?.measurement?.value == 50)
+        let coverage = try #require(report.statements.first { $0.target == "6.6.1-1/mobileCoverage" })
+        #expect(coverage.verdict == .fail)
+        #expect(coverage.measurement?.value == 50)
+        #expect(report.statements.first { $0.target == "6.6.2-1/mobilePayment" }?.verdict == .pass)
         #expect(report.findings.first?.detail.contains("blank") == true)
     }
 
@@ -225,11 +254,12 @@ struct MeasuredCheckReportTests {
     func statementResults() throws {
         let report = try judgePayments("merchant,cash,mobile,bank_card,ecny\nA,yes,yes,yes,no\n")
         let results = report.statementResults()
-        #expect(results.map(\.statementID) == ["6.6.1-1", "6.6.2-1"])
-        #expect(results.map(\.verdict) == [.pass, .fail])
+        #expect(results.map(\.target) == paymentTargets)
+        #expect(results.map(\.statementID) == ["6.6.1-1", "6.6.2-1", "6.6.2-1", "6.6.2-1", "6.6.2-1"])
+        #expect(results.map(\.verdict) == [.pass, .pass, .pass, .pass, .fail])
         #expect(results.allSatisfy { $0.source == .data && $0.producer == "payments" })
-        #expect(results[1].measurement?.value == 0)
-        #expect(results[1].observations.contains { $0.name == "missingMethod" && $0.value.hasPrefix("A:") })
+        #expect(results[4].measurement?.value == 0)
+        #expect(results[4].observations.contains { $0.name == "missingMethod" && $0.value.hasPrefix("A:") })
     }
 
     @Test("JSON has check, clause, verdict, value, threshold, unit, sample")

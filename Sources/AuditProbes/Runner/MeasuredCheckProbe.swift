@@ -23,7 +23,7 @@ enum MeasuredCheckProbe {
             return unusable("the as-of date \(asOf) is outside the years a measured check can judge (1–9999)")
         }
         let data = profile.data
-        let inputs = MeasuredCheckInputs(
+        var inputs = MeasuredCheckInputs(
             wifiLogs: data.wifiLogs,
             wifiLogSettings: WiFiLogSettings(
                 mallTimeZone: profile.mall.timeZone, deviceTimeZone: data.wifiLogsTimeZone, yearRule: data.wifiLogsYear,
@@ -34,6 +34,7 @@ enum MeasuredCheckProbe {
             },
             complaints: data.complaints, calendar: data.calendar, payments: data.payments,
             catalogOnline: data.catalogOnline, catalogOffline: data.catalogOffline)
+        inputs.paymentCapability = profile.readings.paymentCapability
         let report = MeasuredChecks.run(kind, inputs: inputs, asOf: day)
         // What was measured, by digest (a signed bundle lists these without carrying the exports themselves).
         let digests = report.inputs.compactMap(InputDigest.observationValue).map {
