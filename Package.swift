@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "mallaudit", targets: ["mallaudit"]),
+        .executable(name: "mallaudit-server", targets: ["mallaudit-server"]),
         // Test and benchmark helpers run as processes (store stress, seeding, report benchmark); never installed.
         .executable(name: "mallaudit-testkit", targets: ["mallaudit-testkit"]),
         .library(name: "AuditModel", targets: ["AuditModel"]),
@@ -22,6 +23,13 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        // The bureau's server only (AuditServer, mallaudit-server): SwiftNIO never reaches the `mallaudit` CLI.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // MARK: C libraries from Debian and their shims
@@ -72,6 +80,8 @@ let package = Package(
             dependencies: [
                 "AuditModel", "AuditSupport", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditMeasures",
             ]),
+        // Sends bundles to the bureau's server through AuditHTTP (libcurl), with an outbox for later.
+        .target(name: "AuditSubmit", dependencies: ["AuditSupport", "AuditHTTP"]),
         .target(
             name: "AuditStore",
             dependencies: [
@@ -108,6 +118,30 @@ let package = Package(
             dependencies: [
                 "AuditModel", "AuditSupport", "AuditChecklist", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditMeasures",
                 "AuditProbes", "AuditStore", "AuditEngine", "AuditReports", "AuditSigning", "AuditBundle",
+                "AuditSubmit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // The bureau's service (issue 18): Hummingbird over PostgreSQL. Nothing in the CLI's graph depends on it.
+        .target(
+            name: "AuditServer",
+            dependencies: [
+                "AuditModel", "AuditSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "mallaudit-server",
+            dependencies: [
+                "AuditServer", "AuditModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -151,6 +185,11 @@ let package = Package(
                 "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             exclude: ["Fixtures"]),
+        // Runs the built mallaudit-server (and mallaudit submit) against the PostgreSQL cluster of
+        // scripts/peers/postgres.sh; links no server code itself, so it talks to the server only over HTTP.
+        .testTarget(
+            name: "ServerTests",
+            dependencies: ["AuditModel", "AuditHTTP", .product(name: "Crypto", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,7 +13,7 @@ struct MallAudit: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, ChecklistCommand.self,
             DemoCommand.self, RunCommand.self, ProbeCommand.self, CheckCommand.self, ReportCommand.self,
-            AssessCommand.self, RunsCommand.self, DiffCommand.self,
+            AssessCommand.self, RunsCommand.self, DiffCommand.self, SubmitCommand.self,
             SNMPCommand.self, HTTPCommand.self,
             KeysCommand.self, BundleCommand.self, VerifyCommand.self,
         ]

@@ -1,0 +1,507 @@
+import AuditModel
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+
+/// The service's HTTP API (docs/openapi.yaml): one router, its middleware and its handlers.
+///
+/// Order of checks on every request: rate limit (per instance) → authentication (token or session, from
+/// PostgreSQL) and CSRF for session POSTs → `AccessPolicy` (the action) → the query's `RunScope` (what is visible).
+struct APIServer: Sendable {
+    let configuration: ServerConfiguration
+    let database: Database
+    let store: BundleStore
+    let logger: Logger
+    let authenticator: Authenticator
+    let reads: ReadAPI
+    let ingest: Ingest
+    let limiter: RateLimiter
+
+    init(configuration: ServerConfiguration, database: Database, verifier: any BundleVerifying, logger: Logger) {
+        self.configuration = configuration
+        self.database = database
+        self.logger = logger
+        store = BundleStore(root: configuration.bundles.store)
+        authenticator = Authenticator(database: database, configuration: configuration, logger: logger)
+        reads = ReadAPI(database: database, logger: logger)
+        ingest = Ingest(database: database, store: store, verifier: verifier, logger: logger)
+        limiter = RateLimiter(rate: configuration.limits.requestsPerSecond, burst: configuration.limits.burst)
+    }
+
+    /// The router with every route, and the routes as the OpenAPI document names them.
+    func makeRouter() -> (Router<ServerContext>, [RouteDescription]) {
+        let router = Router(context: ServerContext.self)
+        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: RequestLimitsMiddleware(limiter: limiter, trustForwardedFor: configuration.trustForwardedFor))
+        router.add(middleware: DeadlineMiddleware(seconds: configuration.limits.requestSeconds))
+        let table = RouteTable()
+
+        table.add(.get, "/healthz", on: router) { _, _ in try await health() }
+
+        let open = router.group("api/v1")
+        table.add(.post, "/session", on: open) { request, context in try await signIn(request, context) }
+
+        let api = router.group("api/v1").add(middleware: AuthenticationMiddleware(authenticator: authenticator))
+        table.add(.get, "/session", on: api) { _, context in try session(context) }
+        table.add(.post, "/session/sign-out", on: api) { _, context in try await signOut(context) }
+        table.add(.post, "/bundles", on: api) { request, context in try await fileBundle(request, context) }
+        table.add(.get, "/bundles/{sha256}", on: api) { _, context in try await download(context) }
+        table.add(.get, "/malls", on: api) { request, context in try await malls(request, context) }
+        table.add(.post, "/malls", on: api) { request, context in try await addMall(request, context) }
+        table.add(.get, "/malls/{creditCode}", on: api) { _, context in try await mall(context) }
+        table.add(.post, "/malls/{creditCode}/district", on: api) { request, context in
+            try await setDistrict(request, context)
+        }
+        table.add(.get, "/malls/{creditCode}/runs", on: api) { _, context in try await runs(context) }
+        table.add(.get, "/malls/{creditCode}/rectifications", on: api) { request, context in
+            try await mallRectifications(request, context)
+        }
+        table.add(.post, "/malls/{creditCode}/rectifications", on: api) { request, context in
+            try await setDueDate(request, context)
+        }
+        table.add(.get, "/runs/{runId}", on: api) { _, context in try await run(context) }
+        table.add(.get, "/runs/{runId}/diff/{otherRunId}", on: api) { _, context in try await diff(context) }
+        table.add(.get, "/statistics/clauses", on: api) { _, context in
+            JSONResponse.raw(try await reads.clauseStatistics(scope: scope(context)))
+        }
+        table.add(.get, "/statistics/statements", on: api) { request, context in
+            let clause = request.uri.queryParameters.get("clause")
+            return JSONResponse.raw(try await reads.statementStatistics(scope: try scope(context), clause: clause))
+        }
+        table.add(.get, "/statistics/statements/{statementId}", on: api) { _, context in
+            let statement = try context.parameters.require("statementId")
+            return JSONResponse.raw(
+                try await reads.statementAcrossMalls(statementID: statement, scope: try scope(context)))
+        }
+        table.add(.get, "/rectifications", on: api) { request, context in
+            try await rectifications(request, context, mallID: nil)
+        }
+        table.add(.post, "/rectifications/{id}/confirm", on: api) { request, context in
+            try await confirm(request, context)
+        }
+        table.add(.get, "/access-log", on: api) { request, context in try await accessLog(request, context) }
+        return (router, table.routes.sorted())
+    }
+
+    private func scope(_ context: ServerContext) throws -> RunScope {
+        AccessPolicy.scope(of: try context.requirePrincipal())
+    }
+
+    private func require(_ action: Action, _ context: ServerContext) throws -> Principal {
+        let principal = try context.requirePrincipal()
+        if case .refused(let reason) = AccessPolicy.decide(action, for: principal) { throw APIError.forbidden(reason) }
+        return principal
+    }
+
+    private func log(_ event: AccessEvent) async throws { try await database.record(event) }
+
+    // MARK: health and sessions
+
+    private func health() async throws -> Response {
+        do {
+            let database = database
+            let logger = logger
+            _ = try await withDeadline(min(3, configuration.limits.requestSeconds)) {
+                try await database.primary.query("SELECT 1", logger: logger).collect().count
+            }
+            return JSONResponse.raw(#"{"status":"ok"}"#)
+        } catch {
+            logger.error("health check: \(describeDatabaseError(error))")
+            return JSONResponse.raw(#"{"status":"database-unavailable"}"#, status: .serviceUnavailable)
+        }
+    }
+
+    private struct SessionBody: Encodable {
+        var account: String
+        var displayName: String?
+        var role: String
+        var mall: String?
+        var csrfToken: String?
+        var expiresAt: Date?
+    }
+
+    private func signIn(_ request: Request, _ context: ServerContext) async throws -> Response {
+        struct Credentials: Decodable {
+            var name: String
+            var password: String
+        }
+        let credentials = try await request.decodeJSON(Credentials.self)
+        let session = try await authenticator.signIn(
+            name: credentials.name, password: credentials.password, client: context.client)
+        var response = try JSONResponse.encode(
+            SessionBody(
+                account: session.principal.name, displayName: session.displayName,
+                role: session.principal.role.rawValue, mall: session.principal.mallCreditCode,
+                csrfToken: session.csrfToken, expiresAt: session.expiresAt), status: .created)
+        response.headers[.setCookie] = authenticator.cookie(session)
+        return response
+    }
+
+    private func session(_ context: ServerContext) throws -> Response {
+        let principal = try context.requirePrincipal()
+        var csrf: String?
+        if case .session(_, let token) = principal.via { csrf = token }
+        return try JSONResponse.encode(
+            SessionBody(
+                account: principal.name, role: principal.role.rawValue, mall: principal.mallCreditCode,
+                csrfToken: csrf))
+    }
+
+    private func signOut(_ context: ServerContext) async throws -> Response {
+        try await authenticator.signOut(try context.requirePrincipal(), client: context.client)
+        var response = JSONResponse.raw(#"{"signedOut":true}"#)
+        response.headers[.setCookie] = authenticator.cookie(nil)
+        return response
+    }
+
+    // MARK: ingest and download
+
+    private func fileBundle(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let bytes = try await request.collectBody(limit: configuration.limits.uploadBytes)
+        guard !bytes.isEmpty else { throw APIError.badRequest("the request has no body: send the bundle's bytes") }
+        do {
+            let ingest = ingest
+            let client = context.client
+            let outcome = try await withDeadline(configuration.limits.requestSeconds) {
+                try await ingest.ingest(bytes, principal: principal, client: client)
+            }
+            return try JSONResponse.encode(outcome, status: outcome.created ? .created : .ok)
+        } catch IngestRefusal.invalid(let problems) {
+            throw APIError(
+                .unprocessableContent, code: "bundle-refused",
+                "the bundle was refused (\(problems.count) problem\(problems.count == 1 ? "" : "s")); nothing was stored",
+                problems: problems)
+        } catch IngestRefusal.forbidden(let reason) {
+            throw APIError.forbidden(reason)
+        }
+    }
+
+    private func download(_ context: ServerContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let sha256 = try context.parameters.require("sha256")
+        guard Formats.isSHA256(sha256),
+            let owner = try await reads.bundleOwner(sha256: sha256, scope: AccessPolicy.scope(of: principal))
+        else { throw APIError.notFound("bundle") }
+        let bytes: Data
+        do {
+            bytes = try store.read(sha256)
+        } catch {
+            logger.error("download \(sha256): \(error)")
+            throw APIError(.internalServerError, code: "store", "the bundle cannot be read from the store")
+        }
+        try await log(
+            AccessEvent(
+                "download", principal: principal, mallID: owner.mallID, target: sha256, client: context.client))
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/octet-stream", .cacheControl: "no-store",
+                .contentDisposition: "attachment; filename=\"\(sha256).bundle\"",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    // MARK: malls and runs
+
+    private func malls(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        let conformance = query.get("verdict")
+        if let conformance, Conformance(rawValue: conformance) == nil {
+            throw APIError.badRequest("verdict '\(conformance)' is not conformant, nonConformant or incomplete")
+        }
+        return JSONResponse.raw(
+            try await reads.malls(scope: try scope(context), district: query.get("district"), conformance: conformance))
+    }
+
+    /// The mall named in the path, when the caller may see it (404 otherwise, whether or not it exists).
+    private func visibleMall(_ context: ServerContext) async throws -> (id: Int64, json: String) {
+        let code = try context.parameters.require("creditCode")
+        guard let mall = try await reads.mall(creditCode: code, scope: try scope(context)) else {
+            throw APIError.notFound("mall")
+        }
+        return mall
+    }
+
+    private func mall(_ context: ServerContext) async throws -> Response {
+        let mall = try await visibleMall(context)
+        try await log(
+            AccessEvent("view-mall", principal: context.principal, mallID: mall.id, client: context.client))
+        return JSONResponse.raw(mall.json)
+    }
+
+    private func runs(_ context: ServerContext) async throws -> Response {
+        let mall = try await visibleMall(context)
+        let runs = try await reads.runs(mallID: mall.id, scope: try scope(context))
+        try await log(
+            AccessEvent(
+                "view-mall", principal: context.principal, mallID: mall.id, target: "runs", client: context.client))
+        return JSONResponse.raw(#"{"mall":\#(mall.json),"runs":\#(runs)}"#)
+    }
+
+    private func runID(_ context: ServerContext, _ name: String = "runId") throws -> Int64 {
+        guard let id = context.parameters.get(name, as: Int64.self), id > 0 else { throw APIError.notFound("run") }
+        return id
+    }
+
+    private func run(_ context: ServerContext) async throws -> Response {
+        let id = try runID(context)
+        let scope = try scope(context)
+        guard let mallID = try await reads.runMall(runID: id, scope: scope),
+            let json = try await reads.run(runID: id, scope: scope)
+        else { throw APIError.notFound("run") }
+        try await log(
+            AccessEvent("view-run", principal: context.principal, mallID: mallID, target: "\(id)", client: context.client))
+        return JSONResponse.raw(json)
+    }
+
+    private func diff(_ context: ServerContext) async throws -> Response {
+        let scope = try scope(context)
+        let beforeID = try runID(context)
+        let afterID = try runID(context, "otherRunId")
+        guard let before = try await reads.runForDiff(runID: beforeID, scope: scope),
+            let after = try await reads.runForDiff(runID: afterID, scope: scope)
+        else { throw APIError.notFound("run") }
+        guard before.mallID == after.mallID else {
+            throw APIError(.unprocessableContent, code: "different-malls", "the two runs are of different malls")
+        }
+        let changes = RunChanges(before: before.rows, after: after.rows)
+        try await log(
+            AccessEvent(
+                "view-diff", principal: context.principal, mallID: before.mallID, target: "\(beforeID)..\(afterID)",
+                client: context.client))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let body = String(decoding: try encoder.encode(changes), as: UTF8.self)
+        return JSONResponse.raw(#"{"before":\#(before.json),"after":\#(after.json),"changes":\#(body)}"#)
+    }
+
+    // MARK: bureau writes
+
+    private func addMall(_ request: Request, _ context: ServerContext) async throws -> Response {
+        struct Body: Decodable {
+            var creditCode: String
+            var name: String
+            var district: String?
+        }
+        let principal = try require(.manageMalls, context)
+        let body = try await request.decodeJSON(Body.self)
+        do {
+            try Administration.checkCreditCode(body.creditCode)
+        } catch {
+            throw APIError.badRequest("\(error)")
+        }
+        guard !body.name.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw APIError.badRequest("the mall needs a name")
+        }
+        let created = try await database.transaction { connection in
+            let rows = try await connection.query(
+                """
+                INSERT INTO malls (credit_code, name, district) VALUES (\(body.creditCode), \(body.name), \(body.district))
+                ON CONFLICT (credit_code) DO NOTHING RETURNING id
+                """, logger: logger
+            ).collect()
+            guard let id = try rows.first?.decode(Int64.self) else { return false }
+            try await connection.record(
+                AccessEvent(
+                    "add-mall", principal: principal, mallID: id, target: body.creditCode, client: context.client,
+                    detail: "district=\(body.district ?? "-")"), logger: logger)
+            return true
+        }
+        guard created else {
+            throw APIError(.conflict, code: "exists", "a mall with credit code \(body.creditCode) is registered already")
+        }
+        let mall = try await reads.mall(creditCode: body.creditCode, scope: .all, fresh: true)
+        return JSONResponse.raw(mall?.json ?? "{}", status: .created)
+    }
+
+    private func setDistrict(_ request: Request, _ context: ServerContext) async throws -> Response {
+        struct Body: Decodable { var district: String }
+        let principal = try require(.manageMalls, context)
+        let mall = try await visibleMall(context)
+        let body = try await request.decodeJSON(Body.self)
+        let district = body.district.trimmingCharacters(in: .whitespaces)
+        guard !district.isEmpty else { throw APIError.badRequest("the district is empty") }
+        try await database.transaction { connection in
+            _ = try await connection.query(
+                "UPDATE malls SET district = \(district) WHERE id = \(mall.id)", logger: logger)
+            try await connection.record(
+                AccessEvent(
+                    "set-district", principal: principal, mallID: mall.id, client: context.client,
+                    detail: "district=\(district)"), logger: logger)
+        }
+        let updated = try await reads.mall(
+            creditCode: try context.parameters.require("creditCode"), scope: .all, fresh: true)
+        return JSONResponse.raw(updated?.json ?? "{}")
+    }
+
+    private func mallRectifications(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let mall = try await visibleMall(context)
+        return try await rectifications(request, context, mallID: mall.id)
+    }
+
+    private func rectifications(_ request: Request, _ context: ServerContext, mallID: Int64?) async throws -> Response {
+        let query = request.uri.queryParameters
+        let state = query.get("state")
+        if let state, state != "open", state != "closed" {
+            throw APIError.badRequest("state '\(state)' is not open or closed")
+        }
+        let overdue = query.get("overdue")
+        if let overdue, overdue != "true", overdue != "false" {
+            throw APIError.badRequest("overdue '\(overdue)' is not true or false")
+        }
+        return JSONResponse.raw(
+            try await reads.rectifications(
+                scope: try scope(context), mallID: mallID, state: state, overdueOnly: overdue == "true"))
+    }
+
+    /// Sets the due date of the rectification of a failed shall statement: opens the item, or moves the due date
+    /// of the open one. The statement must fail in the mall's latest run that judged it (or in the run named).
+    private func setDueDate(_ request: Request, _ context: ServerContext) async throws -> Response {
+        struct Body: Decodable {
+            var statementId: String
+            var dueDate: String
+            var runId: Int64?
+        }
+        let principal = try require(.manageRectifications, context)
+        let mall = try await visibleMall(context)
+        let body = try await request.decodeJSON(Body.self)
+        guard Formats.isDate(body.dueDate) else {
+            throw APIError.badRequest("due date '\(body.dueDate)' is not a date (YYYY-MM-DD)")
+        }
+        let unprocessable = { (code: String, message: String) in APIError(.unprocessableContent, code: code, message) }
+        let (id, created) = try await database.transaction { connection -> (Int64, Bool) in
+            let rows = try await connection.query(
+                """
+                SELECT r.id, s.verdict, s.modality, \(body.dueDate)::date >= r.judgement_date
+                FROM runs r JOIN statement_results s ON s.run_id = r.id AND s.statement_id = \(body.statementId)
+                WHERE r.mall_id = \(mall.id) AND (\(body.runId)::bigint IS NULL OR r.id = \(body.runId)::bigint)
+                ORDER BY r.judgement_date DESC, r.received_at DESC, r.id DESC LIMIT 1
+                """, logger: logger
+            ).collect()
+            guard let row = rows.first else {
+                throw unprocessable(
+                    "no-result", "no run of this mall\(body.runId.map { " numbered \($0)" } ?? "") judged statement "
+                        + body.statementId)
+            }
+            let (runID, verdict, modality, dueAfterRun) = try row.decode((Int64, String, String, Bool).self)
+            guard modality == "shall" || modality == "shallNot" else {
+                throw unprocessable(
+                    "not-requirement", "statement \(body.statementId) is a \(modality) statement, not a requirement")
+            }
+            guard verdict == "fail" else {
+                throw unprocessable(
+                    "not-failed", "statement \(body.statementId) is \(verdict), not fail, in run \(runID)")
+            }
+            guard dueAfterRun else {
+                throw unprocessable("due-before-run", "the due date is before the run that found the failure")
+            }
+            let saved = try await connection.query(
+                """
+                INSERT INTO rectifications (mall_id, statement_id, opened_run_id, due_date, due_set_by)
+                VALUES (\(mall.id), \(body.statementId), \(runID), \(body.dueDate)::date, \(principal.accountID))
+                ON CONFLICT (mall_id, statement_id) WHERE state = 'open'
+                DO UPDATE SET due_date = EXCLUDED.due_date, due_set_by = EXCLUDED.due_set_by, due_set_at = now()
+                RETURNING id, xmax = 0
+                """, logger: logger
+            ).collect()
+            let (id, inserted) = try saved[0].decode((Int64, Bool).self)
+            try await connection.record(
+                AccessEvent(
+                    "set-due-date", principal: principal, mallID: mall.id, target: body.statementId,
+                    client: context.client, detail: "item=\(id) due=\(body.dueDate) run=\(runID)"), logger: logger)
+            return (id, inserted)
+        }
+        let json = try await reads.rectification(id: id, scope: .all) ?? "{}"
+        return JSONResponse.raw(json, status: created ? .created : .ok)
+    }
+
+    /// A bureau account's confirmation that a rectification is done (closes it without a passing inspection).
+    private func confirm(_ request: Request, _ context: ServerContext) async throws -> Response {
+        struct Body: Decodable { var note: String }
+        let principal = try require(.manageRectifications, context)
+        guard let id = context.parameters.get("id", as: Int64.self) else { throw APIError.notFound("rectification") }
+        let body = try await request.decodeJSON(Body.self)
+        guard !body.note.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw APIError.badRequest("a confirmation needs a note (what the bureau saw)")
+        }
+        try await database.transaction { connection in
+            let rows = try await connection.query(
+                """
+                UPDATE rectifications SET state = 'closed', closed_at = now(), closed_by_account = \(principal.accountID),
+                    close_reason = 'bureau-confirmation', close_note = \(body.note)
+                WHERE id = \(id) AND state = 'open' RETURNING mall_id
+                """, logger: logger
+            ).collect()
+            guard let mallID = try rows.first?.decode(Int64.self) else {
+                let exists = try await connection.query(
+                    "SELECT 1 FROM rectifications WHERE id = \(id)", logger: logger
+                ).collect()
+                if exists.isEmpty { throw APIError.notFound("rectification") }
+                throw APIError(.conflict, code: "closed", "rectification \(id) is closed already")
+            }
+            try await connection.record(
+                AccessEvent(
+                    "confirm-rectification", principal: principal, mallID: mallID, target: "\(id)",
+                    client: context.client), logger: logger)
+        }
+        return JSONResponse.raw(try await reads.rectification(id: id, scope: .all) ?? "{}")
+    }
+
+    private func accessLog(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let principal = try require(.readAccessLog, context)
+        let query = request.uri.queryParameters
+        let limit = query.get("limit").flatMap { Int($0) } ?? 100
+        guard 1...1000 ~= limit else { throw APIError.badRequest("limit \(limit) is not 1…1000") }
+        let before = try query.get("before").map { text -> Int64 in
+            guard let value = Int64(text) else { throw APIError.badRequest("before '\(text)' is not an entry id") }
+            return value
+        }
+        let json = try await reads.accessLog(limit: limit, before: before)
+        try await log(AccessEvent("read-access-log", principal: principal, client: context.client))
+        return JSONResponse.raw(json)
+    }
+}
+
+/// What changed between two runs of a mall, statement by statement: `RunDiff`, the model's rule that
+/// `mallaudit diff` applies too (fixed, newly failing, still open, other changes, gained checkpoints, unchanged).
+struct RunChanges: Encodable {
+    struct Entry: Encodable {
+        var statementId: String
+        var clauseId: String
+        var modality: String
+        var before: String?
+        var after: String?
+        var reasonBefore: String?
+        var reasonAfter: String?
+    }
+
+    var fixed: [Entry] = []
+    var newlyFailing: [Entry] = []
+    var stillOpen: [Entry] = []
+    var otherChanges: [Entry] = []
+    var gainedCheckpoints: [Entry] = []
+    var unchanged: [Entry] = []
+
+    init(before: [ReadAPI.StatementRow], after: [ReadAPI.StatementRow]) {
+        var facts: [String: ReadAPI.StatementRow] = [:]
+        for row in before + after { facts[row.result.statementID] = row }
+        let diff = RunDiff(before: before.map(\.result), after: after.map(\.result))
+        func entries(_ category: RunDiff.Category) -> [Entry] {
+            diff[category].map { entry in
+                Entry(
+                    statementId: entry.statementID, clauseId: facts[entry.statementID]?.clauseId ?? "",
+                    modality: facts[entry.statementID]?.modality ?? "", before: entry.beforeVerdict?.rawValue,
+                    after: entry.afterVerdict?.rawValue, reasonBefore: entry.before?.reason,
+                    reasonAfter: entry.after?.reason)
+            }
+        }
+        fixed = entries(.fixed)
+        newlyFailing = entries(.newlyFailing)
+        stillOpen = entries(.stillOpen)
+        otherChanges = entries(.otherChanges)
+        gainedCheckpoints = entries(.gainedCheckpoints)
+        unchanged = entries(.unchanged)
+    }
+}

@@ -1,0 +1,258 @@
+/// The schema, as versioned migrations (docs/server.md describes the tables).
+///
+/// Rules the schema itself enforces, so that no code path can break them:
+/// - what was ingested never changes: `runs`, `bundles`, `statement_results`, `checkpoint_results`, `findings`,
+///   `evidence` and `signatures` refuse UPDATE and DELETE (trigger `refuse_change`);
+/// - the access log is append-only: UPDATE, DELETE and TRUNCATE are refused by trigger and revoked from PUBLIC;
+/// - one run per statement digest (`runs.statement_digest` is unique): ingest is idempotent;
+/// - a mall account is bound to exactly one mall; other roles to none;
+/// - at most one open rectification item per mall and statement.
+enum SchemaMigrations {
+    static let all: [Migration] = [initial]
+
+    static let verdicts = "'pass', 'fail', 'error', 'notApplicable', 'notAssessed'"
+
+    static let initial = Migration(
+        version: 1, name: "initial",
+        statements: [
+            """
+            CREATE TABLE malls (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                credit_code text NOT NULL UNIQUE CHECK (credit_code ~ '^[0-9A-Z]{18}$'),
+                name text NOT NULL,
+                district text,
+                created_at timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+            """
+            CREATE TABLE accounts (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                name text NOT NULL UNIQUE CHECK (name ~ '^[A-Za-z0-9._@-]{1,64}$'),
+                display_name text NOT NULL DEFAULT '',
+                role text NOT NULL
+                    CHECK (role IN ('bureau-admin', 'bureau-viewer', 'inspector', 'evaluator', 'mall')),
+                mall_id bigint REFERENCES malls (id),
+                password_hash text,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                disabled_at timestamptz,
+                failed_sign_ins integer NOT NULL DEFAULT 0,
+                locked_until timestamptz,
+                CONSTRAINT mall_accounts_have_one_mall CHECK ((role = 'mall') = (mall_id IS NOT NULL))
+            )
+            """,
+            """
+            CREATE TABLE api_tokens (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                account_id bigint NOT NULL REFERENCES accounts (id),
+                token_sha256 text NOT NULL UNIQUE CHECK (token_sha256 ~ '^[0-9a-f]{64}$'),
+                label text NOT NULL DEFAULT '',
+                created_at timestamptz NOT NULL DEFAULT now(),
+                expires_at timestamptz,
+                revoked_at timestamptz
+            )
+            """,
+            "CREATE INDEX api_tokens_account ON api_tokens (account_id)",
+            """
+            CREATE TABLE sessions (
+                id_sha256 text PRIMARY KEY CHECK (id_sha256 ~ '^[0-9a-f]{64}$'),
+                account_id bigint NOT NULL REFERENCES accounts (id),
+                csrf_token text NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                last_seen_at timestamptz NOT NULL DEFAULT now(),
+                expires_at timestamptz NOT NULL,
+                ended_at timestamptz,
+                client text
+            )
+            """,
+            "CREATE INDEX sessions_account ON sessions (account_id)",
+            """
+            CREATE TABLE signer_keys (
+                fingerprint text PRIMARY KEY,
+                account_id bigint NOT NULL REFERENCES accounts (id),
+                algorithm text NOT NULL,
+                public_key text NOT NULL,
+                valid_from timestamptz NOT NULL,
+                valid_until timestamptz,
+                revoked_at timestamptz,
+                revocation_reason text,
+                registered_at timestamptz NOT NULL DEFAULT now(),
+                CHECK (valid_until IS NULL OR valid_until > valid_from)
+            )
+            """,
+            "CREATE INDEX signer_keys_account ON signer_keys (account_id)",
+            """
+            CREATE TABLE runs (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                statement_digest text NOT NULL UNIQUE,
+                mall_id bigint NOT NULL REFERENCES malls (id),
+                run_ref text NOT NULL,
+                declared_mall_name text NOT NULL,
+                declared_district text,
+                judgement_date date NOT NULL,
+                tool_version text NOT NULL,
+                checklist_digest text,
+                format_version text,
+                conformance text NOT NULL CHECK (conformance IN ('conformant', 'nonConformant', 'incomplete')),
+                pass_count integer NOT NULL,
+                fail_count integer NOT NULL,
+                error_count integer NOT NULL,
+                not_applicable_count integer NOT NULL,
+                not_assessed_count integer NOT NULL,
+                shall_failures integer NOT NULL,
+                should_adoption double precision,
+                filed_by bigint NOT NULL REFERENCES accounts (id),
+                filer_role text NOT NULL,
+                self_audit boolean NOT NULL,
+                received_at timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+            "CREATE INDEX runs_mall_latest ON runs (mall_id, judgement_date DESC, received_at DESC, id DESC)",
+            "CREATE INDEX runs_filed_by ON runs (filed_by, mall_id)",
+            """
+            CREATE TABLE bundles (
+                sha256 text PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+                run_id bigint NOT NULL REFERENCES runs (id),
+                size bigint NOT NULL,
+                uploaded_by bigint NOT NULL REFERENCES accounts (id),
+                received_at timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+            "CREATE INDEX bundles_run ON bundles (run_id)",
+            """
+            CREATE TABLE statement_results (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                run_id bigint NOT NULL REFERENCES runs (id),
+                statement_id text NOT NULL,
+                clause_id text NOT NULL,
+                modality text NOT NULL CHECK (modality IN ('shall', 'shallNot', 'should', 'may')),
+                verdict text NOT NULL CHECK (verdict IN (\(verdicts))),
+                reason text NOT NULL,
+                measured_value double precision,
+                threshold text,
+                unit text,
+                sample integer,
+                margin double precision,
+                UNIQUE (run_id, statement_id)
+            )
+            """,
+            "CREATE INDEX statement_results_by_statement ON statement_results (statement_id, verdict)",
+            """
+            CREATE TABLE checkpoint_results (
+                statement_result_id bigint NOT NULL REFERENCES statement_results (id),
+                checkpoint_id text NOT NULL,
+                verdict text NOT NULL CHECK (verdict IN (\(verdicts))),
+                reason text NOT NULL,
+                PRIMARY KEY (statement_result_id, checkpoint_id)
+            )
+            """,
+            """
+            CREATE TABLE findings (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                run_id bigint NOT NULL REFERENCES runs (id),
+                statement_id text NOT NULL,
+                checkpoint_id text,
+                verdict text NOT NULL CHECK (verdict IN (\(verdicts))),
+                note text NOT NULL,
+                assessor text,
+                recorded_at text
+            )
+            """,
+            "CREATE INDEX findings_run ON findings (run_id)",
+            """
+            CREATE TABLE evidence (
+                run_id bigint NOT NULL REFERENCES runs (id),
+                sha256 text NOT NULL,
+                name text NOT NULL,
+                size bigint,
+                statement_id text,
+                checkpoint_id text
+            )
+            """,
+            "CREATE INDEX evidence_run ON evidence (run_id)",
+            "CREATE INDEX evidence_sha256 ON evidence (sha256)",
+            """
+            CREATE TABLE signatures (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                run_id bigint NOT NULL REFERENCES runs (id),
+                fingerprint text NOT NULL REFERENCES signer_keys (fingerprint),
+                account_id bigint NOT NULL REFERENCES accounts (id),
+                role text NOT NULL,
+                signer text,
+                algorithm text NOT NULL,
+                signed_at timestamptz NOT NULL,
+                received_at timestamptz NOT NULL DEFAULT now(),
+                bundle_sha256 text NOT NULL REFERENCES bundles (sha256),
+                UNIQUE (run_id, fingerprint, role)
+            )
+            """,
+            """
+            CREATE TABLE rectifications (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                mall_id bigint NOT NULL REFERENCES malls (id),
+                statement_id text NOT NULL,
+                opened_run_id bigint NOT NULL REFERENCES runs (id),
+                due_date date NOT NULL,
+                due_set_by bigint NOT NULL REFERENCES accounts (id),
+                due_set_at timestamptz NOT NULL DEFAULT now(),
+                state text NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'closed')),
+                progress_run_id bigint REFERENCES runs (id),
+                closed_at timestamptz,
+                closed_by_run_id bigint REFERENCES runs (id),
+                closed_by_account bigint REFERENCES accounts (id),
+                close_reason text CHECK (close_reason IN ('passing-run', 'bureau-confirmation')),
+                close_note text,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                CHECK ((state = 'closed') = (closed_at IS NOT NULL AND close_reason IS NOT NULL))
+            )
+            """,
+            """
+            CREATE UNIQUE INDEX rectifications_one_open ON rectifications (mall_id, statement_id)
+                WHERE state = 'open'
+            """,
+            """
+            CREATE TABLE access_log (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                account_id bigint,
+                account_name text,
+                action text NOT NULL,
+                mall_id bigint,
+                target text,
+                client text,
+                outcome text NOT NULL,
+                detail text
+            )
+            """,
+            "CREATE INDEX access_log_at ON access_log (at)",
+            """
+            CREATE FUNCTION refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
+                    USING ERRCODE = 'insufficient_privilege';
+            END
+            $$
+            """,
+            """
+            CREATE TRIGGER access_log_append_only BEFORE UPDATE OR DELETE ON access_log
+                FOR EACH ROW EXECUTE FUNCTION refuse_change()
+            """,
+            """
+            CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON access_log
+                FOR EACH STATEMENT EXECUTE FUNCTION refuse_change()
+            """,
+            "REVOKE UPDATE, DELETE, TRUNCATE ON access_log FROM PUBLIC",
+        ]
+            + ["runs", "bundles", "statement_results", "checkpoint_results", "findings", "evidence", "signatures"]
+            .flatMap { table in
+                [
+                    """
+                    CREATE TRIGGER \(table)_unchanged BEFORE UPDATE OR DELETE ON \(table)
+                        FOR EACH ROW EXECUTE FUNCTION refuse_change()
+                    """,
+                    """
+                    CREATE TRIGGER \(table)_no_truncate BEFORE TRUNCATE ON \(table)
+                        FOR EACH STATEMENT EXECUTE FUNCTION refuse_change()
+                    """,
+                ]
+            })
+}
