@@ -14,6 +14,7 @@ packages=(
   zlib1g-dev                  # gzip-compressed WiFi logs (check wifi-logs)
   libssl-dev                  # signed bundles: SM2/SM3 and PKCS#8 keys through OpenSSL 3's libcrypto
   python3-venv                # the test script's virtual environment for gmssl and securesystemslib
+  rsyslog                     # the syslog peer of the tests (scripts/peers/rsyslog.sh) writes real WiFi logs
   postgresql                  # mallaudit-server's database; scripts/peers/postgres.sh starts a throwaway cluster
 )
 missing=()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as README.md and .ci/run run it: installs what the tests need,
-# builds, starts the real peers (snmpd, snmpsim, an HTTP server, a PostgreSQL cluster) on 127.0.0.1, runs
-# `swift test`, and stops every peer it started, whatever happens.
+# builds, starts the real peers (snmpd, snmpsim, an HTTP server, a PostgreSQL cluster on 127.0.0.1, rsyslogd
+# on a unix socket), runs `swift test`, and stops every peer it started, whatever happens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"

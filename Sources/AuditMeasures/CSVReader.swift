@@ -28,13 +28,19 @@ public struct CSVTable: Sendable, Hashable {
     public var rows: [CSVRow]
     /// `UTF-8`, `UTF-8 with BOM` or `GB18030`.
     public var encoding: String
+    /// Physical lines of the blank records after the header (empty, or only spaces and delimiters), which are not in
+    /// ``rows``. In a one-column export such a line can be an unanswered row: a check decides.
+    public var blankLines: [Int]
 
-    public init(file: String, header: [String], headerLine: Int, rows: [CSVRow], encoding: String) {
+    public init(
+        file: String, header: [String], headerLine: Int, rows: [CSVRow], encoding: String, blankLines: [Int] = []
+    ) {
         self.file = file
         self.header = header
         self.headerLine = headerLine
         self.rows = rows
         self.encoding = encoding
+        self.blankLines = blankLines
     }
 
     static func normalise(_ name: String) -> String {
@@ -73,7 +79,8 @@ public struct CSVTable: Sendable, Hashable {
 ///
 /// Encoding detection: a UTF-8 BOM means UTF-8; otherwise the bytes are UTF-8 when they are valid UTF-8, and
 /// GB18030 when they are not (GBK text is almost never valid UTF-8). The first non-blank record is the header;
-/// blank lines are skipped. A tab-separated file (header with tabs and no commas) is read with tabs.
+/// blank lines after it are not rows (their line numbers are kept in ``CSVTable/blankLines``). A tab-separated file
+/// (header with tabs and no commas) is read with tabs.
 public enum CSVReader {
     /// Reads and parses a file; throws ``DiagnosticsError`` naming the file (and line) when it cannot be read.
     public static func read(_ url: URL) throws -> CSVTable {
@@ -160,7 +167,12 @@ public enum CSVReader {
         let headerRecord = records[headerIndex]
         let header = headerRecord.fields.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         var rows: [CSVRow] = []
-        for record in records[(headerIndex + 1)...] where !isBlank(record) {
+        var blankLines: [Int] = []
+        for record in records[(headerIndex + 1)...] {
+            if isBlank(record) {
+                blankLines.append(record.line)
+                continue
+            }
             if record.fields.count > header.count, record.fields[header.count...].contains(where: { !$0.isEmpty }) {
                 throw DiagnosticsError(
                     Diagnostic(
@@ -180,7 +192,9 @@ public enum CSVReader {
             }
             rows.append(record)
         }
-        return CSVTable(file: file, header: header, headerLine: headerRecord.line, rows: rows, encoding: encoding)
+        return CSVTable(
+            file: file, header: header, headerLine: headerRecord.line, rows: rows, encoding: encoding,
+            blankLines: blankLines)
     }
 
     static func isBlank(_ record: CSVRow) -> Bool {

@@ -1,3 +1,4 @@
+import AuditSupport
 import Foundation
 
 /// A calendar date (proleptic Gregorian, no time zone) as the measured checks use it: the as-of date,
@@ -50,6 +51,13 @@ public struct MeasureDate: Sendable, Hashable, Comparable, Codable, CustomString
     public static func today() -> MeasureDate {
         let parts = Calendar(identifier: .gregorian).dateComponents(in: .current, from: Date())
         return MeasureDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+
+    /// Today on the clock of `zone` (the mall's today, whatever the zone of the computer running the audit).
+    public static func today(on zone: ClockZone) -> MeasureDate {
+        let utc = Int(Date().timeIntervalSince1970.rounded(.down))
+        let local = utc + zone.offset(atUTC: utc)
+        return MeasureDate(dayNumber: local >= 0 ? local / 86_400 : -((-local + 86_399) / 86_400))
     }
 
     /// Days since 1970-01-01 (negative before).

@@ -35,11 +35,15 @@ public enum MeasuredCheckKind: String, Sendable, Hashable, CaseIterable, Codable
 
 /// Where the mall's exports are, as a site profile names them. A kind uses only its own fields.
 public struct MeasuredCheckInputs: Sendable, Hashable {
-    /// Directory of WiFi logs (5.1.2).
+    /// Directory of WiFi logs (5.1.2) and how to read their clocks (the mall's time zone, the device's, the year
+    /// rule, the JSON time field).
     public var wifiLogs: URL?
-    /// Survey export (8.2.1) and its answer column (nil: `satisfaction`, else `满意度`).
+    public var wifiLogSettings: WiFiLogSettings
+    /// Survey export (8.2.1), its answer column (nil: `satisfaction`, else `满意度`) and the answers the evaluator
+    /// excluded.
     public var satisfaction: URL?
     public var satisfactionColumn: String?
+    public var satisfactionExcluded: [SatisfactionCheck.Exclusion]
     /// Complaint register (8.1.2) and the working-day calendar (nil: the default location).
     public var complaints: URL?
     public var calendar: URL?
@@ -52,13 +56,16 @@ public struct MeasuredCheckInputs: Sendable, Hashable {
     public var paymentCapability: Scope = .mall
 
     public init(
-        wifiLogs: URL? = nil, satisfaction: URL? = nil,
-        satisfactionColumn: String? = nil, complaints: URL? = nil, calendar: URL? = nil, payments: URL? = nil,
+        wifiLogs: URL? = nil, wifiLogSettings: WiFiLogSettings = WiFiLogSettings(), satisfaction: URL? = nil,
+        satisfactionColumn: String? = nil, satisfactionExcluded: [SatisfactionCheck.Exclusion] = [],
+        complaints: URL? = nil, calendar: URL? = nil, payments: URL? = nil,
         catalogOnline: URL? = nil, catalogOffline: URL? = nil
     ) {
         self.wifiLogs = wifiLogs
+        self.wifiLogSettings = wifiLogSettings
         self.satisfaction = satisfaction
         self.satisfactionColumn = satisfactionColumn
+        self.satisfactionExcluded = satisfactionExcluded
         self.complaints = complaints
         self.calendar = calendar
         self.payments = payments
@@ -86,11 +93,12 @@ public enum MeasuredChecks {
         switch kind {
         case .wifiLogs:
             return try WiFiLogCheck(
-                directory: need(inputs.wifiLogs, "wifi_logs"), asOf: asOf
+                directory: need(inputs.wifiLogs, "wifi_logs"), asOf: asOf, settings: inputs.wifiLogSettings
             ).run()
         case .satisfaction:
             return try SatisfactionCheck(
-                file: need(inputs.satisfaction, "satisfaction"), column: inputs.satisfactionColumn, asOf: asOf
+                file: need(inputs.satisfaction, "satisfaction"), column: inputs.satisfactionColumn, asOf: asOf,
+                excluded: inputs.satisfactionExcluded
             ).run()
         case .complaints:
             return try ComplaintCheck(

@@ -1,14 +1,46 @@
 import AuditModel
+import AuditSupport
 import Foundation
+
+/// How the WiFi log check reads the logs' clocks: the mall's time zone (whose calendar days are counted), the
+/// device's clock for stamps that carry no UTC offset, how a stamp without a year gets one, and the time field of a
+/// JSON-lines export.
+public struct WiFiLogSettings: Sendable, Hashable {
+    /// JSON fields tried, in this order, when no field is named.
+    public static let defaultTimeFields = ["@timestamp", "timestamp", "time"]
+
+    /// The mall's time zone (site profile `mall.time_zone`; default Asia/Shanghai): every record's day is its day on
+    /// this clock.
+    public var mallTimeZone: ClockZone
+    /// The device's clock for stamps without a UTC offset (`2026-01-05 14:30:01`, `Nov 20 08:14:07`): site profile
+    /// `data.wifi_logs_time_zone`; nil means the mall's clock.
+    public var deviceTimeZone: ClockZone?
+    /// How a stamp without a year gets one (site profile `data.wifi_logs_year`; default: by the as-of date).
+    public var yearRule: YearlessStampRule
+    /// The time field of a JSON-lines export (site profile `data.wifi_logs_time_field`); nil tries
+    /// ``defaultTimeFields``.
+    public var timeField: String?
+
+    public init(
+        mallTimeZone: ClockZone = .shanghai, deviceTimeZone: ClockZone? = nil, yearRule: YearlessStampRule = .asOf,
+        timeField: String? = nil
+    ) {
+        self.mallTimeZone = mallTimeZone
+        self.deviceTimeZone = deviceTimeZone
+        self.yearRule = yearRule
+        self.timeField = timeField
+    }
+}
 
 /// 5.1.2: WiFi access/audit logs shall be kept for more than 60 days (日志留存时间应大于60日: 61 passes, 60 fails).
 ///
 /// Reads every regular file under a directory (plain or gzip, rotated daily or not; hidden files skipped) and
-/// dates each line by the stamp it starts with (see ``WiFiLogScanner``). The value is the number of days from the
-/// oldest record of the unbroken run of days with records up to the as-of date: as-of date minus that record's
-/// date. The as-of day itself may be empty (it is still being written); any earlier day without a record breaks
-/// the run, is reported as a gap day, and records older than the gap do not count. Lines that cannot be dated
-/// are counted and shown, and records dated after the as-of date are counted and left out.
+/// dates each line by the stamp it starts with, or a JSON line by its time field (see ``WiFiLogScanner``), on the
+/// mall's clock (``WiFiLogSettings``). The value is the number of days from the oldest record of the unbroken run of
+/// days with records up to the as-of date: as-of date minus that record's date. The as-of day itself may be empty
+/// (it is still being written); any earlier day without a record breaks the run, is reported as a gap day, and
+/// records older than the gap do not count. Lines that cannot be dated are counted and shown, and records dated after
+/// the as-of date are counted, listed and left out (never moved to another year).
 public struct WiFiLogCheck: Sendable {
     public static let name = "wifi-logs"
     public static let clause = "5.1.2"
@@ -17,17 +49,16 @@ public struct WiFiLogCheck: Sendable {
 
     public var directory: URL
     public var asOf: MeasureDate
-    /// When set, stamps with a UTC offset (`Z`, `+08:00`) are converted to this offset (seconds east of UTC)
-    /// before taking their date; when nil they are taken at the date written.
-    public var utcOffset: Int?
+    /// The clocks: the mall's time zone, the device's, the year rule, the JSON time field.
+    public var settings: WiFiLogSettings
 
     /// Files are read by this many threads at once (each file by one thread); the result does not depend on it.
     public var workers: Int
 
-    public init(directory: URL, asOf: MeasureDate, utcOffset: Int? = nil, workers: Int? = nil) {
+    public init(directory: URL, asOf: MeasureDate, settings: WiFiLogSettings = WiFiLogSettings(), workers: Int? = nil) {
         self.directory = directory
         self.asOf = asOf
-        self.utcOffset = utcOffset
+        self.settings = settings
         self.workers = max(1, workers ?? min(ProcessInfo.processInfo.activeProcessorCount, 4))
     }
 
@@ -88,11 +119,11 @@ public struct WiFiLogCheck: Sendable {
         let files = try logFiles()
         let threads = min(workers, files.count)
         let asOf = self.asOf
-        let utcOffset = self.utcOffset
+        let settings = self.settings
         // Thread t reads files t, t + threads, t + 2·threads, … with its own scanner; the scanners are merged.
         let results = WiFiLogScanResults(count: threads)
         DispatchQueue.concurrentPerform(iterations: threads) { thread in
-            var scanner = WiFiLogScanner(asOf: asOf, utcOffset: utcOffset)
+            var scanner = WiFiLogScanner(asOf: asOf, settings: settings)
             for index in stride(from: thread, to: files.count, by: threads) {
                 do {
                     try scanner.scanFile(files[index].path, index: index)
@@ -130,14 +161,27 @@ public struct WiFiLogCheck: Sendable {
         }
         var samples = scan.undatableSamples.map {
             MeasuredFinding(
-                kind: "undatableLine", subject: "line \($0.line)", detail: "no date recognised: \($0.text)",
+                kind: "undatableLine", subject: "line \($0.line)", detail: "\($0.why): \($0.text)",
                 file: scan.files[$0.file].path, line: $0.line)
         }
         samples += scan.futureSamples.map {
             MeasuredFinding(
                 kind: "futureRecord", subject: "line \($0.line)",
-                detail: "dated after the as-of date \(asOf), left out: \($0.text)",
+                detail: "\($0.why), after the as-of date \(asOf); left out of the retention: \($0.text)",
                 file: scan.files[$0.file].path, line: $0.line)
+        }
+        let zoneName = settings.mallTimeZone.name
+        let deviceClockText =
+            settings.deviceTimeZone.map { "\($0.name) (set for this device)" }
+            ?? "\(zoneName) (the mall's; no device time zone set)"
+        let yearRuleText: String
+        switch settings.yearRule {
+        case .asOf:
+            yearRuleText = "as-of: the year that puts the month in \(WiFiLogCheck.window(asOf)), by the as-of date"
+        case .fileModified:
+            yearRuleText = "file-mtime: by each file's modification date on the device's clock"
+        case let .year(year):
+            yearRuleText = "\(year): every year-less stamp in \(year)"
         }
         guard let newestDay = scan.days.keys.max(), let oldestDay = scan.days.keys.min() else {
             let first = scan.undatableSamples.first
@@ -150,7 +194,9 @@ public struct WiFiLogCheck: Sendable {
                 Diagnostic(
                     file: first.map { scan.files[$0.file].path } ?? directory.path, line: first?.line, message: message,
                     expected: "lines starting with a syslog stamp ('Oct  9 14:30:01'), an ISO 8601 / RFC 5424 stamp "
-                        + "('2026-01-05T14:30:01+08:00') or '2026-01-05 14:30:01'"
+                        + "('2026-01-05T14:30:01+08:00') or '2026-01-05 14:30:01', or JSON objects with a time field ("
+                        + (settings.timeField.map { "'\($0)'" }
+                            ?? WiFiLogSettings.defaultTimeFields.map { "'\($0)'" }.joined(separator: ", ")) + ")"
                         + (scan.futureLines > 0 ? "; check --as-of" : "")))
         }
         // The run of consecutive days with records that reaches the as-of date (the as-of day may be empty).
@@ -210,14 +256,12 @@ public struct WiFiLogCheck: Sendable {
                 file.firstDay == Int.max
                 ? "no dated line"
                 : "\(MeasureDate(dayNumber: file.firstDay)) to \(MeasureDate(dayNumber: file.lastDay))"
-            explanation.append("  \(file.path)\(file.gzip ? " (gzip)" : ""): \(file.lines) lines, \(span)")
+            let modified = file.yearReference.map { ", modified \(MeasureDate(dayNumber: $0))" } ?? ""
+            explanation.append(
+                "  \(file.path)\(file.gzip ? " (gzip)" : ""): \(file.lines) lines, \(span)\(modified)")
         }
         if scan.files.count > 12 { explanation.append("  … and \(scan.files.count - 12) more files") }
-        if scan.syslogLines > 0 {
-            explanation.append(
-                "\(scan.syslogLines) lines carry a year-less syslog stamp: year taken as \(asOf.year), or "
-                    + "\(asOf.year - 1) when that would put the record after \(asOf)")
-        }
+        explanation += clockExplanation(scan)
         explanation.append(
             "days with records: \(scan.days.count), from \(MeasureDate(dayNumber: oldestDay)) to "
                 + "\(MeasureDate(dayNumber: newestDay))")
@@ -245,12 +289,15 @@ public struct WiFiLogCheck: Sendable {
             explanation.append(
                 "undatable lines: \(scan.undatableLines) (not counted); first \(scan.undatableSamples.count):")
             for sample in scan.undatableSamples {
-                explanation.append("  \(scan.files[sample.file].path):\(sample.line): \(sample.text)")
+                explanation.append("  \(scan.files[sample.file].path):\(sample.line): \(sample.why): \(sample.text)")
             }
         }
+        let futureDays = MeasureFormat.dayRanges(scan.futureDays.sorted())
         if scan.futureLines > 0 {
             explanation.append(
-                "lines dated after the as-of date: \(scan.futureLines) (left out); first \(scan.futureSamples.count):")
+                "lines dated after the as-of date: \(scan.futureLines) on \(scan.futureDays.count) "
+                    + "day\(scan.futureDays.count == 1 ? "" : "s") (\(futureDays.joined(separator: ", "))), left out "
+                    + "of the retention and not moved to another year; first \(scan.futureSamples.count):")
             for sample in scan.futureSamples {
                 explanation.append("  \(scan.files[sample.file].path):\(sample.line): \(sample.text)")
             }
@@ -275,6 +322,15 @@ public struct WiFiLogCheck: Sendable {
             Observation(name: "datedLines", value: String(scan.datedLines)),
             Observation(name: "undatableLines", value: String(scan.undatableLines)),
             Observation(name: "linesAfterAsOf", value: String(scan.futureLines)),
+            Observation(name: "daysAfterAsOf", value: futureDays.isEmpty ? "none" : futureDays.joined(separator: ", ")),
+            Observation(name: "mallTimeZone", value: zoneName),
+            Observation(name: "deviceTimeZone", value: deviceClockText),
+            Observation(name: "yearRule", value: yearRuleText),
+            Observation(name: "linesWithOffset", value: String(scan.zonedLines)),
+            Observation(name: "linesWithoutOffset", value: String(scan.unzonedLines)),
+            Observation(name: "yearlessLines", value: String(scan.syslogLines)),
+            Observation(name: "jsonLines", value: String(scan.jsonLines)),
+            Observation(name: "malformedJSONLines", value: String(scan.malformedJSONLines)),
         ]
         return MeasuredCheckReport(
             check: WiFiLogCheck.name, clause: WiFiLogCheck.clause, measurement: measurement,
@@ -286,6 +342,59 @@ public struct WiFiLogCheck: Sendable {
             ],
             reason: reason, asOf: asOf, inputs: [directory.path], observations: observations, findings: findings,
             explanation: explanation)
+    }
+}
+
+extension WiFiLogCheck {
+    /// The twelve months a year-less stamp is placed in with `reference` as the reference date: `2025-03 to 2026-02`
+    /// for 2026-01-10.
+    static func window(_ reference: MeasureDate) -> String {
+        let endMonth = reference.month == 12 ? 1 : reference.month + 1
+        let endYear = reference.month == 12 ? reference.year + 1 : reference.year
+        let startMonth = endMonth == 12 ? 1 : endMonth + 1
+        let startYear = endMonth == 12 ? endYear : endYear - 1
+        func month(_ year: Int, _ month: Int) -> String { "\(year)-\(month < 10 ? "0" : "")\(month)" }
+        return "\(month(startYear, startMonth)) to \(month(endYear, endMonth))"
+    }
+
+    /// How the stamps were put on the mall's clock, in words: what was converted and what was assumed.
+    func clockExplanation(_ scan: WiFiLogScanner) -> [String] {
+        let zone = settings.mallTimeZone.name
+        var lines = ["days are counted on the mall's clock, \(zone); times below are the mall's"]
+        if scan.zonedLines > 0 {
+            lines.append("  \(scan.zonedLines) lines carry a UTC offset (or a JSON epoch time): converted to \(zone)")
+        }
+        if scan.unzonedLines > 0 {
+            let device =
+                settings.deviceTimeZone.map { "the device's clock, \($0.name) (as set), converted to \(zone)" }
+                ?? "the mall's clock, \(zone) (assumed: no device time zone set)"
+            lines.append("  \(scan.unzonedLines) lines have a time without a UTC offset: read on \(device)")
+        }
+        if scan.syslogLines > 0 {
+            let rule: String
+            switch settings.yearRule {
+            case .asOf:
+                rule =
+                    "by the as-of date \(asOf): the year that puts the month in \(WiFiLogCheck.window(asOf)) "
+                    + "(29 February of a common year: the last leap year)"
+            case .fileModified:
+                rule =
+                    "by each file's modification date on the device's clock: the year that puts the month in the "
+                    + "twelve months ending with the month after it"
+            case let .year(year):
+                rule = "all in \(year) (as set)"
+            }
+            lines.append("  \(scan.syslogLines) lines have a stamp without a year (RFC 3164): year \(rule)")
+        }
+        if scan.jsonLines > 0 {
+            let fields =
+                settings.timeField.map { "'\($0)'" }
+                ?? WiFiLogSettings.defaultTimeFields.map { "'\($0)'" }.joined(separator: ", then ")
+            lines.append(
+                "  \(scan.jsonLines) lines are JSON objects dated by their \(fields) field; "
+                    + "\(scan.malformedJSONLines) of them could not be dated (counted as undatable)")
+        }
+        return lines
     }
 }
 

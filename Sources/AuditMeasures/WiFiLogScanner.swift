@@ -1,4 +1,5 @@
 import AuditModel
+import AuditSupport
 import CLibZ
 import Foundation
 
@@ -8,18 +9,21 @@ import Foundation
     import Darwin
 #endif
 
-/// Streams WiFi access/audit logs and collects the set of days that have records, in memory that does not grow
-/// with the size of the logs (one small record per distinct day, plus a handful of sample lines).
+/// Streams WiFi access/audit logs and collects the set of the mall's days that have records, in memory that does not
+/// grow with the size of the logs (one small record per distinct day, plus a handful of sample lines).
 ///
-/// Recognised line starts (after an optional `<PRI>` and an optional `[`):
-/// - RFC 3164 syslog `Oct  9 14:30:01` (also `Oct 9 2025 14:30:01`): the year is the as-of year, unless that
-///   would date the record after the as-of date, then the year before (so `Dec 31` read on 2026-01-02 is 2025);
-/// - RFC 5424 `<34>1 2026-01-05T14:30:01.003+08:00 …` and ISO 8601 `2026-01-05T14:30:01Z`;
-/// - `2026-01-05 14:30:01` (also with `/` between date parts).
+/// Recognised line starts (after an optional `<PRI>`, an RFC 5424 version and an optional `[`):
+/// - RFC 5424 / RFC 3339 `2026-01-05T14:30:01.003+08:00` (rsyslog's `RSYSLOG_FileFormat` and
+///   `RSYSLOG_SyslogProtocol23Format`), ISO 8601 `2026-01-05T14:30:01Z`, `2026-01-05 14:30:01`, `2026/01/05 …`;
+/// - RFC 3164 `Oct  9 14:30:01` (rsyslog's `RSYSLOG_TraditionalFileFormat`), also `Oct  9 2025 14:30:01`;
+/// - a JSON object (one per line) whose time is in the settings' field, else `@timestamp`, `timestamp` or `time`:
+///   a string in one of the forms above, or a number of seconds (milliseconds, microseconds, nanoseconds, by
+///   magnitude) since 1970-01-01 UTC.
 ///
-/// Stamps are parsed by hand from the bytes (no `DateFormatter`); the date of a line equal to the previous line's
-/// date is taken from a cache. Stamps with a UTC offset are taken at their written date, or converted to
-/// `utcOffset` when one is given.
+/// Every stamp is placed on the mall's clock before its day is taken: one with a UTC offset (`Z`, `+08:00`) is
+/// converted from that offset; one without is read on the device's clock (``WiFiLogSettings/deviceTimeZone``) and
+/// converted from it. A stamp without a year gets one by the settings' ``YearlessStampRule``. Stamps are parsed by
+/// hand from the bytes (no `DateFormatter`); the date of a line equal to the previous line's date comes from a cache.
 struct WiFiLogScanner {
     /// What the scan found on one day with records.
     struct DayStats {
@@ -32,11 +36,12 @@ struct WiFiLogScanner {
         var lastLine: Int
     }
 
-    /// A line kept as an example (undatable, or dated after the as-of date).
+    /// A line kept as an example (undatable, or dated after the as-of date), with why.
     struct Sample {
         var file: Int
         var line: Int
         var text: String
+        var why: String
     }
 
     /// One file read.
@@ -49,15 +54,26 @@ struct WiFiLogScanner {
         var bytes: Int64 = 0
         var firstDay = Int.max
         var lastDay = Int.min
+        /// The file's modification date on the device's clock, when the year rule dates year-less stamps by it.
+        var yearReference: Int?
     }
 
     static let sampleLimit = 5
     static let sampleWidth = 160
+    /// Sentinels for "the stamp had no UTC offset" and "the stamp was a date alone".
+    static let noZone = Int.min
+    static let dateOnly = Int.min + 1
 
     let asOfDay: Int
-    let utcOffset: Int?
-    /// RFC 3164 month*32+day → inferred day number (or Int.min for an impossible date).
-    let syslogDays: [Int]
+    let settings: WiFiLogSettings
+    /// RFC 3164 month*32+day → day number by the year rule (Int.min for an impossible date).
+    private(set) var syslogDays: [Int]
+    private var mallClock: ZoneCursor
+    private var deviceClock: ZoneCursor
+    /// The device's clock is the mall's: a stamp without an offset needs no conversion.
+    private let deviceIsMall: Bool
+    /// JSON field names tried, in order of preference.
+    private let timeFields: [[UInt8]]
 
     var days: [Int: DayStats] = [:]
     /// The files this scanner read, in the order read.
@@ -65,11 +81,21 @@ struct WiFiLogScanner {
     var totalLines = 0
     var blankLines = 0
     var datedLines = 0
+    /// Lines whose stamp had no year (RFC 3164), dated by the year rule.
     var syslogLines = 0
+    /// Lines whose stamp carried a UTC offset (or was a JSON epoch number): converted to the mall's clock.
+    var zonedLines = 0
+    /// Lines whose stamp had a time but no offset: read on the device's clock.
+    var unzonedLines = 0
+    /// Lines read as a JSON object, and those of them that could not be dated (also counted as undatable).
+    var jsonLines = 0
+    var malformedJSONLines = 0
     var undatableLines = 0
     var undatableSamples: [Sample] = []
     var futureLines = 0
     var futureSamples: [Sample] = []
+    /// The mall's days after the as-of date that have records (left out of the retention).
+    var futureDays: Set<Int> = []
 
     // The file being read: bytes on disk, first and last day with a record.
     private var fileBytes: Int64 = 0
@@ -83,25 +109,56 @@ struct WiFiLogScanner {
     private var isoKey8: UInt64 = 0
     private var isoKey2: UInt16 = 0
     private var isoDay = Int.min
+    /// Why the last stamp could not be read, when the reason is more precise than "no date recognised".
+    private var failure: String?
 
-    init(asOf: MeasureDate, utcOffset: Int?) {
+    init(asOf: MeasureDate, settings: WiFiLogSettings) {
         asOfDay = asOf.dayNumber
-        self.utcOffset = utcOffset
+        self.settings = settings
+        mallClock = ZoneCursor(settings.mallTimeZone)
+        let device = settings.deviceTimeZone ?? settings.mallTimeZone
+        deviceClock = ZoneCursor(device)
+        deviceIsMall = device.hasSameRules(as: settings.mallTimeZone)
+        timeFields = (settings.timeField.map { [$0] } ?? WiFiLogSettings.defaultTimeFields).map { Array($0.utf8) }
+        syslogDays = WiFiLogScanner.yearTable(rule: settings.yearRule, reference: asOf)
+    }
+
+    /// The day numbers of every `month*32+day` of a year-less stamp under `rule`, with `reference` as the reference
+    /// date (the as-of date or the file's modification date): the year that puts the month within the twelve months
+    /// ending with the month after the reference month; 29 February of a common year goes back to the last leap year.
+    static func yearTable(rule: YearlessStampRule, reference: MeasureDate) -> [Int] {
         var table = Array(repeating: Int.min, count: 13 * 32)
+        let endMonth = reference.month == 12 ? 1 : reference.month + 1
+        let endYear = reference.month == 12 ? reference.year + 1 : reference.year
         for month in 1...12 {
             for day in 1...31 {
-                // The as-of year unless that is after the as-of date; walk back to a year where the date exists
-                // (29 February).
-                for year in stride(from: asOf.year, through: asOf.year - 8, by: -1) {
-                    guard let date = MeasureDate(year: year, month: month, day: day), date <= asOf else { continue }
+                if case let .year(year) = rule {
+                    if let date = MeasureDate(year: year, month: month, day: day) {
+                        table[month * 32 + day] = date.dayNumber
+                    }
+                    continue
+                }
+                let year = month <= endMonth ? endYear : endYear - 1
+                for candidate in stride(from: year, through: year - 8, by: -1) {
+                    guard let date = MeasureDate(year: candidate, month: month, day: day) else { continue }
                     table[month * 32 + day] = date.dayNumber
                     break
                 }
             }
         }
-        syslogDays = table
+        return table
     }
 
+    /// The day on the device's clock of a UTC instant (a file's modification time).
+    mutating func deviceDay(ofUTC utc: Int) -> Int {
+        let local = utc + deviceClock.offset(utc)
+        return WiFiLogScanner.floorDiv(local, 86_400)
+    }
+
+    @inline(__always)
+    static func floorDiv(_ value: Int, _ divisor: Int) -> Int {
+        value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor)
+    }
     // MARK: files
 
     /// Reads one file (plain or gzip, by its magic bytes) and scans every line; `index` is the file's position in
@@ -120,6 +177,20 @@ struct WiFiLogScanner {
         fileBytes = 0
         fileFirstDay = Int.max
         fileLastDay = Int.min
+        var yearReference: Int?
+        if settings.yearRule == .fileModified {
+            // Year-less stamps are dated against the day the file was last written, on the device's clock.
+            guard let modified = try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date
+            else {
+                throw DiagnosticsError(
+                    Diagnostic(
+                        file: path, message: "cannot read the file's modification time",
+                        expected: "a file whose modification time can be read (data.wifi_logs_year: file-mtime)"))
+            }
+            let day = deviceDay(ofUTC: Int(modified.timeIntervalSince1970.rounded(.down)))
+            yearReference = day
+            syslogDays = WiFiLogScanner.yearTable(rule: .fileModified, reference: MeasureDate(dayNumber: day))
+        }
         var magic = [UInt8](repeating: 0, count: 6)
         let got = pread(fd, &magic, 6, 0)
         let isGzip = got >= 2 && magic[0] == 0x1F && magic[1] == 0x8B
@@ -162,7 +233,7 @@ struct WiFiLogScanner {
         files.append(
             FileStats(
                 index: fileIndex, path: path, gzip: isGzip, lines: lineNumber, bytes: fileBytes, firstDay: fileFirstDay,
-                lastDay: fileLastDay))
+                lastDay: fileLastDay, yearReference: yearReference))
         totalLines += lineNumber
     }
 
@@ -303,6 +374,7 @@ struct WiFiLogScanner {
 
     @inline(__always)
     private mutating func line(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, file: Int, lineNumber: Int) {
+        failure = nil
         guard let (day, second) = stamp(start, end) else {
             var p = start
             while p < end, p.pointee == 0x20 || p.pointee == 0x09 || p.pointee == 0x0D { p += 1 }
@@ -311,15 +383,19 @@ struct WiFiLogScanner {
             } else {
                 undatableLines += 1
                 if undatableSamples.count < WiFiLogScanner.sampleLimit {
-                    undatableSamples.append(sample(start, end, file: file, line: lineNumber))
+                    undatableSamples.append(
+                        sample(start, end, file: file, line: lineNumber, why: failure ?? "no date recognised"))
                 }
             }
             return
         }
         if day > asOfDay {
             futureLines += 1
+            futureDays.insert(day)
             if futureSamples.count < WiFiLogScanner.sampleLimit {
-                futureSamples.append(sample(start, end, file: file, line: lineNumber))
+                let date = MeasureDate(dayNumber: day)
+                futureSamples.append(
+                    sample(start, end, file: file, line: lineNumber, why: "dated \(date) on the mall's clock"))
             }
             return
         }
@@ -378,10 +454,15 @@ struct WiFiLogScanner {
             result.blankLines += part.blankLines
             result.datedLines += part.datedLines
             result.syslogLines += part.syslogLines
+            result.zonedLines += part.zonedLines
+            result.unzonedLines += part.unzonedLines
+            result.jsonLines += part.jsonLines
+            result.malformedJSONLines += part.malformedJSONLines
             result.undatableLines += part.undatableLines
             result.undatableSamples += part.undatableSamples
             result.futureLines += part.futureLines
             result.futureSamples += part.futureSamples
+            result.futureDays.formUnion(part.futureDays)
         }
         result.files.sort { $0.index < $1.index }
         func firstSamples(_ samples: [Sample]) -> [Sample] {
@@ -392,11 +473,13 @@ struct WiFiLogScanner {
         return result
     }
 
-    private func sample(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, file: Int, line: Int) -> Sample {
+    private func sample(
+        _ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, file: Int, line: Int, why: String
+    ) -> Sample {
         var length = min(end - start, WiFiLogScanner.sampleWidth)
         if length > 0, start[length - 1] == 0x0D { length -= 1 }
         let text = String(decoding: UnsafeBufferPointer(start: start, count: length), as: UTF8.self)
-        return Sample(file: file, line: line, text: text)
+        return Sample(file: file, line: line, text: text, why: why)
     }
 
     /// Stores the day being accumulated.
@@ -431,10 +514,13 @@ struct WiFiLogScanner {
         return h * 3600 + m * 60 + min(s, 59)
     }
 
-    /// The day number and second of the day of the stamp a line starts with, or nil.
+    /// The mall's day number and second of the day of the stamp a line starts with (or of its JSON time field), or
+    /// nil (with ``failure`` set when there is more to say than "no date recognised").
     @inline(__always)
     mutating func stamp(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> (Int, Int)? {
         var p = start
+        guard p < end else { return nil }
+        if p.pointee == 0xEF, end - p >= 3, p[1] == 0xBB, p[2] == 0xBF { p += 3 }  // a UTF-8 byte-order mark
         guard p < end else { return nil }
         if p.pointee == 0x3C {  // <PRI>
             var q = p + 1
@@ -449,22 +535,63 @@ struct WiFiLogScanner {
                     p += 3
                 }
             }
+        } else if p.pointee == 0x7B || p.pointee == 0x20 || p.pointee == 0x09 {
+            var q = p
+            while q < end, q.pointee == 0x20 || q.pointee == 0x09 { q += 1 }
+            if q < end, q.pointee == 0x7B { return json(q, end) }
         }
         if p < end, p.pointee == 0x5B { p += 1 }  // [
-        guard p < end else { return nil }
-        if WiFiLogScanner.digit(p.pointee) >= 0 { return iso(p, end) }
-        return syslog(p, end)
+        return text(p, end)
     }
 
-    /// `YYYY-MM-DD` (or `YYYY/MM/DD`), optionally followed by `T` or a space and `HH:MM:SS`, fractions and a zone.
+    /// A stamp at the start of `p..<end` (ISO 8601 / RFC 3339 or RFC 3164) on the mall's clock.
     @inline(__always)
-    private mutating func iso(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> (Int, Int)? {
+    private mutating func text(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> (Int, Int)? {
+        guard p < end else { return nil }
+        if WiFiLogScanner.digit(p.pointee) >= 0 {
+            guard let (day, second, zone) = iso(p, end) else { return nil }
+            return place(day, second, zone: zone)
+        }
+        guard let (day, second) = syslog(p, end) else { return nil }
+        return place(day, second, zone: WiFiLogScanner.noZone)
+    }
+
+    /// Puts a wall-clock stamp on the mall's clock: from its own offset, or from the device's clock when it has none.
+    @inline(__always)
+    private mutating func place(_ day: Int, _ second: Int, zone: Int) -> (Int, Int) {
+        switch zone {
+        case WiFiLogScanner.dateOnly:
+            // A date without a time of day names a day; there is no instant to convert.
+            return (day, second)
+        case WiFiLogScanner.noZone:
+            unzonedLines += 1
+            if deviceIsMall { return (day, second) }
+            return mallTime(ofUTC: deviceClock.utc(fromLocal: day * 86_400 + second))
+        default:
+            zonedLines += 1
+            return mallTime(ofUTC: day * 86_400 + second - zone)
+        }
+    }
+
+    /// The mall's day and second of the day of a UTC instant.
+    @inline(__always)
+    private mutating func mallTime(ofUTC utc: Int) -> (Int, Int) {
+        let local = utc + mallClock.offset(utc)
+        let day = WiFiLogScanner.floorDiv(local, 86_400)
+        return (day, local - day * 86_400)
+    }
+
+    /// `YYYY-MM-DD` (or `YYYY/MM/DD`), optionally followed by `T` or a space and `HH:MM:SS`, a fraction and an offset
+    /// (`Z`, `±HH:MM`, `±HHMM`, `±HH`). Returns the written day, second and offset (``noZone`` without one,
+    /// ``dateOnly`` for a date alone).
+    @inline(__always)
+    private mutating func iso(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> (Int, Int, Int)? {
         let available = end - p
         guard available >= 10 else { return nil }
         let raw = UnsafeRawPointer(p)
         let key8 = raw.loadUnaligned(as: UInt64.self)
         let key2 = raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
-        var day: Int
+        let day: Int
         if key8 == isoKey8, key2 == isoKey2 {
             day = isoDay
         } else {
@@ -484,46 +611,41 @@ struct WiFiLogScanner {
         }
         guard available >= 19, p[10] == 0x54 || p[10] == 0x20 else {
             // A date alone: accepted when nothing or a separator follows.
-            if available == 10 || p[10] == 0x20 || p[10] == 0x09 || p[10] == 0x5D || p[10] == 0x0D { return (day, 0) }
+            if available == 10 || p[10] == 0x20 || p[10] == 0x09 || p[10] == 0x5D || p[10] == 0x0D {
+                return (day, 0, WiFiLogScanner.dateOnly)
+            }
             return nil
         }
-        var second = WiFiLogScanner.time(p + 11)
+        let second = WiFiLogScanner.time(p + 11)
         guard second >= 0 else { return nil }
-        if let target = utcOffset {
-            var q = p + 19
-            if q < end, q.pointee == 0x2E || q.pointee == 0x2C {
-                q += 1
-                while q < end, WiFiLogScanner.digit(q.pointee) >= 0 { q += 1 }
-            }
-            var zone: Int?
-            if q < end, q.pointee == 0x5A {
-                zone = 0
-            } else if q < end, q.pointee == 0x2B || q.pointee == 0x2D, end - q >= 3 {
-                let sign = q.pointee == 0x2B ? 1 : -1
-                let h = WiFiLogScanner.two(q + 1)
-                var m = 0
-                if end - q >= 6, q[3] == 0x3A {
-                    m = WiFiLogScanner.two(q + 4)
-                } else if end - q >= 5, WiFiLogScanner.digit(q[3]) >= 0 {
-                    m = WiFiLogScanner.two(q + 3)
-                }
-                if h >= 0, m >= 0 { zone = sign * (h * 3600 + m * 60) }
-            }
-            if let zone {
-                second += target - zone
-                if second < 0 {
-                    second += 86_400
-                    day -= 1
-                } else if second >= 86_400 {
-                    second -= 86_400
-                    day += 1
-                }
-            }
+        var q = p + 19
+        if q < end, q.pointee == 0x2E || q.pointee == 0x2C {
+            q += 1
+            while q < end, WiFiLogScanner.digit(q.pointee) >= 0 { q += 1 }
         }
-        return (day, second)
+        guard q < end else { return (day, second, WiFiLogScanner.noZone) }
+        if q.pointee == 0x5A || q.pointee == 0x7A { return (day, second, 0) }  // Z
+        guard q.pointee == 0x2B || q.pointee == 0x2D, end - q >= 3, WiFiLogScanner.digit(q[1]) >= 0 else {
+            return (day, second, WiFiLogScanner.noZone)
+        }
+        // An offset: ±HH, ±HHMM or ±HH:MM. Digits that are no offset (+25:00) make the stamp unreadable rather
+        // than silently local.
+        let sign = q.pointee == 0x2B ? 1 : -1
+        let h = WiFiLogScanner.two(q + 1)
+        var m = 0
+        if end - q >= 6, q[3] == 0x3A {
+            m = WiFiLogScanner.two(q + 4)
+        } else if end - q >= 5, WiFiLogScanner.digit(q[3]) >= 0 {
+            m = WiFiLogScanner.two(q + 3)
+        }
+        guard h >= 0, h <= 14, m >= 0, m < 60 else {
+            failure = "the UTC offset after the time is not ±HH:MM (at most 14 hours)"
+            return nil
+        }
+        return (day, second, sign * (h * 3600 + m * 60))
     }
 
-    /// RFC 3164 `Mmm dd HH:MM:SS` or `Mmm dd YYYY HH:MM:SS`.
+    /// RFC 3164 `Mmm dd HH:MM:SS` (the year by the year rule) or `Mmm dd YYYY HH:MM:SS`; the written day and second.
     @inline(__always)
     private mutating func syslog(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> (Int, Int)? {
         let available = end - p
@@ -574,10 +696,104 @@ struct WiFiLogScanner {
             return (MeasureDate.dayNumber(year: year, month: month, day: dayOfMonth), second)
         }
         let day = syslogDays[month * 32 + dayOfMonth]
-        guard day != Int.min else { return nil }
+        guard day != Int.min else {
+            if case let .year(year) = settings.yearRule, dayOfMonth <= MeasureDate.daysIn(month: month, year: 2000) {
+                failure = "no such date in \(year), the year data.wifi_logs_year gives year-less stamps"
+            }
+            return nil
+        }
         let second = WiFiLogScanner.time(q)
         guard second >= 0 else { return nil }
         syslogLines += 1
         return (day, second)
+    }
+
+    // MARK: JSON lines
+
+    /// A line holding one JSON object: its time field (the first of ``timeFields`` present among the top-level keys)
+    /// on the mall's clock. A line that is not one complete JSON object, or has no usable time field, is nil with the
+    /// reason in ``failure``.
+    private mutating func json(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> (Int, Int)? {
+        jsonLines += 1
+        switch JSONLine.field(start, end, names: timeFields) {
+        case let .problem(reason):
+            malformedJSONLines += 1
+            failure = reason
+            return nil
+        case let .text(name, valueStart, valueEnd):
+            if let stamp = text(valueStart, valueEnd) { return stamp }
+            let value = UnsafeBufferPointer(start: valueStart, count: valueEnd - valueStart)
+            return jsonFailure(name, String(decoding: value, as: UTF8.self))
+        case let .escapedText(name, value):
+            var bytes = Array(value.utf8)
+            if let stamp = bytes.withUnsafeMutableBufferPointer({ buffer -> (Int, Int)? in
+                guard let base = buffer.baseAddress, !buffer.isEmpty else { return nil }
+                return text(UnsafePointer(base), UnsafePointer(base) + buffer.count)
+            }) {
+                return stamp
+            }
+            return jsonFailure(name, value)
+        case let .number(name, value):
+            // Seconds since 1970 UTC, or milliseconds, microseconds, nanoseconds, told apart by their magnitude.
+            var seconds = value
+            if seconds >= 1e17 {
+                seconds /= 1e9
+            } else if seconds >= 1e14 {
+                seconds /= 1e6
+            } else if seconds >= 1e11 {
+                seconds /= 1e3
+            }
+            guard seconds.isFinite, seconds >= 0, seconds < 253_402_300_800 else {
+                return jsonFailure(name, String(value))
+            }
+            zonedLines += 1
+            return mallTime(ofUTC: Int(seconds.rounded(.down)))
+        case let .notADate(name, kind):
+            malformedJSONLines += 1
+            failure = "the JSON field '\(name)' is \(kind), not a date"
+            return nil
+        }
+    }
+
+    private mutating func jsonFailure(_ name: String, _ value: String) -> (Int, Int)? {
+        malformedJSONLines += 1
+        if failure == nil {
+            let shown = value.count > 40 ? String(value.prefix(40)) + "…" : value
+            failure = "the JSON field '\(name)' holds no date recognised ('\(shown)')"
+        }
+        return nil
+    }
+}
+
+/// The position of a conversion between UTC and one zone's clock, with the interval of the last lookup cached:
+/// logs are mostly in order, so nearly every lookup hits it.
+struct ZoneCursor {
+    let zone: ClockZone
+    private var low = Int.max
+    private var high = Int.min
+    private var cached = 0
+
+    init(_ zone: ClockZone) { self.zone = zone }
+
+    /// Seconds east of UTC at the instant `utc`.
+    @inline(__always)
+    mutating func offset(_ utc: Int) -> Int {
+        if utc >= low, utc < high { return cached }
+        let transitions = zone.transitions
+        let index = ClockZone.interval(transitions, utc)
+        low = index == 0 ? Int.min : transitions[index - 1]
+        high = index == transitions.count ? Int.max : transitions[index]
+        cached = zone.offsets[index]
+        return cached
+    }
+
+    /// The UTC instant of a wall-clock time on this zone's clock (see ``ClockZone/utc(fromLocal:)``).
+    @inline(__always)
+    mutating func utc(fromLocal local: Int) -> Int {
+        if zone.isFixed { return local - zone.offsets[0] }
+        let guess = local - offset(local - offset(local))
+        // Away from a change of offset (nearly always) the guess is exact; near one, ask the zone's full rule.
+        if offset(guess) == local - guess, offset(guess - 86_400) == offset(guess + 86_400) { return guess }
+        return zone.utc(fromLocal: local)
     }
 }

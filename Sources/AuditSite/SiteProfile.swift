@@ -1,5 +1,6 @@
 import AuditModel
 import AuditSNMP
+import AuditSupport
 import Foundation
 
 /// The mall being audited, described by its IT staff in `site.yaml`: who it is, how to reach its systems and
@@ -20,10 +21,13 @@ public struct SiteProfile: Sendable {
         public var machineRoomFloor: Floor?
         /// The district (区/县) the mall is in, e.g. 云龙区 (optional `mall.district`); signed bundles name it.
         public var district: String?
+        /// The mall's time zone (`mall.time_zone`, an IANA name; default Asia/Shanghai): the measured checks count
+        /// the mall's calendar days on this clock.
+        public var timeZone: ClockZone
 
         public init(
             name: String, address: String, creditCode: String, basementLevels: Int, machineRoomFloor: Floor? = nil,
-            district: String? = nil
+            district: String? = nil, timeZone: ClockZone = .shanghai
         ) {
             self.name = name
             self.address = address
@@ -31,6 +35,7 @@ public struct SiteProfile: Sendable {
             self.basementLevels = basementLevels
             self.machineRoomFloor = machineRoomFloor
             self.district = district
+            self.timeZone = timeZone
         }
     }
 
@@ -72,11 +77,35 @@ public struct SiteProfile: Sendable {
         }
     }
 
-    /// Where the mall's data exports are, for the measured clauses.
+    /// An answer the evaluator excluded from the survey (`data.satisfaction_excluded`): the physical line of its row
+    /// in the export and why (an invalid questionnaire).
+    public struct SurveyExclusion: Sendable, Hashable {
+        public var line: Int
+        public var reason: String
+        /// `site.yaml:42`: where the profile declares it.
+        public var declaredAt: String
+
+        public init(line: Int, reason: String, declaredAt: String) {
+            self.line = line
+            self.reason = reason
+            self.declaredAt = declaredAt
+        }
+    }
+
+    /// Where the mall's data exports are, for the measured clauses, and how to read them.
     public struct DataFiles: Sendable, Hashable {
         public var wifiLogs: URL?
+        /// The WiFi devices' clock for log stamps without a UTC offset (`data.wifi_logs_time_zone`); nil: the mall's.
+        public var wifiLogsTimeZone: ClockZone?
+        /// How year-less WiFi log stamps get a year (`data.wifi_logs_year`: `as-of`, `file-mtime` or a year).
+        public var wifiLogsYear: YearlessStampRule = .asOf
+        /// The time field of a JSON-lines WiFi log export (`data.wifi_logs_time_field`); nil: `@timestamp`,
+        /// `timestamp`, then `time`.
+        public var wifiLogsTimeField: String?
         public var satisfaction: URL?
         public var satisfactionColumn: String?
+        /// Survey answers the evaluator excluded, with reasons (`data.satisfaction_excluded`).
+        public var satisfactionExcluded: [SurveyExclusion] = []
         public var complaints: URL?
         public var calendar: URL?
         public var payments: URL?

@@ -20,9 +20,10 @@ extension SiteProfile {
             return text.hasPrefix("/") ? URL(fileURLWithPath: text) : base.appendingPathComponent(text)
         }
 
-        let mallNode = try root.required("mall", expected: "the mall's name, address, credit_code, basement_levels")
+        let mallNode = try root.required(
+            "mall", expected: "the mall's name, address, credit_code, basement_levels (and time_zone)")
         try mallNode.requireKeys(in: [
-            "name", "address", "credit_code", "basement_levels", "machine_room_floor", "district",
+            "name", "address", "credit_code", "basement_levels", "machine_room_floor", "district", "time_zone",
         ])
         let creditNode = try mallNode.required("credit_code", expected: "the 18-character 统一社会信用代码")
         let creditCode = try creditNode.nonEmptyString()
@@ -49,7 +50,8 @@ extension SiteProfile {
             name: try mallNode.required("name", expected: "the mall's name").nonEmptyString(),
             address: try mallNode.required("address", expected: "the mall's address").nonEmptyString(),
             creditCode: creditCode, basementLevels: basement, machineRoomFloor: machineRoomFloor,
-            district: try mallNode["district"]?.nonEmptyString(expected: "the district (区/县), e.g. 云龙区"))
+            district: try mallNode["district"]?.nonEmptyString(expected: "the district (区/县), e.g. 云龙区"),
+            timeZone: try mallNode["time_zone"].map(zone) ?? .shanghai)
 
         var limits = ToolLimits()
         if let node = root["limits"] {
@@ -155,11 +157,22 @@ extension SiteProfile {
 
         var data = DataFiles()
         if let node = root["data"] {
-            try node.requireKeys(in: ["wifi_logs", "satisfaction", "satisfaction_column", "complaints", "calendar",
-                                      "payments", "catalog_online", "catalog_offline"])
+            try node.requireKeys(in: ["wifi_logs", "wifi_logs_time_zone", "wifi_logs_year", "wifi_logs_time_field",
+                                      "satisfaction", "satisfaction_column", "satisfaction_excluded", "complaints",
+                                      "calendar", "payments", "catalog_online", "catalog_offline"])
             data.wifiLogs = try node["wifi_logs"].map(path)
+            data.wifiLogsTimeZone = try node["wifi_logs_time_zone"].map(zone)
+            if let yearNode = node["wifi_logs_year"] {
+                let text = try yearNode.nonEmptyString()
+                guard let rule = YearlessStampRule(text) else {
+                    throw yearNode.problem("'\(text)' is not a year rule", expected: YearlessStampRule.expected)
+                }
+                data.wifiLogsYear = rule
+            }
+            data.wifiLogsTimeField = try node["wifi_logs_time_field"]?.nonEmptyString(expected: "a JSON field name")
             data.satisfaction = try node["satisfaction"].map(path)
             data.satisfactionColumn = try node["satisfaction_column"]?.nonEmptyString()
+            data.satisfactionExcluded = try surveyExclusions(node["satisfaction_excluded"], file: file)
             data.complaints = try node["complaints"].map(path)
             data.calendar = try node["calendar"].map(path)
             data.payments = try node["payments"].map(path)
@@ -200,6 +213,42 @@ extension SiteProfile {
             httpSystems: httpSystems, snmpAgents: agents, data: data, probePaths: probePaths, findings: findings,
             notApplicable: decisions, limits: limits, readings: readings, digest: digest,
             notApplicableLines: decisionLines)
+    }
+
+    /// A time zone: an IANA name, `UTC` or a fixed offset (see ``ClockZone``).
+    static func zone(_ node: YAMLValue) throws -> ClockZone {
+        let text = try node.nonEmptyString(expected: ClockZone.expected)
+        guard let zone = ClockZone(text) else {
+            throw node.problem(ClockZone.problem(text) ?? "'\(text)' is not a time zone", expected: ClockZone.expected)
+        }
+        return zone
+    }
+
+    /// `satisfaction_excluded: [{line: 7, reason: 问卷重复填写}, …]`: each line once, each with a reason.
+    static func surveyExclusions(_ node: YAMLValue?, file: URL) throws -> [SurveyExclusion] {
+        guard let node else { return [] }
+        var exclusions: [SurveyExclusion] = []
+        var seen: [Int: Int] = [:]
+        for item in try node.items() {
+            try item.requireKeys(in: ["line", "reason"])
+            let lineNode = try item.required("line", expected: "the line of the excluded answer's row in the export")
+            let line = try lineNode.int()
+            guard line >= 2 else {
+                throw lineNode.problem(
+                    "\(line) cannot be an answer's row", expected: "a line after the header (2 or more)")
+            }
+            if let first = seen[line] {
+                throw lineNode.problem(
+                    "line \(line) is excluded twice (first on line \(first) of the profile)",
+                    expected: "one exclusion per answer row")
+            }
+            seen[line] = item.line ?? 0
+            let reason = try item.required("reason", expected: "why the questionnaire is invalid")
+                .nonEmptyString(expected: "a reason: an exclusion without one is refused")
+            exclusions.append(
+                SurveyExclusion(line: line, reason: reason, declaredAt: "\(file.path):\(item.line ?? 0)"))
+        }
+        return exclusions
     }
 
     /// `value: text` or `{env: NAME, prefix: "Bearer "}`.

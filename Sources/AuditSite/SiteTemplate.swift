@@ -16,6 +16,8 @@ public enum SiteTemplate {
           district: 云龙区                        # optional: the district (区/县); signed bundles name it
           basement_levels: 2                     # deepest basement level (0 if none); 2 or 3 lets the
                                                  # machine room sit on B1 (clause 5.2.5)
+          time_zone: Asia/Shanghai               # the mall's time zone (IANA name; this is the default):
+                                                 # log days (5.1.2) are counted on this clock
 
         assessor: 张三                            # who runs the audit (shown in reports; may be overridden)
 
@@ -64,9 +66,24 @@ public enum SiteTemplate {
         # Data exports for the measured clauses. Leave out what the mall cannot export: those statements
         # are then reported as not assessed, never as passed.
         data:
-          wifi_logs: exports/wifi-logs              # 5.1.2 directory of WiFi audit logs (.log, .gz)
+          wifi_logs: exports/wifi-logs              # 5.1.2 directory of WiFi audit logs (.log, .gz, JSON lines)
+          # wifi_logs_time_zone: UTC                #       the devices' clock, for stamps WITHOUT a UTC offset
+                                                    #       ('Nov 20 08:14:07', '2026-11-20 08:14:07'); default:
+                                                    #       the mall's time_zone. Stamps with an offset (Z, +08:00)
+                                                    #       are always converted to the mall's time zone.
+          # wifi_logs_year: as-of                   #       the year of a stamp without one: as-of (default: the
+                                                    #       year that puts the month in the 12 months ending with
+                                                    #       the month after the as-of date), file-mtime (the same,
+                                                    #       from each file's modification date) or a year (2026)
+          # wifi_logs_time_field: "@timestamp"      #       JSON lines: the time field (default: @timestamp,
+                                                    #       then timestamp, then time)
           satisfaction: exports/survey.csv          # 8.2.1 one row per respondent
           satisfaction_column: satisfaction         #       the answer column (满意/基本满意/不满意)
+          # satisfaction_excluded:                  #       answers the evaluator ruled invalid, by the line of
+          #   - {line: 17, reason: 问卷重复填写}    #       their row; each needs a reason and is listed in the
+                                                    #       report. Nothing else leaves the denominator: blank
+                                                    #       answers count (in a one-column export, an empty line
+                                                    #       before the last answer is a blank answer).
           complaints: exports/complaints.csv        # 8.1.2 columns id, received, replied
           payments: exports/payments.csv           # 6.6   one row per merchant
           catalog_online: exports/catalog-online.csv    # 6.9.1 the online mall's catalog

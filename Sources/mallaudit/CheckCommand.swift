@@ -1,6 +1,7 @@
 import ArgumentParser
-import AuditModel
 import AuditMeasures
+import AuditModel
+import AuditSupport
 import Foundation
 
 /// `mallaudit check <kind> …`: one measured clause over the mall's own exports.
@@ -16,7 +17,9 @@ struct CheckCommand: ParsableCommand {
 
             Examples:
               mallaudit check wifi-logs --dir /srv/exports/wifi --as-of 2026-03-02
+              mallaudit check wifi-logs --dir exports/wifi --device-time-zone UTC --year-rule file-mtime
               mallaudit check satisfaction --csv survey.csv
+              mallaudit check satisfaction --csv survey.csv --exclude '17:问卷重复填写'
               mallaudit check complaints --csv complaints.csv --format json
               mallaudit check payments --csv merchants.csv
               mallaudit check catalog --online online.csv --offline pos.csv
@@ -46,8 +49,11 @@ struct CheckCommonOptions: ParsableArguments {
             "Output: text (for an inspector) or json (keys check, clause, verdict, value, threshold, unit, sample, …).")
     var format: CheckOutputFormat = .text
 
-    /// Runs `check` at the as-of date, prints its report and exits 0 (pass), 2 (fail) or 1 (unusable input).
-    func execute(_ check: (MeasureDate) throws -> MeasuredCheckReport) throws {
+    /// Runs `check` at the as-of date (`today` when none is given), prints its report and exits 0 (pass),
+    /// 2 (fail) or 1 (unusable input).
+    func execute(
+        today: () -> MeasureDate = { MeasureDate.today() }, _ check: (MeasureDate) throws -> MeasuredCheckReport
+    ) throws {
         let date: MeasureDate
         if let asOf {
             guard let parsed = MeasureDate(iso: asOf) else {
@@ -57,7 +63,7 @@ struct CheckCommonOptions: ParsableArguments {
             }
             date = parsed
         } else {
-            date = MeasureDate.today()
+            date = today()
         }
         let report: MeasuredCheckReport
         do {
@@ -82,52 +88,85 @@ struct WiFiLogsCheckCommand: ParsableCommand {
         abstract: "5.1.2: WiFi logs kept for more than 60 days.",
         discussion: """
             Reads every file under DIR (plain or .gz, rotated or not; hidden files skipped). Each line is dated by the \
-            stamp it starts with: syslog 'Oct  9 14:30:01' (year = the as-of year, or the year before when that would \
-            be after the as-of date), ISO 8601 / RFC 5424 '2026-01-05T14:30:01+08:00', or '2026-01-05 14:30:01'. \
+            stamp it starts with: ISO 8601 / RFC 5424 / RFC 3339 '2026-01-05T14:30:01+08:00' (rsyslog's file and \
+            protocol formats), '2026-01-05 14:30:01', syslog 'Oct  9 14:30:01' (rsyslog's traditional format); a \
+            JSON line by its '@timestamp', 'timestamp' or 'time' field (or --time-field). Days are the mall's: a \
+            stamp with a UTC offset is converted to --time-zone (default Asia/Shanghai); a stamp without one is read \
+            on --device-time-zone (default: the mall's) and converted. A stamp without a year gets one by \
+            --year-rule: as-of (default: the year that puts its month in the twelve months ending with the month \
+            after the as-of date), file-mtime (the same from each file's modification date) or a fixed year. \
             Value = as-of date minus the date of the oldest record of the unbroken run of days with records up to \
             the as-of date (the as-of day itself may still be empty). Passes only above 60 days: 61 passes, 60 fails. \
-            Gap days, undatable lines and lines dated after the as-of date are reported.
+            Gap days, undatable lines and records dated after the as-of date (listed, never moved to another year) \
+            are reported, with what was assumed about the clocks.
             """)
 
     @Option(help: ArgumentHelp("Directory of WiFi access/audit logs.", valueName: "DIR"))
     var dir: String
 
     @Option(
-        name: .customLong("utc-offset"),
+        name: .customLong("time-zone"),
         help: ArgumentHelp(
-            "Convert stamps that carry a UTC offset (Z, +08:00) to this offset before dating them, e.g. +08:00 "
-                + "(default: take the date as written).", valueName: "±HH:MM"))
+            "The mall's time zone, whose calendar days are counted: an IANA name (default Asia/Shanghai) or a fixed "
+                + "offset such as +08:00.", valueName: "NAME"))
+    var timeZone: String?
+
+    @Option(
+        name: .customLong("device-time-zone"),
+        help: ArgumentHelp(
+            "The devices' clock for stamps without a UTC offset, e.g. UTC for a controller logging in UTC "
+                + "(default: the mall's time zone).", valueName: "NAME"))
+    var deviceTimeZone: String?
+
+    @Option(
+        name: .customLong("year-rule"),
+        help: ArgumentHelp(
+            "How a stamp without a year gets one: as-of (default), file-mtime, or a year such as 2026.",
+            valueName: "RULE"))
+    var yearRule: String?
+
+    @Option(
+        name: .customLong("time-field"),
+        help: ArgumentHelp(
+            "The time field of JSON-lines logs (default: @timestamp, then timestamp, then time).", valueName: "NAME"))
+    var timeField: String?
+
+    /// The older spelling of --time-zone with a fixed offset.
+    @Option(name: .customLong("utc-offset"), help: .hidden)
     var utcOffset: String?
 
     @OptionGroup var common: CheckCommonOptions
 
     func run() throws {
-        var offset: Int?
-        if let utcOffset {
-            guard let seconds = parseUTCOffset(utcOffset) else {
-                FileHandle.standardError.write(
-                    Data("error: --utc-offset '\(utcOffset)' is not an offset (expected ±HH:MM, e.g. +08:00)\n".utf8))
-                throw ExitCode(1)
+        func refuse(_ message: String) -> ExitCode {
+            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+            return ExitCode(1)
+        }
+        func zone(_ option: String, _ text: String) throws -> ClockZone {
+            guard let zone = ClockZone(text) else {
+                throw refuse("\(option) \(ClockZone.problem(text) ?? text) (expected \(ClockZone.expected))")
             }
-            offset = seconds
+            return zone
         }
-        try common.execute { asOf in
-            try WiFiLogCheck(directory: URL(fileURLWithPath: dir), asOf: asOf, utcOffset: offset).run()
+        if timeZone != nil, utcOffset != nil { throw refuse("give --time-zone or --utc-offset, not both") }
+        var settings = WiFiLogSettings()
+        if let timeZone { settings.mallTimeZone = try zone("--time-zone", timeZone) }
+        if let utcOffset { settings.mallTimeZone = try zone("--utc-offset", utcOffset) }
+        if let deviceTimeZone { settings.deviceTimeZone = try zone("--device-time-zone", deviceTimeZone) }
+        if let yearRule {
+            guard let rule = YearlessStampRule(yearRule) else {
+                throw refuse("--year-rule '\(yearRule)' is not a year rule (expected \(YearlessStampRule.expected))")
+            }
+            settings.yearRule = rule
         }
-    }
-
-    /// `+08:00`, `-0530`, `Z` → seconds east of UTC.
-    private func parseUTCOffset(_ text: String) -> Int? {
-        if text == "Z" || text == "z" { return 0 }
-        guard let sign = text.first, sign == "+" || sign == "-" else { return nil }
-        let digits = text.dropFirst().filter { $0 != ":" }
-        guard digits.count == 4 || digits.count == 2, digits.allSatisfy(\.isASCII), let value = Int(digits) else {
-            return nil
+        if let timeField {
+            guard !timeField.isEmpty else { throw refuse("--time-field is empty (expected a JSON field name)") }
+            settings.timeField = timeField
         }
-        let hours = digits.count == 2 ? value : value / 100
-        let minutes = digits.count == 2 ? 0 : value % 100
-        guard hours <= 14, minutes < 60 else { return nil }
-        return (sign == "+" ? 1 : -1) * (hours * 3600 + minutes * 60)
+        let mallZone = settings.mallTimeZone
+        try common.execute(today: { MeasureDate.today(on: mallZone) }) { asOf in
+            try WiFiLogCheck(directory: URL(fileURLWithPath: dir), asOf: asOf, settings: settings).run()
+        }
     }
 }
 
@@ -138,8 +177,11 @@ struct SatisfactionCheckCommand: ParsableCommand {
         discussion: """
             One row per respondent. The answer column holds 满意 / 基本满意 / 不满意 (or satisfied / basically \
             satisfied / dissatisfied). Satisfaction = (满意 + 基本满意) / everyone surveyed × 100; 85.0 passes. \
-            Blank and unrecognised answers stay in the denominator and are listed. UTF-8 (with or without BOM) and \
-            GB18030 (Excel's Chinese CSV) are both read.
+            Blank and unrecognised answers stay in the denominator and are listed. In a one-column export every \
+            empty line between the header and the last answer is a blank answer; empty lines after the last answer \
+            are not rows. Only answers excluded with --exclude LINE:REASON (an invalid questionnaire, by the line of \
+            its row) leave the denominator, and they are listed. UTF-8 (with or without BOM) and GB18030 (Excel's \
+            Chinese CSV) are both read.
             """)
 
     @Option(help: ArgumentHelp("The survey export (CSV with a header row).", valueName: "FILE"))
@@ -148,11 +190,32 @@ struct SatisfactionCheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The answer column (default: satisfaction, else 满意度).", valueName: "NAME"))
     var column: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "An answer the evaluator excludes (an invalid questionnaire): the line of its row and why; repeatable.",
+            valueName: "LINE:REASON"))
+    var exclude: [String] = []
+
     @OptionGroup var common: CheckCommonOptions
 
     func run() throws {
+        var excluded: [SatisfactionCheck.Exclusion] = []
+        for text in exclude {
+            let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, let line = Int(parts[0].trimmingCharacters(in: .whitespaces)), line >= 1,
+                !parts[1].trimmingCharacters(in: .whitespaces).isEmpty
+            else {
+                FileHandle.standardError.write(
+                    Data("error: --exclude '\(text)' is not LINE:REASON (e.g. '17:问卷重复填写')\n".utf8))
+                throw ExitCode(1)
+            }
+            excluded.append(
+                SatisfactionCheck.Exclusion(
+                    line: line, reason: parts[1].trimmingCharacters(in: .whitespaces), declaredAt: "--exclude"))
+        }
         try common.execute { asOf in
-            try SatisfactionCheck(file: URL(fileURLWithPath: csv), column: column, asOf: asOf).run()
+            try SatisfactionCheck(file: URL(fileURLWithPath: csv), column: column, asOf: asOf, excluded: excluded)
+                .run()
         }
     }
 }

@@ -158,5 +158,7 @@ struct CSVReaderTests {
         #expect(table.header == ["a", "b"])
         #expect(table.rows.map(\.fields) == [["1", "2"]])
         #expect(table.rows[0].line == 3)
+        // The lines of the blank records after the header are kept for the checks that need them.
+        #expect(table.blankLines == [2, 4])
     }
 }

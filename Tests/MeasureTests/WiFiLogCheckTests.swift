@@ -1,5 +1,6 @@
-import AuditModel
 import AuditMeasures
+import AuditModel
+import AuditSupport
 import Foundation
 import Testing
 
@@ -25,8 +26,10 @@ private func syslogStamp(_ date: MeasureDate, _ time: String = "14:30:01") -> St
     return "\(months[date.month - 1]) \(dayText) \(time)"
 }
 
-private func check(_ directory: URL, asOf: String, utcOffset: Int? = nil) throws -> MeasuredCheckReport {
-    try WiFiLogCheck(directory: directory, asOf: day(asOf), utcOffset: utcOffset).run()
+private func check(_ directory: URL, asOf: String, settings: WiFiLogSettings = WiFiLogSettings()) throws
+    -> MeasuredCheckReport
+{
+    try WiFiLogCheck(directory: directory, asOf: day(asOf), settings: settings).run()
 }
 
 @Suite("WiFiLogCheck")
@@ -168,18 +171,24 @@ struct WiFiLogCheckTests {
         #expect(report.measurement?.value == 5)
     }
 
-    @Test("with a UTC offset, zoned stamps are converted before taking the date")
-    func utcOffset() throws {
+    @Test("zoned stamps are converted to the mall's time zone (default Asia/Shanghai) before taking the date")
+    func mallTimeZone() throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         try write("2026-01-01T20:00:00Z a\n2026-01-03T01:00:00+08:00 b\n", to: "z.log", in: directory)
-        let asWritten = try check(directory, asOf: "2026-01-03")
-        #expect(asWritten.observations.contains(Observation(name: "gapDays", value: "2026-01-02")))
-        // In Beijing time 2026-01-01T20:00Z is 2026-01-02 04:00: no gap.
-        let converted = try check(directory, asOf: "2026-01-03", utcOffset: 8 * 3600)
+        // In Xuzhou (Asia/Shanghai, the default) 2026-01-01T20:00Z is 2026-01-02 04:00: no gap. (Before the mall's
+        // days were counted, the stamp was dated as written, 2026-01-01, and 2026-01-02 was a gap.)
+        let converted = try check(directory, asOf: "2026-01-03")
         #expect(converted.observations.contains(Observation(name: "gapDays", value: "none")))
         #expect(
             converted.observations.contains { $0.name == "oldestRecord" && $0.value.hasPrefix("2026-01-02 04:00:00") })
+        #expect(converted.observations.contains(Observation(name: "mallTimeZone", value: "Asia/Shanghai")))
+        #expect(converted.observations.contains(Observation(name: "linesWithOffset", value: "2")))
+        // A mall on UTC sees 2026-01-03 01:00+08:00 on 2026-01-02 17:00 and the other record on 2026-01-01.
+        let utc = try check(directory, asOf: "2026-01-03", settings: WiFiLogSettings(mallTimeZone: .utc))
+        #expect(utc.observations.contains(Observation(name: "gapDays", value: "none")))
+        #expect(utc.observations.contains { $0.name == "newestRecord" && $0.value.hasPrefix("2026-01-02 17:00:00") })
+        #expect(utc.observations.contains { $0.name == "oldestRecord" && $0.value.hasPrefix("2026-01-01 20:00:00") })
     }
 
     @Test("undatable lines are counted and shown with file and line, never silently dropped")

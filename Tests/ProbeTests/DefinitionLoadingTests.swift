@@ -183,6 +183,64 @@ struct DefinitionLoadingTests {
         #expect(twice?.message.contains("测试商场") == false)
     }
 
+    @Test("the mall's time zone, the WiFi logs' clock and year rule, survey exclusions load; mistakes name a line")
+    func clockAndSurveyKeys() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("site-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("site.yaml")
+        func load(_ mall: String = "", _ data: String) throws -> SiteProfile {
+            try ("mall: {name: 测试商场, address: 徐州, credit_code: 91320300MA1XXXXX2K, basement_levels: 2\(mall)}\n"
+                + "data:\n" + data).write(to: file, atomically: true, encoding: .utf8)
+            return try SiteProfile.load(file)
+        }
+        func problem(_ mall: String = "", _ data: String) -> Diagnostic? {
+            diagnostic { _ = try load(mall, data) }
+        }
+        let defaults = try load("", "  wifi_logs: logs\n")
+        #expect(defaults.mall.timeZone == ClockZone.shanghai)
+        #expect(defaults.data.wifiLogsTimeZone == nil)
+        #expect(defaults.data.wifiLogsYear == .asOf)
+        #expect(defaults.data.wifiLogsTimeField == nil)
+        #expect(defaults.data.satisfactionExcluded.isEmpty)
+
+        let set = try load(
+            ", time_zone: Asia/Urumqi",
+            "  wifi_logs: logs\n  wifi_logs_time_zone: UTC\n  wifi_logs_year: file-mtime\n"
+                + "  wifi_logs_time_field: ts\n  satisfaction: s.csv\n  satisfaction_excluded:\n"
+                + "    - {line: 17, reason: 问卷重复填写}\n    - line: 40\n      reason: 未签名\n")
+        #expect(set.mall.timeZone.name == "Asia/Urumqi")
+        #expect(set.data.wifiLogsTimeZone == .utc)
+        #expect(set.data.wifiLogsYear == .fileModified)
+        #expect(set.data.wifiLogsTimeField == "ts")
+        #expect(set.data.satisfactionExcluded.map(\.line) == [17, 40])
+        #expect(set.data.satisfactionExcluded.map(\.reason) == ["问卷重复填写", "未签名"])
+        #expect(set.data.satisfactionExcluded.first?.declaredAt == "\(file.path):9")
+        let fixed = try load("", "  wifi_logs_year: 2025\n  wifi_logs_time_zone: '+08:00'\n")
+        #expect(fixed.data.wifiLogsYear == .year(2025))
+        #expect(fixed.data.wifiLogsTimeZone?.offsets == [28_800])
+
+        let zone = problem(", time_zone: Asia/Xuzhou", "  wifi_logs: logs\n")
+        #expect(zone?.line == 1)
+        #expect(zone?.message.contains("'Asia/Xuzhou' is not an IANA time zone name") == true)
+        #expect(zone?.expected?.contains("Asia/Shanghai") == true)
+        let device = problem("", "  wifi_logs: logs\n  wifi_logs_time_zone: GMT+8\n")
+        #expect(device?.line == 4)
+        let year = problem("", "  wifi_logs_year: last-year\n")
+        #expect(year?.line == 3)
+        #expect(year?.expected == YearlessStampRule.expected)
+        let noReason = problem("", "  satisfaction_excluded:\n    - {line: 17}\n")
+        #expect(noReason?.line == 4)
+        #expect(noReason?.message.contains("missing key 'reason'") == true)
+        let twice = problem("", "  satisfaction_excluded:\n    - {line: 17, reason: a}\n    - {line: 17, reason: b}\n")
+        #expect(twice?.line == 5)
+        #expect(twice?.message.contains("line 17 is excluded twice (first on line 4 of the profile)") == true)
+        let header = problem("", "  satisfaction_excluded: [{line: 1, reason: 表头}]\n")
+        #expect(header?.message.contains("cannot be an answer's row") == true)
+        let unknown = problem("", "  wifi_log_year: as-of\n")
+        #expect(unknown?.message.contains("unknown key 'wifi_log_year'") == true)
+    }
+
     @Test("the init template is a valid profile once loaded")
     func templateLoads() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tpl-\(UUID().uuidString)")
@@ -194,6 +252,8 @@ struct DefinitionLoadingTests {
         #expect(profile.snmpAgents["gateway_1f"]?.settings.version == .v3)
         #expect(profile.httpSystems["member_api"]?.headers.first?.value.isSecret == true)
         #expect(profile.notApplicable.first?.statementID == "5.2.5-2")
+        #expect(profile.mall.timeZone == ClockZone.shanghai)
+        #expect(profile.data.wifiLogsYear == .asOf)
     }
 
     @Test("a header secret resolves from its variable; unset or empty is no value, never an empty header")

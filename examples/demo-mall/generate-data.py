@@ -2,8 +2,11 @@
 """Regenerates the demo mall's data exports (committed; run only to change them).
 
 As-of date of the demo audit: 2026-11-20. Each export carries one realistic problem or boundary:
-- wifi-logs: 90 days of portal/audit logs, daily rotation, older files gzipped; the rotation job
-  failed on 2026-10-05, so the unbroken run of days only reaches back 46 days -> 5.1.2-3 fails.
+- wifi-logs: 90 days of portal/audit logs (2026-08-23 .. 2026-11-20, the controller's local clock: year-less
+  RFC 3164 stamps in odd months, ISO stamps in even months), daily rotation, older files gzipped; the rotation
+  job failed on 2026-10-05 (no file), so the unbroken run of logged days is 2026-10-06 .. 2026-11-20 (46 days
+  with records): retention = 2026-11-20 - 2026-10-06 = 45 days, not more than 60 -> 5.1.2-3 fails. The last
+  file ends with one undatable line (a controller restart before its clock was set).
 - survey.csv: 240 respondents, UTF-8 with BOM (Excel), 205 satisfied/basically satisfied, 3 blank
   answers kept in the denominator -> 85.4 % -> 8.2.1-3 passes.
 - complaints.csv: 12 complaints; one received on 2026-09-30 (eve of National Day) answered on

@@ -24,7 +24,14 @@ enum MeasuredCheckProbe {
         }
         let data = profile.data
         var inputs = MeasuredCheckInputs(
-            wifiLogs: data.wifiLogs, satisfaction: data.satisfaction, satisfactionColumn: data.satisfactionColumn,
+            wifiLogs: data.wifiLogs,
+            wifiLogSettings: WiFiLogSettings(
+                mallTimeZone: profile.mall.timeZone, deviceTimeZone: data.wifiLogsTimeZone, yearRule: data.wifiLogsYear,
+                timeField: data.wifiLogsTimeField),
+            satisfaction: data.satisfaction, satisfactionColumn: data.satisfactionColumn,
+            satisfactionExcluded: data.satisfactionExcluded.map {
+                SatisfactionCheck.Exclusion(line: $0.line, reason: $0.reason, declaredAt: $0.declaredAt)
+            },
             complaints: data.complaints, calendar: data.calendar, payments: data.payments,
             catalogOnline: data.catalogOnline, catalogOffline: data.catalogOffline)
         inputs.paymentCapability = profile.readings.paymentCapability
