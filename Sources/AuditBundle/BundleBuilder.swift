@@ -110,8 +110,9 @@ public enum BundleBuilder {
                 mall: MallIdentity(name: record.siteName, address: record.mallAddress, creditCode: record.mallCreditCode),
                 assessor: record.assessor, startedAt: record.startedAt, endedAt: record.endedAt, completion: .completed,
                 toolVersion: record.toolVersion, siteProfileDigest: record.siteDigest, asOf: record.asOf,
-                settings: record.settings),
-            checklist: checklist, results: results, decisions: results.compactMap(\.notApplicable))
+                settings: record.settings, scope: record.scope),
+            checklist: checklist, results: results, decisions: results.compactMap(\.notApplicable),
+            judgementInputs: try store.judgementInputs(run: runID).mapValues(\.all))
         var inMemory: [(path: String, role: MemberRole, mediaType: String, format: String?, data: Data)] = []
         for member in BundleReports.members {
             inMemory.append((member.path, .report, member.mediaType, member.format, try member.render(report)))
