@@ -11,9 +11,11 @@ let package = Package(
         .package(name: "mallaudit", path: "..")
     ],
     targets: [
+        // `main` for SwiftPM's link (it names it `mallaudit_fuzz_main`): libFuzzer's driver.
+        .target(name: "FuzzDriver"),
         .executableTarget(
             name: "mallaudit-fuzz",
-            dependencies: [.product(name: "MallAuditParsers", package: "mallaudit")],
+            dependencies: ["FuzzDriver", .product(name: "MallAuditParsers", package: "mallaudit")],
             // libFuzzer brings `main`: the harness file is a library file with `LLVMFuzzerTestOneInput`.
             swiftSettings: [.unsafeFlags(["-parse-as-library"])])
     ],

@@ -64,10 +64,9 @@ public enum Reporting {
         do {
             try data.write(to: url, options: .atomic)
         } catch {
-            let reason = (error as NSError).userInfo[NSUnderlyingErrorKey].map { "\($0)" } ?? error.localizedDescription
             throw DiagnosticsError(
                 Diagnostic(
-                    file: url.path, message: "cannot write the report: \(reason)",
+                    file: url.path, message: "cannot write the report: \(error.localizedDescription)",
                     expected: "a file name in a folder this user can write"))
         }
     }

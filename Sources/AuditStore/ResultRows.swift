@@ -57,7 +57,7 @@ enum ResultRows {
                     """,
                 arguments: [
                     run, result.statementID, whole(decision.justification), whole(decision.decidedBy),
-                    whole(decision.decidedAt ?? judgedAt),
+                    whole(decision.decidedAt ?? judgedAt) as String,
                 ])
         }
     }
@@ -69,7 +69,7 @@ enum ResultRows {
         text.utf8.contains(0) ? text.replacingOccurrences(of: "\u{0}", with: "\u{2400}") : text
     }
 
-    static func whole(_ text: String?) -> String? { text.map(whole) }
+    static func whole(_ text: String?) -> String? { text.map { whole($0) as String } }
 
     /// The columns `result(_:observations:evidence:decision:)` reads, in this order (read by index: by name,
     /// GRDB searches the row's columns for every value, which showed at 10,000 results).

@@ -72,8 +72,7 @@ public enum InputFile {
         var info = stat()
         guard stat(path, &info) == 0 else { return Refusal("cannot be read: " + systemReason()) }
         if let refusal = kindRefusal(Kind(mode: info.st_mode)) { return refusal }
-        var fs = statfs()
-        if statfs(path, &fs) == 0, let refusal = fileSystemRefusal(type: Int64(fs.f_type), device: info.st_dev) {
+        if let type = FileSystemType.of(path: path), let refusal = fileSystemRefusal(type: type, device: info.st_dev) {
             return refusal
         }
         guard access(path, R_OK) == 0 else {
@@ -88,15 +87,12 @@ public enum InputFile {
         let descriptor = systemOpen(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard descriptor >= 0 else { throw Refusal("cannot be read: " + systemReason()) }
         var info = stat()
-        var fs = statfs()
-        guard fstat(descriptor, &info) == 0, fstatfs(descriptor, &fs) == 0 else {
+        guard fstat(descriptor, &info) == 0, let type = FileSystemType.of(descriptor: descriptor) else {
             let reason = systemReason()
             close(descriptor)
             throw Refusal("cannot be read: " + reason)
         }
-        if let refusal = kindRefusal(Kind(mode: info.st_mode))
-            ?? fileSystemRefusal(type: Int64(fs.f_type), device: info.st_dev)
-        {
+        if let refusal = kindRefusal(Kind(mode: info.st_mode)) ?? fileSystemRefusal(type: type, device: info.st_dev) {
             close(descriptor)
             throw refusal
         }
@@ -221,4 +217,39 @@ public enum InputFile {
     }
 
     static func systemReason() -> String { String(cString: strerror(errno)) }
+}
+
+/// `statfs(2)`'s `f_type`, the magic number of a file system. Swift's Glibc module does not bring `<sys/vfs.h>`, so
+/// the two functions are looked up in the C library once and called with the C calling convention; `f_type` is the
+/// first member of `struct statfs` on every Linux architecture (a `long`).
+enum FileSystemType {
+    private typealias ByPath = @convention(c) (UnsafePointer<CChar>, UnsafeMutableRawPointer) -> Int32
+    private typealias ByDescriptor = @convention(c) (Int32, UnsafeMutableRawPointer) -> Int32
+
+    nonisolated(unsafe) private static let library = dlopen(nil, RTLD_NOW)
+    nonisolated(unsafe) private static let byPath: ByPath? = dlsym(library, "statfs").map { unsafeBitCast($0, to: ByPath.self) }
+    nonisolated(unsafe) private static let byDescriptor: ByDescriptor? = dlsym(library, "fstatfs").map {
+        unsafeBitCast($0, to: ByDescriptor.self)
+    }
+
+    /// Larger than `struct statfs` (120 bytes on x86_64 and aarch64).
+    private static let bufferSize = 512
+
+    static func of(path: String) -> Int64? {
+        guard let byPath else { return 0 }
+        return read { buffer in path.withCString { byPath($0, buffer) } }
+    }
+
+    static func of(descriptor: Int32) -> Int64? {
+        guard let byDescriptor else { return 0 }
+        return read { buffer in byDescriptor(descriptor, buffer) }
+    }
+
+    private static func read(_ call: (UnsafeMutableRawPointer) -> Int32) -> Int64? {
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: bufferSize, alignment: 16)
+        defer { buffer.deallocate() }
+        buffer.initializeMemory(as: UInt8.self, repeating: 0, count: bufferSize)
+        guard call(buffer) == 0 else { return nil }
+        return Int64(buffer.load(as: Int.self))
+    }
 }

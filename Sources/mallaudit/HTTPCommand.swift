@@ -131,10 +131,11 @@ struct HTTPFetchCommand: AsyncParsableCommand {
         var body: Data?
         if let data { body = Data(data.utf8) }
         if let dataFile {
-            guard let contents = FileManager.default.contents(atPath: dataFile) else {
-                throw httpCommandFailure("--data-file \(dataFile): cannot read the file")
+            do {
+                body = try InputFile.contents(dataFile, limit: 64 << 20)
+            } catch {
+                throw httpCommandFailure("--data-file \(dataFile): the file \(error.reason)")
             }
-            body = contents
         }
         let request = HTTPRequest(
             HTTPMethod(rawValue: method.uppercased()) ?? .get, url: url, headers: headerList, body: body,

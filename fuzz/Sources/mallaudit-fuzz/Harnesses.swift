@@ -9,6 +9,7 @@ import AuditSite
 import AuditStore
 import AuditSupport
 import AuditXML
+import FuzzDriver
 import Foundation
 
 // libFuzzer harnesses for every parser of mallaudit (docs/reliability.md). One executable holds them all;
