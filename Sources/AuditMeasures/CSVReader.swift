@@ -69,6 +69,22 @@ public struct CSVTable: Sendable, Hashable {
                     + header.map { "'\($0)'" }.joined(separator: ", ")))
     }
 
+    /// The table with every cell of a personal column (a complainant's name or phone: `PersonalData`) masked as it
+    /// is read: nothing a check quotes from such a column can carry the person (docs/privacy.md).
+    public func maskingPersonalColumns(_ masker: PersonalData) -> CSVTable {
+        let personal = header.indices.filter { masker.isPersonalColumn(header[$0]) }
+        guard !personal.isEmpty else { return self }
+        var copy = self
+        copy.rows = rows.map { row in
+            var row = row
+            for index in personal where index < row.fields.count && !row.fields[index].isEmpty {
+                row.fields[index] = PersonalData.maskCell(row.fields[index])
+            }
+            return row
+        }
+        return copy
+    }
+
     /// A diagnostic at `row`.
     public func problem(_ row: CSVRow, _ message: String, expected: String? = nil) -> DiagnosticsError {
         DiagnosticsError(Diagnostic(file: file, line: row.line, message: message, expected: expected))
