@@ -74,7 +74,7 @@ public enum BundleBuilder {
                 request.database.path, "run \(runID) is \(record.status.rawValue): only a completed run is bundled",
                 expected: "a completed run (finish an interrupted one with mallaudit run --resume)")
         }
-        let (checklist, results) = try store.checklistAndResults(run: runID)
+        let (_, results) = try store.checklistAndResults(run: runID)
 
         // MARK: the inputs that must be the run's own
         let checklistBytes = try read(request.checklist, what: "checklist")
@@ -103,16 +103,8 @@ public enum BundleBuilder {
         let district = try? YAMLValue.parse(String(decoding: siteBytes, as: UTF8.self), file: siteURL.path)["mall"]?[
             "district"]?.string()
 
-        // MARK: reports (built as `Reporting.report` in AuditEngine builds them: BundleTests checks the bytes agree)
-        let report = AuditReport(
-            run: RunMetadata(
-                runID: String(record.id),
-                mall: MallIdentity(name: record.siteName, address: record.mallAddress, creditCode: record.mallCreditCode),
-                assessor: record.assessor, startedAt: record.startedAt, endedAt: record.endedAt, completion: .completed,
-                toolVersion: record.toolVersion, siteProfileDigest: record.siteDigest, asOf: record.asOf,
-                settings: record.settings, scope: record.scope),
-            checklist: checklist, results: results, decisions: results.compactMap(\.notApplicable),
-            judgementInputs: try store.judgementInputs(run: runID).mapValues(\.all))
+        // MARK: reports (the same function `mallaudit report` uses)
+        let report = try StoredRunReport.make(store: store, run: runID)
         var inMemory: [(path: String, role: MemberRole, mediaType: String, format: String?, data: Data)] = []
         for member in BundleReports.members {
             inMemory.append((member.path, .report, member.mediaType, member.format, try member.render(report)))

@@ -35,6 +35,7 @@ enum MeasuredCheckProbe {
             complaints: data.complaints, calendar: data.calendar, payments: data.payments,
             catalogOnline: data.catalogOnline, catalogOffline: data.catalogOffline)
         inputs.paymentCapability = profile.readings.paymentCapability
+        inputs.privacy = profile.privacy
         let measured = MeasuredChecks.run(kind, inputs: inputs, asOf: day)
         // Files are named as the site profile names them (relative to its folder), the tool's own calendar as the
         // tool ships it: nothing of the auditor's machine is stored, reported or bundled.
