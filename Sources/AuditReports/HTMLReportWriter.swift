@@ -270,15 +270,16 @@ struct HTMLReportView: Sendable {
             """
     }
 
-    /// `text` as a CSS string literal: ASCII letters, digits, spaces and non-ASCII characters as they are, every other
-    /// character as a six-digit escape (`"` → `\000022`), so nothing in it can end the string, the rule or the
-    /// `<style>` element.
+    /// `text` as a CSS string literal: ASCII letters, digits, spaces, `- . , : ( ) _` and non-ASCII characters as they
+    /// are, every other character as a six-digit escape (`"` → `\000022`), so nothing in it can end the string, the
+    /// rule or the `<style>` element.
     static func cssString(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             let v = scalar.value
             let plain =
                 (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || v == 0x20
+                || [0x2D, 0x2E, 0x2C, 0x3A, 0x28, 0x29, 0x5F].contains(v)
                 || (v > 0x7F && v != 0x2028 && v != 0x2029 && !(0xD800...0xDFFF).contains(v))
             out += plain ? String(scalar) : String(format: "\\%06X", v)
         }
