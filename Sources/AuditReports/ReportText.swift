@@ -58,7 +58,33 @@ struct ReportText: Sendable {
 
     /// Who produced a result (a probe id, a check name, an inspector, the site profile).
     func producer(_ text: String) -> String {
-        translate(text, table: ReportTranslations.producers)
+        // A judged result names every producer it was judged from, joined with ", " (AuditModel.Judgement): the
+        // Chinese report lists them with 、 like every other list.
+        guard language == .zh, text.contains(", ") else { return translate(text, table: ReportTranslations.producers) }
+        return Self.splitOutsideParentheses(text).map { translate($0, table: ReportTranslations.producers) }
+            .joined(separator: "、")
+    }
+
+    /// `text` split at every ", " that is not inside parentheses (`site profile (a: 1, b: 2), probe-x` is two parts).
+    static func splitOutsideParentheses(_ text: String) -> [String] {
+        var parts: [String] = []
+        var current = ""
+        var depth = 0
+        var rest = Substring(text)
+        while let character = rest.first {
+            if depth == 0, rest.hasPrefix(", ") {
+                parts.append(current)
+                current = ""
+                rest = rest.dropFirst(2)
+                continue
+            }
+            if character == "(" { depth += 1 }
+            if character == ")" { depth = max(0, depth - 1) }
+            current.append(character)
+            rest = rest.dropFirst()
+        }
+        parts.append(current)
+        return parts
     }
 
     // MARK: observations

@@ -277,6 +277,15 @@ struct ReportTextTests {
         #expect(zh.observationName("$.features.points") == "$.features.points")
     }
 
+    @Test("the producers a result was judged from are listed with 、 in Chinese; a site-profile source stays whole")
+    func producers() {
+        let joined = "member-coupons, member-points, site profile (mall.machine_room_floor: 1, basement_levels: 0)"
+        #expect(zh.producer(joined) == "member-coupons、member-points、场所配置（mall.machine_room_floor: 1, basement_levels: 0）")
+        #expect(en.producer(joined) == joined)
+        #expect(zh.producer("wifi-logs") == "wifi-logs")
+        #expect(LatinProse.runs(in: zh.producer("a-b, c-d, e-f, g-h")) == [])
+    }
+
     @Test("the Latin-prose check finds prose and leaves ids, units and names")
     func latinProse() {
         #expect(LatinProse.runs(in: "检查点 realName（通过）：全部 2 项预期均满足") == [])
