@@ -3,7 +3,7 @@ import AuditSupport
 import Foundation
 
 /// Writes a run as NIST OSCAL assessment results (OSCAL 1.1.2, JSON), for evaluators whose tools import OSCAL. The
-/// mapping is documented in docs/oscal.md:
+/// mapping is documented in docs/reports.md (OSCAL export):
 ///
 /// - one `result` per run (start, end, conformance and the judgement date as properties); its `reviewed-controls`
 ///   select every clause of the report as a control (`mds-5.1.2`) with its statements (`mds-5.1.2-3`);
