@@ -22,14 +22,15 @@ struct AssessCommand: ParsableCommand {
             evidence (probe, data, inspection, document) needs at least one --evidence file, or it is stored as \
             notAssessed with that reason. A new finding for a statement replaces the run's earlier result for it.
 
-            Evidence files are copied into evidence/ beside the database, named by their SHA-256.
+            Evidence files are copied into the store's own folder beside the database (mallaudit.sqlite-evidence/ \
+            for mallaudit.sqlite), named by their SHA-256; the folders you keep them in are left as they are.
 
             Prints the stored verdict of each finding. Exit status: 0 recorded, 1 error (nothing recorded).
 
             """)
 
-    @Option(help: ArgumentHelp("The audit database.", valueName: "FILE"))
-    var db = "mallaudit.sqlite"
+    @Option(help: databaseHelp)
+    var db: String?
 
     @Option(
         name: .customLong("run"),
@@ -83,6 +84,7 @@ struct AssessCommand: ParsableCommand {
     func run() throws {
         try checkUsage()
         let outcome = try orExit {
+            let db = try existingStore(db).path
             if let findings {
                 return try ManualAssessment.importFindings(
                     database: db, run: runReference, file: findings, assessor: assessor)

@@ -28,8 +28,8 @@ struct DiffCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The later run (the re-inspection).", valueName: "RUN_B"))
     var after: String
 
-    @Option(help: ArgumentHelp("The audit database.", valueName: "FILE"))
-    var db = "mallaudit.sqlite"
+    @Option(help: databaseHelp)
+    var db: String?
 
     @Option(help: "Output format: text or json.")
     var format: Format = .text
@@ -37,7 +37,7 @@ struct DiffCommand: ParsableCommand {
     func run() throws {
         print(
             try orExit {
-                try History.diff(database: db, before: before, after: after, format: format == .json ? .json : .text)
+                try History.diff(database: existingStore(db).path, before: before, after: after, format: format == .json ? .json : .text)
             })
     }
 }

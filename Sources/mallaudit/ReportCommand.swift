@@ -22,8 +22,8 @@ struct ReportCommand: ParsableCommand {
             junit  one test case per statement, so a mall's CI can fail on a regression
             """)
 
-    @Option(help: "The audit database.")
-    var db: String = "mallaudit.sqlite"
+    @Option(help: databaseHelp)
+    var db: String?
 
     @Option(name: .customLong("run"), help: "The run: its id, latest, or latest~N.")
     var runReference: String = "latest"
@@ -39,7 +39,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         try orExit {
-            let report = try Reporting.report(database: URL(fileURLWithPath: db), run: runReference)
+            let report = try Reporting.report(database: existingStore(db).url, run: runReference)
             try Reporting.write(report, format: format, language: lang, to: URL(fileURLWithPath: output))
             print("wrote \(output) (run \(report.run.runID), \(report.scorecard.conformance.rawValue))")
         }

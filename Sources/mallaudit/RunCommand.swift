@@ -79,12 +79,14 @@ struct RunCommand: AsyncParsableCommand {
             keeps them; finish it with --resume). Exit status: 0 conformant, 2 not conformant (an applicable shall
             statement failed), 3 incomplete (no shall failed, but some are error or not assessed), 1 the tool
             could not run (bad profile, unreadable files).
+
+            \(databaseRule)
             """)
 
     @Option(help: "The site profile (see `mallaudit init`).")
     var site: String
 
-    @Option(help: "The audit database (default: mallaudit.sqlite beside the site profile).")
+    @Option(help: databaseHelp)
     var db: String?
 
     @Option(help: "A findings file (YAML) with the inspector's manual findings (default: the profile's findings:).")
@@ -105,17 +107,40 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Finish an interrupted run (its id, latest or latest~N).")
     var resume: String?
 
+    @Flag(
+        name: .customLong("accept-changed-inputs"),
+        help: "With --resume: go on although the profile, a probe file, the findings or the checklist changed since "
+            + "the run started (recorded with the run).")
+    var acceptChangedInputs = false
+
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
+    func validate() throws {
+        if acceptChangedInputs, resume == nil {
+            throw ValidationError("--accept-changed-inputs goes with --resume RUN")
+        }
+    }
+
     func run() async throws {
-        let options = AuditOptions(
-            site: URL(fileURLWithPath: site), database: db.map { URL(fileURLWithPath: $0) },
+        // A new run creates the database where the rule says; a resumed one must find it there.
+        let database = try resume == nil ? storeURL(db) : orExit { try existingStore(db).url }
+        var options = AuditOptions(
+            site: URL(fileURLWithPath: site), database: database,
             findings: findings.map { URL(fileURLWithPath: $0) }, only: parseIDs(only),
             checklist: checklist.map { URL(fileURLWithPath: $0) }, asOf: try parseAsOf(asOf), assessor: assessor,
             resume: resume, toolVersion: mallauditVersion)
+        options.acceptChangedInputs = acceptChangedInputs
+        // Ctrl-C: say what the run keeps and how to resume it (every judged result is committed already).
+        let interruption = RunInterruption(database: database)
+        Interrupts.install()
+        let token = Interrupts.onInterrupt { interruption.report() }
+        defer { Interrupts.remove(token) }
         let outcome = try await ProgressLine.showing { line in
-            try await AuditEngine.run(options, runner: LiveProbeRunner()) { line.update($0.judged, $0.total, $0.current) }
+            try await AuditEngine.run(options, runner: LiveProbeRunner()) {
+                interruption.update(run: $0.run, total: $0.total)
+                line.update($0.judged, $0.total, $0.current)
+            }
         }
         for warning in outcome.warnings { printError(warning.description) }
         switch format {

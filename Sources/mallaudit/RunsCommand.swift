@@ -18,15 +18,17 @@ struct RunsCommand: ParsableCommand {
             crashed, power cut; `mallaudit run --resume RUN` finishes it).
 
             Example: mallaudit runs --db mallaudit.sqlite --format json
+
+            \(databaseRule)
             """)
 
-    @Option(help: ArgumentHelp("The audit database.", valueName: "FILE"))
-    var db = "mallaudit.sqlite"
+    @Option(help: databaseHelp)
+    var db: String?
 
     @Option(help: "Output format: table or json.")
     var format: Format = .table
 
     func run() throws {
-        print(try orExit { try History.listRuns(database: db, format: format == .json ? .json : .table) })
+        print(try orExit { try History.listRuns(database: existingStore(db).path, format: format == .json ? .json : .table) })
     }
 }

@@ -406,8 +406,8 @@ struct RunFindingsTests {
         #expect(evidence.name == "machine-room.txt")
         #expect(evidence.sha256 == (try sha256sum(photo)))
         #expect(evidence.collectedBy == "测试员")
-        // The file was copied beside the database, named by its digest.
-        let copy = fixture.dir.appendingPathComponent("evidence").appendingPathComponent(evidence.sha256)
+        // The file was copied into the store's evidence folder beside the database, named by its digest.
+        let copy = fixture.dir.appendingPathComponent("mallaudit.sqlite-evidence").appendingPathComponent(evidence.sha256)
         #expect(try Data(contentsOf: copy) == (try Data(contentsOf: photo)))
     }
 

@@ -79,7 +79,7 @@ struct StoreCLITests {
         #expect(outcome.stdout.contains("run \(run)  5.2.5-4  pass  机房无玻璃门窗"))
         let digest = try sha256sum(photo)
         #expect(outcome.stdout.contains("sha256:\(digest)"))
-        #expect(FileManager.default.fileExists(atPath: ws.dir.appendingPathComponent("evidence/\(digest)").path))
+        #expect(FileManager.default.fileExists(atPath: ws.dir.appendingPathComponent("mallaudit.sqlite-evidence/\(digest)").path))
         #expect(try ws.storedVerdict("5.2.5-4", run: run) == "pass")
     }
 
