@@ -25,6 +25,9 @@ public struct AuditOptions: Sendable {
     /// Resume even though an input (profile, probe file, findings, checklist file) changed since the run started
     /// (`--accept-changed-inputs`); the changes are recorded with the run.
     public var acceptChangedInputs: Bool = false
+    /// The re-inspection (复查): carry the manual findings of this earlier run (an id, `latest` or `latest~N`, in the
+    /// same database) into the new run, each marked as carried, unless the new run re-assesses it.
+    public var carryFindings: String?
     public var toolVersion: String
     public var environment: [String: String]
 
@@ -55,6 +58,9 @@ public struct AuditOutcome: Sendable {
     public var results: [StatementResult]
     /// Conformance over the statements in scope.
     public var scorecard: Scorecard
+    /// The earlier run whose manual findings were carried (`--carry-findings`), and how many were.
+    public var carriedFrom: Int64?
+    public var carried: Int = 0
     /// Warnings the command prints (evidence files that hold personal identifiers), file and line each.
     public var warnings: [Diagnostic] = []
 }
@@ -133,6 +139,28 @@ public enum AuditEngine {
 
         // The checks of `mallaudit lint` (template markers, contradictions, data paths), then the inputs' own.
         let linted = try SiteLint.problems(profile)
+        // The re-inspection: the earlier run's manual findings, read before anything is created.
+        var carriedFrom: Int64?
+        var carriedByStatement: [String: [StatementResult]] = [:]
+        if let reference = options.carryFindings {
+            guard FileManager.default.fileExists(atPath: databaseURL.path) else {
+                throw DiagnosticsError(
+                    Diagnostic(
+                        file: nil, message: "--carry-findings \(reference): no audit database at \(databaseURL.path)",
+                        expected: "the database that holds the earlier run (--db FILE)"))
+            }
+            let store = try openedStore ?? AuditStore(path: databaseURL.path, create: false)
+            openedStore = store
+            let earlier = try store.resolveRun(reference)
+            guard earlier != resumed else {
+                throw DiagnosticsError(
+                    Diagnostic(
+                        file: nil, message: "--carry-findings \(reference) names run \(earlier), the run being resumed",
+                        expected: "the earlier run whose findings the re-inspection carries (its id)"))
+            }
+            carriedFrom = earlier
+            carriedByStatement = try Carry.findings(from: earlier, store: store, checklist: checklist)
+        }
         var problems = inputProblems + linted.filter { $0.severity == .error }
         problems += profile.unknownStatements(in: checklist)
         for probe in probes { problems += probe.problems(profile: profile, checklist: checklist) }
@@ -186,10 +214,17 @@ public enum AuditEngine {
 
         let masker = PersonalData(rules: settings.privacy)
         var warnings: [Diagnostic] = linted.filter { $0.severity != .error }
+        var carried = 0
         func judgeAndRecord(_ statement: Statement) throws {
             // In a fixed order (probe, then checkpoint), not the order probes happened to finish: the same run
             // always gives the same report.
             var inputs = JudgementInputs(automated: (evidence[statement.id] ?? []).sorted(by: Judgement.evidenceOrder))
+            // Findings carried from the earlier run, except those this run's findings re-assess (same target).
+            let reassessed = Set((findingsByStatement[statement.id] ?? []).map(\.target))
+            for piece in carriedByStatement[statement.id] ?? [] where !reassessed.contains(piece.target) {
+                inputs.findings.append(piece)
+                carried += 1
+            }
             for finding in findingsByStatement[statement.id] ?? [] {
                 for file in finding.evidence {
                     warnings += masker.evidenceWarnings(file.url, shownAs: file.written)
@@ -242,7 +277,8 @@ public enum AuditEngine {
         let results = try store.results(run: runID).filter { inScope.contains($0.statementID) }
         return AuditOutcome(
             run: try store.requireRun(runID), database: databaseURL, scope: scope, results: results,
-            scorecard: Scorecard(checklist: scope, results: results), warnings: warnings)
+            scorecard: Scorecard(checklist: scope, results: results), carriedFrom: carriedFrom, carried: carried,
+            warnings: warnings)
     }
 
     /// The calendar day of `date` in the mall's time zone, `YYYY-MM-DD`.

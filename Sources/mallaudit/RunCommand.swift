@@ -113,6 +113,13 @@ struct RunCommand: AsyncParsableCommand {
             + "the run started (recorded with the run).")
     var acceptChangedInputs = false
 
+    @Option(
+        name: .customLong("carry-findings"),
+        help: ArgumentHelp(
+            "Re-inspection (复查): carry the manual findings of this earlier run (its id, latest or latest~N) into the "
+                + "new run, marked as carried, unless re-assessed.", valueName: "RUN"))
+    var carryFindings: String?
+
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
@@ -131,6 +138,7 @@ struct RunCommand: AsyncParsableCommand {
             checklist: checklist.map { URL(fileURLWithPath: $0) }, asOf: try parseAsOf(asOf), assessor: assessor,
             resume: resume, toolVersion: mallauditVersion)
         options.acceptChangedInputs = acceptChangedInputs
+        options.carryFindings = carryFindings
         // Ctrl-C: say what the run keeps and how to resume it (every judged result is committed already).
         let interruption = RunInterruption(database: database)
         Interrupts.install()
@@ -173,6 +181,9 @@ struct RunCommand: AsyncParsableCommand {
                 print("")
             }
             print("run \(outcome.run.id) stored in \(outcome.database.path)")
+            if let from = outcome.carriedFrom {
+                print("carried \(outcome.carried) finding(s) from run \(from) (re-inspection; marked as carried)")
+            }
             print("scope: \(outcome.scope.statements.count) statement(s) of checklist \(outcome.scope.version)")
             print(ConsoleReport.summary(outcome.scorecard, results: outcome.results))
             print("reports: mallaudit report --db \(outcome.database.path) --run \(outcome.run.id) --format html --output report.html")
