@@ -89,9 +89,9 @@ public enum SiteLint {
         }
         // The markers first: a template left unfilled is said as such, even where it also fails to load.
         collect { report.diagnostics += try markers(site) }
-        var profile: SiteProfile?
-        collect { profile = try SiteProfile.load(site) }
-        guard let profile else { return report }
+        var loaded: SiteProfile?
+        collect { loaded = try SiteProfile.load(site) }
+        guard let profile = loaded else { return report }
         report.profile = profile
         var checklist: Checklist?
         collect { checklist = try ChecklistLoader.load(file: checklistURL ?? ChecklistLocator.defaultChecklist()) }

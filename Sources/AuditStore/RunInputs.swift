@@ -138,7 +138,7 @@ extension AuditStore {
 
 extension JSONEncoder {
     /// An encoder with sorted keys (stable stored JSON).
-    static var sorted: JSONEncoder {
+    fileprivate static var sorted: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return encoder

@@ -127,7 +127,7 @@ struct StoreCLITests {
             "assess", "--db", ws.dir.appendingPathComponent("nope.sqlite").path, "--run", "1",
             "5.1.1-1", "--verdict", "fail",
         ])
-        #expect(noDB.status == 1 && noDB.stderr.contains("no audit database here"))
+        #expect(noDB.status == 1 && noDB.stderr.contains("no audit database at "))
         let runs = try ws.runsJSON()
         #expect((runs.first?["results"] as? Int) == 0, "nothing was recorded")
     }
@@ -266,7 +266,7 @@ struct StoreCLITests {
         #expect(json[0]["site"] as? String == "测试商场")
 
         let missing = try runMallaudit(["runs", "--db", ws.dir.appendingPathComponent("none.sqlite").path])
-        #expect(missing.status == 1 && missing.stderr.contains("no audit database here"))
+        #expect(missing.status == 1 && missing.stderr.contains("no audit database at "))
         #expect(!FileManager.default.fileExists(atPath: ws.dir.appendingPathComponent("none.sqlite").path))
     }
 
