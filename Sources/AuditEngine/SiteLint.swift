@@ -112,7 +112,7 @@ public enum SiteLint {
                 }
             }
         }
-        collect { report.diagnostics += try problems(profile) }
+        collect { report.diagnostics += try contradictions(profile) + paths(profile) }  // the markers are said above
         return report
     }
 

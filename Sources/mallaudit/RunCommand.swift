@@ -109,8 +109,9 @@ struct RunCommand: AsyncParsableCommand {
 
     @Flag(
         name: .customLong("accept-changed-inputs"),
-        help: "With --resume: go on although the profile, a probe file, the findings or the checklist changed since "
-            + "the run started (recorded with the run).")
+        help: ArgumentHelp(
+            "With --resume: go on although the profile, a probe file, the findings or the checklist changed since "
+                + "the run started (recorded with the run)."))
     var acceptChangedInputs = false
 
     @Option(

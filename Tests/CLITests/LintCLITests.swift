@@ -33,14 +33,19 @@ struct LintCLITests {
             let line = try #require(lines(of: needle, in: template).first, "\(needle) in the template")
             #expect(
                 lint.stderr.components(separatedBy: "\n").contains {
-                    $0.hasPrefix("mallaudit: site.yaml:\(line):") && $0.contains(": error: ") && $0.contains(why)
+                    $0.hasPrefix("mallaudit: ") && $0.contains("/site.yaml:\(line):") && $0.contains(": error: ")
+                        && $0.contains(why)
                 }, "\(needle) at line \(line): \(lint.stderr)")
         }
         // The data exports the template names are not there either.
         #expect(lint.stderr.contains("data.satisfaction:") && lint.stderr.contains("does not exist"), "\(lint.stderr)")
         // Comments may say CHANGE ME; only values are markers: no comment line is reported.
-        for line in lint.stderr.components(separatedBy: "\n") where line.hasPrefix("mallaudit: site.yaml:") {
-            let number = Int(line.dropFirst("mallaudit: site.yaml:".count).prefix { $0.isNumber }) ?? 0
+        let prefix = "mallaudit: \(site.standardizedFileURL.path):"
+        let reported = lint.stderr.components(separatedBy: "\n").filter { $0.hasPrefix(prefix) }
+        #expect(reported.count >= 15, "\(lint.stderr)")
+        #expect(Set(reported).count == reported.count, "each problem is said once: \(lint.stderr)")
+        for line in reported {
+            let number = Int(line.dropFirst(prefix.count).prefix { $0.isNumber }) ?? 0
             let source = template.components(separatedBy: "\n")[number - 1]
             #expect(!source.trimmingCharacters(in: .whitespaces).hasPrefix("#"), "\(line) is a comment: \(source)")
         }
