@@ -10,6 +10,7 @@ packages=(
   snmpsim                     # recorded real devices for the SNMP tests
   python3                     # the loopback HTTP server for tests and the demo
   chromium fonts-noto-cjk     # the test that renders the HTML report in headless Chromium
+  chromium-driver             # the web pages' browser tests (Selenium drives it; nothing is downloaded)
   openssl                     # the test CA and certificates scripts/peers/http.sh generates
   zlib1g-dev                  # gzip-compressed WiFi logs (check wifi-logs)
   libssl-dev                  # signed bundles: SM2/SM3 and PKCS#8 keys through OpenSSL 3's libcrypto
