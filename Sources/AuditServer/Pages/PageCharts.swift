@@ -54,7 +54,7 @@ enum PageCharts {
         let left = 36.0
         let plotHeight = 160.0
         let top = 10.0
-        let slot = columns.count > 16 ? 24.0 : 36.0
+        let slot = columns.count > 16 ? 26.0 : 44.0
         let maximum = max(1, columns.map { $0.segments.reduce(0) { $0 + $1.count } }.max() ?? 1)
         var items: [[String: Any]] = []
         for (index, column) in columns.enumerated() {
@@ -136,10 +136,15 @@ enum PageCharts {
             let py = base - 6 - Double(min(level, 22)) * 6
             dots.append(["cx": n(px), "cy": n(py), "cls": point.cls, "title": point.title])
         }
+        // Round ticks (1, 2 or 5 × 10ⁿ apart), about five of them.
+        let raw = (high - low) / 5
+        let magnitude = pow(10, (log10(raw)).rounded(.down))
+        let step = [1.0, 2.0, 5.0, 10.0].map { $0 * magnitude }.first { $0 >= raw } ?? raw
         var ticks: [[String: Any]] = []
-        for step in 0...4 {
-            let value = low + (high - low) * Double(step) / 4
+        var value = (low / step).rounded(.up) * step
+        while value <= high + 1e-9, ticks.count < 12 {
             ticks.append(["x": n(x(value)), "label": tickLabel(value), "y": n(base + 16)])
+            value += step
         }
         var result: [String: Any] = [
             "dots": dots, "ticks": ticks, "width": n(left * 2 + width), "height": n(base + 30),

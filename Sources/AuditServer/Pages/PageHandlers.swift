@@ -26,10 +26,18 @@ extension PageServer {
         ["cls": "m-\(modality)", "label": labels(language)["m.\(modality)"] ?? modality]
     }
 
-    private func measured(_ measured: PageQueries.Measured?) -> [String: Any]? {
+    /// A unit as people read it in `language` (`days` → `天`); others as recorded.
+    static func unit(_ unit: String?, _ language: PageLanguage) -> String {
+        guard let unit else { return "" }
+        guard language == .zh else { return unit }
+        return ["day": "天", "days": "天", "hour": "小时", "hours": "小时", "minute": "分钟", "minutes": "分钟",
+                "second": "秒", "seconds": "秒", "percent": "%"][unit] ?? unit
+    }
+
+    private func measured(_ measured: PageQueries.Measured?, _ language: PageLanguage) -> [String: Any]? {
         guard let measured else { return nil }
         return [
-            "value": PageFormat.number(measured.value), "unit": measured.unit ?? "",
+            "value": PageFormat.number(measured.value), "unit": Self.unit(measured.unit, language),
             "threshold": measured.threshold ?? "", "sample": measured.sample.map(String.init) ?? "",
             "margin": measured.margin.map { PageFormat.number($0) } ?? "",
         ]
@@ -181,7 +189,7 @@ extension PageServer {
         var monthly: [String: [String: Int]] = [:]
         for entry in try await fetchedMonths { monthly[entry.month, default: [:]][entry.conformance] = entry.malls }
         let timeChart = PageCharts.stackedColumns(
-            columns: monthly.keys.sorted().map { ($0, segments(monthly[$0] ?? [:])) },
+            columns: monthly.keys.sorted().map { (String($0.dropFirst(2)), segments(monthly[$0] ?? [:])) },
             noData: labels["chart.noData"] ?? "")
         let overdue = try await fetchedOverdue
         let shownOverdue = overdue.prefix(200).map { rectificationContext($0, language: language) }
@@ -366,7 +374,7 @@ extension PageServer {
                         ["id": $0.id, "verdict": statementVerdict($0.verdict, language)]
                     },
                 ]
-                if let measured = measured(entry.measured) { row["measured"] = measured }
+                if let measured = measured(entry.measured, language) { row["measured"] = measured }
                 return row
             }
             let withValues = entries.filter { $0.measured != nil }
@@ -382,7 +390,7 @@ extension PageServer {
             context["hasCheckpoints"] = !checkpoints.isEmpty
             if !withValues.isEmpty {
                 let threshold = PageCharts.threshold(withValues.compactMap { $0.measured?.threshold }.first)
-                let unit = withValues.compactMap { $0.measured?.unit }.first ?? ""
+                let unit = Self.unit(withValues.compactMap { $0.measured?.unit }.first, language)
                 context["distribution"] = PageCharts.distribution(
                     points: withValues.map { entry in
                         PageCharts.Point(
@@ -394,7 +402,7 @@ extension PageServer {
                 context["values"] = withValues.sorted { $0.measured!.value < $1.measured!.value }.map { entry in
                     [
                         "mallHref": "/malls/\(entry.mallCode)", "mallName": entry.mallName,
-                        "value": PageFormat.number(entry.measured!.value), "unit": entry.measured?.unit ?? "",
+                        "value": PageFormat.number(entry.measured!.value), "unit": Self.unit(entry.measured?.unit, language),
                         "verdict": statementVerdict(entry.verdict, language),
                         "sample": entry.measured?.sample.map(String.init) ?? "",
                     ] as [String: Any]
@@ -499,7 +507,7 @@ extension PageServer {
                     "modality": modality(statement.modality, language),
                     "verdict": statementVerdict(statement.verdict, language), "reason": statement.reason,
                 ]
-                if let measured = measured(statement.measured) { row["measured"] = measured }
+                if let measured = measured(statement.measured, language) { row["measured"] = measured }
                 return row
             }
             content["hasFailing"] = !failing.isEmpty
@@ -583,7 +591,7 @@ extension PageServer {
                     },
                     "hasCheckpoints": !statement.checkpoints.isEmpty,
                 ]
-                if let measured = measured(statement.measured) { row["measured"] = measured }
+                if let measured = measured(statement.measured, language) { row["measured"] = measured }
                 return row
             },
             "findings": try await fetchedFindings.map { finding -> [String: Any] in
