@@ -9,7 +9,8 @@
 #                                            # reuse a database already loaded (e.g. by benchmarks/server.sh through
 #                                            # ingest); only a bureau-admin account `pages-bench` is added to it
 #
-# Options (environment): MALLS (1000), RUNS (12), REQUESTS (200 per page), CONFIG (release | debug),
+# Options (environment): MALLS (1000), RUNS (12), REQUESTS (200 per page), CONFIG (release | debug), SCRATCH_PATH
+# (a build folder of its own, e.g. .build-release, so that a debug build may run beside it),
 # BUNDLE_STORE (the store folder of a reused database, for the report links), OUTPUT (Markdown file, default stdout).
 # Synthetic rows are the real checklist's 107 statements and their checkpoints per run (1.3 million statement
 # results for 12,000 runs), WiFi retention and satisfaction as measured values, verdicts and dates varied per mall
@@ -22,8 +23,9 @@ RUNS="${RUNS:-12}"
 REQUESTS="${REQUESTS:-200}"
 CONFIG="${CONFIG:-release}"
 
-swift build -c "$CONFIG" --product mallaudit-server >&2
-server_bin="$(swift build -c "$CONFIG" --show-bin-path)/mallaudit-server"
+scratch=(${SCRATCH_PATH:+--scratch-path "$SCRATCH_PATH"})
+swift build -c "$CONFIG" "${scratch[@]}" --product mallaudit-server >&2
+server_bin="$(swift build -c "$CONFIG" "${scratch[@]}" --show-bin-path)/mallaudit-server"
 
 work="$(mktemp -d /tmp/mallaudit-pages-bench.XXXXXX)"
 server_pid=""

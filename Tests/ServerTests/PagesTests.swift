@@ -353,18 +353,27 @@ struct PagesTests {
             }
         }
         try world.mall("91320300MA1HHHHH0H", name: "贾汪商厦", district: "贾汪区")
-        // The mall that names itself <script> (a new mall: its name comes from the bundle).
+        // The mall that names itself <script> (a new mall: its name comes from the bundle): two runs for a diff,
+        // and an overdue item, so that its name is on every page that can name a mall.
         try await Self.file(
-            api, Self.bundle(Self.xssMall, Self.xssName, run: "X-1", date: "2026-09-09", failing: ["6.1.d"])
+            api, Self.bundle(Self.xssMall, Self.xssName, run: "X-1", date: "2026-08-08", failing: ["5.1.1-1"])
+                .signed([inspector]), as: bureau.inspector)
+        let xssRun = try await Self.file(
+            api, Self.bundle(Self.xssMall, Self.xssName, run: "X-2", date: "2026-09-09", failing: ["6.1.d"])
                 .signed([inspector]), as: bureau.inspector)
         try world.admin(["mall", "district", "--credit-code", Self.xssMall, "--district", "泉山区"])
+        let xssItem = try await api.post(
+            "/api/v1/malls/\(Self.xssMall)/rectifications", json: ["statementId": "6.1.d", "dueDate": "2026-11-15"],
+            as: .token(bureau.admin.token))
+        try #require(xssItem.status == 201, "\(xssItem.text)")
 
         let shots = ProcessInfo.processInfo.environment["MALLAUDIT_PAGES_SCREENSHOTS"].flatMap { $0.isEmpty ? nil : $0 }
             ?? world.folder.appendingPathComponent("screenshots").path
         let scene: [String: Any] = [
             "base": api.base, "admin": "admin", "password": ServerWorld.password, "screenshots": shots,
             "mallCount": 2 + others.count + 2, "filterDistrict": "云龙区", "filterDistrictCount": 2,
-            "xssMall": Self.xssMall, "diffMall": Bureau.mallA, "diffMallRuns": 2, "diffFixed": "5.1.1-1",
+            "xssMall": Self.xssMall, "xssName": Self.xssName, "xssDistrict": "泉山区", "xssClause": "6.1",
+            "xssRunId": try #require(xssRun["runId"] as? Int), "diffMall": Bureau.mallA, "diffMallRuns": 2, "diffFixed": "5.1.1-1",
             "diffNewlyFailing": "5.1.2-3", "dueStatement": "5.1.2-3", "dueDate": "2027-01-31",
             "signer": "测试签名人", "runId": try #require(latestA["runId"] as? Int),
             "mallAccount": "mall-b", "ownMall": Bureau.mallB, "ownMallItem": "6.1.d", "otherMall": Bureau.mallA,
