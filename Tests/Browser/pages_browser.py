@@ -171,11 +171,13 @@ def run(scene):
 
         # A mall that names itself <script>: on every page that names the mall, its name is visible text and no
         # script runs (an alert would be caught; the control shows the catch works). The clause list names no mall.
+        # (`?lang=en` is kept in a cookie: `?lang=zh` switches back for the steps after.)
         name = scene["xssName"]
         pages.alert_detector_works()
         xss = scene["xssMall"]
         for path in ("/overview", "/overview?district=" + urllib.parse.quote(scene["xssDistrict"]),
                      "/clauses/" + scene["xssClause"], "/malls/" + xss, "/malls/" + xss + "?lang=en",
+                     "/malls/" + xss + "?lang=zh",
                      "/malls/" + xss + "/diff", "/runs/" + str(scene["xssRunId"]), "/rectifications",
                      "/rectifications?state=overdue", "/rectifications?state=all"):
             pages.visit_hostile(path, name)

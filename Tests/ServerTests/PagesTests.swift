@@ -78,9 +78,9 @@ struct PagesTests {
             api, Self.bundle(Bureau.mallA, "云龙万达广场", run: "A-1", date: "2026-05-01").signed([inspector]),
             as: bureau.inspector)
         var runsB: [Int] = []
-        for (run, date) in [("B-1", "2026-03-01"), ("B-2", "2026-06-01")] {
+        for (run, date, failing) in [("B-1", "2026-03-01", ["6.1.d"]), ("B-2", "2026-06-01", ["6.1.d", "5.1.2-3"])] {
             let filed = try await Self.file(
-                api, Self.bundle(Bureau.mallB, "金鹰国际购物中心", run: run, date: date, failing: ["6.1.d"])
+                api, Self.bundle(Bureau.mallB, "金鹰国际购物中心", run: run, date: date, failing: Set(failing))
                     .signed([inspector]), as: bureau.inspector)
             runsB.append(try #require(filed["runId"] as? Int))
         }
@@ -327,7 +327,7 @@ struct PagesTests {
                              failing: ["5.1.1-1", "6.1.d"]).signed([inspector]), as: bureau.inspector)
         let latestA = try await Self.file(
             api, Self.bundle(Bureau.mallA, "云龙万达广场", run: "A-2026-09", date: "2026-09-01",
-                             failing: ["6.1.d"]).signed([inspector]), as: bureau.inspector)
+                             failing: ["5.1.2-3", "6.1.d"]).signed([inspector]), as: bureau.inspector)
         // Mall B (鼓楼区): evaluated in March; the bureau's due date on 6.1.d passed in October.
         try await Self.file(
             api, Self.bundle(Bureau.mallB, "金鹰国际购物中心", run: "B-2026-03", date: "2026-03-15",
@@ -336,13 +336,13 @@ struct PagesTests {
             "/api/v1/malls/\(Bureau.mallB)/rectifications", json: ["statementId": "6.1.d", "dueDate": "2026-10-31"],
             as: .token(bureau.admin.token))
         try #require(overdue.status == 201, "\(overdue.text)")
-        // More malls for the charts: three districts, verdicts over the year, WiFi retention from 90 to 400 days.
-        let others: [(code: String, name: String, district: String, runs: [(String, Set<String>, Double)])] = [
-            ("91320300MA1CCCCC0C", "苏宁广场", "鼓楼区", [("2026-02-10", ["6.1.d"], 90), ("2026-08-20", [], 365)]),
-            ("91320300MA1DDDDD0D", "彭城广场", "鼓楼区", [("2026-05-05", [], 400)]),
-            ("91320300MA1EEEEE0E", "泉山万达广场", "泉山区", [("2026-01-20", ["5.2.5-6"], 150), ("2026-07-01", ["5.2.5-6"], 181)]),
-            ("91320300MA1FFFFF0F", "铜山万达广场", "铜山区", [("2026-04-12", [], 179), ("2026-10-09", [], 220)]),
-            ("91320300MA1GGGGG0G", "云龙湖商业街", "云龙区", [("2026-11-02", [], 300)]),
+        // More malls for the charts: three districts, verdicts over the year, WiFi retention failing (5.1.2-3) or not.
+        let others: [(code: String, name: String, district: String, runs: [(String, Set<String>)])] = [
+            ("91320300MA1CCCCC0C", "苏宁广场", "鼓楼区", [("2026-02-10", ["6.1.d", "5.1.2-3"]), ("2026-08-20", [])]),
+            ("91320300MA1DDDDD0D", "彭城广场", "鼓楼区", [("2026-05-05", [])]),
+            ("91320300MA1EEEEE0E", "泉山万达广场", "泉山区", [("2026-01-20", ["5.2.5-6", "5.1.2-3"]), ("2026-07-01", ["5.2.5-6"])]),
+            ("91320300MA1FFFFF0F", "铜山万达广场", "铜山区", [("2026-04-12", ["5.1.2-3"]), ("2026-10-09", [])]),
+            ("91320300MA1GGGGG0G", "云龙湖商业街", "云龙区", [("2026-11-02", [])]),
         ]
         for mall in others {
             try world.mall(mall.code, name: mall.name, district: mall.district)
