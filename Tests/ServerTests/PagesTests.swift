@@ -193,7 +193,7 @@ struct PagesTests {
         let inspector = Signing(signer: bureau.inspectorKey, role: "inspector")
         // The mall's name comes from the bundle (a new mall); the district is the bureau's (also markup here).
         let filed = try await Self.file(
-            api, Self.bundle(Self.xssMall, Self.xssName, run: "R1", date: "2026-04-01", failing: ["6.1.d", "5.1.2-3"])
+            api, Self.bundle(Self.xssMall, Self.xssName, run: "<b>R1</b>", date: "2026-04-01", failing: ["6.1.d", "5.1.2-3"])
                 .signed([inspector]), as: bureau.inspector)
         let run = try #require(filed["runId"] as? Int)
         try await Self.file(
@@ -225,6 +225,10 @@ struct PagesTests {
         }
         let mall = try await admin.get("/malls/\(Self.xssMall)")
         #expect(mall.text.contains("&lt;b&gt;区&lt;/b&gt;"))
+        // The run's own reference (from the bundle) too.
+        #expect(mall.text.contains("&lt;b&gt;R1&lt;/b&gt;") && !mall.text.contains("<b>R1</b>"))
+        let runText = try await admin.get("/runs/\(run)").text
+        #expect(runText.contains("&lt;b&gt;R1&lt;/b&gt;") && !runText.contains("<b>R1</b>"))
         // The CSV keeps the name as data.
         let csv = try await admin.get("/rectifications.csv?state=all")
         #expect(csv.text.hasPrefix("\u{FEFF}id,credit_code"))
