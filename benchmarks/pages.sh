@@ -145,6 +145,7 @@ measure() {
   status=$(curl -s -o "$work/page.html" -w '%{http_code}' -H "Cookie: $cookie" "$base$path")
   [ "$status" = 200 ] || { echo "$path answered $status" >&2; head -c 500 "$work/page.html" >&2; exit 1; }
   local bytes; bytes=$(wc -c < "$work/page.html")
+  local load; load=$(cut -d' ' -f1 /proc/loadavg)
   for _ in $(seq 1 10); do curl -s -o /dev/null -H "Cookie: $cookie" "$base$path"; done
   for _ in $(seq 1 "$REQUESTS"); do
     curl -s -o /dev/null -w '%{time_total}\n' -H "Cookie: $cookie" "$base$path"
@@ -152,16 +153,17 @@ measure() {
 import sys
 times = sorted(float(line) * 1000 for line in sys.stdin if line.strip())
 def q(p): return times[min(len(times) - 1, int(round(p / 100 * len(times) + 0.5)) - 1)]
-print(f'| $name | \`$path\` | {len(times)} | {q(50):.1f} | {q(95):.1f} | {q(99):.1f} | {max(times):.1f} | {$bytes / 1024:.0f} |')
+print(f'| $name | \`$path\` | $load | {len(times)} | {q(50):.1f} | {q(95):.1f} | {q(99):.1f} | {max(times):.1f} | {$bytes / 1024:.0f} |')
 "
 }
 {
   echo "## Pages benchmark ($(date -u +%Y-%m-%d), $CONFIG build, $(nproc) cores)"
   echo
   echo "$counts; one bureau-admin session (sees every mall); requests one after another."
+  echo "The machine is shared: the load average (1 min) is printed before each page."
   echo
-  echo "| page | path | requests | p50 ms | p95 ms | p99 ms | max ms | KiB |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| page | path | load before | requests | p50 ms | p95 ms | p99 ms | max ms | KiB |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   measure overview "/overview"
   measure "overview, filtered" "/overview?district=%E9%BC%93%E6%A5%BC%E5%8C%BA&verdict=nonConformant&sort=shallFailures&order=desc"
   measure "clause (WiFi retention)" "/clauses/5.1.2"
