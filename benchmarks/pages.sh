@@ -147,14 +147,20 @@ measure() {
   local bytes; bytes=$(wc -c < "$work/page.html")
   local load; load=$(cut -d' ' -f1 /proc/loadavg)
   for _ in $(seq 1 10); do curl -s -o /dev/null -H "Cookie: $cookie" "$base$path"; done
+  # The server's own CPU time (user + system, clock ticks of /proc/PID/stat) over the timed requests: what a page
+  # costs the server whatever else the shared machine runs (PostgreSQL's share is not in it).
+  local ticks_before; ticks_before=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")
   for _ in $(seq 1 "$REQUESTS"); do
     curl -s -o /dev/null -w '%{time_total}\n' -H "Cookie: $cookie" "$base$path"
-  done | python3 -c "
+  done > "$work/times"
+  local ticks_after; ticks_after=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")
+  local cpu_ms; cpu_ms=$(( (ticks_after - ticks_before) * 1000 / $(getconf CLK_TCK) ))
+  python3 -c "
 import sys
 times = sorted(float(line) * 1000 for line in sys.stdin if line.strip())
 def q(p): return times[min(len(times) - 1, int(round(p / 100 * len(times) + 0.5)) - 1)]
-print(f'| $name | \`$path\` | $load | {len(times)} | {q(50):.1f} | {q(95):.1f} | {q(99):.1f} | {max(times):.1f} | {$bytes / 1024:.0f} |')
-"
+print(f'| $name | \`$path\` | $load | {len(times)} | {q(50):.1f} | {q(95):.1f} | {q(99):.1f} | {max(times):.1f} | {$cpu_ms / len(times):.1f} | {$bytes / 1024:.0f} |')
+" < "$work/times"
 }
 {
   echo "## Pages benchmark ($(date -u +%Y-%m-%d), $CONFIG build, $(nproc) cores)"
@@ -162,8 +168,8 @@ print(f'| $name | \`$path\` | $load | {len(times)} | {q(50):.1f} | {q(95):.1f} |
   echo "$counts; one bureau-admin session (sees every mall); requests one after another."
   echo "The machine is shared: the load average (1 min) is printed before each page."
   echo
-  echo "| page | path | load before | requests | p50 ms | p95 ms | p99 ms | max ms | KiB |"
-  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "| page | path | load before | requests | p50 ms | p95 ms | p99 ms | max ms | server CPU ms/request | KiB |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
   measure overview "/overview"
   measure "overview, filtered" "/overview?district=%E9%BC%93%E6%A5%BC%E5%8C%BA&verdict=nonConformant&sort=shallFailures&order=desc"
   measure "clause (WiFi retention)" "/clauses/5.1.2"
