@@ -55,7 +55,7 @@ struct EvidenceStoreCLITests {
         let database = fixture.dir.appendingPathComponent("audits/audit.sqlite").path
         let run = try fixture.mallaudit(
             ["run", "--site", fixture.site, "--db", database, "--only", "5.2.5-1,6.8.a", "--format", "json"])
-        #expect(run.status == 3, "\(run.stderr)")
+        #expect(run.status == 0, "\(run.stderr)")  // the finding passes 5.2.5-1; 6.8.a is a should statement
         let assess = try fixture.mallaudit(
             ["assess", "--db", database, "--run", "latest", "6.8.a", "--verdict", "pass", "--evidence", ar.path])
         #expect(assess.status == 0, "\(assess.stderr)")

@@ -65,7 +65,7 @@ struct StoreRuleCLITests {
         // From another folder than the profile's: the database is the working directory's, not the profile's.
         let run = try runMallaudit(
             ["run", "--site", fixture.site, "--only", "6.8.a"], environment: ["MALLAUDIT_DB": ""], currentDirectory: work)
-        #expect(run.status == 3, "\(run.stderr)")
+        #expect(run.status == 0, "\(run.stderr)")  // a should statement not assessed: conformant
         let database = work.standardizedFileURL.appendingPathComponent("mallaudit.sqlite").path
         #expect(run.stdout.contains("stored in \(database)"), "\(run.stdout)")
         #expect(!FileManager.default.fileExists(atPath: fixture.database))
@@ -78,7 +78,7 @@ struct StoreRuleCLITests {
         let second = try runMallaudit(
             ["run", "--site", fixture.site, "--only", "6.8.a"], environment: ["MALLAUDIT_DB": named],
             currentDirectory: work)
-        #expect(second.status == 3, "\(second.stderr)")
+        #expect(second.status == 0, "\(second.stderr)")
         #expect(FileManager.default.fileExists(atPath: named))
         let report = try runMallaudit(
             ["report", "--format", "xml", "--output", "named.xml"], environment: ["MALLAUDIT_DB": named],
