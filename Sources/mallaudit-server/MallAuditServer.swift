@@ -263,12 +263,14 @@ struct KeyCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigOption
         @Option(help: "The account (inspector, evaluator or mall).") var account: String
         @Option(help: ArgumentHelp("The public key file.", valueName: "FILE")) var publicKey: String
-        @Option(help: "First day (or time) the key may sign; today when omitted.") var validFrom: String?
-        @Option(help: "Last day (or time) the key may sign; open when omitted.") var validUntil: String?
+        @Option(help: "First day (or time) the key may sign; the key file's notBefore when omitted.")
+        var validFrom: String?
+        @Option(help: "Last day (or time) the key may sign; the key file's notAfter when omitted.")
+        var validUntil: String?
 
         func run() async throws {
             let (configuration, logger) = try options.load()
-            let from = try validFrom.map { try parseDate($0, option: "--valid-from") } ?? Date()
+            let from = try validFrom.map { try parseDate($0, option: "--valid-from") }
             let until = try validUntil.map { try parseDate($0, option: "--valid-until") }
             let bytes: Data
             do {
