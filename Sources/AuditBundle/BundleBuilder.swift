@@ -189,21 +189,53 @@ public enum BundleBuilder {
         _ source: BundleSource, identity: SigningIdentity, role: SignerRole, output: URL, toolVersion: String,
         now: Date
     ) throws -> BundleOutcome {
+        try assemble(
+            source, members: members(source), identity: identity, role: role, output: output,
+            toolVersion: toolVersion, now: now)
+    }
+
+    /// A member held in memory: the reports, the checklist, the site profile, the measured inputs.
+    public struct RenderedMember: Sendable {
+        public var path: String
+        public var role: MemberRole
+        public var mediaType: String
+        public var format: String?
+        public var data: Data
+    }
+
+    /// The members of `source` held in memory, the reports rendered (`BundleReports.members`).
+    public static func members(_ source: BundleSource) throws -> [RenderedMember] {
+        var inMemory: [RenderedMember] = []
+        for member in BundleReports.members {
+            inMemory.append(RenderedMember(
+                path: member.path, role: .report, mediaType: member.mediaType, format: member.format,
+                data: try member.render(source.report)))
+        }
+        inMemory.append(RenderedMember(
+            path: BundleFormat.checklistPath, role: .checklist, mediaType: "application/xml", format: nil,
+            data: source.checklistBytes))
+        inMemory.append(RenderedMember(
+            path: BundleFormat.siteProfilePath, role: .siteProfile, mediaType: "application/yaml", format: nil,
+            data: source.siteBytes))
+        inMemory.append(RenderedMember(
+            path: BundleFormat.measuredInputsPath, role: .measuredInputs, mediaType: "application/json", format: nil,
+            data: try CanonicalJSON.pretty(measuredInputs(source.report.results))))
+        return inMemory
+    }
+
+    /// Writes the zip of `source` from members already in memory (`members(_:)`, which a caller may have rendered
+    /// once for many bundles), with its manifest and evidence, and signs it.
+    public static func assemble(
+        _ source: BundleSource, members rendered: [RenderedMember], identity: SigningIdentity, role: SignerRole,
+        output: URL, toolVersion: String, now: Date
+    ) throws -> BundleOutcome {
         let report = source.report
         let run = report.run
         guard let siteDigest = run.siteProfileDigest else {
             throw DiagnosticsError(Diagnostic(file: output.path, message: "run \(run.runID) has no site profile digest"))
         }
-        var inMemory: [(path: String, role: MemberRole, mediaType: String, format: String?, data: Data)] = []
-        for member in BundleReports.members {
-            inMemory.append((member.path, .report, member.mediaType, member.format, try member.render(report)))
-        }
-        inMemory.append((BundleFormat.checklistPath, .checklist, "application/xml", nil, source.checklistBytes))
-        inMemory.append((BundleFormat.siteProfilePath, .siteProfile, "application/yaml", nil, source.siteBytes))
-        inMemory.append((
-            BundleFormat.measuredInputsPath, .measuredInputs, "application/json", nil,
-            try CanonicalJSON.pretty(measuredInputs(report.results))
-        ))
+        var inMemory: [(path: String, role: MemberRole, mediaType: String, format: String?, data: Data)] =
+            rendered.map { ($0.path, $0.role, $0.mediaType, $0.format, $0.data) }
         let evidence = source.evidence
 
         // MARK: manifest

@@ -174,3 +174,82 @@ public struct BundleFactory: Sendable {
         return lines.joined(separator: "\n")
     }
 }
+
+/// One shape of bundle (verdicts, judgement date) rendered ONCE for a placeholder mall and run, then written for any
+/// number of malls and runs by substituting their names into the rendered reports and the site profile — what
+/// `benchmarks/server.sh` files 12,000 of without rendering 12,000 reports. Each bundle it writes is complete and
+/// signed like any other: manifest, statement and signatures are made anew, and the server verifies every byte.
+public struct BundleTemplate: Sendable {
+    static let placeholderName = "MALLNAMEPLACEHOLDER"
+    static let placeholderCode = "91320300PLACEHOLDR"
+    static let placeholderRun = "RUNIDPLACEHOLDER"
+    static let placeholderDistrict = "DISTRICTPLACEHOLDER"
+
+    let source: BundleSource
+    let members: [BundleBuilder.RenderedMember]
+
+    /// Renders the reports once for `verdicts` judged at `judgementDate`.
+    public init(factory: BundleFactory, verdicts: [String: Verdict], judgementDate: String) throws {
+        source = factory.source(for: BundleVariant(
+            mallName: Self.placeholderName, creditCode: Self.placeholderCode, district: Self.placeholderDistrict,
+            runID: Self.placeholderRun, judgementDate: judgementDate, verdicts: verdicts))
+        members = try BundleBuilder.members(source)
+    }
+
+    /// The conformance every bundle of this template states.
+    public var conformance: Conformance { source.report.scorecard.conformance }
+
+    /// Writes the bundle of `mallName` / `creditCode` / `district`, run `runID`, signed as asked. Names must be
+    /// plain text (no `<`, `>`, `&`, quotes: the reports would escape them) and the credit code 18 digits or capitals.
+    @discardableResult
+    public func write(
+        mallName: String, creditCode: String, district: String, runID: String, signings: [BundleSigning], output: URL,
+        toolVersion: String = "0.1.0-bench"
+    ) throws -> BundleOutcome {
+        guard !(mallName + district + runID).contains(where: { "<>&\"'".contains($0) }), creditCode.count == 18,
+            let first = signings.first
+        else {
+            throw DiagnosticsError(Diagnostic(
+                file: output.path, message: "a template bundle needs plain names, an 18-character credit code and a signing"))
+        }
+        func substitute(_ data: Data, site: (old: String, new: String)? = nil) -> Data {
+            var text = String(decoding: data, as: UTF8.self)
+                .replacingOccurrences(of: Self.placeholderName, with: mallName)
+                .replacingOccurrences(of: Self.placeholderCode, with: creditCode)
+                .replacingOccurrences(of: Self.placeholderRun, with: runID)
+                .replacingOccurrences(of: Self.placeholderDistrict, with: district)
+            if let site, !site.old.isEmpty { text = text.replacingOccurrences(of: site.old, with: site.new) }
+            return Data(text.utf8)
+        }
+        let oldSiteDigest = source.report.run.siteProfileDigest ?? ""
+        let siteBytes = substitute(source.siteBytes)
+        let newSiteDigest = SHA256Digest.hex(of: siteBytes)
+        var varied = source
+        var run = source.report.run
+        run.runID = runID
+        run.mall = MallIdentity(name: mallName, address: run.mall.address, creditCode: creditCode)
+        run.siteProfileDigest = newSiteDigest
+        varied.report = AuditReport(
+            run: run, checklist: source.report.checklist, results: source.report.results,
+            decisions: source.report.decisions)
+        varied.siteBytes = siteBytes
+        varied.district = district
+        let members = self.members.map { member in
+            var member = member
+            switch member.role {
+            case .report: member.data = substitute(member.data, site: (oldSiteDigest, newSiteDigest))
+            case .siteProfile: member.data = siteBytes
+            default: break
+            }
+            return member
+        }
+        let outcome = try BundleBuilder.assemble(
+            varied, members: members, identity: first.identity, role: first.role, output: output,
+            toolVersion: toolVersion, now: first.at)
+        for signing in signings.dropFirst() {
+            _ = try BundleCountersign.countersign(
+                archive: output, identity: signing.identity, role: signing.role, now: signing.at)
+        }
+        return outcome
+    }
+}

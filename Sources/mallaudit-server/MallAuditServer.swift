@@ -14,7 +14,7 @@ struct MallAuditServer: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Serve.self, Migrate.self, UserCommand.self, KeyCommand.self, MallCommand.self, BackupCommand.self,
-            RestoreCommand.self, RoutesCommand.self,
+            RestoreCommand.self, RoutesCommand.self, ExplainCommand.self,
         ])
 }
 
@@ -400,5 +400,22 @@ struct RoutesCommand: ParsableCommand {
         for route in try orExit({ try Server.routes(configuration: configuration, logger: logger) }) {
             print(route)
         }
+    }
+}
+
+struct ExplainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "EXPLAIN ANALYZE the API's main read queries (every mall's latest verdict, statistics) as they run.")
+    @OptionGroup var options: ConfigOption
+
+    func run() async throws {
+        let (configuration, logger) = try options.load()
+        let text = try await orExit {
+            try await Database.with(configuration, logger: logger) { database in
+                try await QueryPlans.explain(database: database, logger: logger)
+            }
+        }
+        print(text, terminator: "")
     }
 }

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# The bureau's service at scale (issue 18), with release builds, on this machine (run on demand; tests never time
+# anything):
+#   1. one real run: `mallaudit run` over a copy of the demo mall (as the server's tests make it);
+#   2. MALLS × RUNS real signed bundles made from it (`mallaudit-testkit bench-bundles`: RUNS × 4 report sets
+#      rendered once — verdicts varied by run and by mall —, then every bundle written with its own mall, run id,
+#      manifest, in-toto statement and SM2 signature by the bundle library);
+#   3. a throwaway PostgreSQL 15 cluster (scripts/peers/postgres.sh: fsync off, as in the tests) and one
+#      `mallaudit-server serve` (release), the inspector's key registered;
+#   4. ingest: every bundle POSTed (benchmarks/server-upload.py, CONCURRENCY keep-alive connections, in run
+#      order), each verified by `BundleVerifier.verify` and normalised: bundles/s, answers, upload latency, peak
+#      memory of the server (RSS) and of PostgreSQL (all its processes, PSS);
+#   5. the API under load (wrk, benchmarks/server-wrk.lua, a bureau-viewer token): "the latest verdict of every
+#      mall" (GET /api/v1/malls) and "failures per clause" (GET /api/v1/statistics/clauses): requests/s, p50/p95/p99;
+#   6. `mallaudit-server explain`: EXPLAIN (ANALYZE, BUFFERS) of the main queries.
+# The load average is printed before each phase: the machine is shared.
+#
+#   bash benchmarks/server.sh                 # 1,000 malls × 12 runs
+#   bash benchmarks/server.sh 100 12          # smaller
+#   CONCURRENCY=4 CONNECTIONS=8 DURATION=20 KEEP=/tmp/bench bash benchmarks/server.sh
+#
+# Targets (issue 18): at least 20 bundles/s ingested on a 2-core machine; p95 under 100 ms for both calls at
+# 12,000 runs. Results: docs/server-performance.md. Needs wrk (scripts/install-deps.sh); loopback only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/opt/swift/usr/bin:$PATH"
+malls="${1:-1000}"
+runs="${2:-12}"
+concurrency="${CONCURRENCY:-4}"
+connections="${CONNECTIONS:-8}"
+duration="${DURATION:-20}"
+command -v wrk >/dev/null || { echo "server.sh: wrk is missing (bash scripts/install-deps.sh)" >&2; exit 1; }
+
+echo "building (release)…" >&2
+for product in mallaudit mallaudit-server mallaudit-testkit; do
+  swift build -c release --product "$product" >&2
+done
+bin="$(swift build -c release --show-bin-path)"
+
+work="${KEEP:-$(mktemp -d /tmp/mallaudit-server-bench.XXXXXX)}"
+mkdir -p "$work"
+state="$work/state"
+mkdir -p "$state"
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  bash scripts/peers/postgres.sh stop "$state" || true
+  [ -z "${KEEP:-}" ] && rm -rf "$work"
+}
+trap cleanup EXIT
+load() { echo "   (load average: $(cut -d' ' -f1-3 /proc/loadavg))"; }
+
+echo "== 1. the source run"
+cp -r examples/demo-mall "$work/mall"
+rm -rf "$work/mall/.demo-state"
+sed -i "s#probes: \[../../probes\]#probes: [$PWD/probes]#" "$work/mall/site.yaml"
+scope="5.1.2-3,8.2.1-3,8.1.2-2,6.6,6.9.1,5.2.5-1,5.2.5-6,5.2.5-7,5.2.5-2,7.4.1,6.7.1,8.2.2,6.8,5.1.1,7.3.3,7.4.7"
+"$bin/mallaudit" run --site "$work/mall/site.yaml" --as-of 2026-11-20 --only "$scope" >/dev/null || [ $? -eq 2 ]
+"$bin/mallaudit" keys generate --algorithm sm2 --name 王工 --org 徐州市商务局 --output "$work/inspector.key" \
+  --unencrypted >/dev/null
+
+echo "== 2. $malls malls × $runs runs of signed bundles"
+load
+"$bin/mallaudit-testkit" bench-bundles --db "$work/mall/mallaudit.sqlite" --site "$work/mall/site.yaml" \
+  --checklist checklists/mall-digital-service.xml --key "$work/inspector.key" --malls "$malls" --runs "$runs" \
+  --output "$work/bundles" 2>/dev/null
+echo "   $(du -sh "$work/bundles" | cut -f1) on disk, $(ls "$work/bundles" | head -1): $(stat -c %s "$work/bundles/$(ls "$work/bundles" | head -1)") bytes"
+
+echo "== 3. PostgreSQL and mallaudit-server"
+eval "$(bash scripts/peers/postgres.sh start "$state")"
+export PGPASSWORD="$MALLAUDIT_TEST_PG_PASSWORD"
+"$MALLAUDIT_TEST_PG_BIN/psql" -X -q -h "$MALLAUDIT_TEST_PG_HOST" -p "$MALLAUDIT_TEST_PG_PORT" \
+  -U "$MALLAUDIT_TEST_PG_USER" -d postgres -c "CREATE DATABASE bench"
+cat >"$work/server.yaml" <<YAML
+listen: {host: 127.0.0.1, port: 0}
+database:
+  host: $MALLAUDIT_TEST_PG_HOST
+  port: $MALLAUDIT_TEST_PG_PORT
+  user: $MALLAUDIT_TEST_PG_USER
+  name: bench
+  password_env: MALLAUDIT_TEST_PG_PASSWORD
+  tls: disable
+  pool_size: 8
+bundles: {store: $work/store, trusted_keys: $work/keys}
+limits: {requests_per_second: 0, request_seconds: 120}
+security: {bcrypt_cost: 10}
+YAML
+admin() { "$bin/mallaudit-server" "$@" --config "$work/server.yaml" --log-level warning; }
+export BENCH_PASSWORD="benchmark password 1"
+admin migrate >/dev/null
+admin user add --name inspector --role inspector --password-env BENCH_PASSWORD >/dev/null
+admin user add --name viewer --role bureau-viewer --password-env BENCH_PASSWORD >/dev/null
+export INSPECTOR_TOKEN VIEWER_TOKEN
+INSPECTOR_TOKEN="$(admin user token --name inspector)"
+VIEWER_TOKEN="$(admin user token --name viewer)"
+admin key add --account inspector --public-key "$work/inspector.pub" >/dev/null
+"$bin/mallaudit-server" serve --config "$work/server.yaml" --port-file "$work/port" --log-level warning \
+  2>"$work/server.log" &
+server_pid=$!
+for _ in $(seq 1 200); do [ -s "$work/port" ] && break; sleep 0.1; done
+port="$(cat "$work/port")"
+postmaster="$(head -1 "$(cat "$state/postgres/cluster")/data/postmaster.pid")"
+
+echo "== 4. ingest with verification ($concurrency concurrent uploads)"
+load
+python3 benchmarks/server-upload.py --server "http://127.0.0.1:$port" --token-env INSPECTOR_TOKEN \
+  --concurrency "$concurrency" --server-pid "$server_pid" --pg-pid "$postmaster" "$work/bundles"
+load
+psql_bench() {
+  "$MALLAUDIT_TEST_PG_BIN/psql" -X -q -A -t -h "$MALLAUDIT_TEST_PG_HOST" -p "$MALLAUDIT_TEST_PG_PORT" \
+    -U "$MALLAUDIT_TEST_PG_USER" -d bench -c "$1"
+}
+echo "   database: $(psql_bench "SELECT count(*) FROM malls") malls, $(psql_bench "SELECT count(*) FROM runs") runs," \
+  "$(psql_bench "SELECT count(*) FROM statement_results") statement results," \
+  "$(psql_bench "SELECT count(*) FROM checkpoint_results") checkpoint results;" \
+  "$(psql_bench "SELECT pg_size_pretty(pg_database_size('bench'))"); bundle store $(du -sh "$work/store" | cut -f1)"
+psql_bench "VACUUM ANALYZE" >/dev/null
+
+for path in /api/v1/malls /api/v1/statistics/clauses; do
+  echo "== 5. GET $path under load (wrk: 2 threads, $connections connections, ${duration} s)"
+  curl -sf -o "$work/answer.json" -H "Authorization: Bearer $VIEWER_TOKEN" "http://127.0.0.1:$port$path"
+  echo "   one answer: $(stat -c %s "$work/answer.json") bytes"
+  load
+  wrk -t2 -c"$connections" -d"${duration}s" -s benchmarks/server-wrk.lua \
+    -H "Authorization: Bearer $VIEWER_TOKEN" "http://127.0.0.1:$port$path" | sed -n '/^requests:/,$p'
+  echo "   mallaudit-server peak RSS so far: $(awk '/VmHWM/ {printf "%.0f MiB", $2 / 1024}' /proc/$server_pid/status)"
+done
+
+echo "== 6. EXPLAIN ANALYZE of the main queries"
+admin explain
