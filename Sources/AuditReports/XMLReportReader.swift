@@ -47,7 +47,7 @@ public struct ReportReading: Sendable, Hashable {
         /// Why this verdict, as the report states it.
         public var reason: String = ""
         /// The measured value against its threshold, when the statement has one.
-        public var measurement: Measurement? = nil
+        public var measurement: AuditModel.Measurement? = nil
         public var observations: [Observation] = []
         /// The evidence files bound to the whole statement (those bound to a checkpoint are in `checkpoints`).
         public var evidenceFiles: [EvidenceRef] = []
@@ -173,7 +173,7 @@ public enum XMLReportReader {
             guard let value = Double(text) else { throw problem("\(what): \(attribute) '\(text)' is not a number") }
             return value
         }
-        func measurement(_ element: MarkupNode?, _ what: String) throws -> Measurement? {
+        func measurement(_ element: MarkupNode?, _ what: String) throws -> AuditModel.Measurement? {
             guard let element else { return nil }
             guard let value = try double(element, "value", what) else { throw problem("\(what): a measurement without a value") }
             var threshold: Threshold?
@@ -185,7 +185,7 @@ public enum XMLReportReader {
                     quantity: limit.attribute("quantity") ?? "", comparison: comparison, value: limitValue,
                     unit: limit.attribute("unit") ?? "")
             }
-            var result = Measurement(
+            var result = AuditModel.Measurement(
                 value: value, threshold: threshold, unit: element.attribute("unit") ?? "",
                 sample: element.attribute("sample").flatMap(Int.init))
             // The margin as the report states it (the writer computed it from the same numbers).
