@@ -45,10 +45,11 @@ struct IngestTests {
         // The real run's measured value (WiFi log retention), with its threshold, sample and margin.
         let measured = try #require(source.result("5.1.2-3")?.measurement)
         let threshold = try #require(measured.threshold)
-        #expect(try world.sql(
+        let stored = try world.sql(
             "SELECT measured_value, threshold, unit, sample, margin FROM statement_results WHERE statement_id = '5.1.2-3'")
-                == "\(Self.number(measured.value))|\(threshold.comparison.symbol) \(Self.number(threshold.value))|"
-                + "\(measured.unit)|\(measured.sample.map(String.init) ?? "")|\(measured.margin.map(Self.number) ?? "")")
+        let stated = "\(Self.number(measured.value))|\(threshold.comparison.symbol) \(Self.number(threshold.value))|"
+            + "\(measured.unit)|\(measured.sample.map(String.init) ?? "")|\(measured.margin.map(Self.number) ?? "")"
+        #expect(stored == stated)
         // Evidence digests: every file the run cites.
         let cited = source.factory.source.evidence.map(\.sha256)
         #expect(!cited.isEmpty)

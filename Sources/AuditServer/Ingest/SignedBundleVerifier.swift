@@ -124,7 +124,7 @@ public struct SignedBundleVerifier: BundleVerifying {
                     VerifiedBundle.MeasuredValue(
                         value: measurement.value,
                         threshold: measurement.threshold.map {
-                            "\($0.comparison.symbol) \(NumberFormat.xml($0.value))"
+                            "\($0.comparison.symbol) \(NumberFormat.exact($0.value))"
                         },
                         unit: measurement.unit, sample: measurement.sample, margin: measurement.margin)
                 },
