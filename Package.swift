@@ -93,7 +93,7 @@ let package = Package(
             name: "AuditEngine",
             dependencies: [
                 "AuditModel", "AuditSupport", "AuditChecklist", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditMeasures",
-                "AuditProbes", "AuditStore", "AuditReports",
+                "AuditProbes", "AuditStore", "AuditReports", "AuditBundle",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(

@@ -73,11 +73,14 @@ public struct BundleSource: Sendable {
     public var evidence: [BundleManifest.Evidence]
     /// Where each included evidence file is stored, by SHA-256.
     public var evidenceFiles: [String: URL]
+    /// The digests of the exports the run's measured checks read.
+    public var measuredInputs: MeasuredInputs
 
     public init(
         report: AuditReport, checklistBytes: Data, siteBytes: Data, district: String?, judgementDate: String,
-        evidence: [BundleManifest.Evidence], evidenceFiles: [String: URL]
+        evidence: [BundleManifest.Evidence], evidenceFiles: [String: URL], measuredInputs: MeasuredInputs
     ) {
+        self.measuredInputs = measuredInputs
         self.report = report
         self.checklistBytes = checklistBytes
         self.siteBytes = siteBytes
@@ -126,7 +129,7 @@ public enum BundleBuilder {
                 request.database.path, "run \(runID) is \(record.status.rawValue): only a completed run is bundled",
                 expected: "a completed run (finish an interrupted one with mallaudit run --resume)")
         }
-        let (checklist, results) = try store.checklistAndResults(run: runID)
+        let (_, results) = try store.checklistAndResults(run: runID)
 
         // MARK: the inputs that must be the run's own
         let checklistBytes = try read(request.checklist, what: "checklist")
@@ -155,15 +158,8 @@ public enum BundleBuilder {
         let district = try? YAMLValue.parse(String(decoding: siteBytes, as: UTF8.self), file: siteURL.path)["mall"]?[
             "district"]?.string()
 
-        // MARK: the report (built as `Reporting.report` in AuditEngine builds it: BundleTests checks the bytes agree)
-        let report = AuditReport(
-            run: RunMetadata(
-                runID: String(record.id),
-                mall: MallIdentity(name: record.siteName, address: record.mallAddress, creditCode: record.mallCreditCode),
-                assessor: record.assessor, startedAt: record.startedAt, endedAt: record.endedAt, completion: .completed,
-                toolVersion: record.toolVersion, siteProfileDigest: record.siteDigest, asOf: record.asOf,
-                settings: record.settings),
-            checklist: checklist, results: results, decisions: results.compactMap(\.notApplicable))
+        // MARK: the report (the same function `mallaudit report` uses: personal data masked)
+        let report = try StoredRunReport.make(store: store, run: runID)
 
         // MARK: evidence
         let evidence = try evidenceList(results, leaveOut: request.leaveOut, run: runID)
@@ -180,7 +176,7 @@ public enum BundleBuilder {
         return BundleSource(
             report: report, checklistBytes: checklistBytes, siteBytes: siteBytes, district: district,
             judgementDate: record.asOf ?? judgementDate(results, startedAt: record.startedAt), evidence: evidence,
-            evidenceFiles: files)
+            evidenceFiles: files, measuredInputs: measuredInputs(results))
     }
 
     /// Renders the reports of `source`, writes the zip with its manifest and signs the statement with `identity` as
@@ -219,7 +215,7 @@ public enum BundleBuilder {
             data: source.siteBytes))
         inMemory.append(RenderedMember(
             path: BundleFormat.measuredInputsPath, role: .measuredInputs, mediaType: "application/json", format: nil,
-            data: try CanonicalJSON.pretty(measuredInputs(source.report.results))))
+            data: try CanonicalJSON.pretty(source.measuredInputs)))
         return inMemory
     }
 

@@ -3,6 +3,7 @@ import AuditModel
 import AuditProbes
 import AuditSite
 import AuditStore
+import AuditSupport
 import Foundation
 
 /// What `mallaudit run` was asked to do.
@@ -51,6 +52,8 @@ public struct AuditOutcome: Sendable {
     public var results: [StatementResult]
     /// Conformance over the statements in scope.
     public var scorecard: Scorecard
+    /// Warnings the command prints (evidence files that hold personal identifiers), file and line each.
+    public var warnings: [Diagnostic] = []
 }
 
 /// Progress of a run, for a terminal progress line.
@@ -150,11 +153,16 @@ public enum AuditEngine {
         // Facts the site profile declares (the machine room's floor) are evidence from the start.
         var evidence = Dictionary(grouping: SiteFacts.evidence(profile: profile, checklist: checklist), by: \.statementID)
 
+        let masker = PersonalData(rules: settings.privacy)
+        var warnings: [Diagnostic] = []
         func judgeAndRecord(_ statement: Statement) throws {
             // In a fixed order (probe, then checkpoint), not the order probes happened to finish: the same run
             // always gives the same report.
             var inputs = JudgementInputs(automated: (evidence[statement.id] ?? []).sorted(by: Judgement.evidenceOrder))
             for finding in findingsByStatement[statement.id] ?? [] {
+                for file in finding.evidence {
+                    warnings += masker.evidenceWarnings(file.url, shownAs: file.written)
+                }
                 let at = store.timestamp()
                 let files = try finding.evidence.map {
                     try store.importEvidence(
@@ -203,7 +211,7 @@ public enum AuditEngine {
         let results = try store.results(run: runID).filter { inScope.contains($0.statementID) }
         return AuditOutcome(
             run: try store.requireRun(runID), database: databaseURL, scope: scope, results: results,
-            scorecard: Scorecard(checklist: scope, results: results))
+            scorecard: Scorecard(checklist: scope, results: results), warnings: warnings)
     }
 
     /// The calendar day of `date` in the mall's time zone, `YYYY-MM-DD`.

@@ -1,5 +1,6 @@
 import AuditModel
 import AuditReports
+import AuditBundle
 import AuditStore
 import Foundation
 
@@ -27,22 +28,7 @@ public enum Reporting {
                                               expected: "the --db file `mallaudit run` wrote"))
         }
         let store = try AuditStore(path: database.path, create: false)
-        let id = try store.resolveRun(reference)
-        let record = try store.requireRun(id)
-        let (checklist, results) = try store.checklistAndResults(run: id)
-        let completion: RunCompletion =
-            switch record.status {
-            case .completed: .completed
-            case .running: .running
-            case .interrupted: .interrupted
-            }
-        let metadata = RunMetadata(
-            runID: String(record.id), mall: MallIdentity(name: record.siteName, address: record.mallAddress, creditCode: record.mallCreditCode), assessor: record.assessor,
-            startedAt: record.startedAt, endedAt: record.endedAt, completion: completion,
-            toolVersion: record.toolVersion, siteProfileDigest: record.siteDigest, asOf: record.asOf,
-            settings: record.settings)
-        return AuditReport(
-            run: metadata, checklist: checklist, results: results, decisions: results.compactMap(\.notApplicable))
+        return try StoredRunReport.make(store: store, run: try store.resolveRun(reference))
     }
 
     /// Renders `report` in `format` (HTML in `language`).

@@ -1,4 +1,5 @@
 import AuditModel
+import AuditSupport
 import Foundation
 
 /// One data row of a CSV file, with the physical line it starts on (right even when an earlier field held
@@ -66,6 +67,22 @@ public struct CSVTable: Sendable, Hashable {
                 file: file, line: headerLine, message: "no column named '\(name)'\(also) in the header",
                 expected: "a header row with a '\(name)' column; found: "
                     + header.map { "'\($0)'" }.joined(separator: ", ")))
+    }
+
+    /// The table with every cell of a personal column (a complainant's name or phone: `PersonalData`) masked as it
+    /// is read: nothing a check quotes from such a column can carry the person (docs/privacy.md).
+    public func maskingPersonalColumns(_ masker: PersonalData) -> CSVTable {
+        let personal = header.indices.filter { masker.isPersonalColumn(header[$0]) }
+        guard !personal.isEmpty else { return self }
+        var copy = self
+        copy.rows = rows.map { row in
+            var row = row
+            for index in personal where index < row.fields.count && !row.fields[index].isEmpty {
+                row.fields[index] = PersonalData.maskCell(row.fields[index])
+            }
+            return row
+        }
+        return copy
     }
 
     /// A diagnostic at `row`.

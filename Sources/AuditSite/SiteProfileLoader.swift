@@ -13,7 +13,7 @@ extension SiteProfile {
 
     static func parse(_ root: YAMLValue, file: URL, digest: String) throws -> SiteProfile {
         try root.requireKeys(in: ["mall", "assessor", "areas", "http", "snmp", "data", "probes", "findings",
-                                  "not_applicable", "limits", "readings"])
+                                  "not_applicable", "limits", "readings", "privacy"])
         let base = file.deletingLastPathComponent()
         func path(_ value: YAMLValue) throws -> URL {
             let text = try value.nonEmptyString(expected: "a file or directory path")
@@ -72,6 +72,21 @@ extension SiteProfile {
             }
             if let value = node["tls_min_version"] {
                 limits.minimumTLSVersion = try value.choice(["1.0", "1.1", "1.2", "1.3"])
+            }
+        }
+        var privacy = PrivacyRules()
+        if let node = root["privacy"] {
+            try node.requireKeys(in: ["personal_columns", "patterns"])
+            privacy.personalColumns = try node["personal_columns"]?.stringList() ?? []
+            for item in try node["patterns"]?.items() ?? [] {
+                try item.requireKeys(in: ["name", "regex"])
+                let name = try item.required("name", expected: "a name for the identifier, e.g. plate").nonEmptyString()
+                let regexNode = try item.required("regex", expected: "an ICU regular expression")
+                let regex = try regexNode.nonEmptyString()
+                if let problem = PersonalData.patternProblem(regex) {
+                    throw regexNode.problem(problem, expected: "an ICU regular expression")
+                }
+                privacy.patterns.append(PrivacyRules.NamedPattern(name: name, regex: regex))
             }
         }
         var readings = Readings()
@@ -211,7 +226,7 @@ extension SiteProfile {
         return SiteProfile(
             file: file, mall: mall, assessor: try root["assessor"]?.nonEmptyString(), areas: areas,
             httpSystems: httpSystems, snmpAgents: agents, data: data, probePaths: probePaths, findings: findings,
-            notApplicable: decisions, limits: limits, readings: readings, digest: digest,
+            notApplicable: decisions, limits: limits, readings: readings, privacy: privacy, digest: digest,
             notApplicableLines: decisionLines)
     }
 

@@ -23,6 +23,7 @@ public final class AuditStore: Sendable {
     let pool: DatabasePool
     let now: @Sendable () -> Date
     private let checklists = ChecklistCache()
+    private let maskers = MaskerCache()
 
     /// The SQLite library linked at run time, recorded with each run.
     public static var sqliteVersion: String { String(cString: csqlite3shim_libversion()) }
@@ -268,6 +269,14 @@ public final class AuditStore: Sendable {
     /// evidence whose file is not in the evidence folder; inputs for another statement, or automated inputs from
     /// another source than a probe or data check. Recording into a completed run updates its conformance.
     public func record(_ result: StatementResult, run: Int64, inputs: JudgementInputs?) throws {
+        // Nothing personal is stored: every text from a mall's systems or an inspector is masked with the run's rules
+        // (built-in identifiers plus the profile's `privacy:`) before it reaches the database (docs/privacy.md).
+        let masker = try masker(run: run)
+        let result = result.masked(by: masker)
+        let inputs = inputs.map {
+            JudgementInputs(
+                automated: $0.automated.map { $0.masked(by: masker) }, findings: $0.findings.map { $0.masked(by: masker) })
+        }
         let checklist = try checklist(run: run)
         guard checklist.statement(result.statementID) != nil else {
             throw StoreError(
@@ -382,6 +391,14 @@ public final class AuditStore: Sendable {
         } catch {
             throw StoreError(.invalidResult, "\(statement): cannot encode the judgement inputs", cause: "\(error)")
         }
+    }
+
+    /// The masker of run `id`: the built-in rules and the privacy rules the run was started with.
+    public func masker(run id: Int64) throws -> PersonalData {
+        if let cached = maskers[id] { return cached }
+        let masker = PersonalData(rules: try settings(run: id).privacy)
+        maskers[id] = masker
+        return masker
     }
 
     /// What run `id` was judged with besides the checklist (defaults for runs stored before schema v4).
@@ -515,6 +532,17 @@ private final class ChecklistCache: @unchecked Sendable {
     private var values: [String: Checklist] = [:]
 
     subscript(key: String) -> Checklist? {
+        get { lock.withLock { values[key] } }
+        set { lock.withLock { values[key] = newValue } }
+    }
+}
+
+/// Maskers by run id; a run's privacy rules never change once stored.
+private final class MaskerCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Int64: PersonalData] = [:]
+
+    subscript(key: Int64) -> PersonalData? {
         get { lock.withLock { values[key] } }
         set { lock.withLock { values[key] = newValue } }
     }

@@ -92,6 +92,7 @@ struct AssessCommand: ParsableCommand {
                 note: note,
                 evidence: evidence, justification: justification, assessor: assessor)
         }
+        for warning in outcome.warnings { printError(warning.description) }
         for result in outcome.results {
             print("run \(outcome.run)  \(result.statementID)  \(result.verdict.rawValue)  \(result.reason)")
             for file in result.evidence {

@@ -115,6 +115,7 @@ struct RunCommand: AsyncParsableCommand {
         let outcome = try await ProgressLine.showing { line in
             try await AuditEngine.run(options, runner: LiveProbeRunner()) { line.update($0.judged, $0.total, $0.current) }
         }
+        for warning in outcome.warnings { printError(warning.description) }
         switch format {
         case .json:
             struct Summary: Encodable {

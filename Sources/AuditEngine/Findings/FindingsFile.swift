@@ -121,6 +121,15 @@ public enum ManualAssessment {
     public struct Outcome: Sendable {
         public var run: Int64
         public var results: [StatementResult]
+        /// Evidence files that hold personal identifiers, file and line each (kept as given, never quoted).
+        public var warnings: [Diagnostic] = []
+    }
+
+    static func warnings(_ findings: [ManualFinding], store: AuditStore, run: Int64) throws -> [Diagnostic] {
+        let masker = try store.masker(run: run)
+        return findings.flatMap { finding in
+            finding.evidence.flatMap { masker.evidenceWarnings($0.url, shownAs: $0.written) }
+        }
     }
 
     /// Records one finding given on the command line. Evidence paths are relative to the working directory.
@@ -141,7 +150,9 @@ public enum ManualAssessment {
                 FindingEvidence(written: $0, url: FindingsFile.resolve($0, against: here), location: where_)
             },
             justification: justification, assessor: who, location: where_)
-        return Outcome(run: run.id, results: try store.record(findings: [finding], run: run.id))
+        return Outcome(
+            run: run.id, results: try store.record(findings: [finding], run: run.id),
+            warnings: try warnings([finding], store: store, run: run.id))
     }
 
     /// Records every finding of a findings file; nothing is recorded when any finding is wrong.
@@ -152,7 +163,9 @@ public enum ManualAssessment {
         let run = try store.requireRun(store.resolveRun(reference))
         let findings = try FindingsFile.load(
             URL(fileURLWithPath: file), defaultAssessor: nonEmpty(assessor) ?? nonEmpty(run.assessor))
-        return Outcome(run: run.id, results: try store.record(findings: findings.findings, run: run.id))
+        return Outcome(
+            run: run.id, results: try store.record(findings: findings.findings, run: run.id),
+            warnings: try warnings(findings.findings, store: store, run: run.id))
     }
 
     private static func nonEmpty(_ text: String?) -> String? {
