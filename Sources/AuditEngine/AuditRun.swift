@@ -110,7 +110,7 @@ public enum AuditEngine {
 
         var problems = profile.unknownStatements(in: checklist)
         for probe in probes { problems += probe.problems(profile: profile, checklist: checklist) }
-        problems += FindingRules.validate(findings, checklist: checklist)
+        problems += FindingRules.validate(findings, checklist: checklist, evidenceLimit: try EvidenceFiles.sizeLimit())
         let scope = try select(options.only, in: checklist)
         guard problems.isEmpty else { throw DiagnosticsError(problems) }
         // Only now, with the inputs known to be good, is a resumed run marked running again: a resume refused for

@@ -118,7 +118,9 @@ extension SiteProfile {
                 headers.append((header, try secretOrText(value)))
             }
             let timeout = try node["timeout"]?.double() ?? 5
-            guard timeout > 0 else { throw node["timeout"]!.problem("must be positive", expected: "seconds, e.g. 2.5") }
+            if let problem = NetworkTimeout.problem(timeout) {
+                throw node["timeout"]!.problem(problem, expected: NetworkTimeout.expected)
+            }
             httpSystems[name] = HTTPSystem(
                 name: name, baseURL: baseURL, headers: headers, timeout: timeout,
                 caFile: try node["ca_file"].map { try path($0).path }, verifyTLS: try node["verify_tls"]?.bool() ?? true)
@@ -220,7 +222,7 @@ extension SiteProfile {
                     justification: try item.required("justification", expected: "why the statement does not apply")
                         .nonEmptyString(expected: "a justification: an N/A without one is refused"),
                     decidedBy: try item.required("decided_by", expected: "who decided it").nonEmptyString(),
-                    decidedAt: try item["decided_at"]?.nonEmptyString()))
+                    decidedAt: try item["decided_at"]?.date(expected: "the day it was decided, YYYY-MM-DD")))
         }
 
         return SiteProfile(

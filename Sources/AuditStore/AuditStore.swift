@@ -4,6 +4,12 @@ import CSQLite3Shim
 import Foundation
 import GRDB
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The audit store: one SQLite file (WAL mode, foreign keys on, busy timeout) holding runs, one result per
 /// statement per run, evidence and not-applicable decisions; evidence files live content-addressed in an
 /// `evidence/` folder beside the database.
@@ -56,6 +62,22 @@ public final class AuditStore: Sendable {
             }
         }
 
+        // Several processes may open (and create, and migrate) a new store at once (`mallaudit run` started in
+        // parallel): the opening is serialised by an exclusive lock on the database's folder, so that exactly one
+        // creates the tables and the others find them made. The lock is held only while opening.
+        let folderLock = StoreOpeningLock(folder: url.deletingLastPathComponent().path)
+        defer { folderLock.release() }
+        if !exists {
+            // Created readable and writable by its owner only; SQLite gives its -wal and -shm files the same mode.
+            let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            if descriptor >= 0 {
+                close(descriptor)
+            } else if errno != EEXIST {
+                throw StoreError(
+                    .cannotOpen, "cannot create the database", path: url.path, cause: String(cString: strerror(errno)))
+            }
+        }
+
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
@@ -90,6 +112,7 @@ public final class AuditStore: Sendable {
             throw StoreError(.cannotOpen, "cannot open the audit database", path: url.path, cause: Self.describe(error))
         }
         _ = try markDeadRunsInterrupted()
+        removeAbandonedEvidenceCopies()
     }
 
     // MARK: runs
@@ -563,5 +586,23 @@ private final class ConcurrentOutcomes: @unchecked Sendable {
     var results: Result<[StatementResult], any Error>? {
         get { lock.withLock { resultsOutcome } }
         set { lock.withLock { resultsOutcome = newValue } }
+    }
+}
+
+/// An exclusive `flock` on a folder, held while a store opens (see `AuditStore.init`). A folder that cannot be
+/// opened is not locked: the opening then goes on as before (SQLite's busy timeout still applies).
+struct StoreOpeningLock {
+    private let descriptor: Int32
+
+    init(folder: String) {
+        descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        while flock(descriptor, LOCK_EX) != 0, errno == EINTR {}
+    }
+
+    func release() {
+        guard descriptor >= 0 else { return }
+        _ = flock(descriptor, LOCK_UN)
+        close(descriptor)
     }
 }

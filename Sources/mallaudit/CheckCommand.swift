@@ -57,8 +57,7 @@ struct CheckCommonOptions: ParsableArguments {
         let date: MeasureDate
         if let asOf {
             guard let parsed = MeasureDate(iso: asOf) else {
-                FileHandle.standardError.write(
-                    Data("error: --as-of '\(asOf)' is not a date (expected YYYY-MM-DD)\n".utf8))
+                writeError("error: --as-of '\(asOf)' is not a date (expected YYYY-MM-DD)\n")
                 throw ExitCode(1)
             }
             date = parsed
@@ -69,11 +68,11 @@ struct CheckCommonOptions: ParsableArguments {
         do {
             report = try check(date)
         } catch let error as DiagnosticsError {
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            writeError(error.description + "\n")
             throw ExitCode(1)
         }
         let output = format == .json ? report.renderJSON() : report.renderText()
-        FileHandle.standardOutput.write(Data(output.utf8))
+        writeOutput(output)
         switch report.verdict {
         case .pass: return
         case .fail: throw ExitCode(2)
@@ -139,7 +138,7 @@ struct WiFiLogsCheckCommand: ParsableCommand {
 
     func run() throws {
         func refuse(_ message: String) -> ExitCode {
-            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+            writeError("error: \(message)\n")
             return ExitCode(1)
         }
         func zone(_ option: String, _ text: String) throws -> ClockZone {
@@ -205,8 +204,7 @@ struct SatisfactionCheckCommand: ParsableCommand {
             guard parts.count == 2, let line = Int(parts[0].trimmingCharacters(in: .whitespaces)), line >= 1,
                 !parts[1].trimmingCharacters(in: .whitespaces).isEmpty
             else {
-                FileHandle.standardError.write(
-                    Data("error: --exclude '\(text)' is not LINE:REASON (e.g. '17:问卷重复填写')\n".utf8))
+                writeError("error: --exclude '\(text)' is not LINE:REASON (e.g. '17:问卷重复填写')\n")
                 throw ExitCode(1)
             }
             excluded.append(

@@ -54,8 +54,8 @@ struct ChecklistCommand: ParsableCommand {
             do {
                 return (try ChecklistLoader.load(file: url, schema: schemaURL, displayName: name), name)
             } catch let error as DiagnosticsError {
-                for diagnostic in error.diagnostics { writeError(diagnostic.description) }
-                writeError("error: \(name) is not a valid checklist; see `mallaudit checklist validate --help`")
+                for diagnostic in error.diagnostics { printError(diagnostic.description) }
+                printError("error: \(name) is not a valid checklist; see `mallaudit checklist validate --help`")
                 throw ExitCode(1)
             }
         }
@@ -154,7 +154,7 @@ struct ChecklistCommand: ParsableCommand {
                 var message = "error: \(name) has no clause, statement or option \"\(id)\""
                 let near = ChecklistView.suggestions(for: id, in: checklist)
                 if !near.isEmpty { message += "; ids near it: " + near.joined(separator: ", ") }
-                writeError(message)
+                printError(message)
                 throw ExitCode(1)
             }
             switch format {
@@ -186,12 +186,12 @@ struct ChecklistCommand: ParsableCommand {
         func run() throws {
             let (url, name) = source.checklistFile(positional: file)
             let result = ChecklistLoader.validate(file: url, schema: source.schemaURL, displayName: name)
-            for diagnostic in result.diagnostics { writeError(diagnostic.description) }
+            for diagnostic in result.diagnostics { printError(diagnostic.description) }
             let warnings = result.warnings.count
             let warningText = warnings == 0 ? "" : ", \(warnings) warning\(warnings == 1 ? "" : "s")"
             guard result.isValid, let checklist = result.checklist else {
                 let errors = result.errors.count
-                writeError("invalid: \(errors) error\(errors == 1 ? "" : "s")\(warningText) in \(name)")
+                printError("invalid: \(errors) error\(errors == 1 ? "" : "s")\(warningText) in \(name)")
                 throw ExitCode(1)
             }
             print("valid: \(checklist.clauses.count) clauses, \(checklist.statements.count) statements\(warningText)")
@@ -200,7 +200,4 @@ struct ChecklistCommand: ParsableCommand {
     }
 }
 
-/// One line on standard error.
-private func writeError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
-}
+

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AuditHTTP
+import AuditSupport
 import Foundation
 
 /// `mallaudit http`: ask one of the mall's HTTP systems directly, to find the paths, JSON paths and XPaths a
@@ -96,7 +97,9 @@ struct HTTPFetchCommand: AsyncParsableCommand {
             throw ValidationError("--method \(method): expected GET, POST or HEAD")
         }
         if data != nil, dataFile != nil { throw ValidationError("give --data or --data-file, not both") }
-        if timeout <= 0 || !timeout.isFinite { throw ValidationError("--timeout \(timeout): expected seconds > 0") }
+        if let problem = NetworkTimeout.problem(timeout) {
+            throw ValidationError("--timeout \(timeout): \(problem); expected \(NetworkTimeout.expected)")
+        }
     }
 
     func run() async throws {
@@ -128,10 +131,11 @@ struct HTTPFetchCommand: AsyncParsableCommand {
         var body: Data?
         if let data { body = Data(data.utf8) }
         if let dataFile {
-            guard let contents = FileManager.default.contents(atPath: dataFile) else {
-                throw httpCommandFailure("--data-file \(dataFile): cannot read the file")
+            do {
+                body = try InputFile.contents(dataFile, limit: 64 << 20)
+            } catch {
+                throw httpCommandFailure("--data-file \(dataFile): the file \(error.reason)")
             }
-            body = contents
         }
         let request = HTTPRequest(
             HTTPMethod(rawValue: method.uppercased()) ?? .get, url: url, headers: headerList, body: body,
@@ -168,6 +172,12 @@ struct HTTPTLSCommand: AsyncParsableCommand {
     @Option(help: "text or json.")
     var format: HTTPOutputFormat = .text
 
+    func validate() throws {
+        if let problem = NetworkTimeout.problem(timeout) {
+            throw ValidationError("--timeout \(timeout): \(problem); expected \(NetworkTimeout.expected)")
+        }
+    }
+
     func run() async throws {
         let report = await TLSReport.inspect(url, caFile: caFile, timeout: timeout)
         if case .failure(.invalidRequest(let message)) = report.result { throw httpCommandFailure(message) }
@@ -178,6 +188,6 @@ struct HTTPTLSCommand: AsyncParsableCommand {
 
 /// Prints `mallaudit: message` on stderr and returns exit status 1 ("the command could not run").
 private func httpCommandFailure(_ message: String) -> ExitCode {
-    FileHandle.standardError.write(Data("mallaudit: \(message)\n".utf8))
+    writeError("mallaudit: \(message)\n")
     return ExitCode(1)
 }

@@ -4,6 +4,7 @@ import AuditModel
 import AuditMeasures
 import AuditProbes
 import AuditReports
+import AuditSupport
 import Foundation
 
 /// Parses `--as-of YYYY-MM-DD` (noon of that day, local time); nil means now. A date that does not exist
@@ -33,7 +34,8 @@ final class ProgressLine: @unchecked Sendable {
         guard enabled else { return }
         lock.lock()
         defer { lock.unlock() }
-        FileHandle.standardError.write(Data("\r\u{1B}[K[\(done)/\(total)] \(current)".utf8))
+        // The progress line's own escape (erase the line) is ours; the probe's or statement's name is neutralised.
+        FileHandle.standardError.write(Data("\r\u{1B}[K[\(done)/\(total)] \(ConsoleText.neutralised(current))".utf8))
     }
 
     func finish() {
