@@ -4,7 +4,7 @@
 #   1. one real run: `mallaudit run` over a copy of the demo mall (as the server's tests make it);
 #   2. MALLS × RUNS real signed bundles made from it (`mallaudit-testkit bench-bundles`: RUNS × 4 report sets
 #      rendered once — verdicts varied by run and by mall —, then every bundle written with its own mall, run id,
-#      manifest, in-toto statement and SM2 signature by the bundle library);
+#      manifest, in-toto statement and SM2 signature by the bundle library; reused when KEEP already holds them);
 #   3. a throwaway PostgreSQL 15 cluster (scripts/peers/postgres.sh: fsync off, as in the tests) and one
 #      `mallaudit-server serve` (release), the inspector's key registered;
 #   4. ingest: every bundle POSTed (benchmarks/server-upload.py, CONCURRENCY keep-alive connections, in run
@@ -19,17 +19,48 @@
 #   bash benchmarks/server.sh 100 12          # smaller
 #   CONCURRENCY=4 CONNECTIONS=8 DURATION=20 KEEP=/tmp/bench bash benchmarks/server.sh
 #
+# The loader alone (steps 1–4), for working on the server's pages or API with a full database:
+#   KEEP=/tmp/bench bash benchmarks/server.sh --load-only [MALLS RUNS]
+# leaves PostgreSQL and mallaudit-server running and writes KEEP/env (`source` it: MALLAUDIT_BENCH_URL, the
+# inspector's and the viewer's tokens, the viewer's password, the PostgreSQL connection, PGPASSWORD) and
+# KEEP/server.yaml (point another mallaudit-server build at the same database with it). Stop them with
+#   bash benchmarks/server.sh --stop /tmp/bench
+#
 # Targets (issue 18): at least 20 bundles/s ingested on a 2-core machine; p95 under 100 ms for both calls at
 # 12,000 runs. Results: docs/server-performance.md. Needs wrk (scripts/install-deps.sh); loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
+
+stop_kept() {
+  local work="$1"
+  [ -f "$work/server.pid" ] && kill "$(cat "$work/server.pid")" 2>/dev/null || true
+  [ -d "$work/state" ] && bash scripts/peers/postgres.sh stop "$work/state" || true
+  rm -f "$work/server.pid" "$work/env"
+}
+
+load_only=""
+case "${1:-}" in
+  --stop)
+    [ -n "${2:-}" ] || { echo "usage: $0 --stop KEEP_DIR" >&2; exit 2; }
+    stop_kept "$2"
+    exit 0
+    ;;
+  --load-only)
+    load_only=1
+    shift
+    [ -n "${KEEP:-}" ] || { echo "server.sh --load-only: set KEEP=DIR (where the running cluster lives)" >&2; exit 2; }
+    ;;
+esac
 malls="${1:-1000}"
 runs="${2:-12}"
 concurrency="${CONCURRENCY:-4}"
 connections="${CONNECTIONS:-8}"
 duration="${DURATION:-20}"
-command -v wrk >/dev/null || { echo "server.sh: wrk is missing (bash scripts/install-deps.sh)" >&2; exit 1; }
+[ -n "$load_only" ] || command -v wrk >/dev/null || {
+  echo "server.sh: wrk is missing (bash scripts/install-deps.sh)" >&2
+  exit 1
+}
 
 echo "building (release)…" >&2
 for product in mallaudit mallaudit-server mallaudit-testkit; do
@@ -39,38 +70,54 @@ bin="$(swift build -c release --show-bin-path)"
 
 work="${KEEP:-$(mktemp -d /tmp/mallaudit-server-bench.XXXXXX)}"
 mkdir -p "$work"
+work="$(cd "$work" && pwd)"
+[ -f "$work/server.pid" ] && { echo "server.sh: $work has a running server; bash $0 --stop $work first" >&2; exit 1; }
 state="$work/state"
 mkdir -p "$state"
 server_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
   bash scripts/peers/postgres.sh stop "$state" || true
-  [ -z "${KEEP:-}" ] && rm -rf "$work"
+  rm -f "$work/server.pid"
+  if [ -z "${KEEP:-}" ]; then rm -rf "$work"; fi
 }
 trap cleanup EXIT
-load() { echo "   (load average: $(cut -d' ' -f1-3 /proc/loadavg))"; }
+load() { echo "   (load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores)"; }
 
-echo "== 1. the source run"
-cp -r examples/demo-mall "$work/mall"
-rm -rf "$work/mall/.demo-state"
-sed -i "s#probes: \[../../probes\]#probes: [$PWD/probes]#" "$work/mall/site.yaml"
-scope="5.1.2-3,8.2.1-3,8.1.2-2,6.6,6.9.1,5.2.5-1,5.2.5-6,5.2.5-7,5.2.5-2,7.4.1,6.7.1,8.2.2,6.8,5.1.1,7.3.3,7.4.7"
-"$bin/mallaudit" run --site "$work/mall/site.yaml" --as-of 2026-11-20 --only "$scope" >/dev/null || [ $? -eq 2 ]
-"$bin/mallaudit" keys generate --algorithm sm2 --name 王工 --org 徐州市商务局 --output "$work/inspector.key" \
-  --unencrypted >/dev/null
+bundles="$work/bundles-${malls}x${runs}"
+if [ -d "$bundles" ] && [ "$(find "$bundles" -name '*.zip' | wc -l)" -eq $((malls * runs)) ] \
+  && [ -f "$work/inspector.key" ]; then
+  echo "== 1–2. reusing the $((malls * runs)) bundles in $bundles"
+else
+  echo "== 1. the source run"
+  rm -rf "$work/mall" "$bundles"
+  cp -r examples/demo-mall "$work/mall"
+  rm -rf "$work/mall/.demo-state"
+  sed -i "s#probes: \[../../probes\]#probes: [$PWD/probes]#" "$work/mall/site.yaml"
+  scope="5.1.2-3,8.2.1-3,8.1.2-2,6.6,6.9.1,5.2.5-1,5.2.5-6,5.2.5-7,5.2.5-2,7.4.1,6.7.1,8.2.2,6.8,5.1.1,7.3.3,7.4.7"
+  "$bin/mallaudit" run --site "$work/mall/site.yaml" --as-of 2026-11-20 --only "$scope" >/dev/null || [ $? -eq 2 ]
+  rm -f "$work/inspector.key" "$work/inspector.pub"
+  "$bin/mallaudit" keys generate --algorithm sm2 --name 王工 --org 徐州市商务局 --output "$work/inspector.key" \
+    --unencrypted >/dev/null
 
-echo "== 2. $malls malls × $runs runs of signed bundles"
-load
-"$bin/mallaudit-testkit" bench-bundles --db "$work/mall/mallaudit.sqlite" --site "$work/mall/site.yaml" \
-  --checklist checklists/mall-digital-service.xml --key "$work/inspector.key" --malls "$malls" --runs "$runs" \
-  --output "$work/bundles" 2>/dev/null
-echo "   $(du -sh "$work/bundles" | cut -f1) on disk, $(ls "$work/bundles" | head -1): $(stat -c %s "$work/bundles/$(ls "$work/bundles" | head -1)") bytes"
+  echo "== 2. $malls malls × $runs runs of signed bundles"
+  load
+  "$bin/mallaudit-testkit" bench-bundles --db "$work/mall/mallaudit.sqlite" --site "$work/mall/site.yaml" \
+    --checklist checklists/mall-digital-service.xml --key "$work/inspector.key" --malls "$malls" --runs "$runs" \
+    --output "$bundles" 2>/dev/null
+fi
+first="$(ls "$bundles" | head -1)"
+echo "   $(du -sh "$bundles" | cut -f1) on disk, $first: $(stat -c %s "$bundles/$first") bytes"
 
 echo "== 3. PostgreSQL and mallaudit-server"
+rm -rf "$work/store" "$work/keys" "$work/port"
 eval "$(bash scripts/peers/postgres.sh start "$state")"
 export PGPASSWORD="$MALLAUDIT_TEST_PG_PASSWORD"
-"$MALLAUDIT_TEST_PG_BIN/psql" -X -q -h "$MALLAUDIT_TEST_PG_HOST" -p "$MALLAUDIT_TEST_PG_PORT" \
-  -U "$MALLAUDIT_TEST_PG_USER" -d postgres -c "CREATE DATABASE bench"
+psql_bench() {
+  "$MALLAUDIT_TEST_PG_BIN/psql" -X -q -A -t -h "$MALLAUDIT_TEST_PG_HOST" -p "$MALLAUDIT_TEST_PG_PORT" \
+    -U "$MALLAUDIT_TEST_PG_USER" -d "${2:-bench}" -c "$1"
+}
+psql_bench "CREATE DATABASE bench" postgres
 cat >"$work/server.yaml" <<YAML
 listen: {host: 127.0.0.1, port: 0}
 database:
@@ -95,8 +142,9 @@ INSPECTOR_TOKEN="$(admin user token --name inspector)"
 VIEWER_TOKEN="$(admin user token --name viewer)"
 admin key add --account inspector --public-key "$work/inspector.pub" >/dev/null
 "$bin/mallaudit-server" serve --config "$work/server.yaml" --port-file "$work/port" --log-level warning \
-  2>"$work/server.log" &
+  </dev/null >"$work/server.out" 2>"$work/server.log" &
 server_pid=$!
+echo "$server_pid" >"$work/server.pid"
 for _ in $(seq 1 200); do [ -s "$work/port" ] && break; sleep 0.1; done
 port="$(cat "$work/port")"
 postmaster="$(head -1 "$(cat "$state/postgres/cluster")/data/postmaster.pid")"
@@ -104,17 +152,33 @@ postmaster="$(head -1 "$(cat "$state/postgres/cluster")/data/postmaster.pid")"
 echo "== 4. ingest with verification ($concurrency concurrent uploads)"
 load
 python3 benchmarks/server-upload.py --server "http://127.0.0.1:$port" --token-env INSPECTOR_TOKEN \
-  --concurrency "$concurrency" --server-pid "$server_pid" --pg-pid "$postmaster" "$work/bundles"
+  --concurrency "$concurrency" --server-pid "$server_pid" --pg-pid "$postmaster" "$bundles"
 load
-psql_bench() {
-  "$MALLAUDIT_TEST_PG_BIN/psql" -X -q -A -t -h "$MALLAUDIT_TEST_PG_HOST" -p "$MALLAUDIT_TEST_PG_PORT" \
-    -U "$MALLAUDIT_TEST_PG_USER" -d bench -c "$1"
-}
 echo "   database: $(psql_bench "SELECT count(*) FROM malls") malls, $(psql_bench "SELECT count(*) FROM runs") runs," \
   "$(psql_bench "SELECT count(*) FROM statement_results") statement results," \
   "$(psql_bench "SELECT count(*) FROM checkpoint_results") checkpoint results;" \
   "$(psql_bench "SELECT pg_size_pretty(pg_database_size('bench'))"); bundle store $(du -sh "$work/store" | cut -f1)"
-psql_bench "VACUUM ANALYZE" >/dev/null
+PGOPTIONS="-c client_min_messages=error" psql_bench "VACUUM ANALYZE" >/dev/null
+
+if [ -n "$load_only" ]; then
+  {
+    echo "export MALLAUDIT_BENCH_URL=http://127.0.0.1:$port"
+    echo "export INSPECTOR_TOKEN=$INSPECTOR_TOKEN VIEWER_TOKEN=$VIEWER_TOKEN"
+    echo "export BENCH_PASSWORD='$BENCH_PASSWORD'  # password of the accounts inspector and viewer"
+    for name in HOST PORT USER PASSWORD BIN; do
+      var="MALLAUDIT_TEST_PG_$name"
+      echo "export $var='${!var}'"
+    done
+    echo "export PGPASSWORD='$PGPASSWORD' PGHOST=$MALLAUDIT_TEST_PG_HOST PGPORT=$MALLAUDIT_TEST_PG_PORT" \
+      "PGUSER=$MALLAUDIT_TEST_PG_USER PGDATABASE=bench"
+  } >"$work/env"
+  chmod 600 "$work/env"
+  trap - EXIT
+  echo "== loaded: mallaudit-server (pid $server_pid) on http://127.0.0.1:$port, PostgreSQL database bench;"
+  echo "   source $work/env for the tokens and the connection; $work/server.yaml serves the same database;"
+  echo "   stop both with: bash benchmarks/server.sh --stop $work"
+  exit 0
+fi
 
 for path in /api/v1/malls /api/v1/statistics/clauses; do
   echo "== 5. GET $path under load (wrk: 2 threads, $connections connections, ${duration} s)"
