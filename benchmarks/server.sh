@@ -17,7 +17,8 @@
 #
 #   bash benchmarks/server.sh                 # 1,000 malls × 12 runs
 #   bash benchmarks/server.sh 100 12          # smaller
-#   CONCURRENCY=4 CONNECTIONS=8 DURATION=20 KEEP=/tmp/bench bash benchmarks/server.sh
+#   CONCURRENCY=4 CONNECTIONS=8 DURATION=20 THREADS=4 KEEP=/tmp/bench bash benchmarks/server.sh
+#   KEEP=/tmp/bench bash benchmarks/server.sh --bundles-only   # steps 1–2 only (the bundles, in KEEP)
 #
 # The loader alone (steps 1–4), for working on the server's pages or API with a full database:
 #   KEEP=/tmp/bench bash benchmarks/server.sh --load-only [MALLS RUNS]
@@ -40,7 +41,13 @@ stop_kept() {
 }
 
 load_only=""
+bundles_only=""
 case "${1:-}" in
+  --bundles-only)
+    bundles_only=1
+    shift
+    [ -n "${KEEP:-}" ] || { echo "server.sh --bundles-only: set KEEP=DIR (where the bundles stay)" >&2; exit 2; }
+    ;;
   --stop)
     [ -n "${2:-}" ] || { echo "usage: $0 --stop KEEP_DIR" >&2; exit 2; }
     stop_kept "$2"
@@ -104,10 +111,11 @@ else
   load
   "$bin/mallaudit-testkit" bench-bundles --db "$work/mall/mallaudit.sqlite" --site "$work/mall/site.yaml" \
     --checklist checklists/mall-digital-service.xml --key "$work/inspector.key" --malls "$malls" --runs "$runs" \
-    --output "$bundles" 2>/dev/null
+    --threads "${THREADS:-4}" --output "$bundles" 2>&1 | sed 's/^/   /' 
 fi
 first="$(ls "$bundles" | head -1)"
 echo "   $(du -sh "$bundles" | cut -f1) on disk, $first: $(stat -c %s "$bundles/$first") bytes"
+[ -z "$bundles_only" ] || exit 0
 
 echo "== 3. PostgreSQL and mallaudit-server"
 rm -rf "$work/store" "$work/keys" "$work/port"
