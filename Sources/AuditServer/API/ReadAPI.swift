@@ -11,6 +11,8 @@ import PostgresNIO
 struct ReadAPI: Sendable {
     let database: Database
     let logger: Logger
+    /// The statistics answers this instance last computed (see `StatisticsCache`).
+    let statisticsCache = StatisticsCache()
 
     /// The JSON of one run row `r` (with its filer `fa`), as every answer shows runs.
     static func runJSON(_ r: String = "r", filer fa: String = "fa") -> String {
@@ -221,8 +223,10 @@ struct ReadAPI: Sendable {
 
     /// Per statement, across the latest run of every mall the scope may see: how many pass, fail, …
     func statementStatistics(scope: RunScope, clause: String?) async throws -> String {
-        let query = try Self.statementStatisticsQuery(scope: scope, clause: clause)
-        return try await database.reader.query(query, logger: logger).singleText() ?? "[]"
+        try await cachedStatistics("statements \(scope) \(clause ?? "")", scope: scope) {
+            let query = try Self.statementStatisticsQuery(scope: scope, clause: clause)
+            return try await database.reader.query(query, logger: logger).singleText() ?? "[]"
+        }
     }
 
     static func statementStatisticsQuery(scope: RunScope, clause: String?) throws -> PostgresQuery {
@@ -250,8 +254,29 @@ struct ReadAPI: Sendable {
     /// Per clause, across the latest run of every mall the scope may see: statement verdict counts, and how many
     /// malls fail at least one of the clause's requirements (shall / shall not).
     func clauseStatistics(scope: RunScope) async throws -> String {
-        let query = Self.clauseStatisticsQuery(scope: scope)
-        return try await database.reader.query(query, logger: logger).singleText() ?? "[]"
+        try await cachedStatistics("clauses \(scope)", scope: scope) {
+            let query = Self.clauseStatisticsQuery(scope: scope)
+            return try await database.reader.query(query, logger: logger).singleText() ?? "[]"
+        }
+    }
+
+    /// The statistics answer `key`, computed by `compute` only when the runs the scope sees changed since this
+    /// instance last computed it. Statistics read runs and their statement results only, which are append-only
+    /// (the schema refuses UPDATE, DELETE and TRUNCATE), so the number of visible runs identifies the set of runs
+    /// an answer was computed from: one index-only count per request instead of aggregating every mall's latest
+    /// results (about 107,000 rows at 1,000 malls). The version is read before the answer is computed, so a cached
+    /// answer is never older than its version (a run filed in between only makes it newer, and the next request
+    /// sees a higher count and recomputes). Nothing else is kept between requests: every instance and a restart
+    /// give the same answers.
+    func cachedStatistics(_ key: String, scope: RunScope, compute: () async throws -> String) async throws -> String {
+        let version = try await database.reader.query(
+            PostgresQuery(unsafeSQL: "SELECT count(*) FROM runs r WHERE \(AccessPolicy.runFilter(scope, alias: "r"))"),
+            logger: logger
+        ).firstRow()?.decode(Int64.self) ?? 0
+        if let answer = statisticsCache.answer(key, version: version) { return answer }
+        let answer = try await compute()
+        statisticsCache.keep(key, version: version, answer: answer)
+        return answer
     }
 
     static func clauseStatisticsQuery(scope: RunScope) -> PostgresQuery {
@@ -386,5 +411,33 @@ struct ReadAPI: Sendable {
             if let value { try bindings.append(value) } else { bindings.appendNull() }
         }
         return bindings
+    }
+}
+
+/// Statistics answers by key with the run count they were computed at (`ReadAPI.cachedStatistics`); at most
+/// `capacity` keys (one per scope and clause filter), the oldest dropped first.
+final class StatisticsCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var answers: [String: (version: Int64, answer: String, used: UInt64)] = [:]
+    private var clock: UInt64 = 0
+    let capacity = 256
+
+    func answer(_ key: String, version: Int64) -> String? {
+        lock.withLock {
+            guard let entry = answers[key], entry.version == version else { return nil }
+            clock += 1
+            answers[key]?.used = clock
+            return entry.answer
+        }
+    }
+
+    func keep(_ key: String, version: Int64, answer: String) {
+        lock.withLock {
+            clock += 1
+            answers[key] = (version, answer, clock)
+            if answers.count > capacity, let oldest = answers.min(by: { $0.value.used < $1.value.used })?.key {
+                answers[oldest] = nil
+            }
+        }
     }
 }
