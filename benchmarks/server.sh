@@ -69,11 +69,15 @@ duration="${DURATION:-20}"
   exit 1
 }
 
-echo "building (release)…" >&2
-for product in mallaudit mallaudit-server mallaudit-testkit; do
-  swift build -c release --product "$product" >&2
-done
-bin="$(swift build -c release --show-bin-path)"
+if [ -n "${NO_BUILD:-}" ]; then  # NO_BUILD=1: the release binaries in .build/release as they are
+  bin="$PWD/.build/release"
+else
+  echo "building (release)…" >&2
+  for product in mallaudit mallaudit-server mallaudit-testkit; do
+    swift build -c release --product "$product" >&2
+  done
+  bin="$(swift build -c release --show-bin-path)"
+fi
 
 work="${KEEP:-$(mktemp -d /tmp/mallaudit-server-bench.XXXXXX)}"
 mkdir -p "$work"
@@ -113,7 +117,7 @@ else
     --checklist checklists/mall-digital-service.xml --key "$work/inspector.key" --malls "$malls" --runs "$runs" \
     --threads "${THREADS:-4}" --output "$bundles" 2>&1 | sed 's/^/   /' 
 fi
-first="$(ls "$bundles" | head -1)"
+first="$(basename "$(find "$bundles" -name '*.zip' -print -quit)")"
 echo "   $(du -sh "$bundles" | cut -f1) on disk, $first: $(stat -c %s "$bundles/$first") bytes"
 [ -z "$bundles_only" ] || exit 0
 
