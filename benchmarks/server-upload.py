@@ -3,8 +3,8 @@
 connections, and reports bundles/s, the answers, upload latency percentiles, and the peak memory of the server
 process and of the PostgreSQL cluster (sampled every 0.5 s). Part of benchmarks/server.sh; loopback only.
 
-usage: server-upload.py --server http://127.0.0.1:PORT --token-env VAR --concurrency N
-                        --server-pid PID --pg-pid POSTMASTER_PID FOLDER
+usage: server-upload.py --server http://127.0.0.1:PORT --token-env VAR [--concurrency N]
+                        [--server-pid PID --pg-pid POSTMASTER_PID] FOLDER
 """
 import argparse
 import http.client
@@ -60,8 +60,8 @@ def main():
     parser.add_argument("--server", required=True)
     parser.add_argument("--token-env", required=True)
     parser.add_argument("--concurrency", type=int, default=4)
-    parser.add_argument("--server-pid", type=int, required=True)
-    parser.add_argument("--pg-pid", type=int, required=True)
+    parser.add_argument("--server-pid", type=int, default=0, help="sample this process's memory (0: none)")
+    parser.add_argument("--pg-pid", type=int, default=0, help="sample this postmaster's memory (0: none)")
     parser.add_argument("folder")
     args = parser.parse_args()
     token = os.environ[args.token_env]
@@ -81,8 +81,9 @@ def main():
 
     def sample():
         while not done.is_set():
-            server = rss_kib(args.server_pid)
-            postgres = pss_kib(args.pg_pid) + sum(pss_kib(child) for child in children(args.pg_pid))
+            server = rss_kib(args.server_pid) if args.server_pid else 0
+            postgres = (pss_kib(args.pg_pid) + sum(pss_kib(child) for child in children(args.pg_pid))
+                        if args.pg_pid else 0)
             peaks["server"] = max(peaks["server"], server)
             peaks["postgres"] = max(peaks["postgres"], postgres)
             time.sleep(0.5)
