@@ -69,7 +69,9 @@ duration="${DURATION:-20}"
   exit 1
 }
 
-if [ -n "${NO_BUILD:-}" ]; then  # NO_BUILD=1: the release binaries in .build/release as they are
+if [ -n "${BIN:-}" ]; then  # BIN=DIR: the binaries in DIR as they are (e.g. a debug build, for --load-only)
+  bin="$BIN"
+elif [ -n "${NO_BUILD:-}" ]; then  # NO_BUILD=1: the release binaries in .build/release as they are
   bin="$PWD/.build/release"
 else
   echo "building (release)…" >&2
