@@ -147,6 +147,20 @@ struct APITests {
         })
         // A passes by an inspector's finding (no number); B fails as the real run measured it.
         #expect(values == [Bureau.mallA: nil, Bureau.mallB: (try SourceRun.shared.get()).result("5.1.2-3")?.measurement?.value])
+
+        // A later run of B that fails nothing: the statistics follow at once (the answers the instance kept are
+        // computed anew when the number of runs moves).
+        let later = try await api.post(
+            "/api/v1/bundles", data: bureau.inspection(Bureau.mallB, run: "B2", failing: [], date: "2025-03-01"),
+            as: .token(bureau.inspector.token))
+        try #require(later.status == 201)
+        let after = try await api.get("/api/v1/statistics/clauses", as: .token(bureau.viewer.token))
+        let afterByClause = Dictionary(uniqueKeysWithValues: after.array.map { ($0["clauseId"] as? String ?? "", $0) })
+        #expect(afterByClause["6.1"]?["fail"] as? Int == 0)
+        #expect(afterByClause["6.1"]?["mallsFailingRequirement"] as? Int == 0)
+        let wifiAfter = try await api.get("/api/v1/statistics/statements?clause=5.1", as: .token(bureau.viewer.token))
+            .array.first { $0["statementId"] as? String == "5.1.2-3" }
+        #expect(wifiAfter?["pass"] as? Int == 2 && wifiAfter?["fail"] as? Int == 0)
     }
 
     @Test("Rectification: a due date on a failed shall statement; a self-audit shows progress, an inspection closes it")
