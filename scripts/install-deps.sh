@@ -18,6 +18,7 @@ packages=(
   python3-venv                # the test script's virtual environment for gmssl and securesystemslib
   rsyslog                     # the syslog peer of the tests (scripts/peers/rsyslog.sh) writes real WiFi logs
   postgresql                  # mallaudit-server's database; scripts/peers/postgres.sh starts a throwaway cluster
+  wrk                         # benchmarks/server.sh: the API calls under load
 )
 missing=()
 for p in "${packages[@]}"; do
