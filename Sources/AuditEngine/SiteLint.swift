@@ -197,11 +197,8 @@ public enum SiteLint {
                     Diagnostic(
                         file: profile.file.path, line: node?.line, column: node?.column,
                         message: "data.\(key): '\(url.path)' does not exist",
-                        expected: folderAllowed
-                            ? "a folder (or file) of the export, relative to the profile; leave the key out if the mall "
-                                + "cannot export it"
-                            : "the export file, relative to the profile; leave the key out if the mall cannot export it"
-                    ))
+                        expected: (folderAllowed ? "a folder (or file) of the export" : "the export file")
+                            + ", relative to the profile; leave the key out if the mall cannot export it"))
             } else if isDirectory.boolValue && !folderAllowed {
                 found.append(
                     Diagnostic(

@@ -70,11 +70,12 @@ public struct RunInputs: Sendable, Hashable, Codable {
 
     /// What differs from `earlier` (the inputs the run started with), in the order of the files.
     public func changes(since earlier: RunInputs) -> [Change] {
-        let before = Dictionary(earlier.files.map { ("\($0.role)\u{0}\($0.path)", $0) }, uniquingKeysWith: { a, _ in a })
-        let now = Dictionary(files.map { ("\($0.role)\u{0}\($0.path)", $0) }, uniquingKeysWith: { a, _ in a })
+        func key(_ file: File) -> String { "\(file.role)\u{0}\(file.path)" }
+        let before = Dictionary(earlier.files.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
+        let now = Dictionary(files.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
         var found: [Change] = []
         for file in earlier.files {
-            if let current = now["\(file.role)\u{0}\(file.path)"] {
+            if let current = now[key(file)] {
                 if current.sha256 != file.sha256 {
                     found.append(
                         Change(role: file.role, path: file.path, kind: "changed", before: file.sha256,
@@ -84,7 +85,7 @@ public struct RunInputs: Sendable, Hashable, Codable {
                 found.append(Change(role: file.role, path: file.path, kind: "removed", before: file.sha256))
             }
         }
-        for file in files where before["\(file.role)\u{0}\(file.path)"] == nil {
+        for file in files where before[key(file)] == nil {
             found.append(Change(role: file.role, path: file.path, kind: "added", after: file.sha256))
         }
         return found
