@@ -374,7 +374,7 @@ public enum BundleVerifier {
             let required = [
                 BundleFormat.manifestPath, BundleFormat.checklistPath, BundleFormat.siteProfilePath,
                 BundleFormat.measuredInputsPath,
-            ] + BundleReports.members.map(\.path)
+            ] + BundleReports.requiredPaths
             for path in required where !names.contains(path) {
                 problem("member-required", "a bundle must have this member, and the statement does not list it",
                         member: path)
