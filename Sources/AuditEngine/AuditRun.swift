@@ -51,6 +51,8 @@ public struct AuditOutcome: Sendable {
     public var results: [StatementResult]
     /// Conformance over the statements in scope.
     public var scorecard: Scorecard
+    /// What was done, but not as asked: a manual pass stored as notAssessed for want of evidence.
+    public var warnings: [Diagnostic] = []
 }
 
 /// Progress of a run, for a terminal progress line.
@@ -109,6 +111,11 @@ public enum AuditEngine {
         for probe in probes { problems += probe.problems(profile: profile, checklist: checklist) }
         problems += FindingRules.validate(findings, checklist: checklist)
         let scope = try select(options.only, in: checklist)
+        // Every secret the probes in scope need is set, or nothing runs: one error per variable, before the store.
+        let scopeIDs = Set(scope.statements.map(\.id))
+        problems += SecretCheck.unset(
+            profile: profile, probes: probes.filter { $0.statementIDs.contains(where: scopeIDs.contains) },
+            environment: options.environment)
         guard problems.isEmpty else { throw DiagnosticsError(problems) }
         // Only now, with the inputs known to be good, is a resumed run marked running again: a resume refused for
         // bad input leaves the run interrupted, as it was.
@@ -146,6 +153,7 @@ public enum AuditEngine {
 
         // MARK: judge and store
         var judged = alreadyJudged.intersection(inScope).count
+        var warnings: [Diagnostic] = []
         let total = scope.statements.count
         // Facts the site profile declares (the machine room's floor) are evidence from the start.
         var evidence = Dictionary(grouping: SiteFacts.evidence(profile: profile, checklist: checklist), by: \.statementID)
@@ -160,8 +168,9 @@ public enum AuditEngine {
                     try store.importEvidence(
                         $0.url, collectedBy: finding.assessor, collectedAt: at, description: $0.description)
                 }
-                inputs.findings.append(
-                    FindingRules.result(for: finding, statement: statement, evidence: files, judgedAt: at))
+                let result = FindingRules.result(for: finding, statement: statement, evidence: files, judgedAt: at)
+                if let warning = FindingRules.passWithoutEvidence(finding, stored: result) { warnings.append(warning) }
+                inputs.findings.append(result)
             }
             let result = Judgement.judge(
                 statement: statement, evidence: inputs.all, decision: decisions[statement.id],
@@ -203,7 +212,7 @@ public enum AuditEngine {
         let results = try store.results(run: runID).filter { inScope.contains($0.statementID) }
         return AuditOutcome(
             run: try store.requireRun(runID), database: databaseURL, scope: scope, results: results,
-            scorecard: Scorecard(checklist: scope, results: results))
+            scorecard: Scorecard(checklist: scope, results: results), warnings: warnings)
     }
 
     /// The calendar day of `date` in the mall's time zone, `YYYY-MM-DD`.

@@ -113,6 +113,9 @@ final class CurlTransfer {
             check(CURLOPT_MAXFILESIZE_LARGE, easy.set(CURLOPT_MAXFILESIZE_LARGE, Int64(request.maxBodyBytes)))
         }
 
+        if request.connectOnly {
+            check(CURLOPT_CONNECT_ONLY, easy.set(CURLOPT_CONNECT_ONLY, 1))
+        }
         switch request.method {
         case .get:
             check(CURLOPT_HTTPGET, easy.set(CURLOPT_HTTPGET, 1))
@@ -155,6 +158,12 @@ final class CurlTransfer {
                     throw .invalidRequest("CA file \(caFile) cannot be read")
                 }
                 check(CURLOPT_CAINFO, easy.set(CURLOPT_CAINFO, caFile))
+            }
+            if let version = request.tls.onlyVersion {
+                check(CURLOPT_SSLVERSION, easy.set(CURLOPT_SSLVERSION, version.rawValue | (version.rawValue << 16)))
+            }
+            if request.tls.legacy {
+                check(CURLOPT_SSL_CIPHER_LIST, easy.set(CURLOPT_SSL_CIPHER_LIST, "DEFAULT:@SECLEVEL=0"))
             }
             if request.tls.captureCertificates {
                 // A reused connection or a resumed session has no certificate to report: handshake afresh.
@@ -204,6 +213,12 @@ final class CurlTransfer {
                 name: String(line[..<colon]),
                 value: line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
+    }
+
+    /// Reads the protocol and cipher when no header did (a connect-only transfer has none); called when the transfer
+    /// is done, before its handle leaves the multi handle (the connection of a connect-only transfer is still open).
+    func captureTLSDetailsIfMissing() {
+        if isHTTPS, tlsVersion == nil { captureTLSDetails() }
     }
 
     /// Reads the protocol and cipher while the connection is certainly alive (the server may close it as soon

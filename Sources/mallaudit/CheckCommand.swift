@@ -11,9 +11,11 @@ struct CheckCommand: ParsableCommand {
         abstract: "Measure one clause from the mall's exports (logs, survey, complaints, payments, catalog).",
         discussion: """
             Each kind reads the mall's export, prints how the number was reached and exits
-              0  the clause passes
-              2  the clause fails (the report says which rows or days caused it)
-              1  the input cannot be used (stderr names the file, the line, what was expected)
+              0   the clause passes
+              2   the clause fails (the report says which rows or days caused it)
+              1   the input cannot be used (stderr names the file, the line, what was
+                  expected)
+              64  a usage error (a malformed option such as --as-of 2026-02-30)
 
             Examples:
               mallaudit check wifi-logs --dir /srv/exports/wifi --as-of 2026-03-02
@@ -50,16 +52,14 @@ struct CheckCommonOptions: ParsableArguments {
     var format: CheckOutputFormat = .text
 
     /// Runs `check` at the as-of date (`today` when none is given), prints its report and exits 0 (pass),
-    /// 2 (fail) or 1 (unusable input).
+    /// 2 (fail), 3 (could not be judged) or 1 (unusable input); a malformed option is a usage error (64).
     func execute(
         today: () -> MeasureDate = { MeasureDate.today() }, _ check: (MeasureDate) throws -> MeasuredCheckReport
     ) throws {
         let date: MeasureDate
         if let asOf {
             guard let parsed = MeasureDate(iso: asOf) else {
-                FileHandle.standardError.write(
-                    Data("error: --as-of '\(asOf)' is not a date (expected YYYY-MM-DD)\n".utf8))
-                throw ExitCode(1)
+                throw ValidationError("--as-of '\(asOf)' is not a date (expected YYYY-MM-DD)")
             }
             date = parsed
         } else {
@@ -69,15 +69,14 @@ struct CheckCommonOptions: ParsableArguments {
         do {
             report = try check(date)
         } catch let error as DiagnosticsError {
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
-            throw ExitCode(1)
+            throw failure(error)
         }
         let output = format == .json ? report.renderJSON() : report.renderText()
         FileHandle.standardOutput.write(Data(output.utf8))
         switch report.verdict {
         case .pass: return
         case .fail: throw ExitCode(2)
-        default: throw ExitCode(1)
+        default: throw ExitCode(3)
         }
     }
 }
@@ -138,10 +137,7 @@ struct WiFiLogsCheckCommand: ParsableCommand {
     @OptionGroup var common: CheckCommonOptions
 
     func run() throws {
-        func refuse(_ message: String) -> ExitCode {
-            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-            return ExitCode(1)
-        }
+        func refuse(_ message: String) -> ValidationError { ValidationError(message) }
         func zone(_ option: String, _ text: String) throws -> ClockZone {
             guard let zone = ClockZone(text) else {
                 throw refuse("\(option) \(ClockZone.problem(text) ?? text) (expected \(ClockZone.expected))")
@@ -205,9 +201,7 @@ struct SatisfactionCheckCommand: ParsableCommand {
             guard parts.count == 2, let line = Int(parts[0].trimmingCharacters(in: .whitespaces)), line >= 1,
                 !parts[1].trimmingCharacters(in: .whitespaces).isEmpty
             else {
-                FileHandle.standardError.write(
-                    Data("error: --exclude '\(text)' is not LINE:REASON (e.g. '17:问卷重复填写')\n".utf8))
-                throw ExitCode(1)
+                throw ValidationError("--exclude '\(text)' is not LINE:REASON (e.g. '17:问卷重复填写')")
             }
             excluded.append(
                 SatisfactionCheck.Exclusion(

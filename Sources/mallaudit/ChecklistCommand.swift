@@ -54,8 +54,8 @@ struct ChecklistCommand: ParsableCommand {
             do {
                 return (try ChecklistLoader.load(file: url, schema: schemaURL, displayName: name), name)
             } catch let error as DiagnosticsError {
-                for diagnostic in error.diagnostics { writeError(diagnostic.description) }
-                writeError("error: \(name) is not a valid checklist; see `mallaudit checklist validate --help`")
+                for diagnostic in error.diagnostics { printError(errorLine(diagnostic)) }
+                printError("mallaudit: error: \(name) is not a valid checklist; see `mallaudit checklist validate --help`")
                 throw ExitCode(1)
             }
         }
@@ -151,10 +151,10 @@ struct ChecklistCommand: ParsableCommand {
         func run() throws {
             let (checklist, name) = try source.load()
             guard let match = ChecklistView.find(id, in: checklist) else {
-                var message = "error: \(name) has no clause, statement or option \"\(id)\""
+                var message = "mallaudit: error: \(name) has no clause, statement or option \"\(id)\""
                 let near = ChecklistView.suggestions(for: id, in: checklist)
                 if !near.isEmpty { message += "; ids near it: " + near.joined(separator: ", ") }
-                writeError(message)
+                printError(message)
                 throw ExitCode(1)
             }
             switch format {
@@ -172,8 +172,8 @@ struct ChecklistCommand: ParsableCommand {
             discussion: """
                 Prints "valid: N clauses, M statements" and exits 0 when the file is usable (warnings, on \
                 standard error, do not count). Otherwise prints every problem on standard error as \
-                file:line: error: message (expected …) and exits 1. A DOCTYPE is refused outright: \
-                checklists need no DTD and no entity.
+                `mallaudit: FILE:LINE: error: message (expected …)` and exits 2; a file that cannot be read \
+                exits 1. A DOCTYPE is refused outright: checklists need no DTD and no entity.
                 """)
 
         @OptionGroup var source: Source
@@ -185,22 +185,21 @@ struct ChecklistCommand: ParsableCommand {
 
         func run() throws {
             let (url, name) = source.checklistFile(positional: file)
+            guard FileManager.default.isReadableFile(atPath: url.path) else {
+                throw failure("\(name): cannot read the checklist (no such file, or not readable)")
+            }
             let result = ChecklistLoader.validate(file: url, schema: source.schemaURL, displayName: name)
-            for diagnostic in result.diagnostics { writeError(diagnostic.description) }
+            for diagnostic in result.diagnostics { printError(errorLine(diagnostic)) }
             let warnings = result.warnings.count
             let warningText = warnings == 0 ? "" : ", \(warnings) warning\(warnings == 1 ? "" : "s")"
             guard result.isValid, let checklist = result.checklist else {
                 let errors = result.errors.count
-                writeError("invalid: \(errors) error\(errors == 1 ? "" : "s")\(warningText) in \(name)")
-                throw ExitCode(1)
+                printError(
+                    "mallaudit: error: \(name) is invalid: \(errors) error\(errors == 1 ? "" : "s")\(warningText)")
+                throw ExitCode(2)
             }
             print("valid: \(checklist.clauses.count) clauses, \(checklist.statements.count) statements\(warningText)")
             print("sha256: \(checklist.digest)")
         }
     }
-}
-
-/// One line on standard error.
-private func writeError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
 }

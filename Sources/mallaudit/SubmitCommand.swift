@@ -86,26 +86,15 @@ struct SubmitCommand: AsyncParsableCommand {
             print("\(name): \(status == 201 ? "stored as a new run" : "known already") (\(status)) \(answer)")
             return 0
         case .refused(let problems):
-            printError("\(name): refused by the server (422):")
+            printError("mallaudit: error: \(name): refused by the server (422):")
             for problem in problems { printError("  \(problem)") }
             return 2
         case .queued(let reason, let outbox):
-            printError("\(name): not sent (\(reason)); queued in \(outbox.path): `mallaudit submit --pending` sends it")
+            warn("\(name): not sent (\(reason)); queued in \(outbox.path): `mallaudit submit --pending` sends it")
             return 3
         case .failed(let reason):
-            printError("\(name): not sent: \(reason)")
+            printError("mallaudit: error: \(name): not sent: \(reason)")
             return 1
         }
-    }
-}
-
-/// `orExit` for async work.
-func orExitAsync<T>(_ body: () async throws -> T) async throws -> T {
-    do {
-        return try await body()
-    } catch let error as ExitCode {
-        throw error
-    } catch {
-        throw failure("\(error)")
     }
 }

@@ -121,6 +121,14 @@ public enum ManualAssessment {
     public struct Outcome: Sendable {
         public var run: Int64
         public var results: [StatementResult]
+        /// A pass recorded as notAssessed for want of evidence, one warning each (never silent).
+        public var warnings: [Diagnostic]
+
+        init(run: Int64, findings: [ManualFinding], results: [StatementResult]) {
+            self.run = run
+            self.results = results
+            warnings = zip(findings, results).compactMap { FindingRules.passWithoutEvidence($0, stored: $1) }
+        }
     }
 
     /// Records one finding given on the command line. Evidence paths are relative to the working directory.
@@ -134,14 +142,15 @@ public enum ManualAssessment {
         // No assessor at all is reported by FindingRules.validate, together with any other problem.
         let who = nonEmpty(assessor) ?? nonEmpty(run.assessor) ?? ""
         let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let where_ = SourceLocation(file: "command line")
+        // Typed on the command line: no file, and evidence relative to the working directory.
+        let where_ = SourceLocation(file: nil)
         let finding = ManualFinding(
             target: statement, verdict: verdict, note: note,
             evidence: evidence.map {
                 FindingEvidence(written: $0, url: FindingsFile.resolve($0, against: here), location: where_)
             },
             justification: justification, assessor: who, location: where_)
-        return Outcome(run: run.id, results: try store.record(findings: [finding], run: run.id))
+        return Outcome(run: run.id, findings: [finding], results: try store.record(findings: [finding], run: run.id))
     }
 
     /// Records every finding of a findings file; nothing is recorded when any finding is wrong.
@@ -152,7 +161,8 @@ public enum ManualAssessment {
         let run = try store.requireRun(store.resolveRun(reference))
         let findings = try FindingsFile.load(
             URL(fileURLWithPath: file), defaultAssessor: nonEmpty(assessor) ?? nonEmpty(run.assessor))
-        return Outcome(run: run.id, results: try store.record(findings: findings.findings, run: run.id))
+        return Outcome(
+            run: run.id, findings: findings.findings, results: try store.record(findings: findings.findings, run: run.id))
     }
 
     private static func nonEmpty(_ text: String?) -> String? {
