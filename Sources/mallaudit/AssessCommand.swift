@@ -10,10 +10,13 @@ struct AssessCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "assess",
         abstract: "Record an inspector's finding (or a findings file) into a stored run.",
+        usage: "mallaudit assess --run <RUN> <STATEMENT> --verdict <verdict> [<options>]\nmallaudit assess --run <RUN> --findings <FILE> [<options>]",
         discussion: """
             Record one finding:
-              mallaudit assess --run 3 5.2.5-6 --verdict fail --note "机房北墙有玻璃窗" --evidence north.jpg
-              mallaudit assess --run latest 6.8.a --verdict notApplicable --justification "未设 AR 景观区域"
+              mallaudit assess --run 3 5.2.5-6 --verdict fail \\
+                --note "机房北墙有玻璃窗" --evidence north.jpg
+              mallaudit assess --run latest 6.8.a --verdict notApplicable \\
+                --justification "未设 AR 景观区域"
             Record a findings file (YAML; see docs/store.md):
               mallaudit assess --run latest --findings findings.yaml
 

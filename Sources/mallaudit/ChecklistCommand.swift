@@ -9,10 +9,12 @@ struct ChecklistCommand: ParsableCommand {
         commandName: "checklist",
         abstract: "List, show and validate the checklist: the standard's 63 clauses and their statements.",
         discussion: """
-            The checklist encodes 商场数字化服务规范 clause by clause (checklists/mall-digital-service.xml, \
-            schema checklists/checklist.xsd). Each clause (5.1.2, 6.1, 7.4.10) holds statements, each with a \
-            modality: shall (应), shallNot (严禁/不应), should (宜) or may (可). Statement ids: 5.1.1-2 is the \
-            second obligation of clause 5.1.1, 6.1.d is list item d) of clause 6.1, 5.2.4.a is an option.
+            The checklist encodes 商场数字化服务规范 clause by clause
+            (checklists/mall-digital-service.xml, schema checklists/checklist.xsd). Each
+            clause (5.1.2, 6.1, 7.4.10) holds statements, each with a modality: shall (应),
+            shallNot (严禁/不应), should (宜) or may (可). Statement ids: 5.1.1-2 is the
+            second obligation of clause 5.1.1, 6.1.d is list item d) of clause 6.1, 5.2.4.a
+            is an option.
 
             Without --checklist the checklist is $MALLAUDIT_CHECKLIST, else checklists/mall-digital-service.xml \
             of the repository this mallaudit was built in, else of the current directory.
@@ -74,6 +76,7 @@ struct ChecklistCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List clauses and their statements, as a table or as JSON.",
+            usage: "mallaudit checklist list [<options>]",
             discussion: """
                 The table has one row per clause (its title) and one per statement (modality, assessment \
                 methods, text) and ends with the counts. Chinese characters count as two columns, so the \
@@ -128,6 +131,7 @@ struct ChecklistCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show one clause, statement or option in full: text, notes, methods, evidence, threshold.",
+            usage: "mallaudit checklist show <id> [<options>]",
             discussion: """
                 ID is a clause (5.1.2), a statement (5.1.2-3, 6.1.d) or an option (5.2.4.a). A statement or \
                 option is shown with its clause's heading. --format json prints {"checklist": {…}, "match": \
@@ -169,6 +173,7 @@ struct ChecklistCommand: ParsableCommand {
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check a checklist file against the schema and the id rules; report every problem.",
+            usage: "mallaudit checklist validate [<file>] [<options>]",
             discussion: """
                 Prints "valid: N clauses, M statements" and exits 0 when the file is usable (warnings, on \
                 standard error, do not count). Otherwise prints every problem on standard error as \

@@ -11,7 +11,7 @@ let mallauditVersion = "0.1.0"
 struct MallAudit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mallaudit",
-        abstract: "Audit a shopping mall against 商场数字化服务规范 (Xuzhou mall digital-service specification).",
+        abstract: "Audit a shopping mall against the Xuzhou standard 商场数字化服务规范.",
         discussion: """
             Exit status, the same for every command (docs/cli.md lists each command's):
               0    ok: conformant, the check passed, done

@@ -29,6 +29,7 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write the conformance report of a stored run (XML, HTML or JUnit).",
+        usage: "mallaudit report --format <FORMATS> --output <FILE|DIR|-> [<options>]",
         discussion: """
             xml    the formal report, namespaced and valid against reports/report.xsd
                    (checked before writing); byte-for-byte the same for the same run

@@ -217,6 +217,7 @@ struct ProbeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe",
         abstract: "Run the site's probes and print one result per statement (nothing is stored).",
+        usage: "mallaudit probe --site <site> [<options>]",
         discussion: """
             Asks the mall's systems (SNMP sensors, HTTP APIs, TLS endpoints) and reads its data exports as the \
             probe files bound in the site profile say, and prints for each statement: pass, fail or error, the \
