@@ -6,6 +6,11 @@
 #   PREFIX/share/mallaudit/templates/    the HTML report templates
 #   PREFIX/share/mallaudit/calendars/    the working-day calendar (extend it for new years)
 #   PREFIX/share/mallaudit/probes/       the shipped probe definitions `mallaudit init` copies
+#   PREFIX/share/man/man1/mallaudit.1    the manual (`man mallaudit`), made by swift-argument-parser's
+#                                        generate-manual from the installed binary
+#   PREFIX/share/bash-completion/completions/mallaudit, PREFIX/share/zsh/site-functions/_mallaudit,
+#   PREFIX/share/fish/vendor_completions.d/mallaudit.fish   shell completions (`mallaudit
+#                                        --generate-completion-script SHELL`)
 # The installed binary finds them there by itself (walking up from PREFIX/bin); the MALLAUDIT_*
 # variables still override each one. The demo mall is not installed: run `mallaudit demo` from a checkout, and
 # neither is the test helper `mallaudit-testkit` (tests and benchmarks only).
@@ -13,6 +18,7 @@
 #   bash scripts/install.sh                 # release build (Swift runtime linked in), /usr/local
 #   bash scripts/install.sh "$HOME/.local"  # another prefix
 #   MALLAUDIT_BIN=.build/debug/mallaudit bash scripts/install.sh /tmp/x   # install a binary already built
+#   MALLAUDIT_GENERATE_MANUAL=PATH      # a generate-manual already built (else it is built here, offline)
 #
 # Runtime packages the binary needs on another Debian 12 machine: libxml2 libsqlite3-0 libcurl4
 # libsnmp40 zlib1g libssl3 (the -dev packages of scripts/install-deps.sh pull them in here).
@@ -38,4 +44,26 @@ install -m 0644 templates/*.mustache "$share/templates/"
 install -m 0644 templates/partials/*.mustache "$share/templates/partials/"
 install -m 0644 calendars/*.yaml "$share/calendars/"
 install -m 0644 probes/*.yaml "$share/probes/"
-echo "installed $prefix/bin/mallaudit and $share"
+
+# The manual, from the installed binary's own help (swift-argument-parser's generate-manual reads
+# `mallaudit --experimental-dump-help`).
+generator="${MALLAUDIT_GENERATE_MANUAL:-}"
+if [ -z "$generator" ]; then
+  export PATH="/opt/swift/usr/bin:$PATH"
+  swift build -c release --product generate-manual >&2
+  generator="$(swift build -c release --show-bin-path)/generate-manual"
+fi
+[ -x "$generator" ] || { echo "install.sh: no generate-manual at $generator" >&2; exit 1; }
+manual="$(mktemp -d)"
+trap 'rm -rf "$manual"' EXIT
+"$generator" "$prefix/bin/mallaudit" --output-directory "$manual" >/dev/null
+install -d "$prefix/share/man/man1"
+install -m 0644 "$manual/mallaudit.1" "$prefix/share/man/man1/mallaudit.1"
+
+# Shell completions, where bash-completion, zsh and fish look for them under a prefix.
+install -d "$prefix/share/bash-completion/completions" "$prefix/share/zsh/site-functions" \
+  "$prefix/share/fish/vendor_completions.d"
+"$prefix/bin/mallaudit" --generate-completion-script bash >"$prefix/share/bash-completion/completions/mallaudit"
+"$prefix/bin/mallaudit" --generate-completion-script zsh >"$prefix/share/zsh/site-functions/_mallaudit"
+"$prefix/bin/mallaudit" --generate-completion-script fish >"$prefix/share/fish/vendor_completions.d/mallaudit.fish"
+echo "installed $prefix/bin/mallaudit, $share, the manual and shell completions"

@@ -190,14 +190,13 @@ struct ChecklistCommand: ParsableCommand {
 
         func run() throws {
             let (url, name) = source.checklistFile(positional: file)
-            guard FileManager.default.isReadableFile(atPath: url.path) else {
-                throw failure("\(name): cannot read the checklist (no such file, or not readable)")
-            }
             let result = ChecklistLoader.validate(file: url, schema: source.schemaURL, displayName: name)
             for diagnostic in result.diagnostics { printError(errorLine(diagnostic)) }
             let warnings = result.warnings.count
             let warningText = warnings == 0 ? "" : ", \(warnings) warning\(warnings == 1 ? "" : "s")"
             guard result.isValid, let checklist = result.checklist else {
+                // A file that cannot be read is not a verdict on a checklist: the tool could not do it.
+                guard FileManager.default.isReadableFile(atPath: url.path) else { throw ExitCode(1) }
                 let errors = result.errors.count
                 printError(
                     "mallaudit: error: \(name) is invalid: \(errors) error\(errors == 1 ? "" : "s")\(warningText)")
