@@ -14,6 +14,13 @@ let package = Package(
         // Test and benchmark helpers run as processes (store stress, seeding, report benchmark); never installed.
         .executable(name: "mallaudit-testkit", targets: ["mallaudit-testkit"]),
         .library(name: "AuditModel", targets: ["AuditModel"]),
+        // The parsers, for the libFuzzer harnesses of fuzz/ (their own package; scripts/fuzz.sh). Never installed.
+        .library(
+            name: "MallAuditParsers",
+            targets: [
+                "AuditModel", "AuditSupport", "AuditXML", "AuditChecklist", "AuditSite", "AuditSNMP", "AuditHTTP",
+                "AuditMeasures", "AuditProbes", "AuditStore", "AuditEngine",
+            ]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -93,7 +100,7 @@ let package = Package(
             name: "AuditEngine",
             dependencies: [
                 "AuditModel", "AuditSupport", "AuditChecklist", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditMeasures",
-                "AuditProbes", "AuditStore", "AuditReports",
+                "AuditProbes", "AuditStore", "AuditReports", "AuditBundle",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
@@ -178,6 +185,12 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]),
         .testTarget(name: "CLITests", dependencies: ["AuditModel", "TestSupport"], exclude: ["Fixtures"]),
+        // Hostile inputs and faults against the built binary and the real peers (docs/reliability.md), and the
+        // inputs the fuzzers of fuzz/ found, fed again to the parsers they broke.
+        .testTarget(
+            name: "ReliabilityTests",
+            dependencies: ["AuditModel", "AuditSupport", "AuditMeasures", "AuditXML", "TestSupport"],
+            exclude: ["FuzzInputs"]),
         .testTarget(name: "SigningTests", dependencies: ["AuditSigning", "TestSupport"]),
         .testTarget(
             name: "BundleTests",

@@ -103,15 +103,8 @@ public enum BundleBuilder {
         let district = try? YAMLValue.parse(String(decoding: siteBytes, as: UTF8.self), file: siteURL.path)["mall"]?[
             "district"]?.string()
 
-        // MARK: reports (built as `Reporting.report` in AuditEngine builds them: BundleTests checks the bytes agree)
-        let report = AuditReport(
-            run: RunMetadata(
-                runID: String(record.id),
-                mall: MallIdentity(name: record.siteName, address: record.mallAddress, creditCode: record.mallCreditCode),
-                assessor: record.assessor, startedAt: record.startedAt, endedAt: record.endedAt, completion: .completed,
-                toolVersion: record.toolVersion, siteProfileDigest: record.siteDigest, asOf: record.asOf,
-                settings: record.settings),
-            checklist: checklist, results: results, decisions: results.compactMap(\.notApplicable))
+        // MARK: reports (the same function `mallaudit report` uses)
+        let report = try StoredRunReport.make(store: store, run: runID)
         var inMemory: [(path: String, role: MemberRole, mediaType: String, format: String?, data: Data)] = []
         for member in BundleReports.members {
             inMemory.append((member.path, .report, member.mediaType, member.format, try member.render(report)))

@@ -3,6 +3,7 @@ import AuditModel
 import AuditProbes
 import AuditSite
 import AuditStore
+import AuditSupport
 import Foundation
 
 /// What `mallaudit run` was asked to do.
@@ -51,7 +52,8 @@ public struct AuditOutcome: Sendable {
     public var results: [StatementResult]
     /// Conformance over the statements in scope.
     public var scorecard: Scorecard
-    /// What was done, but not as asked: a manual pass stored as notAssessed for want of evidence.
+    /// Warnings the command prints: a manual pass stored as notAssessed for want of evidence, evidence files that
+    /// hold personal identifiers; file and line each.
     public var warnings: [Diagnostic] = []
 }
 
@@ -109,7 +111,7 @@ public enum AuditEngine {
 
         var problems = profile.unknownStatements(in: checklist)
         for probe in probes { problems += probe.problems(profile: profile, checklist: checklist) }
-        problems += FindingRules.validate(findings, checklist: checklist)
+        problems += FindingRules.validate(findings, checklist: checklist, evidenceLimit: try EvidenceFiles.sizeLimit())
         let scope = try select(options.only, in: checklist)
         // Every secret the probes in scope need is set, or nothing runs: one error per variable, before the store.
         let scopeIDs = Set(scope.statements.map(\.id))
@@ -153,16 +155,20 @@ public enum AuditEngine {
 
         // MARK: judge and store
         var judged = alreadyJudged.intersection(inScope).count
-        var warnings: [Diagnostic] = []
         let total = scope.statements.count
         // Facts the site profile declares (the machine room's floor) are evidence from the start.
         var evidence = Dictionary(grouping: SiteFacts.evidence(profile: profile, checklist: checklist), by: \.statementID)
 
+        let masker = PersonalData(rules: settings.privacy)
+        var warnings: [Diagnostic] = []
         func judgeAndRecord(_ statement: Statement) throws {
             // In a fixed order (probe, then checkpoint), not the order probes happened to finish: the same run
             // always gives the same report.
             var inputs = JudgementInputs(automated: (evidence[statement.id] ?? []).sorted(by: Judgement.evidenceOrder))
             for finding in findingsByStatement[statement.id] ?? [] {
+                for file in finding.evidence {
+                    warnings += masker.evidenceWarnings(file.url, shownAs: file.written)
+                }
                 let at = store.timestamp()
                 let files = try finding.evidence.map {
                     try store.importEvidence(

@@ -2,6 +2,7 @@ import AuditChecklist
 import AuditModel
 import AuditProbes
 import AuditSite
+import AuditSupport
 import Foundation
 
 /// `mallaudit probe`: runs the probes of a site profile without storing anything, and judges each statement
@@ -39,11 +40,13 @@ public enum ProbeSession {
             }
         }
         let decisions = Dictionary(profile.notApplicable.map { ($0.statementID, $0) }, uniquingKeysWith: { a, _ in a })
+        let masker = PersonalData(rules: profile.privacy)
         let results = checklist.statements.filter { evidence[$0.id] != nil }.map {
             Judgement.judge(
                 statement: $0, evidence: (evidence[$0.id] ?? []).sorted(by: Judgement.evidenceOrder),
                 decision: decisions[$0.id], judgedAt: nil,
-                areas: profile.areas)
+                areas: profile.areas
+            ).masked(by: masker)
         }
         return Outcome(profile: profile, checklist: checklist, results: results, probesRun: selected.count)
     }

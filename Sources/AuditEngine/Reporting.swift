@@ -1,5 +1,6 @@
 import AuditModel
 import AuditReports
+import AuditBundle
 import AuditStore
 import Foundation
 
@@ -33,22 +34,7 @@ public enum Reporting {
                                               expected: "the --db file `mallaudit run` wrote"))
         }
         let store = try AuditStore(path: database.path, create: false)
-        let id = try store.resolveRun(reference)
-        let record = try store.requireRun(id)
-        let (checklist, results) = try store.checklistAndResults(run: id)
-        let completion: RunCompletion =
-            switch record.status {
-            case .completed: .completed
-            case .running: .running
-            case .interrupted: .interrupted
-            }
-        let metadata = RunMetadata(
-            runID: String(record.id), mall: MallIdentity(name: record.siteName, address: record.mallAddress, creditCode: record.mallCreditCode), assessor: record.assessor,
-            startedAt: record.startedAt, endedAt: record.endedAt, completion: completion,
-            toolVersion: record.toolVersion, siteProfileDigest: record.siteDigest, asOf: record.asOf,
-            settings: record.settings)
-        return AuditReport(
-            run: metadata, checklist: checklist, results: results, decisions: results.compactMap(\.notApplicable))
+        return try StoredRunReport.make(store: store, run: try store.resolveRun(reference))
     }
 
     /// Renders `report` in `format` (HTML in `language`).
@@ -80,12 +66,42 @@ public enum Reporting {
     }
 
     /// Renders and writes atomically (a half-written report never replaces a good one).
+    /// A folder, a missing folder or an unwritable one is refused in words, not with Foundation's error number.
     public static func write(_ report: AuditReport, format: ReportFormat, language: Language = .zh, to url: URL) throws {
+        if let problem = outputProblem(url, format: format) {
+            throw DiagnosticsError(Diagnostic(file: url.path, message: problem.message, expected: problem.expected))
+        }
         let data = try render(report, format: format, language: language)
         do {
             try data.write(to: url, options: .atomic)
         } catch {
-            throw DiagnosticsError(Diagnostic(file: url.path, message: "cannot write the report: \(error.localizedDescription)"))
+            throw DiagnosticsError(
+                Diagnostic(
+                    file: url.path, message: "cannot write the report: \(error.localizedDescription)",
+                    expected: "a file name in a folder this user can write"))
         }
+    }
+
+    /// Why the report cannot be written to `url`, or nil.
+    static func outputProblem(_ url: URL, format: ReportFormat) -> (message: String, expected: String)? {
+        let name = format.defaultFileName
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue {
+                return ("is a folder; --output names the report file", "a file name, e.g. \(url.path)/\(name)")
+            }
+            if !FileManager.default.isWritableFile(atPath: url.path) {
+                return ("the report file exists and cannot be written", "a file name this user can write")
+            }
+            return nil
+        }
+        let folder = url.deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return ("the folder \(folder) does not exist", "a file name in an existing folder")
+        }
+        guard FileManager.default.isWritableFile(atPath: folder) else {
+            return ("the folder \(folder) cannot be written by this user", "a file name in a folder this user can write")
+        }
+        return nil
     }
 }

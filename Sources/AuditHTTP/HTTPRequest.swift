@@ -1,3 +1,4 @@
+import AuditSupport
 import Foundation
 
 /// The HTTP methods probes use.
@@ -123,7 +124,8 @@ public struct HTTPRequest: Sendable, Hashable {
     public var url: String
     public var headers: [HTTPHeader]
     public var body: Data?
-    /// The whole request may take at most this many seconds, sub-second values included (0.3 = 300 ms).
+    /// The whole request may take at most this many seconds, sub-second values included (0.3 = 300 ms); at most
+    /// `NetworkTimeout.maximum` (an hour).
     /// With followed redirects it bounds all hops together. The clock starts when the request gets a transfer
     /// slot, not while it waits in the client's queue.
     public var timeout: Double
@@ -168,11 +170,9 @@ public struct HTTPRequest: Sendable, Hashable {
         guard scheme == "http" || scheme == "https" else {
             return "'\(url)': scheme '\(scheme)' is not allowed (expected http or https)"
         }
-        guard timeout.isFinite, timeout > 0 else {
-            return "timeout \(timeout) s: expected a positive number of seconds"
-        }
-        if let connectTimeout, !(connectTimeout.isFinite && connectTimeout > 0) {
-            return "connect timeout \(connectTimeout) s: expected a positive number of seconds"
+        if let problem = NetworkTimeout.problem(timeout) { return "\(problem): expected \(NetworkTimeout.expected)" }
+        if let connectTimeout, let problem = NetworkTimeout.problem(connectTimeout) {
+            return "connect \(problem): expected \(NetworkTimeout.expected)"
         }
         guard maxBodyBytes >= 0 else { return "maxBodyBytes \(maxBodyBytes): expected 0 or more" }
         guard maxRedirects >= 0 else { return "maxRedirects \(maxRedirects): expected 0 or more" }

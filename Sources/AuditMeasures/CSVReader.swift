@@ -1,4 +1,5 @@
 import AuditModel
+import AuditSupport
 import Foundation
 
 /// One data row of a CSV file, with the physical line it starts on (right even when an earlier field held
@@ -68,6 +69,22 @@ public struct CSVTable: Sendable, Hashable {
                     + header.map { "'\($0)'" }.joined(separator: ", ")))
     }
 
+    /// The table with every cell of a personal column (a complainant's name or phone: `PersonalData`) masked as it
+    /// is read: nothing a check quotes from such a column can carry the person (docs/privacy.md).
+    public func maskingPersonalColumns(_ masker: PersonalData) -> CSVTable {
+        let personal = header.indices.filter { masker.isPersonalColumn(header[$0]) }
+        guard !personal.isEmpty else { return self }
+        var copy = self
+        copy.rows = rows.map { row in
+            var row = row
+            for index in personal where index < row.fields.count && !row.fields[index].isEmpty {
+                row.fields[index] = PersonalData.maskCell(row.fields[index])
+            }
+            return row
+        }
+        return copy
+    }
+
     /// A diagnostic at `row`.
     public func problem(_ row: CSVRow, _ message: String, expected: String? = nil) -> DiagnosticsError {
         DiagnosticsError(Diagnostic(file: file, line: row.line, message: message, expected: expected))
@@ -82,6 +99,9 @@ public struct CSVTable: Sendable, Hashable {
 /// blank lines after it are not rows (their line numbers are kept in ``CSVTable/blankLines``). A tab-separated file
 /// (header with tabs and no commas) is read with tabs.
 public enum CSVReader {
+    /// The largest export read: 1 GiB (a year of payments of a large mall is a few hundred megabytes).
+    public static let maximumFileSize = 1 << 30
+
     /// Reads and parses a file; throws ``DiagnosticsError`` naming the file (and line) when it cannot be read.
     public static func read(_ url: URL) throws -> CSVTable {
         let path = url.path
@@ -95,10 +115,13 @@ public enum CSVReader {
         }
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            // A regular file only: a FIFO is refused by what it is (not waited on), /dev/zero is not read forever.
+            data = try InputFile.contents(path, limit: maximumFileSize)
         } catch {
             throw DiagnosticsError(
-                Diagnostic(file: path, message: "cannot read the file: \(error.localizedDescription)"))
+                Diagnostic(
+                    file: path, message: "the file \(error.reason)",
+                    expected: "a CSV file exported by the mall (\(error.expected))"))
         }
         return try parse([UInt8](data), file: path)
     }
@@ -166,6 +189,19 @@ public enum CSVReader {
         }
         let headerRecord = records[headerIndex]
         let header = headerRecord.fields.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        // A column named twice is refused: a check looks columns up by name and would read the first one only.
+        var firstColumn: [String: Int] = [:]
+        for (index, name) in header.enumerated() where !name.isEmpty {
+            let key = CSVTable.normalise(name)
+            if let first = firstColumn[key] {
+                throw DiagnosticsError(
+                    Diagnostic(
+                        file: file, line: headerRecord.line,
+                        message: "the header names column '\(name)' twice (columns \(first + 1) and \(index + 1))",
+                        expected: "each column name once in the header"))
+            }
+            firstColumn[key] = index
+        }
         var rows: [CSVRow] = []
         var blankLines: [Int] = []
         for record in records[(headerIndex + 1)...] {

@@ -1,4 +1,5 @@
 import AuditModel
+import AuditSupport
 import Foundation
 
 /// 6.9.1: the online mall's categories, stock and prices shall agree with the shop floor (品类、库存、价格与线下一致).
@@ -19,6 +20,8 @@ public struct CatalogCheck: Sendable {
     public var online: URL
     public var offline: URL
     public var asOf: MeasureDate
+    /// Personal columns and identifiers beyond the built-in ones (the profile's `privacy:`): masked as read.
+    public var privacy = PrivacyRules()
 
     public init(online: URL, offline: URL, asOf: MeasureDate) {
         self.online = online
@@ -28,8 +31,8 @@ public struct CatalogCheck: Sendable {
 
     /// Reads both exports and judges 6.9.1-2.
     public func run() throws -> MeasuredCheckReport {
-        let onlineTable = try CSVReader.read(online)
-        let offlineTable = try CSVReader.read(offline)
+        let onlineTable = try CSVReader.read(online).maskingPersonalColumns(PersonalData(rules: privacy))
+        let offlineTable = try CSVReader.read(offline).maskingPersonalColumns(PersonalData(rules: privacy))
         return try CatalogCheck.judge(online: onlineTable, offline: offlineTable, asOf: asOf)
     }
 

@@ -1,4 +1,5 @@
 import AuditModel
+import AuditSupport
 import Foundation
 
 /// 8.1.2: complaints shall be answered with the outcome within 5 working days (5个工作日内回复处理结果).
@@ -34,6 +35,8 @@ public struct ComplaintCheck: Sendable {
     /// The calendar file; nil uses ``WorkingDayCalendar/defaultLocation(environment:executable:)``.
     public var calendarFile: URL?
     public var asOf: MeasureDate
+    /// Personal columns and identifiers beyond the built-in ones (the profile's `privacy:`): masked as read.
+    public var privacy = PrivacyRules()
 
     public init(file: URL, calendarFile: URL? = nil, asOf: MeasureDate) {
         self.file = file
@@ -45,7 +48,7 @@ public struct ComplaintCheck: Sendable {
     /// be used (missing file or column, unparseable date, a date outside the calendar's years).
     public func run() throws -> MeasuredCheckReport {
         let calendar = try WorkingDayCalendar.load(calendarFile)
-        return try ComplaintCheck.judge(try CSVReader.read(file), calendar: calendar, asOf: asOf)
+        return try ComplaintCheck.judge(try CSVReader.read(file).maskingPersonalColumns(PersonalData(rules: privacy)), calendar: calendar, asOf: asOf)
     }
 
     /// What happened to one complaint.

@@ -1,4 +1,5 @@
 import AuditModel
+import AuditSupport
 import Foundation
 
 /// The verdict a measured check gives one statement, with the number behind it.
@@ -40,10 +41,12 @@ public struct MeasuredFinding: Sendable, Hashable, Codable {
     public var file: String?
     public var line: Int?
 
+    /// `subject` and `detail` quote what a line or a cell says only with personal identifiers masked
+    /// (`PersonalData`): a finding keeps the file and line an inspector follows, not a visitor's phone number.
     public init(kind: String, subject: String, detail: String, file: String? = nil, line: Int? = nil) {
         self.kind = kind
-        self.subject = subject
-        self.detail = detail
+        self.subject = PersonalData.standard.mask(subject)
+        self.detail = PersonalData.standard.mask(detail)
         self.file = file
         self.line = line
     }

@@ -54,6 +54,8 @@ public struct MeasuredCheckInputs: Sendable, Hashable {
     public var catalogOffline: URL?
     /// How 6.6.2-1 is read (`readings.payment_capability`).
     public var paymentCapability: Scope = .mall
+    /// Personal columns and identifiers beyond the built-in ones (the profile's `privacy:`).
+    public var privacy = PrivacyRules()
 
     public init(
         wifiLogs: URL? = nil, wifiLogSettings: WiFiLogSettings = WiFiLogSettings(), satisfaction: URL? = nil,
@@ -96,23 +98,27 @@ public enum MeasuredChecks {
                 directory: need(inputs.wifiLogs, "wifi_logs"), asOf: asOf, settings: inputs.wifiLogSettings
             ).run()
         case .satisfaction:
-            return try SatisfactionCheck(
-                file: need(inputs.satisfaction, "satisfaction"), column: inputs.satisfactionColumn, asOf: asOf,
-                excluded: inputs.satisfactionExcluded
-            ).run()
+            var check = SatisfactionCheck(
+                file: try need(inputs.satisfaction, "satisfaction"), column: inputs.satisfactionColumn, asOf: asOf,
+                excluded: inputs.satisfactionExcluded)
+            check.privacy = inputs.privacy
+            return try check.run()
         case .complaints:
-            return try ComplaintCheck(
-                file: need(inputs.complaints, "complaints"), calendarFile: inputs.calendar, asOf: asOf
-            ).run()
+            var check = ComplaintCheck(
+                file: try need(inputs.complaints, "complaints"), calendarFile: inputs.calendar, asOf: asOf)
+            check.privacy = inputs.privacy
+            return try check.run()
         case .payments:
-            return try PaymentCheck(
-                file: need(inputs.payments, "payments"), asOf: asOf, reading: inputs.paymentCapability
-            ).run()
+            var check = PaymentCheck(
+                file: try need(inputs.payments, "payments"), asOf: asOf, reading: inputs.paymentCapability)
+            check.privacy = inputs.privacy
+            return try check.run()
         case .catalog:
-            return try CatalogCheck(
-                online: need(inputs.catalogOnline, "catalog_online"),
-                offline: need(inputs.catalogOffline, "catalog_offline"), asOf: asOf
-            ).run()
+            var check = CatalogCheck(
+                online: try need(inputs.catalogOnline, "catalog_online"),
+                offline: try need(inputs.catalogOffline, "catalog_offline"), asOf: asOf)
+            check.privacy = inputs.privacy
+            return try check.run()
         }
     }
 

@@ -1,4 +1,5 @@
 import AuditModel
+import AuditSupport
 import Foundation
 
 /// 6.6.1 and 6.6.2: payment methods accepted at every merchant.
@@ -52,6 +53,8 @@ public struct PaymentCheck: Sendable {
 
     public var file: URL
     public var asOf: MeasureDate
+    /// Personal columns and identifiers beyond the built-in ones (the profile's `privacy:`): masked as read.
+    public var privacy = PrivacyRules()
     /// How 6.6.2-1 is read: `.mall` (the mall offers each capability) or `.eachMerchant`.
     public var reading: Scope
 
@@ -63,7 +66,7 @@ public struct PaymentCheck: Sendable {
 
     /// Reads the merchant table and judges 6.6.1-1 and 6.6.2-1.
     public func run() throws -> MeasuredCheckReport {
-        try PaymentCheck.judge(try CSVReader.read(file), asOf: asOf, reading: reading)
+        try PaymentCheck.judge(try CSVReader.read(file).maskingPersonalColumns(PersonalData(rules: privacy)), asOf: asOf, reading: reading)
     }
 
     /// Reads a yes/no cell: true, false, or nil when blank. Throws on anything else.

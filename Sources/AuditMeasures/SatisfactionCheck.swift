@@ -1,4 +1,5 @@
 import AuditModel
+import AuditSupport
 import Foundation
 
 /// 8.2.1: customer satisfaction = (满意 + 基本满意) / everyone surveyed × 100, which shall be at least 85 %
@@ -69,6 +70,8 @@ public struct SatisfactionCheck: Sendable {
     /// The answer column; nil tries ``defaultColumns``.
     public var column: String?
     public var asOf: MeasureDate
+    /// Personal columns and identifiers beyond the built-in ones (the profile's `privacy:`): masked as read.
+    public var privacy = PrivacyRules()
     /// Answers the evaluator excluded, with their reasons.
     public var excluded: [Exclusion]
 
@@ -82,7 +85,7 @@ public struct SatisfactionCheck: Sendable {
     /// Reads the survey and judges 8.2.1-3. Throws ``DiagnosticsError`` when the file cannot be used (missing,
     /// no such column, no respondent) or an exclusion names a line that is not an answer's row.
     public func run() throws -> MeasuredCheckReport {
-        try SatisfactionCheck.judge(try CSVReader.read(file), column: column, asOf: asOf, excluded: excluded)
+        try SatisfactionCheck.judge(try CSVReader.read(file).maskingPersonalColumns(PersonalData(rules: privacy)), column: column, asOf: asOf, excluded: excluded)
     }
 
     /// Judges an already-read survey table.

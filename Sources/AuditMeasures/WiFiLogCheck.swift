@@ -62,9 +62,30 @@ public struct WiFiLogCheck: Sendable {
         self.workers = max(1, workers ?? min(ProcessInfo.processInfo.activeProcessorCount, 4))
     }
 
-    /// The files that will be read: regular files under `directory`, recursively, hidden ones skipped,
-    /// sorted by path.
-    public func logFiles() throws -> [URL] {
+    /// The files that will be read, sorted by path (see ``listing()``).
+    public func logFiles() throws -> [URL] { try listing().files.map(\.url) }
+
+    /// What the walk of `directory` found: the log files to read (with the file each symbolic link leads to) and
+    /// what it left out, with why.
+    public struct Listing: Sendable {
+        public struct File: Sendable, Hashable {
+            /// The path under the log folder (a symbolic link's own path when read through one).
+            public var url: URL
+            /// The file a symbolic link leads to, when the file was reached through one.
+            public var linkTarget: String?
+        }
+
+        public var files: [File]
+        /// Paths not read and why: hidden files, a second path to a file already read.
+        public var skipped: [(path: String, why: String)]
+    }
+
+    /// Walks `directory` recursively. Regular files are log files (plain or gzip); hidden files and folders are
+    /// skipped (and listed). A symbolic link is followed once: to a log file, which is read; to a folder, which is
+    /// walked. Refused with a diagnostic naming the path — never skipped in silence, which could only shorten the
+    /// measured retention: a dangling link, a link loop or a link back into a folder already walked, a FIFO, socket
+    /// or device (linked or not), a file of /proc or /sys, an entry that cannot be read.
+    public func listing() throws -> Listing {
         let path = directory.path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -76,39 +97,92 @@ public struct WiFiLogCheck: Sendable {
                 Diagnostic(file: path, message: "is a file, not a directory", expected: "a directory of WiFi log files")
             )
         }
-        // A folder that cannot be read is an error, not fewer logs: fewer logs could only shorten the measured
-        // retention, but a silent skip would hide why.
-        let unreadable = UnreadableEntries()
-        guard
-            let walker = FileManager.default.enumerator(
-                at: directory, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles],
-                errorHandler: { url, error in
-                    unreadable.record(url, error)
-                    return true
-                })
-        else {
-            throw DiagnosticsError(Diagnostic(file: path, message: "cannot list the directory"))
+        struct FileID: Hashable {
+            var device: UInt64
+            var inode: UInt64
         }
-        var files: [URL] = []
-        for case let url as URL in walker {
+        func refused(_ path: String, _ message: String, expected: String) -> DiagnosticsError {
+            DiagnosticsError(Diagnostic(file: path, message: message, expected: expected))
+        }
+        let readable = "every file and folder under \(path) readable by this user"
+        var files: [Listing.File] = []
+        var skipped: [(path: String, why: String)] = []
+        var folders: Set<FileID> = []
+        var seen: [FileID: String] = [:]
+        var root = stat()
+        guard stat(path, &root) == 0 else {
+            throw refused(path, "cannot read it: \(String(cString: strerror(errno)))", expected: readable)
+        }
+        folders.insert(FileID(device: UInt64(root.st_dev), inode: UInt64(root.st_ino)))
+
+        func walk(_ folder: URL) throws {
+            let names: [String]
             do {
-                if try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true { files.append(url) }
+                names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
             } catch {
-                unreadable.record(url, error)
+                throw refused(
+                    folder.path, "cannot read it while listing the WiFi logs: \(error.localizedDescription)",
+                    expected: readable)
+            }
+            for name in names.sorted() {
+                let url = folder.appendingPathComponent(name)
+                if name.hasPrefix(".") {
+                    skipped.append((url.path, "hidden"))
+                    continue
+                }
+                var info = stat()
+                guard lstat(url.path, &info) == 0 else {
+                    throw refused(url.path, "cannot read it: \(String(cString: strerror(errno)))", expected: readable)
+                }
+                var target: String?
+                if info.st_mode & S_IFMT == S_IFLNK {
+                    let written = (try? FileManager.default.destinationOfSymbolicLink(atPath: url.path)) ?? "?"
+                    guard stat(url.path, &info) == 0 else {
+                        let failure = errno
+                        let why = failure == ENOENT ? "does not exist" : String(cString: strerror(failure))
+                        let reason =
+                            failure == ELOOP
+                            ? "is a symbolic link loop (it leads to \(written), which leads back to a link)"
+                            : "is a symbolic link to \(written), which \(why)"
+                        throw refused(url.path, reason, expected: "symbolic links to log files or folders that exist")
+                    }
+                    target = url.resolvingSymlinksInPath().path
+                }
+                let id = FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+                let through = target.map { "is a symbolic link to \($0), " } ?? "is "
+                switch info.st_mode & S_IFMT {
+                case S_IFDIR:
+                    guard folders.insert(id).inserted else {
+                        throw refused(
+                            url.path, "\(through)a folder already walked (a loop)",
+                            expected: "symbolic links that lead out of the log folder, not back into it")
+                    }
+                    try walk(url)
+                case S_IFREG:
+                    if let refusal = InputFile.refusal(url.path) {
+                        let reason = target.map { "is a symbolic link to \($0), which \(refusal.reason)" } ?? refusal.reason
+                        throw refused(url.path, reason, expected: refusal.expected)
+                    }
+                    if let first = seen[id] {
+                        skipped.append((url.path, "the same file as \(first), read once"))
+                        continue
+                    }
+                    seen[id] = url.path
+                    files.append(Listing.File(url: url, linkTarget: target))
+                default:
+                    throw refused(
+                        url.path, "\(through)\(InputFile.Kind(mode: info.st_mode).rawValue), not a log file",
+                        expected: "log files (regular files, plain or gzip) and folders of them")
+                }
             }
         }
-        if let (url, error) = unreadable.first {
-            throw DiagnosticsError(
-                Diagnostic(
-                    file: url.path, message: "cannot read it while listing the WiFi logs: \(error.localizedDescription)",
-                    expected: "every file and folder under \(path) readable by this user"))
-        }
+        try walk(directory)
         guard !files.isEmpty else {
             throw DiagnosticsError(
                 Diagnostic(
                     file: path, message: "the directory has no log file", expected: "WiFi log files (plain or .gz)"))
         }
-        return files.sorted { $0.path < $1.path }
+        return Listing(files: files.sorted { $0.url.path < $1.url.path }, skipped: skipped)
     }
 
     /// Scans the logs and judges 5.1.2-3. Throws ``DiagnosticsError`` when the logs cannot be used (no directory,
@@ -116,7 +190,8 @@ public struct WiFiLogCheck: Sendable {
     ///
     /// Blocks while it reads: call it off any thread that must stay responsive.
     public func run() throws -> MeasuredCheckReport {
-        let files = try logFiles()
+        let listing = try listing()
+        let files = listing.files.map(\.url)
         let threads = min(workers, files.count)
         let asOf = self.asOf
         let settings = self.settings
@@ -148,10 +223,10 @@ public struct WiFiLogCheck: Sendable {
             }
         }
         if let failure { throw failure.error }
-        return try judge(WiFiLogScanner.merged(scanners))
+        return try judge(WiFiLogScanner.merged(scanners), listing: listing)
     }
 
-    func judge(_ scan: WiFiLogScanner) throws -> MeasuredCheckReport {
+    func judge(_ scan: WiFiLogScanner, listing: Listing? = nil) throws -> MeasuredCheckReport {
         let asOfDay = asOf.dayNumber
         func location(_ file: Int32, _ line: Int) -> String { "\(scan.files[Int(file)].path):\(line)" }
         func clock(_ second: Int32) -> String {
@@ -251,16 +326,21 @@ public struct WiFiLogCheck: Sendable {
                 + "\(scan.totalLines) lines: \(scan.datedLines) dated up to the as-of date, "
                 + "\(scan.undatableLines) undatable, \(scan.futureLines) dated after the as-of date, "
                 + "\(scan.blankLines) blank")
-        for file in scan.files.prefix(12) {
+        // Every file read is listed (a symbolic link with the file it leads to), and every path left out with why.
+        let targets = Dictionary(
+            (listing?.files ?? []).compactMap { file in file.linkTarget.map { (file.url.path, $0) } },
+            uniquingKeysWith: { first, _ in first })
+        for file in scan.files {
             let span =
                 file.firstDay == Int.max
                 ? "no dated line"
                 : "\(MeasureDate(dayNumber: file.firstDay)) to \(MeasureDate(dayNumber: file.lastDay))"
             let modified = file.yearReference.map { ", modified \(MeasureDate(dayNumber: $0))" } ?? ""
+            let link = targets[file.path].map { " (a symbolic link to \($0))" } ?? ""
             explanation.append(
-                "  \(file.path)\(file.gzip ? " (gzip)" : ""): \(file.lines) lines, \(span)\(modified)")
+                "  \(file.path)\(link)\(file.gzip ? " (gzip)" : ""): \(file.lines) lines, \(span)\(modified)")
         }
-        if scan.files.count > 12 { explanation.append("  … and \(scan.files.count - 12) more files") }
+        for (path, why) in listing?.skipped ?? [] { explanation.append("  not read: \(path) (\(why))") }
         explanation += clockExplanation(scan)
         explanation.append(
             "days with records: \(scan.days.count), from \(MeasureDate(dayNumber: oldestDay)) to "
@@ -423,16 +503,4 @@ private final class WiFiLogScanResults: @unchecked Sendable {
         defer { lock.unlock() }
         return slots
     }
-}
-
-/// The first entry the directory walk could not read (the walk's error handler may run on another thread).
-private final class UnreadableEntries: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entry: (URL, any Error)?
-
-    func record(_ url: URL, _ error: any Error) {
-        lock.withLock { if entry == nil { entry = (url, error) } }
-    }
-
-    var first: (URL, any Error)? { lock.withLock { entry } }
 }

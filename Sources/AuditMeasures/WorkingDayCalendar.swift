@@ -90,11 +90,11 @@ public struct WorkingDayCalendar: Sendable, Hashable {
         }
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = try InputFile.contents(url.path, limit: YAMLValue.maximumFileSize)
         } catch {
             throw DiagnosticsError(
                 Diagnostic(
-                    file: url.path, message: "cannot read the calendar: \(error.localizedDescription)",
+                    file: url.path, message: "cannot read the calendar: it \(error.reason)",
                     expected: "a working-day calendar file (see \(relativePath))"))
         }
         guard let text = String(data: data, encoding: .utf8) else {

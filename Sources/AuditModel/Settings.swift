@@ -58,17 +58,32 @@ public struct AuditSettings: Sendable, Hashable, Codable {
     public var areas: [String]
     /// The mall's time zone (IANA name) in which days are counted and times are shown.
     public var timeZone: String
+    /// How personal information is recognised and masked (built-in rules plus the profile's `privacy:`).
+    public var privacy: PrivacyRules
 
     public static let defaultTimeZone = "Asia/Shanghai"
 
     public init(
         limits: ToolLimits = ToolLimits(), readings: Readings = Readings(), areas: [String] = [],
-        timeZone: String = AuditSettings.defaultTimeZone
+        timeZone: String = AuditSettings.defaultTimeZone, privacy: PrivacyRules = PrivacyRules()
     ) {
         self.limits = limits
         self.readings = readings
         self.areas = areas
         self.timeZone = timeZone
+        self.privacy = privacy
+    }
+
+    private enum CodingKeys: String, CodingKey { case limits, readings, areas, timeZone, privacy }
+
+    /// Decodes settings stored before `privacy` existed as well as new ones.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        limits = try container.decode(ToolLimits.self, forKey: .limits)
+        readings = try container.decode(Readings.self, forKey: .readings)
+        areas = try container.decode([String].self, forKey: .areas)
+        timeZone = try container.decode(String.self, forKey: .timeZone)
+        privacy = try container.decodeIfPresent(PrivacyRules.self, forKey: .privacy) ?? PrivacyRules()
     }
 
     /// One line of the report's method section.
@@ -124,5 +139,30 @@ public struct AuditSettings: Sendable, Hashable, Codable {
                     zh: "站点档案声明的区域（“各区域”条款逐一判定）",
                     en: "the areas the site profile declares (every-area obligations are judged for each)")),
         ]
+    }
+}
+
+/// How personal information in a mall's exports and answers is recognised (`privacy:` in the site profile), on top
+/// of the built-in rules (mainland mobile numbers, MAC addresses, ID-card numbers, e-mail addresses) and the
+/// built-in personal column names (docs/privacy.md). Stored with the run, so a later finding is masked the same way.
+public struct PrivacyRules: Sendable, Hashable, Codable {
+    /// Export columns whose cells are personal (a complainant's name): masked as they are read.
+    public var personalColumns: [String]
+    /// More identifiers, as named regular expressions (ICU syntax), masked wherever they occur.
+    public var patterns: [NamedPattern]
+
+    public struct NamedPattern: Sendable, Hashable, Codable {
+        public var name: String
+        public var regex: String
+
+        public init(name: String, regex: String) {
+            self.name = name
+            self.regex = regex
+        }
+    }
+
+    public init(personalColumns: [String] = [], patterns: [NamedPattern] = []) {
+        self.personalColumns = personalColumns
+        self.patterns = patterns
     }
 }

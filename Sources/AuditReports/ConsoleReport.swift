@@ -1,8 +1,11 @@
 import AuditModel
+import AuditSupport
 import Foundation
 
 /// Terminal output of results: one block per statement (verdict, id, producer, why, what was observed), and the
-/// run summary with the conformance formula. Plain text — terminals escape nothing, so nothing here is HTML.
+/// run summary with the conformance formula. Plain text — terminals escape nothing, so nothing here is HTML; every
+/// value from outside (ids, reasons, observations) is neutralised (`ConsoleText`) before the style colours a word, so
+/// the text can be written as it is.
 public enum ConsoleReport {
     /// `pass`/`FAIL`/… padded to one width, so ids line up; coloured when `style` says so.
     public static func label(_ verdict: Verdict, style: ConsoleStyle = .plain) -> String {
@@ -14,20 +17,21 @@ public enum ConsoleReport {
         _ results: [StatementResult], checklist: Checklist, observations: Bool = true, style: ConsoleStyle = .plain
     ) -> String {
         var lines: [String] = []
+        let safe = ConsoleText.neutralised
         for result in results {
             let modality = checklist.statement(result.statementID).map { style.word($0.modality) } ?? "?"
-            var line = "\(label(result.verdict, style: style)) \(result.statementID) (\(modality))"
-            if let producer = result.producer { line += "  [\(producer)]" }
+            var line = "\(label(result.verdict, style: style)) \(safe(result.statementID)) (\(modality))"
+            if let producer = result.producer { line += "  [\(safe(producer))]" }
             lines.append(line)
-            lines.append("    " + result.reason)
+            lines.append("    " + safe(result.reason))
             if let measurement = result.measurement {
                 // Never rounded onto the other side of its threshold (84.996 is not "85"); the threshold is exact.
                 let threshold = measurement.threshold
                 let value = NumberFormat.human(measurement.value, threshold: threshold)
-                var text = "    measured: \(value) \(measurement.unit)"
+                var text = "    measured: \(value) \(safe(measurement.unit))"
                 if let threshold {
                     let limit = NumberFormat.exact(threshold.value)
-                    text += "  threshold: \(threshold.comparison.symbol) \(limit) \(threshold.unit)"
+                    text += "  threshold: \(threshold.comparison.symbol) \(limit) \(safe(threshold.unit))"
                 }
                 if let sample = measurement.sample { text += "  sample: \(sample)" }
                 if let margin = measurement.margin { text += "  margin: \(NumberFormat.signedHuman(margin))" }
@@ -35,7 +39,7 @@ public enum ConsoleReport {
             }
             if observations {
                 for observation in result.observations.prefix(12) {
-                    lines.append("    · \(observation.name) = \(observation.value)")
+                    lines.append("    · \(safe(observation.name)) = \(safe(observation.value))")
                 }
                 if result.observations.count > 12 { lines.append("    · … \(result.observations.count - 12) more") }
             }

@@ -1,4 +1,5 @@
 import AuditModel
+import AuditSupport
 
 /// How console text is written: in which language, and whether FAIL and ERROR are coloured.
 ///
@@ -23,9 +24,12 @@ public struct ConsoleStyle: Sendable, Hashable {
         case green = "32"
     }
 
+    /// `text` neutralised (`ConsoleText`), then wrapped in the paint's escape codes when `colour` is on: the only
+    /// escape sequences console text ever holds are these, added after everything else is made safe.
     func paint(_ text: String, _ paint: Paint?) -> String {
-        guard colour, let paint else { return text }
-        return "\u{1B}[\(paint.rawValue)m\(text)\u{1B}[0m"
+        let safe = ConsoleText.neutralised(text)
+        guard colour, let paint else { return safe }
+        return "\u{1B}[\(paint.rawValue)m\(safe)\u{1B}[0m"
     }
 
     /// The colour of a verdict: FAIL red, ERROR yellow, pass green, the rest none.

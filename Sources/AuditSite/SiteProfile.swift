@@ -131,6 +131,8 @@ public struct SiteProfile: Sendable {
     public var limits: ToolLimits = ToolLimits()
     /// Readings of words the standard leaves open (`readings:`; defaults when absent).
     public var readings: Readings = Readings()
+    /// How personal data is recognised beyond the built-in rules (`privacy:`).
+    public var privacy: PrivacyRules = PrivacyRules()
     /// Digest of the profile's bytes (stored with each run).
     public var digest: String
     /// The line of each not-applicable decision in the profile, by statement id (for diagnostics).
@@ -142,7 +144,7 @@ public struct SiteProfile: Sendable {
 extension SiteProfile {
     /// What a run of this profile is judged with besides the checklist: limits, readings, areas, time zone.
     public var settings: AuditSettings {
-        AuditSettings(limits: limits, readings: readings, areas: areas, timeZone: timeZone)
+        AuditSettings(limits: limits, readings: readings, areas: areas, timeZone: timeZone, privacy: privacy)
     }
 }
 

@@ -13,7 +13,7 @@ extension SiteProfile {
 
     static func parse(_ root: YAMLValue, file: URL, digest: String) throws -> SiteProfile {
         try root.requireKeys(in: ["mall", "assessor", "areas", "http", "snmp", "data", "probes", "findings",
-                                  "not_applicable", "limits", "readings"])
+                                  "not_applicable", "limits", "readings", "privacy"])
         let base = file.deletingLastPathComponent()
         func path(_ value: YAMLValue) throws -> URL {
             let text = try value.nonEmptyString(expected: "a file or directory path")
@@ -74,6 +74,21 @@ extension SiteProfile {
                 limits.minimumTLSVersion = try value.choice(["1.0", "1.1", "1.2", "1.3"])
             }
         }
+        var privacy = PrivacyRules()
+        if let node = root["privacy"] {
+            try node.requireKeys(in: ["personal_columns", "patterns"])
+            privacy.personalColumns = try node["personal_columns"]?.stringList() ?? []
+            for item in try node["patterns"]?.items() ?? [] {
+                try item.requireKeys(in: ["name", "regex"])
+                let name = try item.required("name", expected: "a name for the identifier, e.g. plate").nonEmptyString()
+                let regexNode = try item.required("regex", expected: "an ICU regular expression")
+                let regex = try regexNode.nonEmptyString()
+                if let problem = PersonalData.patternProblem(regex) {
+                    throw regexNode.problem(problem, expected: "an ICU regular expression")
+                }
+                privacy.patterns.append(PrivacyRules.NamedPattern(name: name, regex: regex))
+            }
+        }
         var readings = Readings()
         if let node = root["readings"] {
             try node.requireKeys(in: ["payment_capability", "basement_exception_levels"])
@@ -111,7 +126,9 @@ extension SiteProfile {
                 if case .mapping = value.node { noteSecret(value["env"]) }
             }
             let timeout = try node["timeout"]?.double() ?? 5
-            guard timeout > 0 else { throw node["timeout"]!.problem("must be positive", expected: "seconds, e.g. 2.5") }
+            if let problem = NetworkTimeout.problem(timeout) {
+                throw node["timeout"]!.problem(problem, expected: NetworkTimeout.expected)
+            }
             httpSystems[name] = HTTPSystem(
                 name: name, baseURL: baseURL, headers: headers, timeout: timeout,
                 caFile: try node["ca_file"].map { try path($0).path }, verifyTLS: try node["verify_tls"]?.bool() ?? true)
@@ -214,13 +231,13 @@ extension SiteProfile {
                     justification: try item.required("justification", expected: "why the statement does not apply")
                         .nonEmptyString(expected: "a justification: an N/A without one is refused"),
                     decidedBy: try item.required("decided_by", expected: "who decided it").nonEmptyString(),
-                    decidedAt: try item["decided_at"]?.nonEmptyString()))
+                    decidedAt: try item["decided_at"]?.date(expected: "the day it was decided, YYYY-MM-DD")))
         }
 
         var profile = SiteProfile(
             file: file, mall: mall, assessor: try root["assessor"]?.nonEmptyString(), areas: areas,
             httpSystems: httpSystems, snmpAgents: agents, data: data, probePaths: probePaths, findings: findings,
-            notApplicable: decisions, limits: limits, readings: readings, digest: digest,
+            notApplicable: decisions, limits: limits, readings: readings, privacy: privacy, digest: digest,
             notApplicableLines: decisionLines)
         profile.secretLines = secretLines
         return profile

@@ -14,8 +14,10 @@ public enum SiteTemplate {
           address: 江苏省徐州市某某区某某路1号     # CHANGE ME
           credit_code: 91320300000000000X        # CHANGE ME: 统一社会信用代码, 18 characters
           district: 云龙区                        # optional: the district (区/县); signed bundles name it
-          basement_levels: 2                     # deepest basement level (0 if none); 2 or 3 lets the
-                                                 # machine room sit on B1 (clause 5.2.5)
+          basement_levels: 2                     # basement levels (0 if none); 2 or more lets the
+                                                 # machine room sit on B1 (5.2.5-2)
+          machine_room_floor: 1F                 # CHANGE ME: floor of the core machine room (1F, B1 …):
+                                                 # 5.2.5-1 and 5.2.5-2 are judged together from these two
           time_zone: Asia/Shanghai               # the mall's time zone (IANA name; this is the default):
                                                  # log days (5.1.2) are counted on this clock
 
@@ -96,12 +98,31 @@ public enum SiteTemplate {
         # The inspector's findings file (manual results with evidence), if any.
         # findings: findings.yaml
 
+        # Limits of the tool itself (numbers the standard never set): defaults shown; printed in the report's
+        # method section. Probe files say `limit` to use them (max_age: limit).
+        # limits:
+        #   sensor_max_age: 900            # seconds a sensor's last reading may be old
+        #   certificate_margin_days: 30    # days a certificate must stay valid
+        #   tls_min_version: "1.2"
+
+        # Readings of words the standard leaves open: defaults shown (docs/probes.md).
+        # readings:
+        #   payment_capability: mall       # 6.6.2-1: mall (the mall offers each) or eachMerchant
+        #   basement_exception_levels: 2   # 5.2.5-2 如有地下二、三层
+
+        # Personal information beyond the built-in rules (phones, MACs, ID cards, e-mails; docs/privacy.md): masked
+        # before anything is stored or reported.
+        # privacy:
+        #   personal_columns: [访客]
+        #   patterns:
+        #     - {name: plate, regex: "苏[A-Z][A-Z0-9]{5}"}
+
         # Statements that do not apply to this mall. Each needs a justification and who decided it;
-        # they are listed in every report, never hidden.
-        not_applicable:
-          - statement: 5.2.5-2
-            justification: 商场仅有地下一层，机房设在地面一层，不适用地下一层设置机房的许可。
-            decided_by: 张三
-            decided_at: 2026-11-01
+        # they are listed in every report, never hidden. (5.2.5-1/5.2.5-2 are judged from mall.machine_room_floor.)
+        # not_applicable:
+        #   - statement: 6.8.a
+        #     justification: …
+        #     decided_by: 张三
+        #     decided_at: 2026-11-01
         """
 }

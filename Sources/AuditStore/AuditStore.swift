@@ -4,6 +4,12 @@ import CSQLite3Shim
 import Foundation
 import GRDB
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The audit store: one SQLite file (WAL mode, foreign keys on, busy timeout) holding runs, one result per
 /// statement per run, evidence and not-applicable decisions; evidence files live content-addressed in an
 /// `evidence/` folder beside the database.
@@ -23,6 +29,7 @@ public final class AuditStore: Sendable {
     let pool: DatabasePool
     let now: @Sendable () -> Date
     private let checklists = ChecklistCache()
+    private let maskers = MaskerCache()
 
     /// The SQLite library linked at run time, recorded with each run.
     public static var sqliteVersion: String { String(cString: csqlite3shim_libversion()) }
@@ -52,6 +59,22 @@ public final class AuditStore: Sendable {
             guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue
             else {
                 throw StoreError(.cannotOpen, "cannot create the database: its folder does not exist", path: url.path)
+            }
+        }
+
+        // Several processes may open (and create, and migrate) a new store at once (`mallaudit run` started in
+        // parallel): the opening is serialised by an exclusive lock on the database's folder, so that exactly one
+        // creates the tables and the others find them made. The lock is held only while opening.
+        let folderLock = StoreOpeningLock(folder: url.deletingLastPathComponent().path)
+        defer { folderLock.release() }
+        if !exists {
+            // Created readable and writable by its owner only; SQLite gives its -wal and -shm files the same mode.
+            let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            if descriptor >= 0 {
+                close(descriptor)
+            } else if errno != EEXIST {
+                throw StoreError(
+                    .cannotOpen, "cannot create the database", path: url.path, cause: String(cString: strerror(errno)))
             }
         }
 
@@ -89,6 +112,7 @@ public final class AuditStore: Sendable {
             throw StoreError(.cannotOpen, "cannot open the audit database", path: url.path, cause: Self.describe(error))
         }
         _ = try markDeadRunsInterrupted()
+        removeAbandonedEvidenceCopies()
     }
 
     // MARK: runs
@@ -268,6 +292,14 @@ public final class AuditStore: Sendable {
     /// evidence whose file is not in the evidence folder; inputs for another statement, or automated inputs from
     /// another source than a probe or data check. Recording into a completed run updates its conformance.
     public func record(_ result: StatementResult, run: Int64, inputs: JudgementInputs?) throws {
+        // Nothing personal is stored: every text from a mall's systems or an inspector is masked with the run's rules
+        // (built-in identifiers plus the profile's `privacy:`) before it reaches the database (docs/privacy.md).
+        let masker = try masker(run: run)
+        let result = result.masked(by: masker)
+        let inputs = inputs.map {
+            JudgementInputs(
+                automated: $0.automated.map { $0.masked(by: masker) }, findings: $0.findings.map { $0.masked(by: masker) })
+        }
         let checklist = try checklist(run: run)
         guard checklist.statement(result.statementID) != nil else {
             throw StoreError(
@@ -382,6 +414,14 @@ public final class AuditStore: Sendable {
         } catch {
             throw StoreError(.invalidResult, "\(statement): cannot encode the judgement inputs", cause: "\(error)")
         }
+    }
+
+    /// The masker of run `id`: the built-in rules and the privacy rules the run was started with.
+    public func masker(run id: Int64) throws -> PersonalData {
+        if let cached = maskers[id] { return cached }
+        let masker = PersonalData(rules: try settings(run: id).privacy)
+        maskers[id] = masker
+        return masker
     }
 
     /// What run `id` was judged with besides the checklist (defaults for runs stored before schema v4).
@@ -520,6 +560,17 @@ private final class ChecklistCache: @unchecked Sendable {
     }
 }
 
+/// Maskers by run id; a run's privacy rules never change once stored.
+private final class MaskerCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Int64: PersonalData] = [:]
+
+    subscript(key: Int64) -> PersonalData? {
+        get { lock.withLock { values[key] } }
+        set { lock.withLock { values[key] = newValue } }
+    }
+}
+
 /// What the two tasks of `checklistAndResults(run:)` produced; each writes its own property, and both are read
 /// after `concurrentPerform` returns.
 private final class ConcurrentOutcomes: @unchecked Sendable {
@@ -535,5 +586,23 @@ private final class ConcurrentOutcomes: @unchecked Sendable {
     var results: Result<[StatementResult], any Error>? {
         get { lock.withLock { resultsOutcome } }
         set { lock.withLock { resultsOutcome = newValue } }
+    }
+}
+
+/// An exclusive `flock` on a folder, held while a store opens (see `AuditStore.init`). A folder that cannot be
+/// opened is not locked: the opening then goes on as before (SQLite's busy timeout still applies).
+struct StoreOpeningLock {
+    private let descriptor: Int32
+
+    init(folder: String) {
+        descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        while flock(descriptor, LOCK_EX) != 0, errno == EINTR {}
+    }
+
+    func release() {
+        guard descriptor >= 0 else { return }
+        _ = flock(descriptor, LOCK_UN)
+        close(descriptor)
     }
 }

@@ -83,13 +83,18 @@ public struct ManualFinding: Sendable, Hashable {
 /// The rules for manual findings, independent of where they are stored.
 ///
 /// - A finding for a statement the checklist does not have is an error naming the file, line and id.
-/// - A missing evidence file (or a folder given as one) is an error naming it.
+/// - A missing evidence file (or a folder, a FIFO, a device, a file of /proc or /sys, a file over the evidence limit
+///   given as one) is an error naming it.
 /// - `notApplicable` without a justification is refused.
 /// - A manual `pass` on a statement whose `manualPassNeedsEvidence` is true, with no evidence file, is stored as
 ///   `notAssessed` with that reason: a shall statement never passes on a word alone.
 public enum FindingRules {
-    /// Every problem with `findings` against `checklist`; empty when all can be recorded.
-    public static func validate(_ findings: [ManualFinding], checklist: Checklist) -> [Diagnostic] {
+    /// Every problem with `findings` against `checklist`; empty when all can be recorded. Evidence must be a
+    /// readable regular file of at most `evidenceLimit` bytes, outside the kernel's pseudo file systems
+    /// (see ``EvidenceFiles``).
+    public static func validate(
+        _ findings: [ManualFinding], checklist: Checklist, evidenceLimit: Int64 = EvidenceFiles.defaultSizeLimit
+    ) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         var seen: [String: Int?] = [:]
         for finding in findings {
@@ -148,10 +153,11 @@ public enum FindingRules {
                     problem(
                         "evidence '\(file.written)' is a folder (\(file.url.path))", expected: "a file",
                         location: file.location)
-                } else if !FileManager.default.isReadableFile(atPath: file.url.path) {
+                } else if let refusal = EvidenceFiles.problem(file.url, limit: evidenceLimit) {
+                    // A FIFO, a device, a file of /proc or /sys, a file over the limit: refused here, at its line.
                     problem(
-                        "evidence file '\(file.written)' cannot be read (\(file.url.path))",
-                        expected: "a readable file", location: file.location)
+                        "evidence '\(file.written)' \(refusal.reason) (\(file.url.path))", expected: refusal.expected,
+                        location: file.location)
                 }
             }
         }
@@ -236,7 +242,7 @@ extension AuditStore {
     {
         _ = try requireRun(run)
         let checklist = try checklist ?? self.checklist(run: run)
-        let problems = FindingRules.validate(findings, checklist: checklist)
+        let problems = FindingRules.validate(findings, checklist: checklist, evidenceLimit: try EvidenceFiles.sizeLimit())
         guard problems.isEmpty else { throw DiagnosticsError(problems) }
         var stored: [StatementResult] = []
         let existing = Dictionary(try results(run: run).map { ($0.statementID, $0) }, uniquingKeysWith: { a, _ in a })

@@ -15,7 +15,8 @@ enum ResultRows {
         do {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            observations = String(decoding: try encoder.encode(result.observations), as: UTF8.self)
+            let whole = result.observations.map { Observation(name: Self.whole($0.name), value: Self.whole($0.value)) }
+            observations = String(decoding: try encoder.encode(whole), as: UTF8.self)
             checkpoints = String(decoding: try encoder.encode(result.checkpoints), as: UTF8.self)
             areas = String(decoding: try encoder.encode(result.areas), as: UTF8.self)
         } catch {
@@ -24,9 +25,9 @@ enum ResultRows {
         let measurement = result.measurement
         let threshold = measurement?.threshold
         var arguments: StatementArguments = [run, result.statementID, result.verdict.rawValue, result.source.rawValue]
-        arguments += [result.producer, measurement?.value, measurement?.unit, measurement?.sample, measurement?.margin]
-        arguments += [threshold?.quantity, threshold?.comparison.rawValue, threshold?.value, threshold?.unit]
-        arguments += [result.reason, observations, judgedAt, checkpoints, areas]
+        arguments += [whole(result.producer), measurement?.value, whole(measurement?.unit), measurement?.sample]
+        arguments += [measurement?.margin, whole(threshold?.quantity), threshold?.comparison.rawValue, threshold?.value]
+        arguments += [whole(threshold?.unit), whole(result.reason), observations, judgedAt, checkpoints, areas]
         try db.execute(
             sql: """
                 INSERT INTO results (run_id, statement_id, verdict, source, producer, measured_value, measured_unit,
@@ -43,8 +44,9 @@ enum ResultRows {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    run, result.statementID, evidence.name, evidence.sha256, evidence.size, evidence.collectedBy,
-                    evidence.collectedAt, evidence.description, EvidenceFiles.storedPath(evidence.sha256),
+                    run, result.statementID, whole(evidence.name), evidence.sha256, evidence.size,
+                    whole(evidence.collectedBy), whole(evidence.collectedAt), whole(evidence.description),
+                    EvidenceFiles.storedPath(evidence.sha256),
                 ])
         }
         if let decision = result.notApplicable {
@@ -54,11 +56,20 @@ enum ResultRows {
                     VALUES (?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    run, result.statementID, decision.justification, decision.decidedBy,
-                    decision.decidedAt ?? judgedAt,
+                    run, result.statementID, whole(decision.justification), whole(decision.decidedBy),
+                    whole(decision.decidedAt ?? judgedAt) as String,
                 ])
         }
     }
+
+    /// Text as it is stored: whole. SQLite's text binding ends at a NUL character, so a NUL from a mall's system (an
+    /// HTTP value, an export) is stored as U+2400 (␀, the symbol for NUL) and what follows it is kept. Text from
+    /// the inspector's files never holds one: the YAML reader refuses it at its line.
+    static func whole(_ text: String) -> String {
+        text.utf8.contains(0) ? text.replacingOccurrences(of: "\u{0}", with: "\u{2400}") : text
+    }
+
+    static func whole(_ text: String?) -> String? { text.map { whole($0) as String } }
 
     /// The columns `result(_:observations:evidence:decision:)` reads, in this order (read by index: by name,
     /// GRDB searches the row's columns for every value, which showed at 10,000 results).

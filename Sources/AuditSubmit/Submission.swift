@@ -69,9 +69,10 @@ public struct Submitter: Sendable {
     public func submit(file: URL, options: Options, outbox: Outbox) async throws -> Outcome {
         let bytes: Data
         do {
-            bytes = try Data(contentsOf: file)
+            // A regular file only (never /dev/zero or a FIFO), at most 4 GiB.
+            bytes = try InputFile.contents(file.path, limit: 1 << 32)
         } catch {
-            throw SubmitError.input("cannot read \(file.path): \(error.localizedDescription)")
+            throw SubmitError.input("cannot read \(file.path): it \(error.reason)")
         }
         guard !bytes.isEmpty else { throw SubmitError.input("\(file.path) is empty") }
         let sha256 = SHA256Digest.hex(of: bytes)

@@ -27,6 +27,9 @@ public struct YAMLValue: @unchecked Sendable {
         }
     }
 
+    /// The largest YAML file read (a site profile, probe or findings file, a calendar is a few kilobytes).
+    public static let maximumFileSize = 16 << 20
+
     /// Reads and parses a YAML file.
     public static func load(_ url: URL) throws -> YAMLValue { try loadWithBytes(url).value }
 
@@ -34,9 +37,11 @@ public struct YAMLValue: @unchecked Sendable {
     public static func loadWithBytes(_ url: URL) throws -> (value: YAMLValue, bytes: Data) {
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            // A regular file only (a FIFO or /dev/zero is refused, not waited on or read forever), of a sane size.
+            data = try InputFile.contents(url.path, limit: maximumFileSize)
         } catch {
-            throw DiagnosticsError(Diagnostic(file: url.path, message: "cannot read the file: \(error.localizedDescription)"))
+            throw DiagnosticsError(
+                Diagnostic(file: url.path, message: "the file \(error.reason)", expected: error.expected))
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw DiagnosticsError(Diagnostic(file: url.path, line: 1, message: "the file is not UTF-8 text",
@@ -86,6 +91,10 @@ public struct YAMLValue: @unchecked Sendable {
                 throw YAMLValue(node: key, file: file, path: path).problem("a key is not a string",
                                                                             expected: "a plain key")
             }
+            if name.utf8.contains(0) {
+                throw YAMLValue(node: key, file: file, path: path).problem(
+                    "a key contains a NUL character (\\0)", expected: "a plain key")
+            }
             return (name, child(value, name))
         }
     }
@@ -132,10 +141,22 @@ public struct YAMLValue: @unchecked Sendable {
         return sequence.enumerated().map { index, node in child(node, "[\(index)]") }
     }
 
-    /// A scalar as text (numbers and booleans too, as written).
+    /// A scalar as text (numbers and booleans too, as written). A NUL character (YAML's `"\0"` escape) is refused
+    /// here, at the value's line: stored, it would cut the text short (SQLite's C strings end at NUL).
     public func string() throws -> String {
         guard case let .scalar(scalar) = node else { throw problem("not a single value", expected: "a string") }
+        if scalar.string.utf8.contains(0) {
+            throw problem("contains a NUL character (\\0)", expected: "text without NUL characters")
+        }
         return scalar.string
+    }
+
+    /// A calendar date written `YYYY-MM-DD` that exists (`2026-02-30`, `2026-13-45` or anything else is refused at
+    /// its line); returned as written.
+    public func date(expected: String = "a date YYYY-MM-DD, e.g. 2026-11-01") throws -> String {
+        let text = try nonEmptyString(expected: expected)
+        guard ISODate.isValid(text) else { throw problem("'\(text)' is not a date", expected: expected) }
+        return text
     }
 
     public func nonEmptyString(expected: String = "a non-empty string") throws -> String {

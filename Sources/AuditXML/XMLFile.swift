@@ -19,9 +19,21 @@ public enum XMLFile {
     public static func contents(
         of url: URL, limit: Int = defaultLimit, tooLarge: String? = nil
     ) throws(XMLFileError) -> Data {
-        let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
+        // Without blocking: a FIFO is refused by what it is, not waited on; only a regular file is read.
+        let descriptor = open(url.path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard descriptor >= 0 else { throw XMLFileError(reason: String(cString: strerror(errno))) }
         defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw XMLFileError(reason: String(cString: strerror(errno))) }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw XMLFileError(reason: "Is a directory")
+        case S_IFIFO: throw XMLFileError(reason: "is a FIFO (named pipe), not a regular file")
+        case S_IFCHR, S_IFBLK: throw XMLFileError(reason: "is a device, not a regular file")
+        default: throw XMLFileError(reason: "is not a regular file")
+        }
+        let flags = fcntl(descriptor, F_GETFL)
+        if flags >= 0 { _ = fcntl(descriptor, F_SETFL, flags & ~O_NONBLOCK) }
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {

@@ -90,3 +90,26 @@ extension MarkupDocument {
             attributes: node.attributes, line: line > 0 ? line : nil)
     }
 }
+
+/// Compiling an XPath 1.0 expression without a document: probe files are checked when they are loaded, so a
+/// mistyped XPath is refused at its line, not found when the probe runs.
+public enum XPathExpression {
+    /// Why `expression` is not XPath 1.0 libxml2 can compile (with the position), or nil when it compiles.
+    public static func problem(_ expression: String) -> XPathError? {
+        XMLLibrary.prepare()
+        if expression.utf8.contains(0) { return XPathError(reason: "it contains a NUL character") }
+        guard let context = xmlXPathNewContext(nil) else {
+            return XPathError(reason: "libxml2 could not start a compilation")
+        }
+        defer { xmlXPathFreeContext(context) }
+        guard let compiled = xmlXPathCtxtCompile(context, expression) else {
+            let error = context.pointee.lastError
+            var message = error.message.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) }
+            if message?.isEmpty ?? true { message = "it does not compile" }
+            let position = error.int1 > 0 ? " at character \(error.int1 + 1)" : ""
+            return XPathError(reason: "\(message!)\(position)")
+        }
+        xmlXPathFreeCompExpr(compiled)
+        return nil
+    }
+}

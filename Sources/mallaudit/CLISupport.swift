@@ -1,5 +1,6 @@
 import ArgumentParser
 import AuditModel
+import AuditSupport
 import Foundation
 
 // Every message a command writes to standard error has one form (docs/cli.md):
@@ -8,9 +9,34 @@ import Foundation
 //   mallaudit: warning: …                       something done, but not as asked
 // Lines that belong to the message above them (a usage, a list) are indented by two spaces.
 
-/// Writes a line to standard error.
+/// Writes a line to standard error (control characters neutralised, see `writeError`).
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    writeError(text + "\n")
+}
+
+// Console output: everything this executable prints goes through `writeOutput`/`writeError` (and `print` below),
+// which show control characters as visible escapes (`ConsoleText`): values from a mall's systems — log lines, CSV
+// cells, HTTP answers, SNMP strings — never reach the inspector's terminal as escape sequences.
+
+/// Writes `text` to standard output, control characters neutralised.
+func writeOutput(_ text: String) {
+    FileHandle.standardOutput.write(Data(ConsoleText.neutralised(text).utf8))
+}
+
+/// Writes `text` to standard error, control characters neutralised.
+func writeError(_ text: String) {
+    FileHandle.standardError.write(Data(ConsoleText.neutralised(text).utf8))
+}
+
+/// Writes console text made by `ConsoleReport` (values neutralised there, then FAIL/ERROR coloured when the style says
+/// so) to standard output as it is, so that its colour codes reach the terminal.
+func printStyled(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
+
+/// The standard library's `print`, with control characters neutralised: shadows `Swift.print` in this module.
+func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+    writeOutput(items.map { "\($0)" }.joined(separator: separator) + terminator)
 }
 
 /// `mallaudit: ` and the diagnostic (`FILE:LINE: error: …`, or `error: …` without a file).

@@ -72,7 +72,7 @@ struct CheckCommonOptions: ParsableArguments {
             throw failure(error)
         }
         let output = format == .json ? report.renderJSON() : report.renderText()
-        FileHandle.standardOutput.write(Data(output.utf8))
+        writeOutput(output)
         switch report.verdict {
         case .pass: return
         case .fail: throw ExitCode(2)

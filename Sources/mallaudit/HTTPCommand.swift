@@ -2,6 +2,7 @@ import ArgumentParser
 import AuditHTTP
 import AuditModel
 import AuditSite
+import AuditSupport
 import Foundation
 
 /// `mallaudit http`: ask one of the mall's HTTP systems directly, to find the paths, JSON paths and XPaths a
@@ -101,7 +102,9 @@ struct HTTPFetchCommand: AsyncParsableCommand {
             throw ValidationError("--method \(method): expected GET, POST or HEAD")
         }
         if data != nil, dataFile != nil { throw ValidationError("give --data or --data-file, not both") }
-        if timeout <= 0 || !timeout.isFinite { throw ValidationError("--timeout \(timeout): expected seconds > 0") }
+        if let problem = NetworkTimeout.problem(timeout) {
+            throw ValidationError("--timeout \(timeout): \(problem); expected \(NetworkTimeout.expected)")
+        }
     }
 
     func run() async throws {
@@ -133,10 +136,11 @@ struct HTTPFetchCommand: AsyncParsableCommand {
         var body: Data?
         if let data { body = Data(data.utf8) }
         if let dataFile {
-            guard let contents = FileManager.default.contents(atPath: dataFile) else {
-                throw failure("--data-file \(dataFile): cannot read the file")
+            do {
+                body = try InputFile.contents(dataFile, limit: 64 << 20)
+            } catch {
+                throw failure("--data-file \(dataFile): the file \(error.reason)")
             }
-            body = contents
         }
         let request = HTTPRequest(
             HTTPMethod(rawValue: method.uppercased()) ?? .get, url: url, headers: headerList, body: body,
@@ -194,7 +198,9 @@ struct HTTPTLSCommand: AsyncParsableCommand {
     func validate() throws {
         if let marginDays, marginDays < 0 { throw ValidationError("--margin-days must be 0 or more") }
         if marginDays != nil, site != nil { throw ValidationError("give --margin-days or --site, not both") }
-        if timeout <= 0 || !timeout.isFinite { throw ValidationError("--timeout \(timeout): expected seconds > 0") }
+        if let problem = NetworkTimeout.problem(timeout) {
+            throw ValidationError("--timeout \(timeout): \(problem); expected \(NetworkTimeout.expected)")
+        }
     }
 
     func run() async throws {

@@ -151,7 +151,7 @@ struct DemoCommand: AsyncParsableCommand {
             Console.text(
                 style.language, en: "demo mall 星河广场 audited: run \(id) in \(path)",
                 zh: "演示商场 星河广场 审核完成：运行 \(id)，数据库 \(path)"))
-        print(ConsoleReport.summary(outcome.audit.scorecard, results: outcome.audit.results, style: style))
+        printStyled(ConsoleReport.summary(outcome.audit.scorecard, results: outcome.audit.results, style: style))
         print(Console.text(style.language, en: "reports:", zh: "报告："))
         for format in ReportFormat.standard {
             if let url = outcome.reports[format] { print("  \(url.path)") }

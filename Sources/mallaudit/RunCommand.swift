@@ -4,6 +4,7 @@ import AuditModel
 import AuditMeasures
 import AuditProbes
 import AuditReports
+import AuditSupport
 import Foundation
 
 /// Parses `--as-of YYYY-MM-DD` (noon of that day, local time); nil means now. A date that does not exist
@@ -37,7 +38,9 @@ final class ProgressLine: @unchecked Sendable {
         guard enabled else { return }
         lock.lock()
         defer { lock.unlock() }
-        let text = "[\(done)/\(total)] \(current)"
+        // No escape sequence of ours (a carriage return and spaces rub the line out); the probe's or statement's name
+        // is neutralised.
+        let text = "[\(done)/\(total)] \(ConsoleText.neutralised(current))"
         let count = text.count
         FileHandle.standardError.write(Data(("\r" + text + String(repeating: " ", count: max(0, width - count))).utf8))
         width = count
@@ -182,7 +185,7 @@ struct RunCommand: AsyncParsableCommand {
                     Console.text(
                         lang, en: "Shall statements that failed or could not be checked:",
                         zh: "未通过或无法检查的“应/严禁”条款："))
-                print(ConsoleReport.results(failing, checklist: outcome.scope, observations: false, style: style))
+                printStyled(ConsoleReport.results(failing, checklist: outcome.scope, observations: false, style: style))
                 print("")
             }
             let id = outcome.run.id
@@ -194,7 +197,7 @@ struct RunCommand: AsyncParsableCommand {
                 Console.text(
                     lang, en: "scope: \(count) statement(s) of checklist \(version)",
                     zh: "范围：检查表 \(version) 的 \(count) 条"))
-            print(ConsoleReport.summary(outcome.scorecard, results: outcome.results, style: style))
+            printStyled(ConsoleReport.summary(outcome.scorecard, results: outcome.results, style: style))
             if written.isEmpty {
                 print(
                     Console.text(lang, en: "reports: ", zh: "报告：")
@@ -258,7 +261,7 @@ struct ProbeCommand: AsyncParsableCommand {
         case .text where console.quiet: break
         case .text:
             let style = console.style
-            print(ConsoleReport.results(outcome.results, checklist: outcome.checklist, style: style))
+            printStyled(ConsoleReport.results(outcome.results, checklist: outcome.checklist, style: style))
             let counts = VerdictCounts(outcome.results.map(\.verdict))
             let summary = Verdict.allCases.filter { counts[$0] > 0 }
             let probes = outcome.probesRun

@@ -199,7 +199,7 @@ struct SNMPWalkCommand: AsyncParsableCommand {
 
 /// Writes a tool's output and ends the command with its exit status.
 private func emit(_ output: SNMPToolOutput) throws {
-    FileHandle.standardOutput.write(Data(output.stdout.utf8))
-    FileHandle.standardError.write(Data(output.stderr.utf8))
+    writeOutput(output.stdout)
+    writeError(output.stderr)
     if output.exitCode != 0 { throw ExitCode(output.exitCode) }
 }

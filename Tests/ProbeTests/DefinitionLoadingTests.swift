@@ -251,7 +251,8 @@ struct DefinitionLoadingTests {
         let profile = try SiteProfile.load(file)
         #expect(profile.snmpAgents["gateway_1f"]?.settings.version == .v3)
         #expect(profile.httpSystems["member_api"]?.headers.first?.value.isSecret == true)
-        #expect(profile.notApplicable.first?.statementID == "5.2.5-2")
+        #expect(profile.notApplicable.isEmpty, "5.2.5-1/5.2.5-2 are judged from machine_room_floor")
+        #expect(profile.mall.machineRoomFloor == Floor("1F"))
         #expect(profile.mall.timeZone == ClockZone.shanghai)
         #expect(profile.data.wifiLogsYear == .asOf)
     }

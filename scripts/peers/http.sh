@@ -8,7 +8,8 @@
 #
 # Exports MALLAUDIT_TEST_HTTP, MALLAUDIT_TEST_HTTPS, MALLAUDIT_TEST_HTTPS_EXPIRED, MALLAUDIT_TEST_HTTPS_TLS12
 # (base URLs; the last negotiates TLS 1.2 at most),
-# MALLAUDIT_TEST_CA (the CA certificate to trust) and MALLAUDIT_TEST_HTTP_TOKEN (the bearer token
+# MALLAUDIT_TEST_FAULT_SILENT and MALLAUDIT_TEST_FAULT_GARBAGE (HOST:PORT of listeners that accept and never
+# answer, or answer with bytes that are neither TLS nor HTTP), MALLAUDIT_TEST_CA (the CA certificate to trust) and MALLAUDIT_TEST_HTTP_TOKEN (the bearer token
 # /api/member/profile requires; random per start). Everything it writes stays under STATE_DIR/http.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -82,6 +83,7 @@ start() {
     --tls https "$dir/tls/server.pem" "$dir/tls/server.key" \
     --tls https_expired "$dir/tls/expired.pem" "$dir/tls/expired.key" \
     --tls12 https_tls12 "$dir/tls/server.pem" "$dir/tls/server.key" \
+    --fault fault_silent silent --fault fault_garbage garbage \
     --port-file "$dir/ports.json" </dev/null >"$dir/server.log" 2>&1 &
   echo $! >"$dir/server.pid"
 
@@ -125,6 +127,11 @@ EOF
   printf 'export MALLAUDIT_TEST_HTTPS=%q\n' "https://127.0.0.1:$https"
   printf 'export MALLAUDIT_TEST_HTTPS_EXPIRED=%q\n' "https://127.0.0.1:$expired"
   printf 'export MALLAUDIT_TEST_HTTPS_TLS12=%q\n' "https://127.0.0.1:$tls12"
+  local silent garbage
+  silent="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["fault_silent"])' "$ports")"
+  garbage="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["fault_garbage"])' "$ports")"
+  printf 'export MALLAUDIT_TEST_FAULT_SILENT=%q\n' "127.0.0.1:$silent"
+  printf 'export MALLAUDIT_TEST_FAULT_GARBAGE=%q\n' "127.0.0.1:$garbage"
   printf 'export MALLAUDIT_TEST_CA=%q\n' "$dir/tls/ca.pem"
   printf 'export MALLAUDIT_TEST_HTTP_TOKEN=%q\n' "$token"
 }

@@ -3,7 +3,8 @@
 
 Serves data-driven routes (JSON files of {path, method, status, headers, body | body_file, delay_ms,
 require_header}) plus a few built-in routes that tests need (slow answers, status codes, redirects, a huge
-body, per-bucket concurrency statistics, header-name echo). One plain HTTP listener and any number of HTTPS
+body, per-bucket concurrency statistics, header-name echo, and faults: a silent answer, an endless body, a redirect
+loop, a trickle, plus `--fault` listeners that accept and stay silent or answer with garbage instead of TLS). One plain HTTP listener and any number of HTTPS
 listeners (`--tls NAME CERT KEY`), each on a free port chosen by the kernel; the ports are written as JSON to
 `--port-file` once every listener is bound, which is how scripts/peers/http.sh knows the server is ready.
 
@@ -30,6 +31,7 @@ from urllib.parse import parse_qs, urlsplit
 HOST = "127.0.0.1"  # never anything else: the peers of the tests are loopback only
 MAX_SLOW_MS = 60_000
 MAX_HUGE_BYTES = 1 << 30
+MAX_FAULT_SECONDS = 600  # a fault route or listener gives up on a client that never leaves after this long
 
 
 class RoutesError(Exception):
@@ -269,11 +271,69 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_json(200, {"arrived": True})
             else:
                 self.send(302, b"", {"Location": f"/redirect/chain?n={hops - 1}"}, content_type=None)
+        elif path == "/fault/silent":
+            self.serve_silence()
+        elif path == "/fault/endless":
+            self.serve_endless()
+        elif path == "/fault/redirect-loop":
+            self.send(302, b"", {"Location": "/fault/redirect-loop"}, content_type=None)
+        elif path == "/fault/trickle":
+            self.serve_trickle(min(max(int(query.get("ms", "500") or 0), 1), MAX_SLOW_MS))
         elif path == "/huge":
             self.serve_huge(min(int(query.get("bytes", str(64 << 20))), MAX_HUGE_BYTES), query.get("length") != "0")
         else:
             return False
         return True
+
+    # MARK: faults (docs/reliability.md): a client must give up on each by its own timeout or limit
+
+    def wait_for_client_to_leave(self, seconds):
+        """Waits until the client closes the connection (or `seconds` pass), reading and dropping what it sends."""
+        deadline = time.monotonic() + seconds
+        self.connection.settimeout(1)
+        while time.monotonic() < deadline:
+            try:
+                if not self.connection.recv(4096):
+                    break
+            except socket.timeout:
+                continue
+            except (OSError, ssl.SSLError):
+                break
+        self.close_connection = True
+
+    def serve_silence(self):
+        """Reads the request and never answers: no status line, no header, no close."""
+        self.wait_for_client_to_leave(MAX_FAULT_SECONDS)
+
+    def serve_endless(self):
+        """A 200 whose body never ends (no Content-Length, no close): 64 KiB chunks until the client stops reading."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        chunk = b"[" + b"0," * 32767
+        deadline = time.monotonic() + MAX_FAULT_SECONDS
+        try:
+            while time.monotonic() < deadline:
+                self.wfile.write(chunk)
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLError, socket.timeout, OSError):
+            pass
+        self.close_connection = True
+
+    def serve_trickle(self, ms):
+        """A 200 with a long Content-Length whose body comes one byte every `ms` milliseconds."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(1 << 20))
+        self.end_headers()
+        deadline = time.monotonic() + MAX_FAULT_SECONDS
+        try:
+            while time.monotonic() < deadline:
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(ms / 1000)
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLError, socket.timeout, OSError):
+            pass
+        self.close_connection = True
 
     def serve_huge(self, size, with_length):
         """`size` bytes of JSON-ish filler, with a Content-Length or (length=0) delimited by closing."""
@@ -296,6 +356,54 @@ class Handler(BaseHTTPRequestHandler):
                 sent += len(piece)
         except (BrokenPipeError, ConnectionResetError, ssl.SSLError, socket.timeout):
             self.close_connection = True  # the client stopped reading: expected when it enforces a limit
+
+
+class FaultListener:
+    """A TCP listener that is not an HTTP server: `silent` accepts and never sends a byte (nor closes);
+    `garbage` answers every connection with bytes that are neither TLS nor HTTP, then closes."""
+
+    def __init__(self, name, mode, port=0):
+        self.name = name
+        self.mode = mode
+        self.socket = socket.create_server((HOST, port), backlog=128)
+        self.server_address = self.socket.getsockname()
+
+    def serve_forever(self):
+        while True:
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.handle, args=(connection,), daemon=True).start()
+
+    def handle(self, connection):
+        try:
+            if self.mode == "garbage":
+                connection.settimeout(5)
+                try:
+                    connection.recv(4096)
+                except OSError:
+                    pass
+                connection.sendall(b"\x15\x03\x09\x00\x02\xff\xffNOT TLS, NOT HTTP\r\n\x00\x1b[2J" * 4)
+            else:
+                connection.settimeout(1)
+                deadline = time.monotonic() + MAX_FAULT_SECONDS
+                while time.monotonic() < deadline:
+                    try:
+                        if not connection.recv(4096):
+                            break
+                    except socket.timeout:
+                        continue
+        except OSError:
+            pass
+        finally:
+            connection.close()
+
+    def shutdown(self):
+        self.socket.close()
+
+    def server_close(self):
+        pass
 
 
 class Server(ThreadingHTTPServer):
@@ -329,6 +437,9 @@ def main():
                         help="also serve HTTPS with this certificate chain and key; its port is NAME in --port-file")
     parser.add_argument("--tls12", nargs=3, action="append", default=[], metavar=("NAME", "CERT", "KEY"),
                         help="like --tls, but negotiating TLS 1.2 at most")
+    parser.add_argument("--fault", nargs=2, action="append", default=[], metavar=("NAME", "MODE"),
+                        help="also listen with a fault that is not HTTP: MODE silent (accepts, never answers) or "
+                             "garbage (answers with bytes that are neither TLS nor HTTP)")
     parser.add_argument("--port-file", required=True, help="written as JSON {name: port} once every port listens")
     parser.add_argument("--port", nargs=2, action="append", default=[], metavar=("NAME", "PORT"),
                         help="listen on this fixed port for NAME (http or a --tls name) instead of one the kernel picks")
@@ -361,6 +472,12 @@ def main():
             sys.stderr.write(f"mall_http_server: --tls {name}: cannot load {cert} / {key}: {error}\n")
             return 2
         servers.append(Server(name, context, port=fixed.get(name, 0)))
+
+    for name, mode in args.fault:
+        if mode not in ("silent", "garbage"):
+            sys.stderr.write(f"mall_http_server: --fault {name} {mode}: expected silent or garbage\n")
+            return 2
+        servers.append(FaultListener(name, mode, port=fixed.get(name, 0)))
 
     for server in servers:
         threading.Thread(target=server.serve_forever, name=server.name, daemon=True).start()

@@ -121,13 +121,21 @@ public enum ManualAssessment {
     public struct Outcome: Sendable {
         public var run: Int64
         public var results: [StatementResult]
-        /// A pass recorded as notAssessed for want of evidence, one warning each (never silent).
+        /// Warnings, file and line each: a pass recorded as notAssessed for want of evidence (never silent), evidence
+        /// files that hold personal identifiers (kept as given, never quoted).
         public var warnings: [Diagnostic]
 
-        init(run: Int64, findings: [ManualFinding], results: [StatementResult]) {
+        init(run: Int64, findings: [ManualFinding], results: [StatementResult], evidence: [Diagnostic]) {
             self.run = run
             self.results = results
-            warnings = zip(findings, results).compactMap { FindingRules.passWithoutEvidence($0, stored: $1) }
+            warnings = zip(findings, results).compactMap { FindingRules.passWithoutEvidence($0, stored: $1) } + evidence
+        }
+    }
+
+    static func warnings(_ findings: [ManualFinding], store: AuditStore, run: Int64) throws -> [Diagnostic] {
+        let masker = try store.masker(run: run)
+        return findings.flatMap { finding in
+            finding.evidence.flatMap { masker.evidenceWarnings($0.url, shownAs: $0.written) }
         }
     }
 
@@ -150,7 +158,9 @@ public enum ManualAssessment {
                 FindingEvidence(written: $0, url: FindingsFile.resolve($0, against: here), location: where_)
             },
             justification: justification, assessor: who, location: where_)
-        return Outcome(run: run.id, findings: [finding], results: try store.record(findings: [finding], run: run.id))
+        return Outcome(
+            run: run.id, findings: [finding], results: try store.record(findings: [finding], run: run.id),
+            evidence: try warnings([finding], store: store, run: run.id))
     }
 
     /// Records every finding of a findings file; nothing is recorded when any finding is wrong.
@@ -162,7 +172,8 @@ public enum ManualAssessment {
         let findings = try FindingsFile.load(
             URL(fileURLWithPath: file), defaultAssessor: nonEmpty(assessor) ?? nonEmpty(run.assessor))
         return Outcome(
-            run: run.id, findings: findings.findings, results: try store.record(findings: findings.findings, run: run.id))
+            run: run.id, findings: findings.findings, results: try store.record(findings: findings.findings, run: run.id),
+            evidence: try warnings(findings.findings, store: store, run: run.id))
     }
 
     private static func nonEmpty(_ text: String?) -> String? {

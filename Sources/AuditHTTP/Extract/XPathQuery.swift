@@ -35,6 +35,12 @@ public enum XPathQuery {
         try evaluate(expression, in: try parseXML(data, source: source), namespaces: namespaces).values
     }
 
+    /// Why `expression` does not compile as XPath 1.0 (libxml2's reason with the position), or nil: for checking
+    /// probe files when they are loaded.
+    public static func compileProblem(_ expression: String) -> String? {
+        XPathExpression.problem(expression)?.reason
+    }
+
     /// What an XML answer body is, in the words of a DOCTYPE refusal.
     public static let bodyRole = XMLDocumentRole(noun: "an XML body")
 

@@ -1,3 +1,4 @@
+import AuditHTTP
 import AuditModel
 import AuditSNMP
 import AuditSupport
@@ -129,7 +130,11 @@ public enum ProbeDefinitionLoader {
     static func parseValueTest(_ node: YAMLValue) throws -> ValueTest {
         if let value = node["equals"] { return .equals(try value.string()) }
         if let value = node["contains"] { return .contains(try value.string()) }
-        if let value = node["at_least"] { return .atLeast(try value.double()) }
+        if let value = node["at_least"] {
+            let number = try value.double()
+            guard number.isFinite else { throw value.problem("'\(number)' is not a finite number", expected: "a number") }
+            return .atLeast(number)
+        }
         if let value = node["non_empty"], try value.bool() { return .nonEmpty }
         if let value = node["covers_areas"] {
             guard try value.bool() else {
@@ -190,12 +195,27 @@ public enum ProbeDefinitionLoader {
         if let header = node["header"] {
             return .header(name: try header.nonEmptyString(), matches: try node["matches"].map { try regex($0) })
         }
+        // JSON paths and XPaths are compiled here, by the same code that runs them: a mistyped one is refused at its
+        // line when the file is loaded, not found when the probe runs.
         if let json = node["json"] {
             let path = try json.nonEmptyString()
             guard path.hasPrefix("$") else { throw json.problem("'\(path)' is not a JSON path", expected: "$.a.b[0]") }
+            do {
+                _ = try JSONPath(path)
+            } catch {
+                throw json.problem("'\(path)' is not a JSON path: \(error.message)", expected: "$.a.b[0], $.items[*].id")
+            }
             return .json(path: path, test: try parseValueTest(node))
         }
-        if let xpath = node["xpath"] { return .xpath(try xpath.nonEmptyString(), test: try parseValueTest(node)) }
+        if let xpath = node["xpath"] {
+            let expression = try xpath.nonEmptyString()
+            if let problem = XPathQuery.compileProblem(expression) {
+                throw xpath.problem(
+                    "'\(expression)' is not an XPath: \(problem)",
+                    expected: "an XPath 1.0 expression, e.g. //form/@action")
+            }
+            return .xpath(expression, test: try parseValueTest(node))
+        }
         if node["body"] != nil || (node["matches"] != nil && node["header"] == nil) {
             return .body(matches: try regex(try node.required("matches", expected: "a regular expression")))
         }

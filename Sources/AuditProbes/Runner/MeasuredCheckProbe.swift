@@ -35,6 +35,7 @@ enum MeasuredCheckProbe {
             complaints: data.complaints, calendar: data.calendar, payments: data.payments,
             catalogOnline: data.catalogOnline, catalogOffline: data.catalogOffline)
         inputs.paymentCapability = profile.readings.paymentCapability
+        inputs.privacy = profile.privacy
         let report = MeasuredChecks.run(kind, inputs: inputs, asOf: day)
         // What was measured, by digest (a signed bundle lists these without carrying the exports themselves).
         let digests = report.inputs.compactMap(InputDigest.observationValue).map {
