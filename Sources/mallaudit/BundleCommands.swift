@@ -248,6 +248,11 @@ struct VerifyCommand: ParsableCommand {
         case .json: print(verification.json(bundle: bundle), terminator: "")
         case .text: print(verification.text(bundle: bundle), terminator: "")
         }
+        // Unusable is the tool not doing it (exit 1): said on standard error too, in the one format.
+        if verification.status == .unusable {
+            printError("mallaudit: error: \(bundle) could not be verified")
+            for problem in verification.problems { printError("  \(problem)") }
+        }
         if verification.exitCode != 0 { throw ExitCode(verification.exitCode) }
     }
 }

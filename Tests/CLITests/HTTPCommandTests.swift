@@ -81,7 +81,10 @@ struct HTTPCommandTests {
 
         let unreadable = try runMallaudit(["http", "fetch", "\(base)/", "-X", "POST", "--data-file", "/no/such/file"])
         #expect(unreadable.status == 1)
-        #expect(unreadable.stderr == "mallaudit: error: --data-file /no/such/file: cannot read the file\n")
+        #expect(
+            unreadable.stderr
+                == "mallaudit: error: --data-file /no/such/file: the file cannot be read: No such file or directory\n",
+            "\(unreadable.stderr)")
     }
 
     @Test(

@@ -18,7 +18,7 @@ struct MessageFormatTests {
             guard let range = rest.range(of: ": " + severity) else { continue }
             let location = rest[..<range.lowerBound]
             let parts = location.split(separator: ":", omittingEmptySubsequences: false)
-            guard let file = parts.first, !file.isEmpty, !file.contains(" "), parts.count <= 3,
+            guard let file = parts.first, !file.isEmpty, !file.contains(" "), !file.contains("<"), parts.count <= 3,
                 parts.dropFirst().allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) })
             else { return false }
             return rest[range.upperBound...].count > 0
@@ -86,7 +86,7 @@ struct MessageFormatTests {
                 "submit", "FOLDER/missing.zip", "--server", "https://127.0.0.1:1", "--token-env", "MSG_TOKEN",
                 "--outbox", "FOLDER/outbox",
             ], environment: ["MSG_TOKEN": "t"], words: "missing.zip"),
-        Failing(arguments: ["demo", "--output"], words: "Missing value for '-o, --output <output>'"),
+        Failing(arguments: ["demo", "--output"], words: "Missing value for '--output <output>'"),
     ]
 
     /// The folder the failing commands read: a valid profile whose probe needs a secret, a profile with a misspelt

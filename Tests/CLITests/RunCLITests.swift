@@ -257,7 +257,7 @@ struct RunExitCodeTests {
         #expect(outcome.stdout.isEmpty)
         let path = fixture.dir.appendingPathComponent(input.file).path
         let first = try #require(outcome.stderr.split(separator: "\n").first.map(String.init))
-        #expect(first.hasPrefix("\(path):\(input.line):"), "\(first)")
+        #expect(first.hasPrefix("mallaudit: \(path):\(input.line):"), "\(first)")
         #expect(first.contains("error:") && first.contains("(expected"), "\(first)")
         for word in input.mentions { #expect(outcome.stderr.contains(word), "\(outcome.stderr)") }
         #expect(!outcome.stderr.contains("Fatal error") && !outcome.stderr.contains("Stack dump"))
