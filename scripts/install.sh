@@ -54,10 +54,20 @@ if [ -z "$generator" ]; then
   generator="$(swift build -c release --show-bin-path)/generate-manual"
 fi
 [ -x "$generator" ] || { echo "install.sh: no generate-manual at $generator" >&2; exit 1; }
+# generate-manual drops every non-ASCII character (商场数字化服务规范, "…"), so it reads the help through a small
+# program that spells each one as ZQU<hex>QZ, and the page gets them back as groff's \[u<hex>]. Blank lines of the
+# help become paragraph breaks (.Pp), which mdoc wants instead of empty lines.
 manual="$(mktemp -d)"
 trap 'rm -rf "$manual"' EXIT
-"$generator" "$prefix/bin/mallaudit" --output-directory "$manual" >/dev/null
+cat >"$manual/mallaudit" <<SH
+#!/usr/bin/env bash
+"$prefix/bin/mallaudit" --experimental-dump-help | python3 -c 'import re, sys; sys.stdout.write(re.sub(r"[^\x00-\x7f]", lambda m: "ZQU%04XQZ" % ord(m.group()), sys.stdin.read()))'
+SH
+chmod +x "$manual/mallaudit"
+mkdir "$manual/page"
+"$generator" "$manual/mallaudit" --output-directory "$manual/page" >/dev/null
 install -d "$prefix/share/man/man1"
+sed -e 's/ZQU\([0-9A-F]*\)QZ/\\[u\1]/g' -e 's/^$/.Pp/' "$manual/page/mallaudit.1" >"$manual/mallaudit.1"
 install -m 0644 "$manual/mallaudit.1" "$prefix/share/man/man1/mallaudit.1"
 
 # Shell completions, where bash-completion, zsh and fish look for them under a prefix.

@@ -145,8 +145,12 @@ struct InstallCLITests {
             URL(fileURLWithPath: "/usr/bin/man"), ["-l", manual.path],
             environment: ["MANWIDTH": "80", "MANPAGER": "cat", "PAGER": "cat", "LANG": "C.UTF-8"])
         #expect(rendered.status == 0, "\(rendered.stderr)")
+        #expect(rendered.stderr.isEmpty, "man -l warns: \(rendered.stderr)")
         let page = rendered.stdout
         #expect(page.contains("MALLAUDIT(1)"), "\(page.prefix(300))")
+        // Non-ASCII text survives (generate-manual alone drops it): the standard's name, the ellipsis of the format.
+        #expect(page.contains("商场数字化服务规范"), "\(page.prefix(300))")
+        #expect(page.contains("error: …"), "\(page.prefix(900))")
         for heading in ["NAME", "SYNOPSIS", "DESCRIPTION"] { #expect(page.contains(heading), "\(heading)") }
         // The exit table and every command are in it, as --help has them.
         #expect(page.contains("usage error (an unknown option, a missing argument)"))
