@@ -42,7 +42,7 @@ public enum Demo {
     /// Runs the demo: starts the peers, checks each answers, writes the profile, audits, writes `formats` into
     /// `output`, stops the peers (also when anything fails).
     public static func run(
-        output: URL, toolVersion: String, formats: [ReportFormat] = ReportFormat.standard,
+        output: URL, toolVersion: String, formats: [ReportFormat] = ReportFormat.allCases,
         progress: (@Sendable (AuditProgress) -> Void)? = nil
     ) async throws -> Outcome {
         let folder = folder()

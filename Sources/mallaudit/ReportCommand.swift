@@ -24,25 +24,32 @@ func parseReportFormats(_ text: String?) throws -> [ReportFormat] {
     return formats
 }
 
-/// `mallaudit report`: a stored run as XML, HTML or JUnit.
+/// `mallaudit report`: a stored run as XML, HTML, JUnit, PDF, JSON or OSCAL.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write the conformance report of a stored run (XML, HTML or JUnit).",
+        abstract: "Write the conformance report of a stored run (XML, HTML, JUnit, PDF, JSON or OSCAL).",
         usage: "mallaudit report --format <FORMATS> --output <FILE|DIR|-> [<options>]",
         discussion: """
             xml    the formal report, namespaced and valid against reports/report.xsd
                    (checked before writing); byte-for-byte the same for the same run
             html   one self-contained page (Chinese by default, --lang en), printable
                    on A4
+            pdf    the HTML report printed on A4 by headless Chromium: running
+                   header, page numbers, fonts embedded
+            json   the XML report's content as JSON, valid against
+                   reports/report.schema.json
+            oscal  NIST OSCAL 1.1.2 assessment results (JSON): findings per
+                   statement, evidence with SHA-256
             junit  one test case per statement, so a mall's CI can fail on a
                    regression
 
             --output FILE writes one format to FILE; --output - writes it to standard \
             output (nothing else is printed there). Several formats (--format \
             xml,html,junit) go into a folder: --output DIR, each under its usual name \
-            (report.xml, report.html, report.junit.xml). --lang applies to the formats \
-            written in a language (html); with xml or junit alone it is refused.
+            (report.xml, report.html, report.junit.xml, report.pdf, report.json, \
+            report.oscal.json). --lang applies to the formats written in a language (html, \
+            pdf); with only others it is refused.
 
             The database is --db, else mallaudit.sqlite in the working directory; it is \
             never created.
@@ -57,7 +64,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("run"), help: "The run: its id, latest, or latest~N.")
     var runReference: String = "latest"
 
-    @Option(help: ArgumentHelp("xml, html or junit; several comma-separated.", valueName: "FORMATS"))
+    @Option(help: ArgumentHelp("xml, html, junit, pdf, json or oscal; several comma-separated.", valueName: "FORMATS"))
     var format: String
 
     @Option(
@@ -65,7 +72,7 @@ struct ReportCommand: ParsableCommand {
         help: ArgumentHelp("Where to write: a file, - for standard output, or a folder.", valueName: "FILE|DIR|-"))
     var output: String
 
-    @Option(help: ArgumentHelp("The report's language: zh (default) or en.", valueName: "zh|en"))
+    @Option(help: ArgumentHelp("The language of the HTML and PDF reports: zh (default) or en.", valueName: "zh|en"))
     var lang: Language?
 
     @Flag(name: .shortAndLong, help: "Print nothing but errors.")
@@ -75,7 +82,7 @@ struct ReportCommand: ParsableCommand {
         let formats = try parseReportFormats(format)
         if lang != nil, !formats.contains(where: \.usesLanguage) {
             throw ValidationError(
-                "--lang applies to the HTML report only; "
+                "--lang applies to the HTML and PDF reports only; "
                     + formats.map(\.rawValue).joined(separator: ", ") + " has no language")
         }
         if output == "-", formats.count > 1 {
@@ -113,14 +120,15 @@ struct ReportCommand: ParsableCommand {
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Audit the bundled demo mall end to end and write its three reports.",
+        abstract: "Audit the bundled demo mall end to end and write its reports.",
         discussion: """
             Starts the demo mall's systems on free ports of 127.0.0.1 (Debian's snmpd \
             serving its machine-room and area sensors, an HTTP(S) server with its member, \
             parking, kiosk and WiFi-portal APIs), checks that each answers, runs the audit \
             with a profile made from examples/demo-mall/site.yaml and its findings, stores \
-            it in OUTPUT/mallaudit.sqlite, writes report.html, report.xml and \
-            report.junit.xml, and stops the systems. Its working files (the profile, a CA \
+            it in OUTPUT/mallaudit.sqlite, writes report.xml, report.html, \
+            report.junit.xml, report.pdf, report.json and report.oscal.json, and stops the \
+            systems. Its working files (the profile, a CA \
             and its key, the systems' logs) live in a temporary folder removed at the end. \
             The demo mall has realistic problems on purpose: expect "not conformant".
 
@@ -153,7 +161,7 @@ struct DemoCommand: AsyncParsableCommand {
                 zh: "演示商场 星河广场 审核完成：运行 \(id)，数据库 \(path)"))
         printStyled(ConsoleReport.summary(outcome.audit.scorecard, results: outcome.audit.results, style: style))
         print(Console.text(style.language, en: "reports:", zh: "报告："))
-        for format in ReportFormat.standard {
+        for format in ReportFormat.allCases {
             if let url = outcome.reports[format] { print("  \(url.path)") }
         }
     }
