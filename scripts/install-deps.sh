@@ -19,6 +19,8 @@ packages=(
   rsyslog                     # the syslog peer of the tests (scripts/peers/rsyslog.sh) writes real WiFi logs
   postgresql                  # mallaudit-server's database; scripts/peers/postgres.sh starts a throwaway cluster
   wrk                         # benchmarks/server.sh: the API calls under load
+  man-db groff-base           # the install test renders the installed manual with `man -l`
+  bsdutils                    # `script`: the console tests run mallaudit on a pseudo-terminal (colour, progress)
 )
 missing=()
 for p in "${packages[@]}"; do

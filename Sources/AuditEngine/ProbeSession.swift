@@ -27,9 +27,10 @@ public enum ProbeSession {
         var problems = try SiteLint.problems(profile).filter { $0.severity == .error }
         problems += profile.unknownStatements(in: checklist)
         for probe in probes { problems += probe.problems(profile: profile, checklist: checklist) }
-        guard problems.isEmpty else { throw DiagnosticsError(problems) }
         let scope = Set(try AuditEngine.select(only, in: checklist).statements.map(\.id))
         let selected = probes.filter { $0.statementIDs.contains(where: scope.contains) }
+        problems += SecretCheck.unset(profile: profile, probes: selected, environment: environment)
+        guard problems.isEmpty else { throw DiagnosticsError(problems) }
 
         var evidence: [String: [StatementResult]] = [:]
         var done = 0

@@ -36,7 +36,9 @@ struct LintCommand: ParsableCommand {
     func run() throws {
         let url = URL(fileURLWithPath: site)
         if let refusal = InputFile.refusal(url.path) {
-            throw failure("\(site): the site profile \(refusal.reason) (expected \(refusal.expected))")
+            throw failure(
+                DiagnosticsError(
+                    Diagnostic(file: site, message: "the site profile \(refusal.reason)", expected: refusal.expected)))
         }
         let report = SiteLint.check(
             site: url, checklist: checklist.map { URL(fileURLWithPath: $0) },
@@ -57,7 +59,7 @@ struct LintCommand: ParsableCommand {
                         site: site, ok: report.errors.isEmpty, probes: report.probeCount,
                         findings: report.findingCount, errors: report.errors, warnings: report.warnings)))
         case .text:
-            for diagnostic in report.diagnostics { printError("mallaudit: \(diagnostic.description)") }
+            for diagnostic in report.diagnostics { printError(errorLine(diagnostic)) }
             if report.errors.isEmpty {
                 print(
                     "\(site): ok (\(report.probeCount) probe(s), \(report.findingCount) finding(s)"

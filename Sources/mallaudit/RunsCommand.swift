@@ -17,6 +17,11 @@ struct RunsCommand: ParsableCommand {
             Status: running (a process is judging it), completed, or interrupted (its process died: killed, \
             crashed, power cut; `mallaudit run --resume RUN` finishes it).
 
+            The database is --db, else $MALLAUDIT_DB, else mallaudit.sqlite in the \
+            working directory; it is never created (without one, it says where it looked).
+
+            Exit status: 0 listed; 1 the database cannot be read; 64 usage error.
+
             Example: mallaudit runs --db mallaudit.sqlite --format json
 
             \(databaseRule)
@@ -29,6 +34,9 @@ struct RunsCommand: ParsableCommand {
     var format: Format = .table
 
     func run() throws {
-        print(try orExit { try History.listRuns(database: existingStore(db).path, format: format == .json ? .json : .table) })
+        print(
+            try orExit {
+                try History.listRuns(database: existingStore(db).path, format: format == .json ? .json : .table)
+            })
     }
 }

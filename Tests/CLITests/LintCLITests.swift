@@ -78,6 +78,15 @@ struct LintCLITests {
         #expect(summary.ok && summary.probes > 0 && summary.findings > 0)
     }
 
+    @Test("lint exits 1 when the profile cannot be read, 64 on a usage error (docs/cli.md's row)")
+    func exitStatuses() throws {
+        let missing = try runMallaudit(["lint", "--site", "no-such-site.yaml"])
+        #expect(missing.status == 1, "\(missing.stderr)")
+        #expect(missing.stderr.hasPrefix("mallaudit: no-such-site.yaml: error: the site profile"), "\(missing.stderr)")
+        let usage = try runMallaudit(["lint"])
+        #expect(usage.status == 64, "\(usage.stderr)")
+    }
+
     @Test("lint refuses contradictions and missing data paths, each at its line; a clean profile passes")
     func contradictions() throws {
         let fixture = try SiteFixture("lint")
