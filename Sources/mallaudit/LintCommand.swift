@@ -10,10 +10,11 @@ struct LintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lint",
         abstract: "Check a site profile, its probes, findings and data paths offline (nothing is contacted).",
+        usage: "mallaudit lint --site <site> [<options>]",
         discussion: """
             Loads the site profile, its probe files and findings file as `run` would, checks that the data \
             exports it names exist, and refuses values still holding the markers of the `mallaudit init` \
-            template (示例购物中心, CHANGE ME, example.com hosts, documentation addresses) and statements that \
+            template (the example mall name, CHANGE ME, example.com hosts, documentation addresses) and statements that \
             contradict each other (an area on a basement level the building does not have). `probe` and `run` \
             make the same checks before they start. No network, no database.
 

@@ -126,7 +126,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("carry-findings"),
         help: ArgumentHelp(
-            "Re-inspection (复查): carry the manual findings of this earlier run (its id, latest or latest~N) into the "
+            "Re-inspection: carry the manual findings of this earlier run (its id, latest or latest~N) into the "
                 + "new run, marked as carried, unless re-assessed.", valueName: "RUN"))
     var carryFindings: String?
 
