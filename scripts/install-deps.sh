@@ -20,6 +20,7 @@ packages=(
   postgresql                  # mallaudit-server's database; scripts/peers/postgres.sh starts a throwaway cluster
   man-db groff-base           # the install test renders the installed manual with `man -l`
   bsdutils                    # `script`: the console tests run mallaudit on a pseudo-terminal (colour, progress)
+  wrk                         # benchmarks/server.sh: the API calls under load
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs mallaudit under PREFIX (default /usr/local), for use outside this checkout:
 #   PREFIX/bin/mallaudit
+#   PREFIX/bin/mallaudit-server          the bureau's service (docs/server.md); it verifies bundles against the
+#                                        report schema below, like `mallaudit verify`
 #   PREFIX/share/mallaudit/checklists/   the checklist and its schema
 #   PREFIX/share/mallaudit/reports/      the XML report schema
 #   PREFIX/share/mallaudit/templates/    the HTML report templates
@@ -17,27 +19,34 @@
 #
 #   bash scripts/install.sh                 # release build (Swift runtime linked in), /usr/local
 #   bash scripts/install.sh "$HOME/.local"  # another prefix
-#   MALLAUDIT_BIN=.build/debug/mallaudit bash scripts/install.sh /tmp/x   # install a binary already built
 #   MALLAUDIT_GENERATE_MANUAL=PATH      # a generate-manual already built (else it is built here, offline)
+#   MALLAUDIT_BIN=.build/debug/mallaudit bash scripts/install.sh /tmp/x   # install binaries already built
+#                                        (mallaudit-server is taken from beside MALLAUDIT_BIN, or MALLAUDIT_SERVER_BIN)
 #
-# Runtime packages the binary needs on another Debian 12 machine: libxml2 libsqlite3-0 libcurl4
-# libsnmp40 zlib1g libssl3 (the -dev packages of scripts/install-deps.sh pull them in here).
+# Runtime packages the binaries need on another Debian 12 machine: libxml2 libsqlite3-0 libcurl4
+# libsnmp40 zlib1g libssl3 (the -dev packages of scripts/install-deps.sh pull them in here); the server also
+# needs a PostgreSQL 15 to talk to (and pg_dump/pg_restore from postgresql-client for backup and restore).
 set -euo pipefail
 prefix="${1:-/usr/local}"
 cd "$(dirname "$0")/.."
 bin="${MALLAUDIT_BIN:-}"
+server="${MALLAUDIT_SERVER_BIN:-}"
 if [ -z "$bin" ]; then
   export PATH="/opt/swift/usr/bin:$PATH"
-  # The Swift runtime is linked into the binary, so it does not depend on where the toolchain is.
+  # The Swift runtime is linked into the binaries, so they do not depend on where the toolchain is.
   swift build -c release --product mallaudit --static-swift-stdlib
+  swift build -c release --product mallaudit-server --static-swift-stdlib
   bin="$(swift build -c release --static-swift-stdlib --show-bin-path)/mallaudit"
 fi
+[ -n "$server" ] || server="$(dirname "$bin")/mallaudit-server"
 [ -x "$bin" ] || { echo "install.sh: no mallaudit binary at $bin" >&2; exit 1; }
+[ -x "$server" ] || { echo "install.sh: no mallaudit-server binary at $server" >&2; exit 1; }
 
 share="$prefix/share/mallaudit"
 install -d "$prefix/bin" "$share/checklists" "$share/reports" "$share/templates/partials" "$share/calendars" \
   "$share/probes"
 install -m 0755 "$bin" "$prefix/bin/mallaudit"
+install -m 0755 "$server" "$prefix/bin/mallaudit-server"
 install -m 0644 checklists/*.xml checklists/*.xsd "$share/checklists/"
 install -m 0644 reports/report.xsd "$share/reports/"
 install -m 0644 templates/*.mustache "$share/templates/"
@@ -76,4 +85,5 @@ install -d "$prefix/share/bash-completion/completions" "$prefix/share/zsh/site-f
 "$prefix/bin/mallaudit" --generate-completion-script bash >"$prefix/share/bash-completion/completions/mallaudit"
 "$prefix/bin/mallaudit" --generate-completion-script zsh >"$prefix/share/zsh/site-functions/_mallaudit"
 "$prefix/bin/mallaudit" --generate-completion-script fish >"$prefix/share/fish/vendor_completions.d/mallaudit.fish"
-echo "installed $prefix/bin/mallaudit, $share, the manual and shell completions"
+
+echo "installed $prefix/bin/mallaudit, $prefix/bin/mallaudit-server, $share, the manual and shell completions"

@@ -25,10 +25,12 @@ private struct Installation {
         try #require(outcome.status == 0, "install.sh failed: \(outcome.stderr)")
         binary = prefix.appendingPathComponent("bin/mallaudit")
         #expect(FileManager.default.isExecutableFile(atPath: binary.path))
-        // The test helpers are not part of the product: only mallaudit is installed.
+        // The test helpers are not part of the product: mallaudit and the bureau's server are installed, nothing else.
         let installedBinaries = try FileManager.default.contentsOfDirectory(
             atPath: prefix.appendingPathComponent("bin").path)
-        #expect(installedBinaries == ["mallaudit"])
+        #expect(installedBinaries.sorted() == ["mallaudit", "mallaudit-server"])
+        let server = try runProcess(prefix.appendingPathComponent("bin/mallaudit-server"), ["--help"])
+        #expect(server.status == 0 && server.stdout.contains("migrate"), "\(server.stdout)\(server.stderr)")
     }
 
     /// The environment without any MALLAUDIT_* override, so only the installation can provide the files.
