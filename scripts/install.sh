@@ -8,12 +8,18 @@
 #   PREFIX/share/mallaudit/templates/    the HTML report templates
 #   PREFIX/share/mallaudit/calendars/    the working-day calendar (extend it for new years)
 #   PREFIX/share/mallaudit/probes/       the shipped probe definitions `mallaudit init` copies
+#   PREFIX/share/man/man1/mallaudit.1    the manual (`man mallaudit`), made by swift-argument-parser's
+#                                        generate-manual from the installed binary
+#   PREFIX/share/bash-completion/completions/mallaudit, PREFIX/share/zsh/site-functions/_mallaudit,
+#   PREFIX/share/fish/vendor_completions.d/mallaudit.fish   shell completions (`mallaudit
+#                                        --generate-completion-script SHELL`)
 # The installed binary finds them there by itself (walking up from PREFIX/bin); the MALLAUDIT_*
 # variables still override each one. The demo mall is not installed: run `mallaudit demo` from a checkout, and
 # neither is the test helper `mallaudit-testkit` (tests and benchmarks only).
 #
 #   bash scripts/install.sh                 # release build (Swift runtime linked in), /usr/local
 #   bash scripts/install.sh "$HOME/.local"  # another prefix
+#   MALLAUDIT_GENERATE_MANUAL=PATH      # a generate-manual already built (else it is built here, offline)
 #   MALLAUDIT_BIN=.build/debug/mallaudit bash scripts/install.sh /tmp/x   # install binaries already built
 #                                        (mallaudit-server is taken from beside MALLAUDIT_BIN, or MALLAUDIT_SERVER_BIN)
 #
@@ -47,4 +53,37 @@ install -m 0644 templates/*.mustache "$share/templates/"
 install -m 0644 templates/partials/*.mustache "$share/templates/partials/"
 install -m 0644 calendars/*.yaml "$share/calendars/"
 install -m 0644 probes/*.yaml "$share/probes/"
-echo "installed $prefix/bin/mallaudit, $prefix/bin/mallaudit-server and $share"
+
+# The manual, from the installed binary's own help (swift-argument-parser's generate-manual reads
+# `mallaudit --experimental-dump-help`).
+generator="${MALLAUDIT_GENERATE_MANUAL:-}"
+if [ -z "$generator" ]; then
+  export PATH="/opt/swift/usr/bin:$PATH"
+  swift build -c release --product generate-manual >&2
+  generator="$(swift build -c release --show-bin-path)/generate-manual"
+fi
+[ -x "$generator" ] || { echo "install.sh: no generate-manual at $generator" >&2; exit 1; }
+# generate-manual drops every non-ASCII character (商场数字化服务规范, "…"), so it reads the help through a small
+# program that spells each one as ZQU<hex>QZ, and the page gets them back as groff's \[u<hex>]. Blank lines of the
+# help become paragraph breaks (.Pp), which mdoc wants instead of empty lines.
+manual="$(mktemp -d)"
+trap 'rm -rf "$manual"' EXIT
+cat >"$manual/mallaudit" <<SH
+#!/usr/bin/env bash
+"$prefix/bin/mallaudit" --experimental-dump-help | python3 -c 'import re, sys; sys.stdout.write(re.sub(r"[^\x00-\x7f]", lambda m: "ZQU%04XQZ" % ord(m.group()), sys.stdin.read()))'
+SH
+chmod +x "$manual/mallaudit"
+mkdir "$manual/page"
+"$generator" "$manual/mallaudit" --output-directory "$manual/page" >/dev/null
+install -d "$prefix/share/man/man1"
+sed -e 's/ZQU\([0-9A-F]*\)QZ/\\[u\1]/g' -e 's/^$/.Pp/' "$manual/page/mallaudit.1" >"$manual/mallaudit.1"
+install -m 0644 "$manual/mallaudit.1" "$prefix/share/man/man1/mallaudit.1"
+
+# Shell completions, where bash-completion, zsh and fish look for them under a prefix.
+install -d "$prefix/share/bash-completion/completions" "$prefix/share/zsh/site-functions" \
+  "$prefix/share/fish/vendor_completions.d"
+"$prefix/bin/mallaudit" --generate-completion-script bash >"$prefix/share/bash-completion/completions/mallaudit"
+"$prefix/bin/mallaudit" --generate-completion-script zsh >"$prefix/share/zsh/site-functions/_mallaudit"
+"$prefix/bin/mallaudit" --generate-completion-script fish >"$prefix/share/fish/vendor_completions.d/mallaudit.fish"
+
+echo "installed $prefix/bin/mallaudit, $prefix/bin/mallaudit-server, $share, the manual and shell completions"
