@@ -19,9 +19,9 @@
 #
 #   bash scripts/install.sh                 # release build (Swift runtime linked in), /usr/local
 #   bash scripts/install.sh "$HOME/.local"  # another prefix
+#   MALLAUDIT_GENERATE_MANUAL=PATH      # a generate-manual already built (else it is built here, offline)
 #   MALLAUDIT_BIN=.build/debug/mallaudit bash scripts/install.sh /tmp/x   # install binaries already built
 #                                        (mallaudit-server is taken from beside MALLAUDIT_BIN, or MALLAUDIT_SERVER_BIN)
-#   MALLAUDIT_GENERATE_MANUAL=PATH      # a generate-manual already built (else it is built here, offline)
 #
 # Runtime packages the binaries need on another Debian 12 machine: libxml2 libsqlite3-0 libcurl4
 # libsnmp40 zlib1g libssl3 (the -dev packages of scripts/install-deps.sh pull them in here); the server also
@@ -85,4 +85,5 @@ install -d "$prefix/share/bash-completion/completions" "$prefix/share/zsh/site-f
 "$prefix/bin/mallaudit" --generate-completion-script bash >"$prefix/share/bash-completion/completions/mallaudit"
 "$prefix/bin/mallaudit" --generate-completion-script zsh >"$prefix/share/zsh/site-functions/_mallaudit"
 "$prefix/bin/mallaudit" --generate-completion-script fish >"$prefix/share/fish/vendor_completions.d/mallaudit.fish"
+
 echo "installed $prefix/bin/mallaudit, $prefix/bin/mallaudit-server, $share, the manual and shell completions"

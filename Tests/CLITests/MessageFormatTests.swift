@@ -65,7 +65,7 @@ struct MessageFormatTests {
         Failing(arguments: ["report", "--db", "FOLDER/none.sqlite", "--format", "xml", "--output", "-"], words: "no audit database"),
         Failing(
             arguments: ["report", "--db", "FOLDER/none.sqlite", "--format", "junit", "--output", "-", "--lang", "en"],
-            words: "--lang applies to the HTML report only"),
+            words: "--lang applies to the HTML and PDF reports only"),
         Failing(arguments: ["runs", "--db", "FOLDER/none.sqlite"], words: "none.sqlite"),
         Failing(arguments: ["diff", "1", "2", "--db", "FOLDER/none.sqlite"], words: "none.sqlite"),
         Failing(arguments: ["assess", "--db", "FOLDER/none.sqlite", "--run", "1", "5.1.1-1", "--verdict", "fail"], words: "none.sqlite"),

@@ -71,7 +71,7 @@ struct ReportOutputTests {
                 ["report", "--db", db, "--format", format, "--output", folder.appendingPathComponent("r").path, "--lang",
                  "en"])
             #expect(refused.status == 64, "\(format)")
-            #expect(refused.stderr.hasPrefix("mallaudit: error: --lang applies to the HTML report only"))
+            #expect(refused.stderr.hasPrefix("mallaudit: error: --lang applies to the HTML and PDF reports only"))
         }
         let english = try runMallaudit(["report", "--db", db, "--format", "html", "--output", "-", "--lang", "en"])
         #expect(english.status == 0)
