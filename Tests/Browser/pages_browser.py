@@ -16,7 +16,6 @@ from selenium.common.exceptions import (NoAlertPresentException, StaleElementRef
                                         UnexpectedAlertPresentException, WebDriverException)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
