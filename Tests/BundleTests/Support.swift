@@ -47,7 +47,7 @@ struct StoredRun {
         try text.write(to: site, atomically: true, encoding: .utf8)
         let database = copy.appendingPathComponent("mallaudit.sqlite")
         let outcome = try tool(mallauditBinary(), [
-            "run", "--site", site.path, "--as-of", "2026-11-20", "--only", scope,
+            "run", "--site", site.path, "--db", database.path, "--as-of", "2026-11-20", "--only", scope,
         ])
         guard FileManager.default.fileExists(atPath: database.path), outcome.status == 2 else {
             throw Failure("mallaudit run failed (\(outcome.status)): \(outcome.stderr)")

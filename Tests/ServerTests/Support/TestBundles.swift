@@ -40,7 +40,8 @@ struct SourceRun: Sendable {
         try text.write(to: site, atomically: true, encoding: .utf8)
         let database = copy.appendingPathComponent("mallaudit.sqlite")
         let outcome = try runProcess(
-            ServerWorld.cli, ["run", "--site", site.path, "--as-of", "2026-11-20", "--only", scope])
+            ServerWorld.cli,
+            ["run", "--site", site.path, "--db", database.path, "--as-of", "2026-11-20", "--only", scope])
         guard FileManager.default.fileExists(atPath: database.path), outcome.status == 2 else {
             throw ServerWorld.CommandFailed(message: "mallaudit run failed (\(outcome.status)): \(outcome.stderr)")
         }
