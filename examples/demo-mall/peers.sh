@@ -5,6 +5,8 @@
 #   udp:127.0.0.1:18163  1F IoT gateway — snmpd, SNMPv2c
 #   udp:127.0.0.1:18164  2F IoT gateway — snmpd, SNMPv2c (its energy meter stopped reporting)
 #   udp:127.0.0.1:18165  3F IoT gateway — bound but never answers (a dead device)
+#   udp:127.0.0.1:18166  core switch — snmpsimd serving Debian's recording of a real Cisco switch with the mall's
+#                        ifAlias tags (scripts/snmp/mall-switch.py demo: one carrier uplink and one cashier port down)
 #   http://127.0.0.1:18080   WiFi portal, parking, kiosks
 #   https://127.0.0.1:18443  member and payment APIs (certificate from a CA made at start)
 #
@@ -29,6 +31,7 @@ stop() {
     kill -9 "$pid" 2>/dev/null || true
     rm -f "$pidfile"
   done
+  if [ -f "$state/simdir" ]; then rm -rf "$(cat "$state/simdir")"; rm -f "$state/simdir"; fi
 }
 
 wait_snmp() {
@@ -85,13 +88,30 @@ while True:
     s.recvfrom(65535)
 ' >"$state/gateway-3f.log" 2>&1 </dev/null &
   echo $! >"$state/gateway-3f.pid"
+  # The core switch: snmpsimd drops root privileges, so its data and cache live in a directory "nobody" can read
+  # (under /tmp, removed by stop); the recording's file name is the community.
+  simdir="$(mktemp -d /tmp/mallaudit-demo-snmpsim.XXXXXX)"
+  echo "$simdir" >"$state/simdir"
+  chmod 755 "$simdir"
+  mkdir -p "$simdir/data" "$simdir/cache"
+  python3 "$repo/scripts/snmp/mall-switch.py" demo /usr/share/doc/snmpsim/examples/data/cisco_16_switch.snmprec.gz \
+    >"$simdir/data/$DEMO_SNMP_COMMUNITY.snmprec"
+  chmod 755 "$simdir/data"
+  chmod 644 "$simdir/data"/*
+  chmod 777 "$simdir/cache"
+  user_flags=()
+  if [ "$(id -u)" = 0 ]; then user_flags=(--process-user=nobody --process-group=nogroup); fi
+  setsid snmpsimd --data-dir="$simdir/data" --cache-dir="$simdir/cache" \
+    --agent-udpv4-endpoint=127.0.0.1:18166 --logging-method=null "${user_flags[@]}" \
+    >"$state/core-switch.log" 2>&1 </dev/null &
+  echo $! >"$state/core-switch.pid"
   setsid python3 "$repo/scripts/peers/mall_http_server.py" --routes "$here/http/routes.json" \
     --tls https "$state/server.pem" "$state/server.key" --port http 18080 --port https 18443 \
     --port-file "$state/http-ports.json" >"$state/http.log" 2>&1 </dev/null &
   echo $! >"$state/http.pid"
 
   wait_snmp 18161 machine-room -v3 -l authPriv -u demo-audit -a SHA -A "$DEMO_SNMP_AUTH" -x AES -X "$DEMO_SNMP_PRIV"
-  for pair in gateway-b1:18162 gateway-1f:18163 gateway-2f:18164; do
+  for pair in gateway-b1:18162 gateway-1f:18163 gateway-2f:18164 core-switch:18166; do
     wait_snmp "${pair#*:}" "${pair%%:*}" -v2c -c "$DEMO_SNMP_COMMUNITY"
   done
   for _ in $(seq 1 100); do [ -s "$state/http-ports.json" ] && break; sleep 0.1; done
