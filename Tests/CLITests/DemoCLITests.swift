@@ -73,6 +73,51 @@ struct DemoCLITests {
         }
         #expect(judgedByCheckpoints == 68)
 
+        // Coverage (issue 14): no applicable shall statement is left notAssessed; every statement whose checklist
+        // method is probe or data was judged with automated evidence (a probe or data check), not a finding alone;
+        // and the demo mall is still non-conformant (above, and failures remain among the shall statements).
+        let statementTags = body.components(separatedBy: "<statement id=\"").dropFirst().map { tail in
+            String(tail.prefix { $0 != ">" })
+        }
+        func attribute(_ name: String, _ tag: String) -> String {
+            tag.components(separatedBy: "\(name)=\"").dropFirst().first.map { String($0.prefix { $0 != "\"" }) } ?? ""
+        }
+        let statements = statementTags.map { tag in
+            (id: String(tag.prefix { $0 != "\"" }), modality: attribute("modality", tag),
+             methods: attribute("methods", tag).split(separator: " ").map(String.init))
+        }
+        #expect(statements.count == 107)
+        let verdicts = try run("/usr/bin/sqlite3", [
+            "-readonly", "-separator", "\u{1F}", database, "SELECT statement_id, verdict FROM results WHERE run_id = 1",
+        ])
+        var verdictOf: [String: String] = [:]
+        for line in verdicts.output.split(separator: "\n") {
+            let fields = line.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+            verdictOf[fields[0]] = fields[1]
+        }
+        let automated = try run("/usr/bin/sqlite3", [
+            "-readonly", "-separator", "\u{1F}", database,
+            "SELECT statement_id, json_array_length(automated) FROM judgement_inputs WHERE run_id = 1",
+        ])
+        var automatedCount: [String: Int] = [:]
+        for line in automated.output.split(separator: "\n") {
+            let fields = line.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+            automatedCount[fields[0]] = Int(fields[1]) ?? 0
+        }
+        var shallFailures = 0
+        for statement in statements {
+            let verdict = verdictOf[statement.id]
+            #expect(verdict != nil, "\(statement.id) has no result")
+            if ["shall", "shallNot"].contains(statement.modality) {
+                #expect(verdict != "notAssessed", "shall statement \(statement.id) was not assessed")
+                if verdict == "fail" { shallFailures += 1 }
+            }
+            if statement.methods.contains("probe") || statement.methods.contains("data") {
+                #expect((automatedCount[statement.id] ?? 0) > 0, "\(statement.id) (probe/data) judged without a probe")
+            }
+        }
+        #expect(shallFailures >= 5, "the demo mall is realistically non-conformant")
+
         // The merchant named <script>alert(1)</script> (demo payments and kiosk data) is text, never markup.
         let source = try String(contentsOf: html, encoding: .utf8)
         #expect(source.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
