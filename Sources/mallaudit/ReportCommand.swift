@@ -50,7 +50,7 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "Audit the bundled demo mall end to end and write its three reports.",
         discussion: """
             Starts the demo mall's systems on 127.0.0.1 (Debian's snmpd serving its machine-room and area sensors,
-            an HTTP(S) server with its member, parking, kiosk and WiFi-portal APIs), runs the audit with
+            snmpsimd its core switch, an HTTP(S) server with its service APIs), runs the audit with
             examples/demo-mall/site.yaml and its findings, stores it in OUTPUT/mallaudit.sqlite, writes
             report.html, report.xml and report.junit.xml, and stops the systems. The demo mall has realistic
             problems on purpose: expect "not conformant".
