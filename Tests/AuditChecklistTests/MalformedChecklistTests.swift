@@ -261,14 +261,26 @@ struct MalformedChecklistTests {
         #expect(result.diagnostics.first?.file == "no-such-checklist.xml")
     }
 
-    @Test("a directory, or an endless file, is a diagnostic too")
-    func unreadable() {
+    @Test("a directory, an endless device, or a file over the size limit is a diagnostic too")
+    func unreadable() throws {
         let directory = ChecklistLoader.validate(file: Paths.fixtures, schema: Paths.schema, displayName: "Fixtures")
         #expect(directory.diagnostics.map(\.message) == ["cannot read the checklist: Is a directory"])
         let endless = ChecklistLoader.validate(
             file: URL(fileURLWithPath: "/dev/zero"), schema: Paths.schema, displayName: "/dev/zero")
-        let tooLarge = "cannot read the checklist: larger than 16 MiB, far more than a checklist"
-        #expect(endless.diagnostics.map(\.message) == [tooLarge])
+        #expect(endless.diagnostics.map(\.message) == ["cannot read the checklist: is a device, not a regular file"])
+        // A sparse regular file one byte over 16 MiB: refused by its size before it is read.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("checklist-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let large = folder.appendingPathComponent("large.xml")
+        #expect(FileManager.default.createFile(atPath: large.path, contents: Data("<checklist>".utf8)))
+        let handle = try FileHandle(forWritingTo: large)
+        try handle.truncate(atOffset: 16 * 1_048_576 + 1)
+        try handle.close()
+        let tooLarge = ChecklistLoader.validate(file: large, schema: Paths.schema, displayName: "large.xml")
+        #expect(
+            tooLarge.diagnostics.map(\.message)
+                == ["cannot read the checklist: larger than 16 MiB, far more than a checklist"])
     }
 
     @Test("a missing schema is a diagnostic naming the schema file")

@@ -25,7 +25,7 @@ struct EvidenceTests {
         #expect(try Data(contentsOf: stored) == bytes)
         #expect(try sha256sum(stored) == ref.sha256)
         let mode = try FileManager.default.attributesOfItem(atPath: stored.path)[.posixPermissions] as? Int
-        #expect(mode == 0o444, "stored evidence is read-only")
+        #expect(mode == 0o400, "stored evidence is read-only, by its owner only")
     }
 
     @Test("the same bytes under two names are stored once; the empty file has the well-known digest")
