@@ -9,7 +9,8 @@ packages=(
   libsnmp-dev snmp snmpd      # SNMP probes; snmpd also serves the demo mall's sensors
   snmpsim                     # recorded real devices for the SNMP tests
   python3                     # the loopback HTTP server for tests and the demo
-  chromium fonts-noto-cjk     # the test that renders the HTML report in headless Chromium
+  chromium fonts-noto-cjk     # renders the HTML report (tests) and prints the PDF report (--format pdf)
+  poppler-utils               # pdfinfo, pdftotext, pdffonts, pdftoppm: the PDF report's tests and docs pictures
   openssl                     # the test CA and certificates scripts/peers/http.sh generates
   zlib1g-dev                  # gzip-compressed WiFi logs (check wifi-logs)
   libssl-dev                  # signed bundles: SM2/SM3 and PKCS#8 keys through OpenSSL 3's libcrypto

@@ -74,7 +74,7 @@ public enum BundleBuilder {
                 request.database.path, "run \(runID) is \(record.status.rawValue): only a completed run is bundled",
                 expected: "a completed run (finish an interrupted one with mallaudit run --resume)")
         }
-        let (checklist, results) = try store.checklistAndResults(run: runID)
+        let (_, results) = try store.checklistAndResults(run: runID)
 
         // MARK: the inputs that must be the run's own
         let checklistBytes = try read(request.checklist, what: "checklist")

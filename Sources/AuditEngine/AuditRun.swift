@@ -129,7 +129,8 @@ public enum AuditEngine {
                     siteName: profile.mall.name, siteDigest: profile.digest, checklist: checklist,
                     toolVersion: options.toolVersion, assessor: assessor, mallAddress: profile.mall.address,
                     mallCreditCode: profile.mall.creditCode, settings: settings,
-                    asOf: Self.day(options.asOf, timeZone: settings.timeZone))
+                    asOf: Self.day(options.asOf, timeZone: settings.timeZone),
+                    scope: options.only.flatMap { $0.isEmpty ? nil : $0 })
             ).id
 
         let inScope = Set(scope.statements.map(\.id))

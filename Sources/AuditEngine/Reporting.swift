@@ -6,7 +6,7 @@ import Foundation
 
 /// The report formats `mallaudit report` writes.
 public enum ReportFormat: String, Sendable, CaseIterable {
-    case xml, html, junit
+    case xml, html, junit, pdf, json, oscal
 
     /// The usual file name for a report of this format.
     public var defaultFileName: String {
@@ -14,8 +14,14 @@ public enum ReportFormat: String, Sendable, CaseIterable {
         case .xml: "report.xml"
         case .html: "report.html"
         case .junit: "report.junit.xml"
+        case .pdf: "report.pdf"
+        case .json: "report.json"
+        case .oscal: "report.oscal.json"
         }
     }
+
+    /// Whether the format is for people and so written in one language (`--lang`).
+    public var isForPeople: Bool { self == .html || self == .pdf }
 }
 
 /// Builds reports from a stored run: the checklist the run was judged with, its results, its N/A decisions.
@@ -31,12 +37,16 @@ public enum Reporting {
         return try StoredRunReport.make(store: store, run: try store.resolveRun(reference))
     }
 
-    /// Renders `report` in `format` (HTML in `language`).
+    /// Renders `report` in `format` (HTML and PDF in `language`). The PDF is the HTML report printed on A4 by
+    /// headless Chromium (`PDFRenderer`).
     public static func render(_ report: AuditReport, format: ReportFormat, language: Language = .zh) throws -> Data {
         switch format {
         case .xml: return try XMLReportWriter().write(report)
         case .junit: return try JUnitReportWriter().write(report)
         case .html: return Data(try HTMLReportWriter().write(report, language: language).utf8)
+        case .pdf: return try PDFRenderer().render(html: try HTMLReportWriter().write(report, language: language))
+        case .json: return try JSONReportWriter().write(report)
+        case .oscal: return try OSCALReportWriter().write(report)
         }
     }
 

@@ -47,8 +47,13 @@ public struct Scorecard: Sendable, Hashable, Codable {
     public var byChapter: [Int: VerdictCounts]
     /// Clause roll-up: the worst applicable statement, requirements first.
     public var clauseVerdicts: [String: Verdict]
-    /// Should statements passed / applicable should statements, in percent; nil when none applies.
+    /// Should statements passed / should statements assessed (applicable and judged pass or fail), in percent; nil
+    /// when none was assessed. A should statement nothing covered, or one that could not be checked (`error`), is
+    /// not counted against the mall: adoption is over what was seen, printed beside how many were assessed
+    /// (`shouldAssessed` of the applicable ones).
     public var shouldAdoption: Double?
+    /// Applicable should statements judged pass or fail: the denominator of `shouldAdoption`.
+    public var shouldAssessed: Int
     public var requirementCounts: VerdictCounts
     public var total: VerdictCounts
 
@@ -87,7 +92,8 @@ public struct Scorecard: Sendable, Hashable, Codable {
             conformance = .conformant
         }
         let should = byModality[.should] ?? VerdictCounts()
-        shouldAdoption = should.applicable > 0 ? Double(should[.pass]) / Double(should.applicable) * 100 : nil
+        shouldAssessed = should[.pass] + should[.fail]
+        shouldAdoption = shouldAssessed > 0 ? Double(should[.pass]) / Double(shouldAssessed) * 100 : nil
     }
 
     /// Worst applicable statement of the clause, looking at requirements first: a clause whose
@@ -110,22 +116,42 @@ public struct Scorecard: Sendable, Hashable, Codable {
     /// The conformance rule with its numbers, as printed in every report.
     public func formula(_ language: Language) -> String {
         let r = requirementCounts
-        let shouldCounts = byModality[.should] ?? VerdictCounts()
-        let adoption = shouldAdoption.map(Scorecard.percent) ?? "—"
         switch language {
         case .zh:
             return """
                 符合 ⇔ 适用的"应/严禁"条款全部通过：适用 \(r.applicable) 条 = 通过 \(r[.pass]) + 不通过 \(r[.fail]) \
                 + 错误 \(r[.error]) + 未评估 \(r[.notAssessed])（不适用 \(r[.notApplicable]) 条另列）。\
-                "宜"条款采纳率 = 通过 \(shouldCounts[.pass]) / 适用 \(shouldCounts.applicable) = \(adoption)。
+                \(adoptionText(.zh))。
                 """
         case .en:
             return """
                 Conformant ⇔ every applicable shall statement passes: applicable \(r.applicable) = pass \(r[.pass]) \
                 + fail \(r[.fail]) + error \(r[.error]) + not assessed \(r[.notAssessed]) \
                 (not applicable \(r[.notApplicable]) listed separately). \
-                Should adoption = pass \(shouldCounts[.pass]) / applicable \(shouldCounts.applicable) = \(adoption).
+                \(adoptionText(.en)).
                 """
+        }
+    }
+
+    /// The should adoption with its numbers: over the should statements assessed, beside how many applicable ones
+    /// were (`"宜"条款采纳率 = 通过 3 / 已评估 5 = 60.0 %（适用 30 条，已评估 5 条）`); when none was assessed, says so instead
+    /// of a percentage.
+    public func adoptionText(_ language: Language) -> String {
+        let should = byModality[.should] ?? VerdictCounts()
+        guard let adoption = shouldAdoption else {
+            switch language {
+            case .zh: return "\"宜\"条款采纳率：无法计算（适用 \(should.applicable) 条，已评估 0 条）"
+            case .en:
+                return "Should adoption: not computed (\(should.applicable) applicable, none assessed)"
+            }
+        }
+        switch language {
+        case .zh:
+            return "\"宜\"条款采纳率 = 通过 \(should[.pass]) / 已评估 \(shouldAssessed) = \(Scorecard.percent(adoption))"
+                + "（适用 \(should.applicable) 条，已评估 \(shouldAssessed) 条）"
+        case .en:
+            return "Should adoption = pass \(should[.pass]) / assessed \(shouldAssessed) = \(Scorecard.percent(adoption)) "
+                + "(\(shouldAssessed) of \(should.applicable) applicable assessed)"
         }
     }
 }

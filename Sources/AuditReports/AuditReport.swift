@@ -46,12 +46,16 @@ public struct RunMetadata: Sendable, Hashable, Codable {
     public var asOf: String?
     /// What the run was judged with besides the checklist (limits, readings, areas, time zone).
     public var settings: AuditSettings?
+    /// The ids the run was restricted to (`mallaudit run --only`: statement, clause or section ids), as given; nil
+    /// for a run of the whole checklist.
+    public var scope: [String]?
 
     public init(
         runID: String, mall: MallIdentity, assessor: String? = nil, startedAt: String, endedAt: String? = nil,
         completion: RunCompletion = .completed, toolVersion: String, siteProfileDigest: String? = nil,
-        asOf: String? = nil, settings: AuditSettings? = nil
+        asOf: String? = nil, settings: AuditSettings? = nil, scope: [String]? = nil
     ) {
+        self.scope = scope
         self.asOf = asOf
         self.settings = settings
         self.runID = runID
@@ -63,6 +67,18 @@ public struct RunMetadata: Sendable, Hashable, Codable {
         self.toolVersion = toolVersion
         self.siteProfileDigest = siteProfileDigest
     }
+
+    /// Whether `statement` is in the run's scope: always without one; else when an id of the scope names it, its
+    /// clause, or a section or chapter above it (as `mallaudit run --only` selects).
+    public func inScope(_ statement: Statement) -> Bool {
+        guard let scope, !scope.isEmpty else { return true }
+        return scope.contains { id in
+            id == statement.id || id == statement.clauseID || statement.clauseID.hasPrefix(id + ".")
+        }
+    }
+
+    /// The mall's time zone the report shows times in (`settings.timeZone`, else Asia/Shanghai).
+    public var timeZone: String { settings?.timeZone ?? AuditSettings.defaultTimeZone }
 }
 
 /// Everything a report shows: run metadata, the checklist the run was judged against, one result per statement,
@@ -77,10 +93,16 @@ public struct AuditReport: Sendable, Hashable {
     public var decisions: [NotApplicableDecision]
     /// `Scorecard(checklist:results:)`, computed once when the report is made.
     public let scorecard: Scorecard
+    /// What each statement's verdict was judged from, by statement id: every piece of evidence (probe, data check,
+    /// a fact of the site profile, an inspector's finding), as the store keeps it. The HTML report explains each
+    /// verdict from these; empty for runs stored before they were kept.
+    public var judgementInputs: [String: [StatementResult]]
 
     public init(
-        run: RunMetadata, checklist: Checklist, results: [StatementResult], decisions: [NotApplicableDecision] = []
+        run: RunMetadata, checklist: Checklist, results: [StatementResult], decisions: [NotApplicableDecision] = [],
+        judgementInputs: [String: [StatementResult]] = [:]
     ) {
+        self.judgementInputs = judgementInputs
         self.run = run
         self.checklist = checklist
         self.results = results
@@ -144,7 +166,9 @@ public struct AuditReport: Sendable, Hashable {
                                 resultByID[statement.id]
                                 ?? StatementResult(
                                     statementID: statement.id, verdict: .notAssessed, source: .none,
-                                    reason: AuditReport.noResultReason)
+                                    reason: run.inScope(statement)
+                                        ? AuditReport.noResultReason
+                                        : AuditReport.outOfScopeReason(run.scope ?? []))
                             return ReportStatement(
                                 statement: statement, result: result,
                                 decision: result.notApplicable ?? decisionByID[statement.id])
@@ -155,6 +179,11 @@ public struct AuditReport: Sendable, Hashable {
 
     /// The reason shown for a statement the run recorded no result for.
     static let noResultReason = "no result recorded for this statement in this run"
+
+    /// The reason shown for a statement outside the run's `--only` scope.
+    static func outOfScopeReason(_ scope: [String]) -> String {
+        "outside this run's scope (--only \(scope.joined(separator: ",")))"
+    }
 }
 
 /// A chapter of the report: the checklist's chapter with its counts and clauses.

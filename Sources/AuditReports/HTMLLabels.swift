@@ -9,6 +9,20 @@ enum HTMLLabels {
 
     static let zh: [String: String] = [
         "reportTitle": "符合性评估报告",
+        "scope": "评估范围",
+        "scopeAll": "全部条款（{n} 条语句）",
+        "scopeOnly": "仅 {ids}（{total} 条语句中的 {n} 条，mallaudit run --only）",
+        "scopeWarning": "本次评估只评估了部分条款（--only）：范围之外的条款记为未评估，本报告不构成对整个标准的符合性结论。",
+        "timeZone": "时区",
+        "moreObservations": "另有 {n} 项观测，见详细卡片或 XML/JSON 报告",
+        "unassessedTitle": "尚未评估的“应/严禁”条款",
+        "unassessedNote": "以下条款没有足以判定的证据（无系统探测、数据检查或核查结论，或只覆盖了部分检查点）：结论为“未完成”，须补充现场检查、文件审查或访谈后重新评估。",
+        "missing": "已有结论与尚缺证据",
+        "explanation": "判定依据",
+        "seeCard": "详见上文卡片",
+        "errorTitle": "无法检查的“应/严禁”条款（错误）",
+        "checklistAndTool": "检查表与工具",
+        "settingsShort": "限值与解读",
         "colon": "：",
         "verdict": "评估结论",
         "summary": "概览",
@@ -84,6 +98,20 @@ enum HTMLLabels {
 
     static let en: [String: String] = [
         "reportTitle": "Conformance report",
+        "scope": "Scope",
+        "scopeAll": "the whole checklist ({n} statements)",
+        "scopeOnly": "only {ids} ({n} of {total} statements, mallaudit run --only)",
+        "scopeWarning": "This run assessed part of the checklist (--only): statements outside its scope count as not assessed, and this report is no verdict on the whole standard.",
+        "timeZone": "Time zone",
+        "moreObservations": "{n} more observations: see the detailed card or the XML/JSON report",
+        "unassessedTitle": "Shall statements not assessed",
+        "unassessedNote": "No evidence settles these statements (no probe, data check or finding, or only some of their checkpoints): the verdict is incomplete until they are inspected, documents read or staff interviewed and the run assessed again.",
+        "missing": "What is settled and what is missing",
+        "explanation": "How the verdict was reached",
+        "seeCard": "see the card above",
+        "errorTitle": "Shall statements that could not be checked (error)",
+        "checklistAndTool": "Checklist and tool",
+        "settingsShort": "Limits and readings",
         "colon": ": ",
         "verdict": "Verdict",
         "summary": "Summary",
@@ -209,6 +237,21 @@ enum HTMLLabels {
         case (.manual, .en): "inspector"
         case (.decision, .en): "decision"
         case (.none, .en): "none"
+        }
+    }
+
+    static func method(_ method: AssessmentMethod, _ language: Language) -> String {
+        switch (method, language) {
+        case (.probe, .zh): "系统探测"
+        case (.data, .zh): "数据检查"
+        case (.inspection, .zh): "现场检查"
+        case (.document, .zh): "文件审查"
+        case (.interview, .zh): "人员访谈"
+        case (.probe, .en): "probe"
+        case (.data, .en): "data check"
+        case (.inspection, .en): "inspection"
+        case (.document, .en): "documents"
+        case (.interview, .en): "interview"
         }
     }
 

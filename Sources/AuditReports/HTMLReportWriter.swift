@@ -32,7 +32,7 @@ public struct HTMLReportWriter: Sendable {
         let rows = renderStatements(clauses, view: view)
         let cards = view.cardEntries
         let failing = renderCards(cards.failing, view: view)
-        let pending = renderCards(cards.pending, view: view)
+        let pending = renderCards(cards.errors, view: view)
         return templates.render(
             view.context(renderedStatements: rows, failingCards: failing, pendingCards: pending), language: language)
     }
@@ -109,6 +109,9 @@ private final class FragmentBuffer: @unchecked Sendable {
 /// Builds the template context: plain dictionaries and arrays (fast for swift-mustache, no reflection). Optional
 /// values are arrays of zero or one element and every key is always present, so a section can never pick up a
 /// same-named value of an enclosing context.
+///
+/// Everything the run stored in words (reasons, observations, producers, times) goes through `ReportText`, so the
+/// report is in one language: Chinese throughout for `.zh`, English for `.en`; ids, units and names excepted.
 struct HTMLReportView: Sendable {
     let report: AuditReport
     let language: Language
@@ -116,47 +119,52 @@ struct HTMLReportView: Sendable {
     let chapters: [ReportChapter]
     /// Each clause's title in `language`, by clause id.
     let clauseTitles: [String: String]
+    /// Stored words in `language`, times in the mall's zone.
+    let text: ReportText
+
+    /// Observations a row of the clause list shows; the rest are counted (the card and the XML have them all).
+    static let rowObservationLimit = 6
 
     init(report: AuditReport, language: Language) {
         self.report = report
         self.language = language
         self.chapters = report.chapters
+        self.text = ReportText(language: language, timeZone: report.run.timeZone)
         self.clauseTitles = Dictionary(
             chapters.flatMap(\.clauses).map { ($0.clause.id, $0.clause.title.text(language)) },
             uniquingKeysWith: { first, _ in first })
     }
 
-    /// The shall statements that did not pass, which get a detailed card in the second section: the failing ones,
-    /// and those not yet settled (error or not assessed). In clause order.
-    var cardEntries: (failing: [ReportStatement], pending: [ReportStatement]) {
-        let entries = chapters.flatMap { $0.clauses.flatMap(\.statements) }
-        return (entries.filter { Self.isFailing($0) }, entries.filter { Self.isPending($0) })
-    }
+    private var zh: Bool { language == .zh }
+    private var labels: [String: String] { HTMLLabels.table(language) }
 
-    private static func isFailing(_ entry: ReportStatement) -> Bool {
-        entry.statement.modality.isRequirement && entry.result.verdict == .fail
-    }
-
-    private static func isPending(_ entry: ReportStatement) -> Bool {
-        entry.statement.modality.isRequirement
-            && (entry.result.verdict == .error || entry.result.verdict == .notAssessed)
+    /// The shall statements that did not pass, in clause order: the failing ones and those that could not be
+    /// checked (error) get a detailed card each; those not assessed are listed in one compact table.
+    var cardEntries: (failing: [ReportStatement], errors: [ReportStatement], unassessed: [ReportStatement]) {
+        let entries = chapters.flatMap { $0.clauses.flatMap(\.statements) }.filter(\.statement.modality.isRequirement)
+        return (
+            entries.filter { $0.result.verdict == .fail }, entries.filter { $0.result.verdict == .error },
+            entries.filter { $0.result.verdict == .notAssessed }
+        )
     }
 
     /// Whether the statement has a detailed card (see `cardEntries`).
-    static func hasCard(_ entry: ReportStatement) -> Bool { isFailing(entry) || isPending(entry) }
+    static func hasCard(_ entry: ReportStatement) -> Bool {
+        entry.statement.modality.isRequirement && (entry.result.verdict == .fail || entry.result.verdict == .error)
+    }
 
     private var checklistTitle: String {
         language == .zh ? report.checklist.standardTitleZH : report.checklist.standardTitleEN
     }
 
     /// The context of the main template; `renderedStatements[i]` is the markup of the i-th clause's statement rows,
-    /// `failingCards` and `pendingCards` the markup of the cards of `cardEntries`.
+    /// `failingCards` and `pendingCards` the markup of the cards of the failing and the unchecked (error) statements.
     func context(renderedStatements: [String], failingCards: String, pendingCards: String) -> [String: Any] {
         let card = report.scorecard
-        let labels = HTMLLabels.table(language)
         let run = report.run
         let entries = chapters.flatMap { $0.clauses.flatMap(\.statements) }
         let decisions = entries.filter { $0.decision != nil }
+        let unassessed = cardEntries.unassessed
 
         var warning: [String] = []
         switch run.completion {
@@ -164,12 +172,18 @@ struct HTMLReportView: Sendable {
         case .running: warning.append(labels["snapshotWarning"]!)
         case .interrupted: warning.append(labels["interruptedWarning"]!)
         }
-
-        let should = card.byModality[.should] ?? VerdictCounts()
-        let adoption = card.shouldAdoption.map(Scorecard.percent) ?? "—"
+        let total = report.checklist.statements.count
+        let inScope = report.checklist.statements.filter { run.inScope($0) }.count
+        var scope = labels["scopeAll"]!.replacingOccurrences(of: "{n}", with: String(total))
+        if let ids = run.scope, !ids.isEmpty {
+            scope = labels["scopeOnly"]!.replacingOccurrences(of: "{ids}", with: ids.joined(separator: zh ? "、" : ", "))
+                .replacingOccurrences(of: "{n}", with: String(inScope)).replacingOccurrences(
+                    of: "{total}", with: String(total))
+            warning.append(labels["scopeWarning"]!)
+        }
 
         return [
-            "lang": language == .zh ? "zh-CN" : "en",
+            "lang": zh ? "zh-CN" : "en",
             "standardTitle": checklistTitle,
             "standardTitleZH": report.checklist.standardTitleZH,
             "conformanceClass": card.conformance.rawValue,
@@ -180,21 +194,25 @@ struct HTMLReportView: Sendable {
             "mallCreditCode": optional(run.mall.creditCode),
             "assessor": optional(run.assessor),
             "runID": run.runID,
-            "startedAt": run.startedAt,
+            "startedAt": text.time(run.startedAt),
             "asOf": optional(run.asOf),
+            "scope": scope,
+            "timeZone": text.zoneLabel(at: run.startedAt),
             "settings": (run.settings?.entries ?? []).map { entry in
                 [
-                    "key": entry.key, "value": entry.value, "meaning": entry.meaning.text(language),
+                    "key": entry.key, "value": settingValue(entry.value), "meaning": entry.meaning.text(language),
                     "state": entry.isDefault ? labels["settingDefault"]! : labels["settingChanged"]!,
                 ] as [String: Any]
             },
             "hasSettings": run.settings != nil,
-            "endedAt": optional(run.endedAt),
+            "endedAt": optional(run.endedAt.map(text.time)),
             "completion": HTMLLabels.completion(run.completion, language),
             "toolVersion": run.toolVersion,
             "checklistVersion": report.checklist.version,
             "checklistDigest": report.checklist.digest,
+            "checklistDigestShort": String(report.checklist.digest.prefix(12)),
             "siteProfileDigest": optional(run.siteProfileDigest),
+            "siteProfileDigestShort": optional(run.siteProfileDigest.map { String($0.prefix(12)) }),
             "verdictHeaders": Verdict.reportOrder.map {
                 ["name": HTMLLabels.verdict($0, language), "class": "v-" + $0.rawValue]
             },
@@ -206,25 +224,79 @@ struct HTMLReportView: Sendable {
                     "total": chapter.counts.total,
                 ] as [String: Any]
             },
-            "shouldAdoption": "\(should[.pass]) / \(should.applicable) = \(adoption)",
+            "shouldAdoption": card.adoptionText(language),
             "failingCards": failingCards,
             "hasFailing": !failingCards.isEmpty,
             "pendingCards": pendingCards,
             "hasPending": !pendingCards.isEmpty,
+            "unassessed": unassessed.map(unassessedRow),
+            "hasUnassessed": !unassessed.isEmpty,
+            "unassessedCount": unassessed.count,
             "chapters": chapterViews(renderedStatements: renderedStatements),
             "decisions": decisions.map { entry in
                 let decision = entry.decision!
                 return [
                     "id": entry.statement.id,
                     "text": entry.statement.text.text(language),
-                    "justification": decision.justification,
-                    "decidedBy": decision.decidedBy,
-                    "decidedAt": optional(decision.decidedAt),
+                    "justification": text.reason(decision.justification),
+                    "decidedBy": text.producer(decision.decidedBy),
+                    "decidedAt": optional(decision.decidedAt.map(text.time)),
                 ] as [String: Any]
             },
             "hasDecisions": !decisions.isEmpty,
             "formula": card.formula(language),
+            "pageCSS": pageCSS(),
         ]
+    }
+
+    /// The printed page's running header and footer (mall, run, judgement date; page x / y), as CSS paged-media
+    /// margin boxes, which Chromium prints (since version 131). Every value is escaped for a CSS string: the mall's
+    /// name cannot end the string or the `<style>` element.
+    func pageCSS() -> String {
+        let run = report.run
+        var header = run.mall.name + " · " + labels["runID"]! + " " + run.runID
+        if let asOf = run.asOf { header += " · " + labels["asOf"]! + " " + asOf }
+        let title = labels["reportTitle"]!
+        let pages =
+            zh
+            ? "\"第 \" counter(page) \" 页 / 共 \" counter(pages) \" 页\""
+            : "\"Page \" counter(page) \" / \" counter(pages)"
+        return """
+            @page {
+              @top-left { content: \(Self.cssString(header)); }
+              @top-right { content: \(Self.cssString(title + " · " + report.checklist.standardTitleZH)); }
+              @bottom-center { content: \(pages); }
+            }
+            """
+    }
+
+    /// `text` as a CSS string literal: ASCII letters, digits, spaces, `- . , : ( ) _` and non-ASCII characters as they
+    /// are, every other character as a six-digit escape (`"` → `\000022`), so nothing in it can end the string, the
+    /// rule or the `<style>` element.
+    static func cssString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            let plain =
+                (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || v == 0x20
+                || [0x2D, 0x2E, 0x2C, 0x3A, 0x28, 0x29, 0x5F].contains(v)
+                || (v > 0x7F && v != 0x2028 && v != 0x2029 && !(0xD800...0xDFFF).contains(v))
+            out += plain ? String(scalar) : String(format: "\\%06X", v)
+        }
+        return out + "\""
+    }
+
+    /// A setting's value with its unit in words (`900 s` → `900 秒（15 分钟）`).
+    private func settingValue(_ value: String) -> String {
+        let parts = value.split(separator: " ")
+        if parts.count == 2, let number = Double(parts[0]) {
+            switch parts[1] {
+            case "s": return zh ? "\(parts[0]) 秒（\(text.duration(number))）" : "\(value) (\(text.duration(number)))"
+            case "d": return zh ? "\(parts[0]) 天" : "\(parts[0]) days"
+            default: break
+            }
+        }
+        return value
     }
 
     private func optional(_ value: String?) -> [String] { value.map { [$0] } ?? [] }
@@ -246,7 +318,7 @@ struct HTMLReportView: Sendable {
             ])
         }
         rows.append([
-            "name": HTMLLabels.table(language)["total"]!, "cells": cells(card.total), "total": card.total.total,
+            "name": labels["total"]!, "cells": cells(card.total), "total": card.total.total,
             "applicable": card.total.applicable, "isTotal": true,
         ])
         return rows
@@ -255,7 +327,7 @@ struct HTMLReportView: Sendable {
     private func chart(_ chapters: [ReportChapter]) -> String {
         SVGChart(
             bars: chapters.map { SVGChart.Bar(label: chapterLabel($0.chapter), counts: $0.counts) },
-            language: language, title: HTMLLabels.table(language)["chartTitle"]!
+            language: language, title: labels["chartTitle"]!
         ).render()
     }
 
@@ -284,16 +356,59 @@ struct HTMLReportView: Sendable {
         }
     }
 
-    /// One statement as a table row of the clause-by-clause list: text, verdict, source, measurement with its
-    /// margin, reason, observations (one `name = value` line each), evidence (name + short SHA-256) and any
-    /// not-applicable decision; the sample size and who collected the evidence are on the detailed card, which shall
-    /// statements that did not pass have.
+    /// A shall statement not assessed, as one row of the compact table: what is covered and what is missing.
+    private func unassessedRow(_ entry: ReportStatement) -> [String: Any] {
+        [
+            "id": entry.statement.id, "modality": HTMLLabels.modality(entry.statement.modality, language),
+            "modalityClass": "m-" + entry.statement.modality.rawValue,
+            "text": entry.statement.text.text(language), "missing": missing(entry),
+        ]
+    }
+
+    /// What a statement (not passed) still lacks, in one line: the checkpoints by verdict, or the methods to use.
+    func missing(_ entry: ReportStatement) -> String {
+        let checkpoints = entry.checkpoints
+        guard !checkpoints.isEmpty else {
+            if entry.result.source == .none { return text.reason(entry.result.reason) }
+            return text.reason(entry.result.reason)
+        }
+        return checkpointLine(checkpoints)
+    }
+
+    /// `检查点：通过 realName；未评估 behaviourAudit、keywordFiltering（评估方法：…）`.
+    func checkpointLine(_ checkpoints: [ReportCheckpoint]) -> String {
+        var parts: [String] = []
+        for verdict in Verdict.reportOrder {
+            let named = checkpoints.filter { $0.result.verdict == verdict }
+            guard !named.isEmpty else { continue }
+            var part = HTMLLabels.verdict(verdict, language) + " " + named.map(\.checkpoint.name)
+                .joined(separator: zh ? "、" : ", ")
+            if verdict == .notAssessed {
+                let methods = orderedUnique(named.flatMap(\.checkpoint.methods)).map {
+                    HTMLLabels.method($0, language)
+                }
+                part += zh ? "（评估方法：\(methods.joined(separator: "、"))）" : " (methods: \(methods.joined(separator: ", ")))"
+            }
+            parts.append(part)
+        }
+        return labels["checkpoints"]! + labels["colon"]! + parts.joined(separator: zh ? "；" : "; ")
+    }
+
+    private func orderedUnique<T: Hashable>(_ values: [T]) -> [T] {
+        var seen: Set<T> = []
+        return values.filter { seen.insert($0).inserted }
+    }
+
+    /// One statement as a table row of the clause-by-clause list: text, verdict, source, then measurement with its
+    /// margin, reason, observations (one `name = value` line each, at most `rowObservationLimit`), evidence (name +
+    /// short SHA-256) and any not-applicable decision. A statement with a detailed card shows only its verdict,
+    /// measurement and a link here: the card has the rest.
     ///
     /// Unlike the other views, a row leaves out the keys of empty sections (no card, original, condition,
     /// measurement, evidence or decision): a row is rendered on its own, so nothing encloses it whose same-named
     /// value a section could pick up, and an absent key is the cheapest empty section for swift-mustache, which
     /// matters at 10,000 rows. No key of a row is used inside a nested section (`measurement`, `evidence`,
-    /// `decision`) of it.
+    /// `decision`, `checkpoints`, `areas`) of it.
     func statementRow(_ entry: ReportStatement) -> [String: Any] {
         let result = entry.result
         let statement = entry.statement
@@ -304,23 +419,62 @@ struct HTMLReportView: Sendable {
             "text": statement.text.text(language),
             "verdictClass": "v-" + result.verdict.rawValue,
             "verdictText": HTMLLabels.verdict(result.verdict, language),
-            "source": HTMLLabels.source(result.source, language) + (result.producer.map { " · " + $0 } ?? ""),
-            "reason": result.reason,
+            "source": sourceText(result),
         ]
-        if Self.hasCard(entry) { row["card"] = true }
         if language == .en { row["original"] = statement.text.zh }
         if let condition = statement.condition { row["condition"] = condition.text(language) }
         if let measurement = result.measurement { row["measurement"] = measurementView(measurement) }
+        let checkpoints = entry.checkpoints
+        if !checkpoints.isEmpty { row["checkpointLine"] = checkpointLine(checkpoints) }
+        if Self.hasCard(entry) {
+            row["card"] = true
+            return row
+        }
+        if checkpoints.isEmpty {
+            row["reason"] = text.reason(result.reason)
+        } else {
+            let open = checkpoints.filter { $0.result.verdict == .fail || $0.result.verdict == .error }
+            if !open.isEmpty {
+                row["checkpoints"] = open.map {
+                    [
+                        "checkpointName": $0.checkpoint.name, "checkpointClass": "v-" + $0.result.verdict.rawValue,
+                        "checkpointVerdict": HTMLLabels.verdict($0.result.verdict, language),
+                        "checkpointReason": text.reason($0.result.reason),
+                    ]
+                }
+            }
+            if result.verdict == .notApplicable { row["reason"] = text.reason(result.reason) }
+        }
         if !result.evidence.isEmpty { row["evidence"] = result.evidence.map(evidenceView) }
         // One line per observation in one escaped value: a list section per row would cost a quarter of the time.
-        row["observations"] = result.observations.map { "\($0.name) = \($0.value)" }.joined(separator: "\n")
-        if let decision = entry.decision {
-            row["decision"] = ["justification": decision.justification, "decidedBy": decision.decidedBy]
+        let shown = result.observations.prefix(Self.rowObservationLimit)
+        row["observations"] = shown.map { observationLine($0) }.joined(separator: "\n")
+        if result.observations.count > shown.count {
+            row["moreObservations"] = labels["moreObservations"]!.replacingOccurrences(
+                of: "{n}", with: String(result.observations.count - shown.count))
         }
-        let checkpoints = entry.checkpoints
-        if !checkpoints.isEmpty { row["checkpoints"] = checkpoints.map(checkpointView) }
-        if !result.areas.isEmpty { row["areas"] = result.areas.map(areaView) }
+        if let decision = entry.decision {
+            row["decision"] = [
+                "justification": text.reason(decision.justification), "decidedBy": text.producer(decision.decidedBy),
+            ]
+        }
+        if !result.areas.isEmpty {
+            // Every area's verdict on one line; the reason only where an area did not pass.
+            row["areaLine"] = labels["areas"]! + labels["colon"]! + result.areas.map {
+                "\($0.area) \(HTMLLabels.verdict($0.verdict, language))"
+            }.joined(separator: zh ? "、" : ", ")
+            let open = result.areas.filter { $0.verdict != .pass && $0.verdict != .notApplicable }
+            if !open.isEmpty { row["areas"] = open.map(areaView) }
+        }
         return row
+    }
+
+    private func observationLine(_ observation: Observation) -> String {
+        "\(text.observationName(observation.name)) = \(text.observationValue(observation.value))"
+    }
+
+    private func sourceText(_ result: StatementResult) -> String {
+        HTMLLabels.source(result.source, language) + (result.producer.map { " · " + text.producer($0) } ?? "")
     }
 
     /// A checkpoint with its verdict, the standard's words it stands for, its reason and its areas. Every key is
@@ -333,7 +487,7 @@ struct HTMLReportView: Sendable {
             "checkpointText": checkpoint.checkpoint.text.text(language),
             "checkpointClass": "v-" + checkpoint.result.verdict.rawValue,
             "checkpointVerdict": HTMLLabels.verdict(checkpoint.result.verdict, language),
-            "checkpointReason": checkpoint.result.reason,
+            "checkpointReason": text.reason(checkpoint.result.reason),
             "checkpointAreas": checkpoint.result.areas.map(areaView),
             "checkpointEvidence": checkpoint.result.evidence.map(evidenceView),
         ]
@@ -342,15 +496,18 @@ struct HTMLReportView: Sendable {
     private func areaView(_ area: AreaResult) -> [String: Any] {
         [
             "areaName": area.area, "areaClass": "v-" + area.verdict.rawValue,
-            "areaVerdict": HTMLLabels.verdict(area.verdict, language), "areaReason": area.reason,
+            "areaVerdict": HTMLLabels.verdict(area.verdict, language), "areaReason": text.reason(area.reason),
         ]
     }
 
     /// One statement with everything the reader needs: its clause, text, verdict, source, measurement, reason,
-    /// observations, evidence (name + short SHA-256) and any not-applicable decision.
+    /// how the evidence combined into the verdict, checkpoints, areas, observations, evidence (name + short SHA-256)
+    /// and any not-applicable decision.
     func statementCard(_ entry: ReportStatement) -> [String: Any] {
         let result = entry.result
         let statement = entry.statement
+        let explanation = VerdictExplanation(text: text).lines(
+            entry, pieces: report.judgementInputs[statement.id] ?? [])
         return [
             "id": statement.id,
             "clauseID": statement.clauseID,
@@ -362,22 +519,28 @@ struct HTMLReportView: Sendable {
             "condition": optional(statement.condition?.text(language)),
             "verdictClass": "v-" + result.verdict.rawValue,
             "verdictText": HTMLLabels.verdict(result.verdict, language),
-            "source": HTMLLabels.source(result.source, language) + (result.producer.map { " · " + $0 } ?? ""),
-            "judgedAt": optional(result.judgedAt),
-            "reason": result.reason,
+            "source": sourceText(result),
+            "judgedAt": optional(result.judgedAt.map(text.time)),
+            "reason": entry.checkpoints.isEmpty ? text.reason(result.reason) : checkpointLine(entry.checkpoints),
+            "explanation": explanation,
+            "hasExplanation": !explanation.isEmpty,
             "measurement": result.measurement.map { [measurementView($0)] } ?? [],
-            "observations": result.observations.map { ["name": $0.name, "value": $0.value] },
+            "observations": result.observations.map {
+                ["name": text.observationName($0.name), "value": text.observationValue($0.value)]
+            },
             "hasObservations": !result.observations.isEmpty,
             "evidence": result.evidence.map(evidenceView),
-            "checkpoints": entry.checkpoints.map(checkpointView),
+            "checkpoints": entry.checkpoints.filter { $0.result.verdict != .notAssessed || !$0.result.evidence.isEmpty }
+                .map(checkpointView),
             "hasCheckpoints": !entry.statement.checkpoints.isEmpty,
             "areas": result.areas.map(areaView),
             "hasAreas": !result.areas.isEmpty,
             "decision": entry.decision.map { decision in
                 [
                     [
-                        "justification": decision.justification, "decidedBy": decision.decidedBy,
-                        "decidedAt": optional(decision.decidedAt),
+                        "justification": text.reason(decision.justification),
+                        "decidedBy": text.producer(decision.decidedBy),
+                        "decidedAt": optional(decision.decidedAt.map(text.time)),
                     ] as [String: Any]
                 ]
             } ?? [],
@@ -422,7 +585,7 @@ struct HTMLReportView: Sendable {
             "size": String(evidence.size),
             "description": optional(evidence.description),
             "collectedBy": optional(evidence.collectedBy),
-            "collectedAt": optional(evidence.collectedAt),
+            "collectedAt": optional(evidence.collectedAt.map(text.time)),
         ]
     }
 }

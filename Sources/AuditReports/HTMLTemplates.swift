@@ -22,11 +22,15 @@ public struct HTMLTemplates: Sendable {
     ///
     /// - `chartSVG`: the chart, built in Swift with every label escaped (`XMLText.escaped`);
     /// - `renderedStatements`: a clause's statement rows, each rendered from `partials/statement-row`;
-    /// - `failingCards`, `pendingCards`: detailed statement cards, each rendered from `partials/statement`.
+    /// - `failingCards`, `pendingCards`: detailed statement cards, each rendered from `partials/statement`;
+    /// - `pageCSS`: the printed page's running header and footer, every value escaped for a CSS string
+    ///   (`HTMLReportView.cssString`).
     ///
     /// Those partials are themselves templates under these rules, so every value in them went through `{{…}}`
     /// escaping.
-    static let trustedKeys: Set<String> = ["chartSVG", "renderedStatements", "failingCards", "pendingCards"]
+    static let trustedKeys: Set<String> = [
+        "chartSVG", "renderedStatements", "failingCards", "pendingCards", "pageCSS",
+    ]
     /// The partial a statement's detailed card is rendered with.
     static let statementPartial = "partials/statement"
     /// The partial a statement's row in the clause-by-clause list is rendered with.

@@ -89,6 +89,11 @@ public struct XMLReportWriter: Sendable {
             try xml.endElement()
         }
         try xml.element("asOf", optionalText: run.asOf)
+        if let scope = run.scope, !scope.isEmpty {
+            try xml.startElement("scope")
+            for id in scope { try xml.element("id", text: id) }
+            try xml.endElement()
+        }
         if let settings = run.settings {
             try xml.startElement("method")
             for entry in settings.entries {
@@ -137,6 +142,7 @@ public struct XMLReportWriter: Sendable {
         try xml.startElement("shouldAdoption")
         try xml.attribute("pass", should[.pass])
         try xml.attribute("applicable", should.applicable)
+        try xml.attribute("assessed", card.shouldAssessed)
         try xml.attribute("percent", card.shouldAdoption.map(NumberFormat.xml))
         try xml.endElement()
         for language in [Language.zh, .en] {

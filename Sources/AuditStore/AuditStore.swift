@@ -134,6 +134,7 @@ public final class AuditStore: Sendable {
             encoder.outputFormatting = [.sortedKeys]
             settingsJSON = (try? encoder.encode(settings)).map { String(decoding: $0, as: UTF8.self) }
         }
+        let scopeJSON = new.scope.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) }
         let owner = RunOwner.current
         let startedAt = timestamp()
         let id = try write { db -> Int64 in
@@ -150,13 +151,14 @@ public final class AuditStore: Sendable {
                     INSERT INTO runs (site_name, site_digest, checklist_version, checklist_digest,
                         checklist_body_sha256, tool_version, sqlite_version, assessor, started_at, status,
                         owner_host, owner_pid, owner_boot_id, owner_start_ticks, mall_address, mall_credit_code,
-                        settings, as_of)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)
+                        settings, as_of, scope)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     new.siteName, new.siteDigest, new.checklist.version, new.checklist.digest, bodyDigest,
                     new.toolVersion, Self.sqliteVersion, new.assessor, startedAt, owner.host, owner.pid,
                     owner.bootID, owner.startTicks, new.mallAddress, new.mallCreditCode, settingsJSON, new.asOf,
+                    scopeJSON,
                 ])
             return db.lastInsertedRowID
         }
@@ -377,6 +379,33 @@ public final class AuditStore: Sendable {
                 .database, "the judgement inputs of \(statement) in run \(run) are unreadable",
                 path: databaseURL.path, cause: "\(error)")
         }
+    }
+
+    /// The pieces every statement of `run` was judged from (schema v4 and later), by statement id, in one query:
+    /// what a report shows as the combination of evidence behind each verdict. Empty for older runs.
+    public func judgementInputs(run: Int64) throws -> [String: JudgementInputs] {
+        let rows = try read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT statement_id, automated, findings FROM judgement_inputs WHERE run_id = ?",
+                arguments: [run])
+        }
+        var inputs: [String: JudgementInputs] = [:]
+        let decoder = JSONDecoder()
+        for row in rows {
+            let statement: String = row["statement_id"]
+            let automated: String = row["automated"]
+            let findings: String = row["findings"]
+            do {
+                inputs[statement] = JudgementInputs(
+                    automated: try decoder.decode([StatementResult].self, from: Data(automated.utf8)),
+                    findings: try decoder.decode([StatementResult].self, from: Data(findings.utf8)))
+            } catch {
+                throw StoreError(
+                    .database, "the judgement inputs of \(statement) in run \(run) are unreadable",
+                    path: databaseURL.path, cause: "\(error)")
+            }
+        }
+        return inputs
     }
 
     /// What the probes and data checks alone concluded for `statement` in `run`, when its stored result merges

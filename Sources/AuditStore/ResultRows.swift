@@ -222,7 +222,8 @@ extension AuditStore {
                 settings: (row["settings"] as String?).flatMap {
                     try? JSONDecoder().decode(AuditSettings.self, from: Data($0.utf8))
                 },
-                asOf: row["as_of"])
+                asOf: row["as_of"],
+                scope: (row["scope"] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) })
         }
     }
 }

@@ -26,12 +26,15 @@ public struct NewRun: Sendable, Hashable {
     public var settings: AuditSettings?
     /// The judgement date (`--as-of`), `YYYY-MM-DD`.
     public var asOf: String?
+    /// The ids the run was restricted to (`--only`), as given; nil for the whole checklist.
+    public var scope: [String]?
 
     public init(
         siteName: String, siteDigest: String?, checklist: Checklist, toolVersion: String, assessor: String?,
         mallAddress: String? = nil, mallCreditCode: String? = nil, settings: AuditSettings? = nil,
-        asOf: String? = nil
+        asOf: String? = nil, scope: [String]? = nil
     ) {
+        self.scope = scope
         self.settings = settings
         self.asOf = asOf
         self.siteName = siteName
@@ -75,13 +78,18 @@ public struct RunRecord: Sendable, Hashable, Codable {
     public var settings: AuditSettings?
     /// The judgement date, `YYYY-MM-DD` (nil for runs stored before schema v4).
     public var asOf: String?
+    /// The ids the run was restricted to (`--only`), as given; nil for the whole checklist (and for runs stored
+    /// before schema v5).
+    public var scope: [String]?
 
     public init(
         id: Int64, siteName: String, siteDigest: String?, checklistVersion: String, checklistDigest: String,
         toolVersion: String, sqliteVersion: String, assessor: String?, startedAt: String, endedAt: String?,
         status: RunStatus, conformance: Conformance?, owner: RunOwner?, counts: [Verdict: Int],
-        mallAddress: String? = nil, mallCreditCode: String? = nil, settings: AuditSettings? = nil, asOf: String? = nil
+        mallAddress: String? = nil, mallCreditCode: String? = nil, settings: AuditSettings? = nil, asOf: String? = nil,
+        scope: [String]? = nil
     ) {
+        self.scope = scope
         self.settings = settings
         self.asOf = asOf
         self.mallAddress = mallAddress

@@ -16,6 +16,9 @@ enum Schema {
         migrator.registerMigration("v4") { db in
             try db.execute(sql: v4)
         }
+        migrator.registerMigration("v5") { db in
+            try db.execute(sql: v5)
+        }
         return migrator
     }
 
@@ -143,5 +146,13 @@ enum Schema {
             findings TEXT NOT NULL CHECK (json_valid(findings) AND json_type(findings) = 'array'),
             PRIMARY KEY (run_id, statement_id)
         );
+        """
+
+    /// Version 5: the scope a run was asked to judge (`mallaudit run --only`), as the ids given — a JSON array of
+    /// statement, clause or section ids; NULL for a run of the whole checklist (and for runs stored before v5, which
+    /// did not record it). Reports print it in their header.
+    static let v5 = """
+        ALTER TABLE runs ADD COLUMN scope TEXT
+            CHECK (scope IS NULL OR (json_valid(scope) AND json_type(scope) = 'array'));
         """
 }

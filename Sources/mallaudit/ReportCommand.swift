@@ -7,15 +7,18 @@ import Foundation
 extension ReportFormat: ExpressibleByArgument {}
 extension Language: ExpressibleByArgument {}
 
-/// `mallaudit report`: a stored run as XML, HTML or JUnit.
+/// `mallaudit report`: a stored run as XML, HTML, JUnit, PDF, JSON or OSCAL.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write the conformance report of a stored run (XML, HTML or JUnit).",
+        abstract: "Write the conformance report of a stored run (XML, HTML, JUnit, PDF, JSON or OSCAL).",
         discussion: """
             xml    the formal report, namespaced and valid against reports/report.xsd (checked before writing);
                    byte-for-byte the same for the same stored run
             html   one self-contained page (Chinese by default, --lang en), printable on A4
+            pdf    the HTML report printed on A4 by headless Chromium: running header, page numbers, fonts embedded
+            json   the XML report's content as JSON, valid against reports/report.schema.json
+            oscal  NIST OSCAL 1.1.2 assessment results (JSON): findings per statement, evidence with SHA-256
             junit  one test case per statement, so a mall's CI can fail on a regression
             """)
 
@@ -25,13 +28,13 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("run"), help: "The run: its id, latest, or latest~N.")
     var runReference: String = "latest"
 
-    @Option(help: "xml, html or junit.")
+    @Option(help: "xml, html, junit, pdf, json or oscal.")
     var format: ReportFormat
 
     @Option(name: .shortAndLong, help: "Where to write the report.")
     var output: String
 
-    @Option(help: "Language of the HTML report: zh or en.")
+    @Option(help: "Language of the HTML and PDF reports: zh or en.")
     var lang: Language = .zh
 
     func run() throws {
@@ -47,12 +50,13 @@ struct ReportCommand: ParsableCommand {
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Audit the bundled demo mall end to end and write its three reports.",
+        abstract: "Audit the bundled demo mall end to end and write its reports.",
         discussion: """
             Starts the demo mall's systems on 127.0.0.1 (Debian's snmpd serving its machine-room and area sensors,
             snmpsimd its core switch, an HTTP(S) server with its service APIs), runs the audit with
             examples/demo-mall/site.yaml and its findings, stores it in OUTPUT/mallaudit.sqlite, writes
-            report.html, report.xml and report.junit.xml, and stops the systems. The demo mall has realistic
+            report.xml, report.html, report.junit.xml, report.pdf, report.json and report.oscal.json, and stops the
+            systems. The demo mall has realistic
             problems on purpose: expect "not conformant".
             """)
 

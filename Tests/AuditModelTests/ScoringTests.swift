@@ -56,6 +56,36 @@ struct ScoringTests {
         #expect(card.formula(.en).contains("not applicable 1"))
     }
 
+    @Test("should adoption is over the should statements assessed, printed beside how many were; none assessed is no percentage")
+    func shouldAdoptionOverAssessed() {
+        let checklist = makeChecklist(
+            [
+                sampleStatement("5.1.1-1"), sampleStatement("5.1.1-2", .should), sampleStatement("5.1.1-3", .should),
+                sampleStatement("5.1.1-4", .should), sampleStatement("5.1.1-5", .should),
+                sampleStatement("5.1.1-6", .should),
+            ], version: "1.0.0")
+        let card = Scorecard(
+            checklist: checklist,
+            results: [
+                result("5.1.1-2", .pass), result("5.1.1-3", .fail), result("5.1.1-4", .error),
+                result("5.1.1-5", .notApplicable),
+            ])
+        // pass 1, fail 1 assessed; error and the statement with no result are not; not applicable is not applicable.
+        #expect(card.shouldAssessed == 2)
+        #expect(card.shouldAdoption == 50)
+        #expect(card.adoptionText(.zh) == "\"宜\"条款采纳率 = 通过 1 / 已评估 2 = 50.0 %（适用 4 条，已评估 2 条）")
+        #expect(card.adoptionText(.en) == "Should adoption = pass 1 / assessed 2 = 50.0 % (2 of 4 applicable assessed)")
+
+        let none = Scorecard(checklist: checklist, results: [result("5.1.1-4", .error)])
+        #expect(none.shouldAssessed == 0)
+        #expect(none.shouldAdoption == nil, "no should statement assessed is not 0 % adoption")
+        #expect(none.adoptionText(.zh) == "\"宜\"条款采纳率：无法计算（适用 5 条，已评估 0 条）")
+        #expect(!none.formula(.zh).contains("%"))
+
+        let allFailed = Scorecard(checklist: checklist, results: [result("5.1.1-2", .fail)])
+        #expect(allFailed.shouldAdoption == 0, "one assessed and not adopted is 0 %")
+    }
+
     @Test("counts always add up to the number of statements")
     func countsAddUp() {
         for verdict in Verdict.allCases {

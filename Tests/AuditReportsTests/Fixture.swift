@@ -197,14 +197,29 @@ enum Fixture {
                 name: mallName, address: "江苏省徐州市云龙区和平大道 58 号",
                 creditCode: "91320300MA1XXXXX0Q"),
             assessor: "王工", startedAt: "2026-11-20T09:00:00Z", endedAt: "2026-11-20T09:08:30Z",
-            completion: .completed, toolVersion: "0.1.0", siteProfileDigest: siteDigest)
+            completion: .completed, toolVersion: "0.1.0", siteProfileDigest: siteDigest, asOf: "2026-11-20",
+            settings: AuditSettings(areas: ["B1", "1F"]))
     }
+
+    /// What 5.1.2-3 was judged from: the WiFi-log check's fail and an inspector's pass beside it (the check's fail
+    /// stands, and the card says why).
+    static let judgementInputs: [String: [StatementResult]] = [
+        "5.1.2-3": [
+            StatementResult(
+                statementID: "5.1.2-3", verdict: .fail, source: .data, producer: "wifi-logs",
+                reason: "logs kept 45 days (2026-11-20 − 2026-10-06), not more than 60"),
+            StatementResult(
+                statementID: "5.1.2-3", verdict: .pass, source: .manual, producer: "李检查员",
+                reason: "机房服务器上另有日志备份"),
+        ]
+    ]
 
     static func report(
         mallName: String = "徐州云龙万达广场", results: [StatementResult] = results(), checklist: Checklist = checklist()
     ) -> AuditReport {
         AuditReport(
-            run: run(mallName: mallName), checklist: checklist, results: results, decisions: [machineRoomDecision])
+            run: run(mallName: mallName), checklist: checklist, results: results, decisions: [machineRoomDecision],
+            judgementInputs: judgementInputs)
     }
 
     /// The fixture's results with `id` replaced by `replacement`.

@@ -139,7 +139,9 @@ struct HTMLReportTests {
             #expect(html.contains("<span class=\"id\">\(statement.id)</span>"), "statement \(statement.id)")
         }
         #expect(html.contains("“大于60日”按严格大于理解。"), "clause notes are shown")
-        #expect(html.contains(AuditReport.noResultReason), "a statement without a result says so")
+        #expect(html.contains("本次评估未记录该条款的结果"), "a statement without a result says so, in Chinese")
+        let english = try Fixture.htmlWriter().write(Fixture.report(), language: .en)
+        #expect(english.contains(AuditReport.noResultReason))
     }
 
     @Test("counts by verdict and modality add up")
@@ -151,7 +153,8 @@ struct HTMLReportTests {
                 "<tr class=\"total\"><td>合计</td><td class=\"n\">4</td><td class=\"n\">2</td><td class=\"n\">1</td>"
                     + "<td class=\"n\">2</td><td class=\"n\">1</td><td class=\"n\">10</td><td class=\"n\">9</td></tr>"))
         #expect(html.contains("<tr><td>严禁/不应</td>"))
-        #expect(html.contains("0 / 1 = 0.0 %"), "should adoption with its numbers")
+        // Should adoption over the should statements assessed (5.1.1-2 failed: 0 of 1), beside how many were.
+        #expect(html.contains("&quot;宜&quot;条款采纳率 = 通过 0 / 已评估 1 = 0.0 %（适用 1 条，已评估 1 条）"))
         #expect(html.contains(Fixture.report().scorecard.formula(.zh).replacingOccurrences(of: "\"", with: "&quot;")))
     }
 
@@ -206,7 +209,7 @@ struct HTMLReportTests {
             #expect(!html.lowercased().contains("<script"), "no script element at all")
             #expect(html.contains("<p class=\"mall-name\">\(escapedAttack)</p>"))
             #expect(html.contains("<span class=\"evidence-name\">\(escapedAttack)</span>"))
-            #expect(html.contains("<code>\(escapedAttack)</code> = <code>\(escapedAttack)</code>"), "observation")
+            #expect(html.contains("<li>\(escapedAttack) = <code>\(escapedAttack)</code></li>"), "observation")
             #expect(html.components(separatedBy: escapedAttack).count > 60, "every field is shown, escaped")
         }
     }
@@ -236,8 +239,11 @@ struct HTMLReportTests {
     @Test("prints on A4 without breaking rows or statements")
     func printCSS() throws {
         let html = try Fixture.htmlWriter().write(Fixture.report())
-        #expect(html.contains("@page { size: A4; margin: 15mm; }"))
+        #expect(html.contains("@page { size: A4; margin: 16mm 13mm 15mm 13mm;"))
         #expect(html.contains("tr, .statement, .signature, .decision, figure { break-inside: avoid;"))
+        // The running header (mall, run, judgement date) and page x / y, as margin boxes Chromium prints.
+        #expect(html.contains("@top-left { content: \"徐州云龙万达广场 \u{00B7} 评估编号 17 \u{00B7} 判定基准日 2026-11-20\"; }"))
+        #expect(html.contains("@bottom-center { content: \"第 \" counter(page) \" 页 / 共 \" counter(pages) \" 页\"; }"))
     }
 
     @Test(
@@ -384,7 +390,7 @@ struct SVGChartTests {
 struct LargeHTMLReportTests {
     @Test("rows and cards rendered in parallel chunks equal the one-thread rendering, in order")
     func parallelEqualsSerial() throws {
-        let report = ReportBenchmark.syntheticReport(results: 900)
+        let report = ReportBenchmark.syntheticReport(results: 1_200)
         #expect(report.results.count >= HTMLReportWriter.parallelThreshold, "the parallel path is taken")
         let writer = try Fixture.htmlWriter()
         for language in Language.allCases {
@@ -397,7 +403,7 @@ struct LargeHTMLReportTests {
             }
             #expect(parallel == serial)
             #expect(parallel.count == clauses.count)
-            let cards = view.cardEntries.failing + view.cardEntries.pending
+            let cards = view.cardEntries.failing + view.cardEntries.errors
             #expect(cards.count >= HTMLReportWriter.parallelThreshold / 4, "the parallel path is taken")
             #expect(
                 writer.renderCards(cards, view: view)
@@ -406,17 +412,18 @@ struct LargeHTMLReportTests {
         }
         let html = try writer.write(report)
         #expect(html == (try writer.write(report)), "deterministic across runs of the parallel renderer")
-        #expect(html.components(separatedBy: "<tr class=\"v-").count - 1 == 900)
+        #expect(html.components(separatedBy: "<tr class=\"v-").count - 1 == 1_200)
         #expect(html.components(separatedBy: "<div class=\"statement ").count - 1 == report.notPassedShallCount)
     }
 }
 
 extension AuditReport {
-    /// Shall statements that failed, erred or were not assessed, which the HTML report shows as detailed cards.
+    /// Shall statements that failed or could not be checked (error), which the HTML report shows as detailed cards
+    /// (those not assessed are rows of one compact table).
     fileprivate var notPassedShallCount: Int {
         let modalities = Dictionary(uniqueKeysWithValues: checklist.statements.map { ($0.id, $0.modality) })
         return results.filter {
-            [.fail, .error, .notAssessed].contains($0.verdict) && modalities[$0.statementID]?.isRequirement == true
+            [.fail, .error].contains($0.verdict) && modalities[$0.statementID]?.isRequirement == true
         }.count
     }
 }

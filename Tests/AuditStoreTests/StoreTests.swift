@@ -26,7 +26,7 @@ struct StoreTests {
                 ]
             )
         }
-        #expect(migrations == ["v1", "v2", "v3", "v4"])
+        #expect(migrations == ["v1", "v2", "v3", "v4", "v5"])
         #expect(
             tables.isSuperset(of: [
                 "checklists", "runs", "results", "evidence", "na_decisions", "automated_results",

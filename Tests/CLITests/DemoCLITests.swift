@@ -9,11 +9,12 @@ private func run(_ executable: String, _ arguments: [String]) throws -> (status:
 }
 
 /// The README's first command, as a user runs it: `mallaudit demo` starts the demo mall's systems on loopback,
-/// audits it, writes the three reports and stops the systems. The reports are then checked with the tools a
-/// reader would use: xmllint against the shipped schema, and headless Chromium for the HTML.
+/// audits it, writes its reports (XML, HTML, JUnit, PDF, JSON, OSCAL) and stops the systems. The reports are then
+/// checked with the tools a reader would use: xmllint against the shipped schema, headless Chromium for the HTML,
+/// poppler for the PDF, jsonschema for the JSON and compliance-trestle for the OSCAL export.
 @Suite("The demo mall, end to end", .serialized)
 struct DemoCLITests {
-    @Test("mallaudit demo leaves three reports: schema-valid XML, JUnit, and HTML that renders every clause")
+    @Test("mallaudit demo leaves its reports: valid XML, JUnit, HTML, a Chinese PDF of ≤ 24 A4 pages, JSON, OSCAL")
     func demo() throws {
         let output = try temporaryDirectory("demo")
         defer { try? FileManager.default.removeItem(at: output) }
@@ -144,6 +145,8 @@ struct DemoCLITests {
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         #expect(png.count > 20_000, "a blank page would be far smaller")
 
+        try checkPrintedAndExchangeFormats(output)
+
         // A second demo run adds a run to the same database: the re-inspection diff works on the demo data.
         let again = try runMallaudit(["demo", "--output", output.path])
         #expect(again.status == 0)
@@ -159,4 +162,90 @@ struct DemoCLITests {
         let listing = try JSONDecoder().decode(Listing.self, from: Data(diff.stdout.utf8))
         #expect(listing.stillOpen.map(\.statement).contains("5.1.2-3"), "a failure present in both runs is still open")
     }
+}
+
+/// The Chinese HTML and PDF of the demo are Chinese throughout and name nothing of the machine they ran on; the PDF
+/// is at most 24 A4 pages, each with the mall's name, the judgement date and page x / y; the JSON report validates
+/// against reports/report.schema.json and the OSCAL export passes `trestle validate` (issue 15's "done when").
+private func checkPrintedAndExchangeFormats(_ output: URL) throws {
+    let html = try String(contentsOf: output.appendingPathComponent("report.html"), encoding: .utf8)
+    let pdf = output.appendingPathComponent("report.pdf")
+    let pages = try ReportVerifiers.pdfPages(pdf)
+    let info = try ReportVerifiers.pdfInfo(pdf)
+
+    // Chinese throughout: no run of four or more Latin-script words but what the mall's own systems said, quoted
+    // as they said it (the strings its HTTP APIs return, the lines of its exports) and the standard's English title.
+    let allowed = try demoMallData() + ["Specification for digital services of shopping malls"]
+    let htmlText = ReportVerifiers.htmlText(html)
+    #expect(LatinProse.runs(in: htmlText, allowing: allowed) == [], "English prose in the Chinese HTML report")
+    // pdftotext -layout puts table columns side by side on one line: two or more spaces separate columns.
+    let pdfText = pages.joined(separator: "\n").replacingOccurrences(of: "  +", with: "\n", options: .regularExpression)
+    #expect(LatinProse.runs(in: pdfText, allowing: allowed) == [], "English prose in the Chinese PDF report")
+    // The guard is not blind: the English report of the same run is prose.
+    let english = output.appendingPathComponent("report.en.html")
+    let written = try runMallaudit([
+        "report", "--db", output.appendingPathComponent("mallaudit.sqlite").path, "--format", "html", "--lang", "en",
+        "--output", english.path,
+    ])
+    #expect(written.status == 0, "\(written.stderr)")
+    let englishRuns = LatinProse.runs(in: ReportVerifiers.htmlText(try String(contentsOf: english, encoding: .utf8)))
+    #expect(englishRuns.count > 100, "the check finds prose where there is some")
+
+    // No path of this machine in any report: not the output folder, the checkout, the home folder or /tmp.
+    var machinePaths = [output.path, repositoryRoot().path, "/tmp/", "/work/", "/home/", "/root/"]
+    if let home = ProcessInfo.processInfo.environment["HOME"], home.count > 1 { machinePaths.append(home + "/") }
+    let texts = [
+        ("report.html", html), ("report.pdf", pages.joined()), ("pdfinfo", info.values.joined(separator: "\n")),
+        ("report.xml", try String(contentsOf: output.appendingPathComponent("report.xml"), encoding: .utf8)),
+        ("report.json", try String(contentsOf: output.appendingPathComponent("report.json"), encoding: .utf8)),
+        ("report.oscal.json", try String(contentsOf: output.appendingPathComponent("report.oscal.json"), encoding: .utf8)),
+    ]
+    for (name, text) in texts {
+        for path in machinePaths {
+            #expect(!text.contains(path), "\(name) shows \(path)")
+        }
+    }
+    #expect(html.contains("exports/wifi-logs/"), "files are named relative to the site profile")
+
+    // The PDF: A4, at most 24 pages, every page with the mall's name, the judgement date and page x / y
+    // (pdftotext drops the spaces between Chinese and digits: compared without white space).
+    #expect(info["Page size"]?.contains("(A4)") == true, "\(info)")
+    #expect(pages.count == Int(info["Pages"] ?? ""))
+    #expect((2...24).contains(pages.count), "\(pages.count) pages")
+    for (index, page) in pages.map({ $0.filter { !$0.isWhitespace } }).enumerated() {
+        #expect(page.contains("星河广场"), "the mall's name on page \(index + 1)")
+        #expect(page.contains("第\(index + 1)页/共\(pages.count)页"), "page number on page \(index + 1)")
+        #expect(page.contains("判定基准日2026-11-20"), "the judgement date on page \(index + 1)")
+    }
+    let fonts = try ReportVerifiers.pdfFonts(pdf)
+    #expect(!fonts.isEmpty && fonts.allSatisfy(\.embedded), "\(fonts)")
+
+    // The formats other tools read, checked by those tools.
+    let schema = repositoryRoot().appendingPathComponent("reports/report.schema.json")
+    #expect(try ReportVerifiers.jsonSchemaProblems(document: output.appendingPathComponent("report.json"), schema: schema) == [])
+    let oscal = try ReportVerifiers.trestleValidate(output.appendingPathComponent("report.oscal.json"))
+    #expect(oscal.valid, "\(oscal.output)")
+}
+
+/// What the demo mall's own systems return, as they return it: every string of its HTTP APIs' JSON and every line
+/// of its text exports. A report quotes these as written (a data value, an unreadable log line), in any language.
+private func demoMallData() throws -> [String] {
+    let demo = repositoryRoot().appendingPathComponent("examples/demo-mall")
+    var strings: [String] = []
+    func collect(_ value: Any) {
+        if let text = value as? String { strings.append(text) }
+        if let array = value as? [Any] { array.forEach(collect) }
+        if let object = value as? [String: Any] { object.values.forEach(collect) }
+    }
+    let http = demo.appendingPathComponent("http")
+    for name in try FileManager.default.contentsOfDirectory(atPath: http.path) where name.hasSuffix(".json") {
+        collect(try JSONSerialization.jsonObject(with: Data(contentsOf: http.appendingPathComponent(name))))
+    }
+    let exports = demo.appendingPathComponent("exports")
+    let files = FileManager.default.enumerator(atPath: exports.path)?.compactMap { $0 as? String } ?? []
+    for name in files where name.hasSuffix(".log") || name.hasSuffix(".csv") {
+        let text = try String(contentsOf: exports.appendingPathComponent(name), encoding: .utf8)
+        strings += text.split(whereSeparator: \.isNewline).map(String.init)
+    }
+    return strings
 }

@@ -131,7 +131,7 @@ struct RunExitCodeTests {
         #expect(verdicts(alarmSummary) == ["5.2.5-4": "pass", "5.1.2-2": "pass", "5.2.2-2": "fail"])
         let monitor = try #require(alarmSummary.result("5.2.2-2"))
         #expect(monitor.source == .probe && monitor.producer == "equipment-monitor")
-        #expect(monitor.observations.contains { $0.name == "gateway_1f.status" && $0.value == "2" })
+        #expect(monitor.observations.contains { $0.name == "gateway_1f.status" && $0.value == "alarm (2)" })
 
         let payments = try fixture.run(["--only", "6.6"])
         #expect(payments.status == 2, "\(payments.stderr)")

@@ -67,12 +67,8 @@ public enum ProbeJudge {
                     observations.append(Observation(name: agent.agent, value: "error: \(error)"))
                 } else {
                     for (name, reading) in agent.readings.sorted(by: { $0.key < $1.key }) {
-                        let text: String
-                        switch reading {
-                        case let .value(value, _): text = value
-                        case let .absent(why): text = why
-                        }
-                        observations.append(Observation(name: "\(agent.agent).\(name)", value: text))
+                        observations.append(
+                            Observation(name: "\(agent.agent).\(name)", value: observed(reading, name, probe)))
                     }
                     if case let .snmp(request) = probe.request {
                         for table in request.tables {
@@ -429,6 +425,31 @@ public enum ProbeJudge {
         15: 15, 16: 21, 17: 24,
     ]
 
+    /// An SNMP reading as an observation states it: a state value as the probe's lists read it (`ok (1)`,
+    /// `alarm (3)`, `unknown (7)` — the raw value in brackets), a value an expectation reads as a Unix time as that
+    /// instant in UTC (`2026-12-06T02:29:21Z (Unix 1796524343)`), anything else as read. Reports show the state by
+    /// name and the instant in the mall's time zone.
+    static func observed(_ reading: SNMPAgentAnswer.Reading, _ name: String, _ probe: ProbeDefinition) -> String {
+        let text: String
+        let number: Double?
+        switch reading {
+        case let .value(value, parsed): (text, number) = (value, parsed)
+        case let .absent(why): return why
+        }
+        if case let .snmp(spec) = probe.request, let valueSpec = spec.values.first(where: { $0.name == name }),
+            !(valueSpec.ok.isEmpty && valueSpec.alarm.isEmpty)
+        {
+            return "\(state(of: text, valueSpec).rawValue) (\(text))"
+        }
+        let isTime = probe.expectations.contains {
+            if case let .snmpFresh(value, _) = $0 { value == name } else { false }
+        }
+        if isTime, let seconds = number, seconds.isFinite, abs(seconds) < 253_402_300_800 {
+            return "\(isoTime(Date(timeIntervalSince1970: seconds))) (Unix \(text))"
+        }
+        return text
+    }
+
     /// Maps a raw value to ok / alarm / unknown using the probe's lists.
     public static func state(of text: String, _ spec: SNMPValueSpec) -> SNMPState {
         let value = text.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
@@ -518,6 +539,13 @@ extension ValueTest {
                 ? nil : "\(what) is \(low.joined(separator: ", ")), expected at least \(NumberFormat.exact(minimum))"
         }
     }
+}
+
+/// `2026-11-26T02:29:21Z`: an instant in UTC, whole seconds.
+func isoTime(_ date: Date) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime]
+    return formatter.string(from: date)
 }
 
 /// `2026-11-26` in UTC.

@@ -36,10 +36,17 @@ enum MeasuredCheckProbe {
             catalogOnline: data.catalogOnline, catalogOffline: data.catalogOffline)
         inputs.paymentCapability = profile.readings.paymentCapability
         inputs.privacy = profile.privacy
-        let report = MeasuredChecks.run(kind, inputs: inputs, asOf: day)
+        let measured = MeasuredChecks.run(kind, inputs: inputs, asOf: day)
+        // Files are named as the site profile names them (relative to its folder), the tool's own calendar as the
+        // tool ships it: nothing of the auditor's machine is stored, reported or bundled.
+        let names = FileNames(profileFolder: profile.file.deletingLastPathComponent(), inputs: measured.inputs)
+        let report = names.apply(to: measured)
         // What was measured, by digest (a signed bundle lists these without carrying the exports themselves).
-        let digests = report.inputs.compactMap(InputDigest.observationValue).map {
-            Observation(name: InputDigest.observationName, value: $0)
+        let digests = measured.inputs.compactMap { path in
+            InputDigest.observationValue(path).flatMap(InputDigest.parse).map { digest in
+                let shown = names.display(path) + (digest.path.hasSuffix("/") ? "/" : "")
+                return Observation(name: InputDigest.observationName, value: "\(digest.sha256)  \(shown)")
+            }
         }
         let results = report.statementResults().map { result in
             var result = result
@@ -67,6 +74,69 @@ enum MeasuredCheckProbe {
                 statementID: parts.statement, verdict: .error, source: .data, producer: probe.id,
                 reason: "the check of probe \(probe.id) does not judge \(target) (it judges \(judged))",
                 checkpointID: parts.checkpoint == nil ? nil : target)
+        }
+    }
+
+    /// How a measured check's files are named in what is stored: relative to the site profile's folder
+    /// (`exports/survey.csv`), the shipped calendar as `calendars/cn-workdays.yaml`, anything else by its last path
+    /// component (`…/survey.csv`). The checks themselves read the absolute paths; only what they say is renamed.
+    struct FileNames {
+        /// (absolute prefix, replacement), longest prefix first.
+        let prefixes: [(String, String)]
+
+        init(profileFolder: URL, inputs: [String]) {
+            var prefixes = [(profileFolder.standardizedFileURL.path + "/", "")]
+            if let calendar = WorkingDayCalendar.defaultLocation()?.standardizedFileURL.path,
+                calendar.hasSuffix("/" + WorkingDayCalendar.relativePath)
+            {
+                prefixes.append((String(calendar.dropLast(WorkingDayCalendar.relativePath.count)), ""))
+            }
+            for input in inputs where !prefixes.contains(where: { input.hasPrefix($0.0) }) {
+                let url = URL(fileURLWithPath: input).standardizedFileURL
+                prefixes.append((url.deletingLastPathComponent().path + "/", "…/"))
+            }
+            self.prefixes = prefixes.filter { $0.0 != "/" }.sorted { $0.0.count > $1.0.count }
+        }
+
+        /// `path` as stored.
+        func display(_ path: String) -> String {
+            let standard = URL(fileURLWithPath: path).standardizedFileURL.path
+            for (prefix, replacement) in prefixes where standard.hasPrefix(prefix) {
+                return replacement + standard.dropFirst(prefix.count)
+            }
+            return standard.hasPrefix("/") ? "…/" + URL(fileURLWithPath: standard).lastPathComponent : path
+        }
+
+        /// Every absolute prefix in `text` replaced.
+        func rename(_ text: String) -> String {
+            var text = text
+            for (prefix, replacement) in prefixes where text.contains(prefix) {
+                text = text.replacingOccurrences(of: prefix, with: replacement)
+            }
+            return text
+        }
+
+        /// The report with its inputs, findings, observations, reasons and explanation renamed.
+        func apply(to report: MeasuredCheckReport) -> MeasuredCheckReport {
+            var report = report
+            report.inputs = report.inputs.map(display)
+            report.reason = rename(report.reason)
+            report.rule = rename(report.rule)
+            report.explanation = report.explanation.map(rename)
+            report.observations = report.observations.map { Observation(name: $0.name, value: rename($0.value)) }
+            report.statements = report.statements.map {
+                var statement = $0
+                statement.reason = rename(statement.reason)
+                return statement
+            }
+            report.findings = report.findings.map {
+                var finding = $0
+                finding.file = finding.file.map(display)
+                finding.subject = rename(finding.subject)
+                finding.detail = rename(finding.detail)
+                return finding
+            }
+            return report
         }
     }
 
