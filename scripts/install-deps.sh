@@ -11,6 +11,7 @@ packages=(
   python3                     # the loopback HTTP server for tests and the demo
   chromium fonts-noto-cjk     # renders the HTML report (tests) and prints the PDF report (--format pdf)
   poppler-utils               # pdfinfo, pdftotext, pdffonts, pdftoppm: the PDF report's tests and docs pictures
+  chromium-driver             # the web pages' browser tests (Selenium drives it; nothing is downloaded)
   openssl                     # the test CA and certificates scripts/peers/http.sh generates
   zlib1g-dev                  # gzip-compressed WiFi logs (check wifi-logs)
   libssl-dev                  # signed bundles: SM2/SM3 and PKCS#8 keys through OpenSSL 3's libcrypto

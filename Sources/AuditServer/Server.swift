@@ -27,7 +27,7 @@ public enum Server {
         try FileManager.default.createDirectory(at: configuration.bundles.store, withIntermediateDirectories: true)
         let database = try Database(configuration: configuration, logger: logger)
         let api = APIServer(configuration: configuration, database: database, verifier: verifier, logger: logger)
-        let (router, _) = api.makeRouter()
+        let (router, _) = api.makeRouter(pages: try PageServer(api: api))
 
         let server: HTTPServerBuilder
         if let tls = configuration.tls {

@@ -390,13 +390,20 @@ struct RestoreCommand: AsyncParsableCommand {
 
 struct RoutesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "routes", abstract: "List the HTTP routes the server answers (as docs/openapi.yaml names them).")
+        commandName: "routes",
+        abstract: "List the HTTP routes the server answers: the API's (as docs/openapi.yaml names them) or the pages'.")
     @OptionGroup var options: ConfigOption
+
+    @Flag(help: "List the web pages' routes (docs/pages.md) instead of the API's.")
+    var pages = false
 
     func run() throws {
         let (configuration, logger) = try options.load()
-        for route in try orExit({ try Server.routes(configuration: configuration, logger: logger) }) {
-            print(route)
+        let routes = try orExit {
+            pages
+                ? try Server.pageRoutes(configuration: configuration, logger: logger)
+                : try Server.routes(configuration: configuration, logger: logger)
         }
+        for route in routes { print(route) }
     }
 }

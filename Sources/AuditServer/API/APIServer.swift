@@ -17,6 +17,7 @@ struct APIServer: Sendable {
     let reads: ReadAPI
     let ingest: Ingest
     let limiter: RateLimiter
+    let rectificationWrites: RectificationWrites
 
     init(configuration: ServerConfiguration, database: Database, verifier: any BundleVerifying, logger: Logger) {
         self.configuration = configuration
@@ -27,10 +28,13 @@ struct APIServer: Sendable {
         reads = ReadAPI(database: database, logger: logger)
         ingest = Ingest(database: database, store: store, verifier: verifier, logger: logger)
         limiter = RateLimiter(rate: configuration.limits.requestsPerSecond, burst: configuration.limits.burst)
+        rectificationWrites = RectificationWrites(database: database, logger: logger)
     }
 
     /// The router with every route, and the routes as the OpenAPI document names them.
-    func makeRouter() -> (Router<ServerContext>, [RouteDescription]) {
+    ///
+    /// - Parameter pages: the web pages to serve beside the API (none: the API alone).
+    func makeRouter(pages: PageServer? = nil) -> (Router<ServerContext>, [RouteDescription]) {
         let router = Router(context: ServerContext.self)
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: RequestLimitsMiddleware(limiter: limiter, trustForwardedFor: configuration.trustForwardedFor))
@@ -81,6 +85,8 @@ struct APIServer: Sendable {
             try await confirm(request, context)
         }
         table.add(.get, "/access-log", on: api) { request, context in try await accessLog(request, context) }
+        // The bureau's web pages (Pages/): HTML for browsers, listed apart (`mallaudit-server routes --pages`).
+        if let pages { pages.register(on: router, table: RouteTable()) }
         return (router, table.routes.sorted())
     }
 
@@ -356,8 +362,7 @@ struct APIServer: Sendable {
                 scope: try scope(context), mallID: mallID, state: state, overdueOnly: overdue == "true"))
     }
 
-    /// Sets the due date of the rectification of a failed shall statement: opens the item, or moves the due date
-    /// of the open one. The statement must fail in the mall's latest run that judged it (or in the run named).
+    /// Sets the due date of the rectification of a failed shall statement (`RectificationWrites.setDueDate`).
     private func setDueDate(_ request: Request, _ context: ServerContext) async throws -> Response {
         struct Body: Decodable {
             var statementId: String
@@ -367,85 +372,20 @@ struct APIServer: Sendable {
         let principal = try require(.manageRectifications, context)
         let mall = try await visibleMall(context)
         let body = try await request.decodeJSON(Body.self)
-        guard Formats.isDate(body.dueDate) else {
-            throw APIError.badRequest("due date '\(body.dueDate)' is not a date (YYYY-MM-DD)")
-        }
-        let unprocessable = { (code: String, message: String) in APIError(.unprocessableContent, code: code, message) }
-        let (id, created) = try await database.transaction { connection -> (Int64, Bool) in
-            let rows = try await connection.query(
-                """
-                SELECT r.id, s.verdict, s.modality, \(body.dueDate)::date >= r.judgement_date
-                FROM runs r JOIN statement_results s ON s.run_id = r.id AND s.statement_id = \(body.statementId)
-                WHERE r.mall_id = \(mall.id) AND (\(body.runId)::bigint IS NULL OR r.id = \(body.runId)::bigint)
-                ORDER BY r.judgement_date DESC, r.received_at DESC, r.id DESC LIMIT 1
-                """, logger: logger
-            ).collect()
-            guard let row = rows.first else {
-                throw unprocessable(
-                    "no-result", "no run of this mall\(body.runId.map { " numbered \($0)" } ?? "") judged statement "
-                        + body.statementId)
-            }
-            let (runID, verdict, modality, dueAfterRun) = try row.decode((Int64, String, String, Bool).self)
-            guard modality == "shall" || modality == "shallNot" else {
-                throw unprocessable(
-                    "not-requirement", "statement \(body.statementId) is a \(modality) statement, not a requirement")
-            }
-            guard verdict == "fail" else {
-                throw unprocessable(
-                    "not-failed", "statement \(body.statementId) is \(verdict), not fail, in run \(runID)")
-            }
-            guard dueAfterRun else {
-                throw unprocessable("due-before-run", "the due date is before the run that found the failure")
-            }
-            let saved = try await connection.query(
-                """
-                INSERT INTO rectifications (mall_id, statement_id, opened_run_id, due_date, due_set_by)
-                VALUES (\(mall.id), \(body.statementId), \(runID), \(body.dueDate)::date, \(principal.accountID))
-                ON CONFLICT (mall_id, statement_id) WHERE state = 'open'
-                DO UPDATE SET due_date = EXCLUDED.due_date, due_set_by = EXCLUDED.due_set_by, due_set_at = now()
-                RETURNING id, xmax = 0
-                """, logger: logger
-            ).collect()
-            let (id, inserted) = try saved[0].decode((Int64, Bool).self)
-            try await connection.record(
-                AccessEvent(
-                    "set-due-date", principal: principal, mallID: mall.id, target: body.statementId,
-                    client: context.client, detail: "item=\(id) due=\(body.dueDate) run=\(runID)"), logger: logger)
-            return (id, inserted)
-        }
+        let (id, created) = try await rectificationWrites.setDueDate(
+            mallID: mall.id, statementID: body.statementId, dueDate: body.dueDate, runID: body.runId,
+            principal: principal, client: context.client)
         let json = try await reads.rectification(id: id, scope: .all) ?? "{}"
         return JSONResponse.raw(json, status: created ? .created : .ok)
     }
 
-    /// A bureau account's confirmation that a rectification is done (closes it without a passing inspection).
+    /// A bureau account's confirmation that a rectification is done (`RectificationWrites.confirm`).
     private func confirm(_ request: Request, _ context: ServerContext) async throws -> Response {
         struct Body: Decodable { var note: String }
         let principal = try require(.manageRectifications, context)
         guard let id = context.parameters.get("id", as: Int64.self) else { throw APIError.notFound("rectification") }
         let body = try await request.decodeJSON(Body.self)
-        guard !body.note.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw APIError.badRequest("a confirmation needs a note (what the bureau saw)")
-        }
-        try await database.transaction { connection in
-            let rows = try await connection.query(
-                """
-                UPDATE rectifications SET state = 'closed', closed_at = now(), closed_by_account = \(principal.accountID),
-                    close_reason = 'bureau-confirmation', close_note = \(body.note)
-                WHERE id = \(id) AND state = 'open' RETURNING mall_id
-                """, logger: logger
-            ).collect()
-            guard let mallID = try rows.first?.decode(Int64.self) else {
-                let exists = try await connection.query(
-                    "SELECT 1 FROM rectifications WHERE id = \(id)", logger: logger
-                ).collect()
-                if exists.isEmpty { throw APIError.notFound("rectification") }
-                throw APIError(.conflict, code: "closed", "rectification \(id) is closed already")
-            }
-            try await connection.record(
-                AccessEvent(
-                    "confirm-rectification", principal: principal, mallID: mallID, target: "\(id)",
-                    client: context.client), logger: logger)
-        }
+        try await rectificationWrites.confirm(id: id, note: body.note, principal: principal, client: context.client)
         return JSONResponse.raw(try await reads.rectification(id: id, scope: .all) ?? "{}")
     }
 
