@@ -470,7 +470,7 @@ struct HTMLReportView: Sendable {
     }
 
     private func observationLine(_ observation: Observation) -> String {
-        "\(text.observationName(observation.name)) = \(text.observationValue(observation.value))"
+        "\(text.observationName(observation.name)) = \(text.observationValue(observation))"
     }
 
     private func sourceText(_ result: StatementResult) -> String {
@@ -526,7 +526,7 @@ struct HTMLReportView: Sendable {
             "hasExplanation": !explanation.isEmpty,
             "measurement": result.measurement.map { [measurementView($0)] } ?? [],
             "observations": result.observations.map {
-                ["name": text.observationName($0.name), "value": text.observationValue($0.value)]
+                ["name": text.observationName($0.name), "value": text.observationValue($0)]
             },
             "hasObservations": !result.observations.isEmpty,
             "evidence": result.evidence.map(evidenceView),

@@ -247,5 +247,40 @@ private func demoMallData() throws -> [String] {
         let text = try String(contentsOf: exports.appendingPathComponent(name), encoding: .utf8)
         strings += text.split(whereSeparator: \.isNewline).map(String.init)
     }
+    // The strings its SNMP agents serve, each value whole: the snmpd values files (`OID octet_str "text"`) and the
+    // core switch's recording (snmpsim's `OID|4|text`, `OID|4x|hex`), written the way peers.sh writes it.
+    let snmp = demo.appendingPathComponent("snmp")
+    for name in try FileManager.default.contentsOfDirectory(atPath: snmp.path) where name.hasSuffix(".txt") {
+        let text = try String(contentsOf: snmp.appendingPathComponent(name), encoding: .utf8)
+        for line in text.split(whereSeparator: \.isNewline) {
+            let parts = line.split(separator: " ", maxSplits: 2).map(String.init)
+            if parts.count == 3, parts[1] == "octet_str", parts[2].hasPrefix("\""), parts[2].hasSuffix("\"") {
+                strings.append(String(parts[2].dropFirst().dropLast()))
+            }
+        }
+    }
+    let recording = try runProcess(URL(fileURLWithPath: "/usr/bin/python3"), [
+        repositoryRoot().appendingPathComponent("scripts/snmp/mall-switch.py").path, "demo",
+        "/usr/share/doc/snmpsim/examples/data/cisco_16_switch.snmprec.gz",
+    ])
+    #expect(recording.status == 0, "\(recording.stderr)")
+    for line in recording.stdout.split(whereSeparator: \.isNewline) {
+        let parts = line.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 3 else { continue }
+        if parts[1] == "4" { strings.append(parts[2]) }
+        if parts[1] == "4x", let text = hexText(parts[2]) { strings.append(text) }
+    }
     return strings
+}
+
+/// The UTF-8 text a snmprec `4x` value (hex) holds, when it is text.
+private func hexText(_ hex: String) -> String? {
+    var bytes: [UInt8] = []
+    var rest = Substring(hex)
+    while rest.count >= 2 {
+        guard let byte = UInt8(rest.prefix(2), radix: 16) else { return nil }
+        bytes.append(byte)
+        rest = rest.dropFirst(2)
+    }
+    return String(bytes: bytes, encoding: .utf8)
 }

@@ -161,7 +161,7 @@ public enum ProbeJudge {
         case let .json(path, test):
             do {
                 let values = try body.jsonPath(path)
-                observations.append(Observation(name: path, value: values.joined(separator: ", ")))
+                observations.append(Observation.list(name: path, values: values))
                 judgeValues(values, test, what: path)
             } catch {
                 errors.append("\(http.url): \(error)")
@@ -169,7 +169,7 @@ public enum ProbeJudge {
         case let .xpath(expression, test):
             do {
                 let values = try body.xpath(expression)
-                observations.append(Observation(name: expression, value: values.joined(separator: ", ")))
+                observations.append(Observation.list(name: expression, values: values))
                 judgeValues(values, test, what: expression)
             } catch {
                 errors.append("\(http.url): \(error)")
