@@ -133,7 +133,7 @@ let package = Package(
         .target(
             name: "AuditServer",
             dependencies: [
-                "AuditModel", "AuditSupport",
+                "AuditModel", "AuditSupport", "AuditSigning", "AuditBundle", "AuditReports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -157,7 +157,9 @@ let package = Package(
             ]),
 
         // MARK: test and benchmark helpers (not part of the product)
-        .target(name: "AuditTestKit", dependencies: ["AuditModel", "AuditStore", "AuditReports"]),
+        .target(
+            name: "AuditTestKit",
+            dependencies: ["AuditModel", "AuditSupport", "AuditStore", "AuditReports", "AuditSigning", "AuditBundle"]),
         .executableTarget(
             name: "mallaudit-testkit",
             dependencies: [
@@ -206,10 +208,15 @@ let package = Package(
             ],
             exclude: ["Fixtures"]),
         // Runs the built mallaudit-server (and mallaudit submit) against the PostgreSQL cluster of
-        // scripts/peers/postgres.sh; links no server code itself, so it talks to the server only over HTTP.
+        // scripts/peers/postgres.sh; links no server code itself, so it talks to the server only over HTTP. It makes
+        // real signed bundles with the bundle library (AuditTestKit's BundleFactory over one real stored run).
         .testTarget(
             name: "ServerTests",
-            dependencies: ["AuditModel", "AuditHTTP", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: [
+                "AuditModel", "AuditHTTP", "AuditTestKit", "AuditBundle", "AuditSigning",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -51,7 +51,7 @@ cat > "$work/server.yaml" <<EOF
 listen: {host: 127.0.0.1, port: 0}
 database: {host: $MALLAUDIT_TEST_PG_HOST, port: $MALLAUDIT_TEST_PG_PORT, user: $MALLAUDIT_TEST_PG_USER, name: $database,
   password_env: MALLAUDIT_TEST_PG_PASSWORD, tls: disable, pool_size: 8}
-bundles: {store: ${BUNDLE_STORE:-$work/store}, trusted_keys: $work/keys, format: test-json}
+bundles: {store: ${BUNDLE_STORE:-$work/store}, trusted_keys: $work/keys}
 security: {bcrypt_cost: 4}
 sessions: {secure_cookie: false}
 limits: {requests_per_second: 0}

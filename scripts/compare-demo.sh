@@ -6,8 +6,8 @@
 #
 #   bash scripts/compare-demo.sh [BASE_REF]
 #
-# On demand (it builds a second tree: a few minutes); never in the tests. The demo uses fixed ports, so run one
-# comparison at a time.
+# On demand (it builds a second tree: a few minutes); never in the tests. Demos take free ports and keep their
+# state in a temporary folder of their own (a BASE_REF from before that used fixed ports: one comparison at a time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -43,6 +43,9 @@ text = re.sub(r"\b\d+ s old\b", "N s old", text)                     # their age
 text = re.sub(r'(<run id=")\d+', r"\g<1>RUN", text)
 text = re.sub(r'(tool version=")[^"]*', r"\g<1>VERSION", text)
 text = re.sub(r"mallaudit \d+\.\d+\.\d+", "mallaudit VERSION", text)
+text = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", text)                  # the ports the demo's systems got
+text = re.sub(r'(siteProfile digest=")[0-9a-f]{64}', r"\g<1>DIGEST", text)    # the profile written with them
+text = re.sub(r"(?i)((?:site profile|场所配置)[^0-9a-f]{0,80})[0-9a-f]{64}", r"\1DIGEST", text)
 text = re.sub(r"(?i)(fingerprint[^0-9a-f]{0,40})([0-9a-f]{2}[:]?){16,}", r"\1FINGERPRINT", text)
 sys.stdout.write(text)
 PY

@@ -18,6 +18,9 @@ packages=(
   python3-venv                # the test script's virtual environment for gmssl and securesystemslib
   rsyslog                     # the syslog peer of the tests (scripts/peers/rsyslog.sh) writes real WiFi logs
   postgresql                  # mallaudit-server's database; scripts/peers/postgres.sh starts a throwaway cluster
+  man-db groff-base           # the install test renders the installed manual with `man -l`
+  bsdutils                    # `script`: the console tests run mallaudit on a pseudo-terminal (colour, progress)
+  wrk                         # benchmarks/server.sh: the API calls under load
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -15,6 +15,9 @@ swift build --build-tests
 export MALLAUDIT_BIN="$(swift build --show-bin-path)/mallaudit"
 # The test helpers (store stress, store seeding, report benchmark): built beside it, never installed.
 export MALLAUDIT_TESTKIT_BIN="$(swift build --show-bin-path)/mallaudit-testkit"
+# swift-argument-parser's manual generator, for the install test (built now: `swift test` holds the build folder).
+swift build --product generate-manual
+export MALLAUDIT_GENERATE_MANUAL="$(swift build --show-bin-path)/generate-manual"
 
 # Independent verifiers for the signing interop tests (gmssl, securesystemslib), pinned, in a virtual environment.
 venv=".build/test-venv"

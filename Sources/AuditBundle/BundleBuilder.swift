@@ -55,11 +55,66 @@ public struct BundleOutcome: Sendable {
     public var leftOut: [BundleManifest.Evidence]
 }
 
+/// Everything a bundle of one run is made of, before it is signed: the report (run, checklist, results), the checklist
+/// and site profile files, the evidence list with the stored files. `BundleBuilder.load` reads it from a store;
+/// `BundleBuilder.write` turns it into a signed zip.
+public struct BundleSource: Sendable {
+    /// The run's report: metadata (mall, run id, times, judgement date, site profile digest), checklist, results.
+    public var report: AuditReport
+    /// The checklist file's bytes (its SHA-256 is the run's checklist digest).
+    public var checklistBytes: Data
+    /// The site profile's bytes (its SHA-256 is `report.run.siteProfileDigest`).
+    public var siteBytes: Data
+    /// The district the site profile names (`mall.district`).
+    public var district: String?
+    /// The date the run was judged at (the predicate's `judgementDate`).
+    public var judgementDate: String
+    /// Every evidence file of the run, included or left out.
+    public var evidence: [BundleManifest.Evidence]
+    /// Where each included evidence file is stored, by SHA-256.
+    public var evidenceFiles: [String: URL]
+    /// The digests of the exports the run's measured checks read.
+    public var measuredInputs: MeasuredInputs
+
+    public init(
+        report: AuditReport, checklistBytes: Data, siteBytes: Data, district: String?, judgementDate: String,
+        evidence: [BundleManifest.Evidence], evidenceFiles: [String: URL], measuredInputs: MeasuredInputs
+    ) {
+        self.measuredInputs = measuredInputs
+        self.report = report
+        self.checklistBytes = checklistBytes
+        self.siteBytes = siteBytes
+        self.district = district
+        self.judgementDate = judgementDate
+        self.evidence = evidence
+        self.evidenceFiles = evidenceFiles
+    }
+}
+
 /// Writes a signed bundle of a stored run (docs/bundles.md). Everything comes from the store, the checklist file and
 /// the site profile, so the same run and key give the same bytes, except the signing time in the signature record
 /// (and the signature itself, for SM2, whose signatures are randomized).
 public enum BundleBuilder {
     public static func build(_ request: BundleRequest) throws -> BundleOutcome {
+        try write(
+            load(request), identity: request.identity, role: request.role, output: request.output,
+            toolVersion: request.toolVersion, now: request.now)
+    }
+
+    /// Reads what a bundle of the request's run is made of, checking that the checklist and site profile are the
+    /// run's own and that every included evidence file is stored.
+    public static func load(_ request: BundleRequest) throws -> BundleSource {
+        try load(
+            database: request.database, run: request.run, siteProfile: request.siteProfile, checklist: request.checklist,
+            leaveOut: request.leaveOut)
+    }
+
+    /// Reads the bundle source of `run` (an id, `latest` or `latest~N`) of the store `database`.
+    public static func load(
+        database: URL, run: String, siteProfile: URL?, checklist checklistURL: URL, leaveOut: [String] = []
+    ) throws -> BundleSource {
+        let request = (database: database, run: run, siteProfile: siteProfile, checklist: checklistURL,
+                       leaveOut: leaveOut)
         func problem(_ file: String?, _ message: String, expected: String? = nil) -> DiagnosticsError {
             DiagnosticsError(Diagnostic(file: file, message: message, expected: expected))
         }
@@ -103,21 +158,12 @@ public enum BundleBuilder {
         let district = try? YAMLValue.parse(String(decoding: siteBytes, as: UTF8.self), file: siteURL.path)["mall"]?[
             "district"]?.string()
 
-        // MARK: reports (the same function `mallaudit report` uses)
+        // MARK: the report (the same function `mallaudit report` uses: personal data masked)
         let report = try StoredRunReport.make(store: store, run: runID)
-        var inMemory: [(path: String, role: MemberRole, mediaType: String, format: String?, data: Data)] = []
-        for member in BundleReports.members {
-            inMemory.append((member.path, .report, member.mediaType, member.format, try member.render(report)))
-        }
-        inMemory.append((BundleFormat.checklistPath, .checklist, "application/xml", nil, checklistBytes))
-        inMemory.append((BundleFormat.siteProfilePath, .siteProfile, "application/yaml", nil, siteBytes))
-        inMemory.append((
-            BundleFormat.measuredInputsPath, .measuredInputs, "application/json", nil,
-            try CanonicalJSON.pretty(measuredInputs(results))
-        ))
 
         // MARK: evidence
         let evidence = try evidenceList(results, leaveOut: request.leaveOut, run: runID)
+        var files: [String: URL] = [:]
         for item in evidence where item.included {
             let url = store.evidenceURL(EvidenceRef(name: "", sha256: item.sha256, size: item.size))
             let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
@@ -125,7 +171,68 @@ public enum BundleBuilder {
                 throw problem(url.path, "the stored evidence file is missing or not \(item.size) bytes",
                               expected: "the evidence folder beside the database, as the store wrote it")
             }
+            files[item.sha256] = url
         }
+        return BundleSource(
+            report: report, checklistBytes: checklistBytes, siteBytes: siteBytes, district: district,
+            judgementDate: record.asOf ?? judgementDate(results, startedAt: record.startedAt), evidence: evidence,
+            evidenceFiles: files, measuredInputs: measuredInputs(results))
+    }
+
+    /// Renders the reports of `source`, writes the zip with its manifest and signs the statement with `identity` as
+    /// `role` at `now` (atomically: a temporary file beside `output`, then one rename).
+    public static func write(
+        _ source: BundleSource, identity: SigningIdentity, role: SignerRole, output: URL, toolVersion: String,
+        now: Date
+    ) throws -> BundleOutcome {
+        try assemble(
+            source, members: members(source), identity: identity, role: role, output: output,
+            toolVersion: toolVersion, now: now)
+    }
+
+    /// A member held in memory: the reports, the checklist, the site profile, the measured inputs.
+    public struct RenderedMember: Sendable {
+        public var path: String
+        public var role: MemberRole
+        public var mediaType: String
+        public var format: String?
+        public var data: Data
+    }
+
+    /// The members of `source` held in memory, the reports rendered (`BundleReports.members`).
+    public static func members(_ source: BundleSource) throws -> [RenderedMember] {
+        var inMemory: [RenderedMember] = []
+        for member in BundleReports.members {
+            inMemory.append(RenderedMember(
+                path: member.path, role: .report, mediaType: member.mediaType, format: member.format,
+                data: try member.render(source.report)))
+        }
+        inMemory.append(RenderedMember(
+            path: BundleFormat.checklistPath, role: .checklist, mediaType: "application/xml", format: nil,
+            data: source.checklistBytes))
+        inMemory.append(RenderedMember(
+            path: BundleFormat.siteProfilePath, role: .siteProfile, mediaType: "application/yaml", format: nil,
+            data: source.siteBytes))
+        inMemory.append(RenderedMember(
+            path: BundleFormat.measuredInputsPath, role: .measuredInputs, mediaType: "application/json", format: nil,
+            data: try CanonicalJSON.pretty(source.measuredInputs)))
+        return inMemory
+    }
+
+    /// Writes the zip of `source` from members already in memory (`members(_:)`, which a caller may have rendered
+    /// once for many bundles), with its manifest and evidence, and signs it.
+    public static func assemble(
+        _ source: BundleSource, members rendered: [RenderedMember], identity: SigningIdentity, role: SignerRole,
+        output: URL, toolVersion: String, now: Date
+    ) throws -> BundleOutcome {
+        let report = source.report
+        let run = report.run
+        guard let siteDigest = run.siteProfileDigest else {
+            throw DiagnosticsError(Diagnostic(file: output.path, message: "run \(run.runID) has no site profile digest"))
+        }
+        var inMemory: [(path: String, role: MemberRole, mediaType: String, format: String?, data: Data)] =
+            rendered.map { ($0.path, $0.role, $0.mediaType, $0.format, $0.data) }
+        let evidence = source.evidence
 
         // MARK: manifest
         var manifestMembers = inMemory.map {
@@ -140,33 +247,37 @@ public enum BundleBuilder {
         }
         manifestMembers.sort { $0.path < $1.path }
         let manifest = BundleManifest(
-            bundleFormatVersion: BundleFormat.currentVersion, runID: String(record.id), members: manifestMembers,
+            bundleFormatVersion: BundleFormat.currentVersion, runID: run.runID, members: manifestMembers,
             evidence: evidence)
         inMemory.append((BundleFormat.manifestPath, .manifest, "application/json", nil, try CanonicalJSON.pretty(manifest)))
 
         // MARK: predicate
         let card = report.scorecard
-        let identity = request.identity
         let predicate = BundlePredicate(
             bundleFormatVersion: BundleFormat.currentVersion,
-            mall: .init(name: record.siteName, creditCode: record.mallCreditCode, district: district,
-                        address: record.mallAddress),
-            run: .init(id: String(record.id), startedAt: record.startedAt, endedAt: record.endedAt,
-                       completion: RunCompletion.completed.rawValue, toolVersion: record.toolVersion),
-            judgementDate: record.asOf ?? judgementDate(results, startedAt: record.startedAt),
+            mall: .init(name: run.mall.name, creditCode: run.mall.creditCode, district: source.district,
+                        address: run.mall.address),
+            run: .init(id: run.runID, startedAt: run.startedAt, endedAt: run.endedAt,
+                       completion: RunCompletion.completed.rawValue, toolVersion: run.toolVersion),
+            judgementDate: source.judgementDate,
             verdict: card.conformance.rawValue, summary: .init(card),
-            checklist: .init(version: record.checklistVersion, digest: record.checklistDigest),
-            siteProfile: .init(digest: siteDigest), tool: .init(name: "mallaudit", version: request.toolVersion),
-            signer: .init(name: identity.holder.name, organization: identity.holder.organization, role: request.role,
+            checklist: .init(version: report.checklist.version, digest: report.checklist.digest),
+            siteProfile: .init(digest: siteDigest), tool: .init(name: "mallaudit", version: toolVersion),
+            signer: .init(name: identity.holder.name, organization: identity.holder.organization, role: role,
                           keyid: identity.fingerprint, algorithm: identity.algorithm.signatureScheme),
             evidence: .init(included: evidence.filter(\.included).count, leftOut: evidence.filter { !$0.included }.count))
 
         // MARK: zip
-        let written = try BundleZipWriter.write(
-            to: request.output, inMemory: inMemory.map { ($0.path, $0.data) },
-            evidence: evidence.filter(\.included).map {
-                ($0.sha256, $0.size, store.evidenceURL(EvidenceRef(name: "", sha256: $0.sha256, size: $0.size)))
+        var files: [(sha256: String, size: Int64, url: URL)] = []
+        for item in evidence where item.included {
+            guard let url = source.evidenceFiles[item.sha256] else {
+                throw DiagnosticsError(Diagnostic(
+                    file: output.path, message: "evidence \(item.sha256) is included but no stored file is given"))
             }
+            files.append((item.sha256, item.size, url))
+        }
+        let written = try BundleZipWriter.write(
+            to: output, inMemory: inMemory.map { ($0.path, $0.data) }, evidence: files
         ) { digests in
             let subjects = digests.map { member in
                 var digest = ["sha256": member.sha256]
@@ -178,12 +289,12 @@ public enum BundleBuilder {
                 predicate: predicate)
             let payload = try CanonicalJSON.compact(statement)
             let signature = try identity.signDSSE(
-                payload: payload, payloadType: DSSE.inTotoPayloadType, role: request.role, at: request.now)
+                payload: payload, payloadType: DSSE.inTotoPayloadType, role: role, at: now)
             let envelope = DSSEEnvelope(payload: payload, payloadType: DSSE.inTotoPayloadType, signatures: [signature])
             return (statement, try CanonicalJSON.pretty(envelope))
         }
         return BundleOutcome(
-            output: request.output, statement: written, members: written.subject.map(\.name) + [BundleFormat.envelopePath],
+            output: output, statement: written, members: written.subject.map(\.name) + [BundleFormat.envelopePath],
             leftOut: evidence.filter { !$0.included })
     }
 

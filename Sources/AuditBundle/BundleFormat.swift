@@ -64,7 +64,17 @@ public enum BundleReports {
         BundleReportMember(format: "junit", path: "reports/report.junit.xml", mediaType: "application/xml") { report in
             try JUnitReportWriter().write(report)
         },
+        BundleReportMember(format: "json", path: "reports/report.json", mediaType: "application/json") { report in
+            try JSONReportWriter().write(report)
+        },
+        BundleReportMember(format: "oscal", path: "reports/report.oscal.json", mediaType: "application/json") {
+            report in try OSCALReportWriter().write(report)
+        },
     ]
+
+    /// The reports every bundle must carry: those of format version 1 (XML, HTML, JUnit). Reports added later
+    /// (JSON, OSCAL) are signed subjects like any member, but a bundle made before them stays valid without them.
+    public static let requiredPaths = [xmlPath, "reports/report.html", "reports/report.junit.xml"]
 }
 
 /// What a member of the bundle is.
@@ -81,7 +91,7 @@ public struct BundleManifest: Sendable, Hashable, Codable {
         public var mediaType: String
         public var size: Int64
         public var sha256: String
-        /// For reports: the format (`xml`, `html`, `junit`).
+        /// For reports: the format (`xml`, `html`, `junit`, `json`, `oscal`).
         public var format: String?
     }
 

@@ -42,8 +42,31 @@ public struct BundleVerification: Sendable, Codable {
     public var problems: [BundleProblem]
     /// The signed statement, when the envelope could be read (also for an invalid bundle, to say what it claims).
     public var statement: BundleStatement?
+    /// SHA-256 (lowercase hex) of the statement's bytes as signed: the same for every copy of the bundle, with or
+    /// without countersignatures; a different run or any changed member gives another. Nil when unreadable.
+    public var statementDigest: String?
     /// Signatures that verified.
     public var signatures: [VerifiedSignature]
+    /// What the XML report states, read after it matched the signed statement, validated against the schema and
+    /// agreed with the predicate: every statement's verdict, source, reason, measurement, areas, checkpoints and
+    /// evidence. Nil when the report could not be read that far. Trust it only when `isValid`.
+    public var report: ReportReading?
+
+    public init(
+        status: Status, problems: [BundleProblem], statement: BundleStatement?, statementDigest: String? = nil,
+        signatures: [VerifiedSignature], report: ReportReading? = nil
+    ) {
+        self.status = status
+        self.problems = problems
+        self.statement = statement
+        self.statementDigest = statementDigest
+        self.signatures = signatures
+        self.report = report
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case status, problems, statement, statementDigest, signatures
+    }
 
     public var isValid: Bool { status == .valid }
 
@@ -67,7 +90,18 @@ public enum BundleVerifier {
         schema: URL = ReportResources.schema(), limits: ZipLimits = ZipLimits()
     ) -> BundleVerification {
         var check = Check(trust: trust, revoked: revoked, schema: schema)
-        check.run(archive, limits: limits)
+        check.run(.file(archive), limits: limits)
+        return check.outcome
+    }
+
+    /// Verifies a bundle held in memory (the bytes a server received) exactly as `verify(archive:…)` verifies a
+    /// file: the same checks in the same order, nothing written to the file system.
+    public static func verify(
+        bytes: Data, trust: TrustStore, revoked: RevocationList = RevocationList(),
+        schema: URL = ReportResources.schema(), limits: ZipLimits = ZipLimits()
+    ) -> BundleVerification {
+        var check = Check(trust: trust, revoked: revoked, schema: schema)
+        check.run(.memory(bytes), limits: limits)
         return check.outcome
     }
 
@@ -75,8 +109,14 @@ public enum BundleVerifier {
     /// judging the signatures against a trust store (countersigning uses this before adding a signature).
     static func checkIntegrity(archive: URL, schema: URL, limits: ZipLimits) -> (BundleVerification, [ZipMember]) {
         var check = Check(trust: nil, revoked: RevocationList(), schema: schema)
-        let members = check.run(archive, limits: limits)
+        let members = check.run(.file(archive), limits: limits)
         return (check.outcome, members)
+    }
+
+    /// Where the zip is read from.
+    enum Source {
+        case file(URL)
+        case memory(Data)
     }
 
     /// Members the verifier parses (kept in memory); everything else is only hashed.
@@ -92,7 +132,9 @@ public enum BundleVerifier {
         var problems: [BundleProblem] = []
         var unusable = false
         var statement: BundleStatement?
+        var statementDigest: String?
         var signatures: [VerifiedSignature] = []
+        var report: ReportReading?
 
         init(trust: TrustStore?, revoked: RevocationList, schema: URL) {
             self.trust = trust
@@ -103,7 +145,7 @@ public enum BundleVerifier {
         var outcome: BundleVerification {
             BundleVerification(
                 status: unusable ? .unusable : problems.isEmpty ? .valid : .invalid, problems: problems,
-                statement: statement, signatures: signatures)
+                statement: statement, statementDigest: statementDigest, signatures: signatures, report: report)
         }
 
         mutating func problem(_ code: String, _ message: String, member: String? = nil) {
@@ -111,15 +153,20 @@ public enum BundleVerifier {
         }
 
         @discardableResult
-        mutating func run(_ archive: URL, limits: ZipLimits) -> [ZipMember] {
-            guard FileManager.default.isReadableFile(atPath: archive.path) else {
-                unusable = true
-                problem("bundle-unreadable", "no readable bundle at \(archive.path)")
-                return []
-            }
+        mutating func run(_ source: Source, limits: ZipLimits) -> [ZipMember] {
             let members: [ZipMember]
             do {
-                members = try SafeZip.read(archive, limits: limits, keep: BundleVerifier.parsed)
+                switch source {
+                case .file(let archive):
+                    guard FileManager.default.isReadableFile(atPath: archive.path) else {
+                        unusable = true
+                        problem("bundle-unreadable", "no readable bundle at \(archive.path)")
+                        return []
+                    }
+                    members = try SafeZip.read(archive, limits: limits, keep: BundleVerifier.parsed)
+                case .memory(let bytes):
+                    members = try SafeZip.read(data: bytes, limits: limits, keep: BundleVerifier.parsed)
+                }
             } catch {
                 problem(error.code, error.message, member: error.member)
                 return []
@@ -143,6 +190,7 @@ public enum BundleVerifier {
             }
             guard let statement = decodeStatement(payload) else { return members }
             self.statement = statement
+            statementDigest = Digests.sha256Hex(payload)
 
             checkSignatures(envelope, payload: payload, predicate: statement.predicate)
             checkSubjects(statement, members: members)
@@ -326,7 +374,7 @@ public enum BundleVerifier {
             let required = [
                 BundleFormat.manifestPath, BundleFormat.checklistPath, BundleFormat.siteProfilePath,
                 BundleFormat.measuredInputsPath,
-            ] + BundleReports.members.map(\.path)
+            ] + BundleReports.requiredPaths
             for path in required where !names.contains(path) {
                 problem("member-required", "a bundle must have this member, and the statement does not list it",
                         member: path)
@@ -452,6 +500,11 @@ public enum BundleVerifier {
             if reading.completion != predicate.run.completion {
                 problem("report-mismatch", "the report says the run is \(reading.completion)", member: path)
             }
+            if let asOf = reading.asOf, asOf != predicate.judgementDate {
+                problem("report-mismatch", "the report was judged as of \(asOf), the predicate says "
+                        + "\(predicate.judgementDate)", member: path)
+            }
+            self.report = reading
             if let evidenceDigests {
                 for sha in Set(reading.statements.flatMap(\.evidence)).subtracting(evidenceDigests).sorted() {
                     problem("evidence-mismatch", "the report cites evidence \(sha), which the manifest does not list",

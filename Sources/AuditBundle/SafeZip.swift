@@ -83,11 +83,7 @@ enum SafeZip {
             throw ZipProblem(code: "zip-unreadable", message: "cannot read the bundle: \(error.localizedDescription)",
                              member: nil)
         }
-        guard size <= limits.archiveBytes else {
-            throw ZipProblem(
-                code: "zip-limit", message: "the bundle is \(size) bytes, over the limit of \(limits.archiveBytes)",
-                member: nil)
-        }
+        try checkSize(size, limits: limits)
         let archive: Archive
         do {
             archive = try Archive(url: url, accessMode: .read)
@@ -96,6 +92,35 @@ enum SafeZip {
                 code: "zip-unreadable", message: "not a readable zip archive (truncated or damaged): \(error)",
                 member: nil)
         }
+        return try read(archive, limits: limits, keep: keep)
+    }
+
+    /// Every entry of the zip held in `data` (a bundle received over the network), checked and hashed exactly as
+    /// a file's: nothing is written anywhere.
+    static func read(data: Data, limits: ZipLimits, keep: (String) -> Bool) throws(ZipProblem) -> [ZipMember] {
+        try checkSize(Int64(data.count), limits: limits)
+        let archive: Archive
+        do {
+            archive = try Archive(data: data, accessMode: .read)
+        } catch {
+            throw ZipProblem(
+                code: "zip-unreadable", message: "not a readable zip archive (truncated or damaged): \(error)",
+                member: nil)
+        }
+        return try read(archive, limits: limits, keep: keep)
+    }
+
+    private static func checkSize(_ size: Int64, limits: ZipLimits) throws(ZipProblem) {
+        guard size <= limits.archiveBytes else {
+            throw ZipProblem(
+                code: "zip-limit", message: "the bundle is \(size) bytes, over the limit of \(limits.archiveBytes)",
+                member: nil)
+        }
+    }
+
+    private static func read(_ archive: Archive, limits: ZipLimits, keep: (String) -> Bool) throws(ZipProblem)
+        -> [ZipMember]
+    {
         var members: [ZipMember] = []
         var seen: Set<String> = []
         var declaredTotal: Int64 = 0

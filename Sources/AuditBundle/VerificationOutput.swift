@@ -50,7 +50,7 @@ extension BundleVerification {
     }
 
     /// The verification as JSON (sorted keys): `bundle`, `status`, `valid`, `problems`, `signatures` and, when the
-    /// envelope could be read, `predicate` and `subjects`.
+    /// envelope could be read, `predicate`, `subjects` and `statementDigest` (SHA-256 of the signed statement).
     public func json(bundle: String) -> String {
         struct Output: Encodable {
             var bundle: String
@@ -60,10 +60,11 @@ extension BundleVerification {
             var signatures: [VerifiedSignature]
             var predicate: BundlePredicate?
             var subjects: [BundleStatement.Subject]?
+            var statementDigest: String?
         }
         let output = Output(
             bundle: bundle, status: status.rawValue, valid: isValid, problems: problems, signatures: signatures,
-            predicate: statement?.predicate, subjects: statement?.subject)
+            predicate: statement?.predicate, subjects: statement?.subject, statementDigest: statementDigest)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(output)) ?? Data("{}".utf8), as: UTF8.self) + "\n"

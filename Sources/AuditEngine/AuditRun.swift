@@ -52,7 +52,8 @@ public struct AuditOutcome: Sendable {
     public var results: [StatementResult]
     /// Conformance over the statements in scope.
     public var scorecard: Scorecard
-    /// Warnings the command prints (evidence files that hold personal identifiers), file and line each.
+    /// Warnings the command prints: a manual pass stored as notAssessed for want of evidence, evidence files that
+    /// hold personal identifiers; file and line each.
     public var warnings: [Diagnostic] = []
 }
 
@@ -112,6 +113,11 @@ public enum AuditEngine {
         for probe in probes { problems += probe.problems(profile: profile, checklist: checklist) }
         problems += FindingRules.validate(findings, checklist: checklist, evidenceLimit: try EvidenceFiles.sizeLimit())
         let scope = try select(options.only, in: checklist)
+        // Every secret the probes in scope need is set, or nothing runs: one error per variable, before the store.
+        let scopeIDs = Set(scope.statements.map(\.id))
+        problems += SecretCheck.unset(
+            profile: profile, probes: probes.filter { $0.statementIDs.contains(where: scopeIDs.contains) },
+            environment: options.environment)
         guard problems.isEmpty else { throw DiagnosticsError(problems) }
         // Only now, with the inputs known to be good, is a resumed run marked running again: a resume refused for
         // bad input leaves the run interrupted, as it was.
@@ -169,8 +175,9 @@ public enum AuditEngine {
                     try store.importEvidence(
                         $0.url, collectedBy: finding.assessor, collectedAt: at, description: $0.description)
                 }
-                inputs.findings.append(
-                    FindingRules.result(for: finding, statement: statement, evidence: files, judgedAt: at))
+                let result = FindingRules.result(for: finding, statement: statement, evidence: files, judgedAt: at)
+                if let warning = FindingRules.passWithoutEvidence(finding, stored: result) { warnings.append(warning) }
+                inputs.findings.append(result)
             }
             let result = Judgement.judge(
                 statement: statement, evidence: inputs.all, decision: decisions[statement.id],

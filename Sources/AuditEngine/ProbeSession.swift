@@ -25,9 +25,10 @@ public enum ProbeSession {
         let probes = try ProbeDefinitionLoader.load(profile.probePaths)
         var problems = profile.unknownStatements(in: checklist)
         for probe in probes { problems += probe.problems(profile: profile, checklist: checklist) }
-        guard problems.isEmpty else { throw DiagnosticsError(problems) }
         let scope = Set(try AuditEngine.select(only, in: checklist).statements.map(\.id))
         let selected = probes.filter { $0.statementIDs.contains(where: scope.contains) }
+        problems += SecretCheck.unset(profile: profile, probes: selected, environment: environment)
+        guard problems.isEmpty else { throw DiagnosticsError(problems) }
 
         var evidence: [String: [StatementResult]] = [:]
         var done = 0

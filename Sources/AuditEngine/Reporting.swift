@@ -8,6 +8,12 @@ import Foundation
 public enum ReportFormat: String, Sendable, CaseIterable {
     case xml, html, junit, pdf, json, oscal
 
+    /// What `mallaudit run --report-dir` writes unless told otherwise (the demo writes every format).
+    public static let standard: [ReportFormat] = [.xml, .html, .junit]
+
+    /// Whether the report is written in a language (`--lang`); the others are for machines and have none.
+    public var usesLanguage: Bool { self == .html || self == .pdf }
+
     /// The usual file name for a report of this format.
     public var defaultFileName: String {
         switch self {
@@ -47,6 +53,25 @@ public enum Reporting {
         case .pdf: return try PDFRenderer().render(html: try HTMLReportWriter().write(report, language: language))
         case .json: return try JSONReportWriter().write(report)
         case .oscal: return try OSCALReportWriter().write(report)
+        }
+    }
+
+    /// Writes the report of `run` in each of `formats` into `folder` (made when missing), each under its usual name
+    /// (`ReportFormat.defaultFileName`); returns the files written, in the order of `formats`.
+    public static func writeReports(
+        database: URL, run reference: String, formats: [ReportFormat], language: Language = .zh, into folder: URL
+    ) throws -> [URL] {
+        let report = try report(database: database, run: reference)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw DiagnosticsError(Diagnostic(
+                file: folder.path, message: "cannot make the report folder: \(error.localizedDescription)"))
+        }
+        return try formats.map { format in
+            let url = folder.appendingPathComponent(format.defaultFileName)
+            try write(report, format: format, language: language, to: url)
+            return url
         }
     }
 

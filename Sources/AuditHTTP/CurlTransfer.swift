@@ -113,6 +113,17 @@ final class CurlTransfer {
             check(CURLOPT_MAXFILESIZE_LARGE, easy.set(CURLOPT_MAXFILESIZE_LARGE, Int64(request.maxBodyBytes)))
         }
 
+        if request.connectOnly {
+            check(CURLOPT_CONNECT_ONLY, easy.set(CURLOPT_CONNECT_ONLY, 1))
+        }
+        if request.connectOnly, isHTTPS {
+            // No header arrives to read the TLS details from, and once the transfer is done libcurl has parked the
+            // connection: read them when libcurl says the handshake is complete (its debug text).
+            let me = Unmanaged.passUnretained(self).toOpaque()
+            check(CURLOPT_DEBUGFUNCTION, ccurlshim_setopt_debug_function(easy.handle, curlDebugText))
+            check(CURLOPT_DEBUGDATA, ccurlshim_setopt_pointer(easy.handle, CURLOPT_DEBUGDATA, me))
+            check(CURLOPT_VERBOSE, easy.set(CURLOPT_VERBOSE, 1))
+        }
         switch request.method {
         case .get:
             check(CURLOPT_HTTPGET, easy.set(CURLOPT_HTTPGET, 1))
@@ -155,6 +166,12 @@ final class CurlTransfer {
                     throw .invalidRequest("CA file \(caFile) cannot be read")
                 }
                 check(CURLOPT_CAINFO, easy.set(CURLOPT_CAINFO, caFile))
+            }
+            if let version = request.tls.onlyVersion {
+                check(CURLOPT_SSLVERSION, easy.set(CURLOPT_SSLVERSION, version.rawValue | (version.rawValue << 16)))
+            }
+            if request.tls.legacy {
+                check(CURLOPT_SSL_CIPHER_LIST, easy.set(CURLOPT_SSL_CIPHER_LIST, "DEFAULT:@SECLEVEL=0"))
             }
             if request.tls.captureCertificates {
                 // A reused connection or a resumed session has no certificate to report: handshake afresh.
@@ -204,6 +221,25 @@ final class CurlTransfer {
                 name: String(line[..<colon]),
                 value: line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
+    }
+
+    fileprivate func receiveDebugText(_ bytes: UnsafeRawBufferPointer) {
+        guard tlsVersion == nil, let text = String(bytes: bytes, encoding: .utf8) else { return }
+        // `SSL connection using TLSv1.3 / TLS_AES_256_GCM_SHA384` (curl 7.88's OpenSSL backend).
+        guard text.hasPrefix("SSL connection using ") else { return }
+        captureTLSDetails()
+        if tlsVersion == nil {
+            let parts = text.dropFirst("SSL connection using ".count).split(separator: "/")
+                .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            if let version = parts.first, !version.isEmpty { tlsVersion = version }
+            if parts.count > 1 { tlsCipher = parts[1] }
+        }
+    }
+
+    /// Reads the protocol and cipher when no header did (a connect-only transfer has none); called when the transfer
+    /// is done, before its handle leaves the multi handle (the connection of a connect-only transfer is still open).
+    func captureTLSDetailsIfMissing() {
+        if isHTTPS, tlsVersion == nil { captureTLSDetails() }
     }
 
     /// Reads the protocol and cipher while the connection is certainly alive (the server may close it as soon
@@ -305,6 +341,16 @@ private func curlWriteBody(
     guard let user else { return 0 }
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue()
     return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
+}
+
+private func curlDebugText(
+    _ handle: UnsafeMutableRawPointer?, _ type: curl_infotype, _ data: UnsafeMutablePointer<CChar>?, _ size: Int,
+    _ user: UnsafeMutableRawPointer?
+) -> Int32 {
+    guard type == CURLINFO_TEXT, let user else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue()
+    transfer.receiveDebugText(UnsafeRawBufferPointer(start: data, count: size))
+    return 0
 }
 
 private func curlWriteHeader(

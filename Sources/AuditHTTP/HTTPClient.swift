@@ -170,6 +170,7 @@ final class CurlMultiEngine: @unchecked Sendable {
             var code = CURLE_OK
             while ccurlshim_multi_next_done(multi.handle, &easy, &code) == 1 {
                 guard let easy, let transfer = active[easy] else { continue }
+                if code == CURLE_OK { transfer.captureTLSDetailsIfMissing() }
                 remove(easy)
                 complete(transfer, code)
                 finishedAny = true

@@ -23,17 +23,26 @@ public enum HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
     /// server dropped, too many redirects, …).
     case other(curlCode: Int, message: String)
 
+    /// The failure in words, said once: libcurl's own message when it already says what kind of failure it is
+    /// (`Could not resolve host: x`, `Operation timed out after …`), else the kind and the message.
     public var description: String {
         switch self {
         case .invalidRequest(let message): "invalid request: \(message)"
-        case .couldNotResolve(let message): "could not resolve host: \(message)"
-        case .couldNotConnect(let message): "could not connect: \(message)"
-        case .timeout(let message): "timed out: \(message)"
-        case .tls(let message): "TLS failure: \(message)"
+        case .couldNotResolve(let message): HTTPError.labelled("could not resolve host", message, says: ["resolve"])
+        case .couldNotConnect(let message):
+            HTTPError.labelled("could not connect", message, says: ["connect to", "connection refused"])
+        case .timeout(let message): HTTPError.labelled("timed out", message, says: ["timed out", "timeout"])
+        case .tls(let message): HTTPError.labelled("TLS failure", message, says: ["tls failure"])
         case .tooLarge(let limit): "answer larger than the limit of \(limit) bytes"
         case .cancelled: "cancelled"
         case .other(let code, let message): "HTTP transfer failed (curl error \(code)): \(message)"
         }
+    }
+
+    /// `label: message`, or `message` alone when it already says (case aside) one of `says`.
+    static func labelled(_ label: String, _ message: String, says words: [String]) -> String {
+        let lower = message.lowercased()
+        return words.contains(where: { lower.contains($0) }) ? message : "\(label): \(message)"
     }
 
     /// Classifies a failed transfer.

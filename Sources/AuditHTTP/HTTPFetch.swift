@@ -63,10 +63,15 @@ public struct HTTPFetchReport: Sendable {
         return HTTPFetchReport(request: request, result: result, extractions: extractions)
     }
 
-    /// 0 when an answer came (whatever its status) and every extraction could be read; 2 otherwise.
+    /// mallaudit's exit table: 0 an answer came (whatever its status) and every extraction could be read; 2 an
+    /// extraction could not be read (the check failed); 3 no answer (refused, timeout, TLS failure, too large: it
+    /// could not be checked); 1 the request could not be made (a bad URL, an unreadable CA file).
     public var exitStatus: Int32 {
-        guard case .success = result, extractions.allSatisfy({ $0.error == nil }) else { return 2 }
-        return 0
+        switch result {
+        case .failure(.invalidRequest): return 1
+        case .failure: return 3
+        case .success: return extractions.allSatisfy({ $0.error == nil }) ? 0 : 2
+        }
     }
 
     /// Text for a terminal: request line, status and timings, redirects, TLS, headers, extractions, and the body
@@ -166,37 +171,79 @@ public struct HTTPFetchReport: Sendable {
     private func seconds(_ value: Double) -> String { NumberFormat.fixed(value, decimals: 3) + " s" }
 }
 
-/// What `mallaudit http tls` shows.
+/// What `mallaudit http tls` shows: the handshake, the certificate chain, and a warning when the certificate expires
+/// inside the margin (`limits.certificate_margin_days`).
 public struct TLSReport: Sendable {
     public var url: String
     public var result: Result<TLSInspection, HTTPError>
+    /// Days the certificate must stay valid (the site profile's `limits.certificate_margin_days`, default 30).
+    public var marginDays: Int
+    /// When the report is judged.
+    public var now: Date
 
-    public static func inspect(
-        _ url: String, caFile: String?, timeout: Double, client: HTTPClient = HTTPClient()
-    ) async -> TLSReport {
-        TLSReport(url: url, result: await client.inspectTLS(url, caFile: caFile, timeout: timeout))
+    public init(url: String, result: Result<TLSInspection, HTTPError>, marginDays: Int = 30, now: Date = Date()) {
+        self.url = url
+        self.result = result
+        self.marginDays = marginDays
+        self.now = now
     }
 
-    /// 0 when the certificate verified, 3 when a handshake completed but it did not, 2 when there was no
-    /// handshake at all.
+    public static func inspect(
+        _ url: String, caFile: String?, timeout: Double, marginDays: Int = 30, client: HTTPClient = HTTPClient()
+    ) async -> TLSReport {
+        TLSReport(
+            url: url, result: await client.inspectTLS(url, caFile: caFile, timeout: timeout), marginDays: marginDays)
+    }
+
+    /// Days from `now` to the leaf certificate's expiry (negative once expired), nil when unknown.
+    public var daysLeft: Int? {
+        guard case .success(let inspection) = result, let notAfter = inspection.leaf?.notAfter else { return nil }
+        return Int((notAfter.timeIntervalSince(now) / 86_400).rounded(.down))
+    }
+
+    /// Whether the certificate is still valid but expires within `marginDays`.
+    public var insideMargin: Bool {
+        guard let days = daysLeft else { return false }
+        return days >= 0 && days < marginDays
+    }
+
+    /// mallaudit's exit table: 0 the certificate verified and stays valid beyond the margin; 2 the check failed
+    /// (it does not verify, expires inside the margin, or the server offers only protocols mallaudit refuses); 3 no
+    /// handshake at all (refused, timeout, not TLS: it could not be checked); 1 the command could not run.
     public var exitStatus: Int32 {
         switch result {
-        case .success(let inspection): inspection.verified ? 0 : 3
-        case .failure: 2
+        case .success(let inspection): inspection.verified && !insideMargin ? 0 : 2
+        case .failure(.invalidRequest): 1
+        case .failure: 3
         }
     }
 
-    public func text(now: Date = Date()) -> String {
+    public func text() -> String {
         switch result {
         case .failure(let error):
             return "\(url): error (\(error.kind)): \(error)"
         case .success(let inspection):
-            var lines = ["\(url)", "protocol: \(inspection.protocolVersion ?? "unknown") \(inspection.cipher ?? "")"]
-            lines.append(
-                inspection.verified
-                    ? "verified: yes" : "verified: NO — \(inspection.verificationError ?? "unknown reason")")
+            var lines = ["\(url)"]
+            if let refused = inspection.refusedHandshake {
+                lines.append("handshake: REFUSED with mallaudit's TLS settings (\(refused))")
+                lines.append("offers: \(inspection.offeredProtocolNames) only")
+                lines.append(
+                    "protocol: \(inspection.protocolVersion ?? "unknown") \(inspection.cipher ?? "") "
+                        + "(read with legacy settings, certificate not verified)")
+            } else {
+                lines.append("handshake: completed")
+                lines.append("protocol: \(inspection.protocolVersion ?? "unknown") \(inspection.cipher ?? "")")
+                lines.append(
+                    inspection.verified
+                        ? "verified: yes" : "verified: NO — \(inspection.verificationError ?? "unknown reason")")
+            }
             for (index, certificate) in inspection.certificates.enumerated() {
                 lines.append("certificate \(index): " + TLSReport.certificateLine(certificate, now: now))
+            }
+            if insideMargin, let days = daysLeft {
+                lines.append(
+                    "warning: the certificate expires in \(days) day(s), inside the margin of \(marginDays) days "
+                        + "(limits.certificate_margin_days)")
             }
             return lines.joined(separator: "\n")
         }
@@ -208,8 +255,12 @@ public struct TLSReport: Sendable {
             return TLSReport.serialize(["url": url, "error": ["kind": error.kind, "message": error.description]])
         case .success(let inspection):
             return TLSReport.serialize([
-                "url": url, "protocolVersion": inspection.protocolVersion as Any, "cipher": inspection.cipher as Any,
+                "url": url, "handshake": inspection.refusedHandshake == nil ? "completed" : "refused",
+                "refusedHandshake": inspection.refusedHandshake as Any,
+                "offeredProtocols": inspection.offeredProtocols.map(\.openSSLName),
+                "protocolVersion": inspection.protocolVersion as Any, "cipher": inspection.cipher as Any,
                 "verified": inspection.verified, "verificationError": inspection.verificationError as Any,
+                "daysLeft": daysLeft as Any, "marginDays": marginDays, "insideMargin": insideMargin,
                 "certificates": inspection.certificates.map(TLSReport.certificateObject),
             ])
         }

@@ -70,14 +70,51 @@ public struct HTTPTLSOptions: Sendable, Hashable {
     /// to report.
     public var captureCertificates: Bool
 
+    /// Only this protocol version (nil: what libcurl and the system's OpenSSL settings allow, TLS 1.2 or later on
+    /// Debian 12). Used to learn which versions a server offers when no handshake succeeds.
+    public var onlyVersion: TLSProtocolVersion?
+    /// Allow what the system's OpenSSL settings forbid (`@SECLEVEL=0`: SHA-1 signatures, short keys), so that a
+    /// server offering only old protocols can still be named. Never for a request that carries a secret.
+    public var legacy: Bool
+
     public init(
-        verifyPeer: Bool = true, verifyHost: Bool = true, caFile: String? = nil, captureCertificates: Bool = true
+        verifyPeer: Bool = true, verifyHost: Bool = true, caFile: String? = nil, captureCertificates: Bool = true,
+        onlyVersion: TLSProtocolVersion? = nil, legacy: Bool = false
     ) {
         self.verifyPeer = verifyPeer
         self.verifyHost = verifyHost
         self.caFile = caFile
         self.captureCertificates = captureCertificates
+        self.onlyVersion = onlyVersion
+        self.legacy = legacy
     }
+}
+
+/// A TLS protocol version, as libcurl numbers it (`CURL_SSLVERSION_TLSv1_x`).
+public enum TLSProtocolVersion: Int, Sendable, Hashable, Comparable, CaseIterable {
+    case tls1_0 = 4, tls1_1 = 5, tls1_2 = 6, tls1_3 = 7
+
+    /// OpenSSL's name, as `SSL_get_version` returns it: `TLSv1`, `TLSv1.1`, `TLSv1.2`, `TLSv1.3`.
+    public var openSSLName: String {
+        switch self {
+        case .tls1_0: "TLSv1"
+        case .tls1_1: "TLSv1.1"
+        case .tls1_2: "TLSv1.2"
+        case .tls1_3: "TLSv1.3"
+        }
+    }
+
+    /// `TLS 1.0` … `TLS 1.3`.
+    public var label: String {
+        switch self {
+        case .tls1_0: "TLS 1.0"
+        case .tls1_1: "TLS 1.1"
+        case .tls1_2: "TLS 1.2"
+        case .tls1_3: "TLS 1.3"
+        }
+    }
+
+    public static func < (lhs: TLSProtocolVersion, rhs: TLSProtocolVersion) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
 /// One HTTP request, with everything the adapter needs to perform it on its own.
@@ -102,12 +139,17 @@ public struct HTTPRequest: Sendable, Hashable {
     /// A body longer than this fails the request with `HTTPError.tooLarge` rather than filling memory.
     public var maxBodyBytes: Int
     public var tls: HTTPTLSOptions
+    /// Connect (TCP and TLS handshake) and stop: no request is sent (`CURLOPT_CONNECT_ONLY`). The answer has status
+    /// 0 and no headers; its TLS details are the handshake's. A TLS check judges the handshake itself this way, so
+    /// a server that does not answer HEAD or GET is still seen to complete it.
+    public var connectOnly: Bool
 
     public init(
         _ method: HTTPMethod = .get, url: String, headers: [HTTPHeader] = [], body: Data? = nil, timeout: Double = 10,
         connectTimeout: Double? = nil, followRedirects: Bool = false, maxRedirects: Int = 10,
-        maxBodyBytes: Int = 16 << 20, tls: HTTPTLSOptions = HTTPTLSOptions()
+        maxBodyBytes: Int = 16 << 20, tls: HTTPTLSOptions = HTTPTLSOptions(), connectOnly: Bool = false
     ) {
+        self.connectOnly = connectOnly
         self.method = method
         self.url = url
         self.headers = headers

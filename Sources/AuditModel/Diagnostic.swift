@@ -1,7 +1,8 @@
 /// A problem found while reading an input file, with where it happened and what was expected.
 ///
 /// Loaders collect these rather than stopping at the first problem; the command prints them
-/// as `file:line:column: error: message (expected …)`.
+/// as `mallaudit: file:line:column: error: message (expected …)`, or `mallaudit: error: message` when no file is
+/// involved.
 public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     public enum Severity: String, Sendable, Hashable, Codable {
         case error, warning, note
@@ -28,10 +29,14 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     public var description: String {
-        var location = file ?? "<input>"
-        if let line { location += ":\(line)" }
-        if let line = line, let column, line > 0 { location += ":\(column)" }
-        var text = "\(location): \(severity.rawValue): \(message)"
+        var text = ""
+        if let file {
+            text = file
+            if let line { text += ":\(line)" }
+            if let line = line, let column, line > 0 { text += ":\(column)" }
+            text += ": "
+        }
+        text += "\(severity.rawValue): \(message)"
         if let expected { text += " (expected \(expected))" }
         return text
     }

@@ -1,39 +1,37 @@
 import AuditModel
+import AuditSupport
 import Foundation
 
 /// Terminal output of results: one block per statement (verdict, id, producer, why, what was observed), and the
-/// run summary with the conformance formula. Plain text — terminals escape nothing, so nothing here is HTML.
+/// run summary with the conformance formula. Plain text — terminals escape nothing, so nothing here is HTML; every
+/// value from outside (ids, reasons, observations) is neutralised (`ConsoleText`) before the style colours a word, so
+/// the text can be written as it is.
 public enum ConsoleReport {
-    /// `pass`/`fail`/… padded to one width, so ids line up.
-    public static func label(_ verdict: Verdict) -> String {
-        let text: String
-        switch verdict {
-        case .pass: text = "pass"
-        case .fail: text = "FAIL"
-        case .error: text = "ERROR"
-        case .notApplicable: text = "n/a"
-        case .notAssessed: text = "not assessed"
-        }
-        return text.padding(toLength: 12, withPad: " ", startingAt: 0)
+    /// `pass`/`FAIL`/… padded to one width, so ids line up; coloured when `style` says so.
+    public static func label(_ verdict: Verdict, style: ConsoleStyle = .plain) -> String {
+        style.paint(ConsoleStyle.pad(style.word(verdict), 12), ConsoleStyle.paint(for: verdict))
     }
 
     /// One block per result: `FAIL         5.1.2-3  wifi-log-retention — reason` then `    observed: value` lines.
-    public static func results(_ results: [StatementResult], checklist: Checklist, observations: Bool = true) -> String {
+    public static func results(
+        _ results: [StatementResult], checklist: Checklist, observations: Bool = true, style: ConsoleStyle = .plain
+    ) -> String {
         var lines: [String] = []
+        let safe = ConsoleText.neutralised
         for result in results {
-            let modality = checklist.statement(result.statementID)?.modality.rawValue ?? "?"
-            var line = "\(label(result.verdict)) \(result.statementID) (\(modality))"
-            if let producer = result.producer { line += "  [\(producer)]" }
+            let modality = checklist.statement(result.statementID).map { style.word($0.modality) } ?? "?"
+            var line = "\(label(result.verdict, style: style)) \(safe(result.statementID)) (\(modality))"
+            if let producer = result.producer { line += "  [\(safe(producer))]" }
             lines.append(line)
-            lines.append("    " + result.reason)
+            lines.append("    " + safe(result.reason))
             if let measurement = result.measurement {
                 // Never rounded onto the other side of its threshold (84.996 is not "85"); the threshold is exact.
                 let threshold = measurement.threshold
                 let value = NumberFormat.human(measurement.value, threshold: threshold)
-                var text = "    measured: \(value) \(measurement.unit)"
+                var text = "    measured: \(value) \(safe(measurement.unit))"
                 if let threshold {
                     let limit = NumberFormat.exact(threshold.value)
-                    text += "  threshold: \(threshold.comparison.symbol) \(limit) \(threshold.unit)"
+                    text += "  threshold: \(threshold.comparison.symbol) \(limit) \(safe(threshold.unit))"
                 }
                 if let sample = measurement.sample { text += "  sample: \(sample)" }
                 if let margin = measurement.margin { text += "  margin: \(NumberFormat.signedHuman(margin))" }
@@ -41,7 +39,7 @@ public enum ConsoleReport {
             }
             if observations {
                 for observation in result.observations.prefix(12) {
-                    lines.append("    · \(observation.name) = \(observation.value)")
+                    lines.append("    · \(safe(observation.name)) = \(safe(observation.value))")
                 }
                 if result.observations.count > 12 { lines.append("    · … \(result.observations.count - 12) more") }
             }
@@ -49,22 +47,35 @@ public enum ConsoleReport {
         return lines.joined(separator: "\n")
     }
 
-    /// The summary of a scorecard: verdict, counts by modality and verdict, failing shall statements, formula.
-    public static func summary(_ card: Scorecard, results: [StatementResult], language: Language = .en) -> String {
+    /// The summary of a scorecard: verdict, counts by modality and verdict, formula; in `style.language` (the
+    /// `language` of the formula when no style is given), the verdict coloured when `style` says so.
+    public static func summary(
+        _ card: Scorecard, results: [StatementResult], language: Language = .en, style: ConsoleStyle? = nil
+    ) -> String {
+        let style = style ?? ConsoleStyle(language: language)
         var lines: [String] = []
-        lines.append("conformance: \(card.conformance.rawValue) (\(card.conformance.chinese))")
+        let verdict = ConsoleStyle.paint(for: card.conformance)
+        switch style.language {
+        case .en:
+            lines.append(
+                "conformance: " + style.paint(card.conformance.rawValue, verdict) + " (\(card.conformance.chinese))")
+        case .zh:
+            lines.append("结论：" + style.paint(card.conformance.chinese, verdict) + "（\(card.conformance.rawValue)）")
+        }
         let verdicts = Verdict.allCases
+        let words = style.language == .en ? verdicts.map(\.rawValue) : verdicts.map(style.word)
+        let first = style.language == .en ? "modality" : "类型"
         lines.append(
-            "modality   " + verdicts.map { $0.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0) }.joined()
-                + "total")
+            ConsoleStyle.pad(first, 11) + words.map { ConsoleStyle.pad($0, 14) }.joined()
+                + (style.language == .en ? "total" : "合计"))
         for modality in Modality.allCases {
             guard let counts = card.byModality[modality] else { continue }
+            let name = style.language == .en ? modality.rawValue : style.word(modality)
             lines.append(
-                modality.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)
-                    + verdicts.map { String(counts[$0]).padding(toLength: 14, withPad: " ", startingAt: 0) }.joined()
+                ConsoleStyle.pad(name, 11) + verdicts.map { ConsoleStyle.pad(String(counts[$0]), 14) }.joined()
                     + String(counts.total))
         }
-        lines.append(card.formula(language))
+        lines.append(card.formula(style.language))
         return lines.joined(separator: "\n")
     }
 }

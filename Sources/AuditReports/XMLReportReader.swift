@@ -39,12 +39,42 @@ public struct ReportReading: Sendable, Hashable {
         public var verdict: Verdict
         /// SHA-256 of every evidence file the statement and its checkpoints list.
         public var evidence: [String]
+        /// Where the verdict came from (probe, data, manual, decision, none).
+        public var source: ResultSource = .none
+        /// The probe, check or assessor that produced it.
+        public var producer: String? = nil
+        public var judgedAt: String? = nil
+        /// Why this verdict, as the report states it.
+        public var reason: String = ""
+        /// The measured value against its threshold, when the statement has one.
+        public var measurement: AuditModel.Measurement? = nil
+        public var observations: [Observation] = []
+        /// The evidence files bound to the whole statement (those bound to a checkpoint are in `checkpoints`).
+        public var evidenceFiles: [EvidenceRef] = []
+        public var notApplicable: NotApplicableDecision? = nil
+        /// Per area, for an obligation that must hold in every area.
+        public var areas: [AreaResult] = []
+        /// Each checkpoint's verdict, reason, areas and evidence, in the report's order.
+        public var checkpoints: [CheckpointResult] = []
+
+        /// The statement's result as the report states it.
+        public var result: StatementResult {
+            StatementResult(
+                statementID: id, verdict: verdict, source: source, producer: producer, measurement: measurement,
+                reason: reason, observations: observations, evidence: evidenceFiles, notApplicable: notApplicable,
+                judgedAt: judgedAt, checkpoints: checkpoints, areas: areas)
+        }
     }
 
     public var formatVersion: Int?
     public var runID: String
     public var completion: String
     public var mall: MallIdentity
+    public var assessor: String? = nil
+    public var startedAt: String = ""
+    public var endedAt: String? = nil
+    /// The date the run was judged at, when the report states one.
+    public var asOf: String? = nil
     public var toolVersion: String
     public var checklistVersion: String
     public var checklistDigest: String
@@ -132,6 +162,54 @@ public enum XMLReportReader {
                 fail: try number("fail"), error: try number("error"), notAssessed: try number("notAssessed"),
                 notApplicable: try number("notApplicable"))
         }
+        func source(_ element: MarkupNode, _ what: String) throws -> ResultSource {
+            guard let value = element.attribute("source").flatMap(ResultSource.init(rawValue:)) else {
+                throw problem("\(what) has no source")
+            }
+            return value
+        }
+        func double(_ element: MarkupNode, _ attribute: String, _ what: String) throws -> Double? {
+            guard let text = element.attribute(attribute) else { return nil }
+            guard let value = Double(text) else { throw problem("\(what): \(attribute) '\(text)' is not a number") }
+            return value
+        }
+        func measurement(_ element: MarkupNode?, _ what: String) throws -> AuditModel.Measurement? {
+            guard let element else { return nil }
+            guard let value = try double(element, "value", what) else { throw problem("\(what): a measurement without a value") }
+            var threshold: Threshold?
+            if let limit = element.child("threshold") {
+                guard let comparison = limit.attribute("comparison").flatMap(Comparison.init(rawValue:)),
+                    let limitValue = try double(limit, "value", what)
+                else { throw problem("\(what): a threshold without comparison or value") }
+                threshold = Threshold(
+                    quantity: limit.attribute("quantity") ?? "", comparison: comparison, value: limitValue,
+                    unit: limit.attribute("unit") ?? "")
+            }
+            var result = AuditModel.Measurement(
+                value: value, threshold: threshold, unit: element.attribute("unit") ?? "",
+                sample: element.attribute("sample").flatMap(Int.init))
+            // The margin as the report states it (the writer computed it from the same numbers).
+            result.margin = try double(element, "margin", what)
+            return result
+        }
+        func evidence(_ element: MarkupNode, _ what: String) throws -> EvidenceRef {
+            guard let sha256 = element.attribute("sha256"), let size = element.attribute("size").flatMap(Int64.init) else {
+                throw problem("\(what): evidence without its SHA-256 or size")
+            }
+            return EvidenceRef(
+                name: element.child("name")?.text ?? "", sha256: sha256, size: size,
+                collectedBy: element.child("collectedBy")?.text, collectedAt: element.child("collectedAt")?.text,
+                description: element.child("description")?.text)
+        }
+        func areas(_ element: MarkupNode, _ what: String) throws -> [AreaResult] {
+            try element.children("area").map { area in
+                guard let name = area.attribute("name"),
+                    let verdict = area.attribute("verdict").flatMap(Verdict.init(rawValue:))
+                else { throw problem("\(what): an area without name or verdict") }
+                return AreaResult(area: name, verdict: verdict, reason: area.child("reason")?.text ?? "")
+            }
+        }
+
         var statements: [ReportReading.StatementReading] = []
         var clauseVerdicts: [String: Verdict] = [:]
         for chapter in root.children("chapter") {
@@ -148,15 +226,44 @@ public enum XMLReportReader {
                         let modality = statement.attribute("modality").flatMap(Modality.init(rawValue:)),
                         let verdict = statement.attribute("verdict").flatMap(Verdict.init(rawValue:))
                     else { throw problem("a statement of clause \(clauseID) without id, modality or verdict") }
-                    statements.append(ReportReading.StatementReading(
+                    var reading = ReportReading.StatementReading(
                         id: id, clauseID: clauseID, chapter: number, modality: modality, verdict: verdict,
                         evidence: (statement.children("evidence")
                             + statement.children("checkpoint").flatMap { $0.children("evidence") })
-                            .compactMap { $0.attribute("sha256") }))
+                            .compactMap { $0.attribute("sha256") })
+                    reading.source = try source(statement, "statement \(id)")
+                    reading.producer = statement.child("producer")?.text
+                    reading.judgedAt = statement.child("judgedAt")?.text
+                    reading.reason = statement.child("reason")?.text ?? ""
+                    reading.measurement = try measurement(statement.child("measurement"), "statement \(id)")
+                    reading.observations = statement.children("observation").map {
+                        Observation(name: $0.child("name")?.text ?? "", value: $0.child("value")?.text ?? "")
+                    }
+                    reading.evidenceFiles = try statement.children("evidence").map { try evidence($0, "statement \(id)") }
+                    if let decision = statement.child("notApplicable") {
+                        reading.notApplicable = NotApplicableDecision(
+                            statementID: id, justification: decision.child("justification")?.text ?? "",
+                            decidedBy: decision.child("decidedBy")?.text ?? "",
+                            decidedAt: decision.child("decidedAt")?.text)
+                    }
+                    reading.areas = try areas(statement, "statement \(id)")
+                    reading.checkpoints = try statement.children("checkpoint").map { checkpoint in
+                        guard let checkpointID = checkpoint.attribute("id"),
+                            let checkpointVerdict = checkpoint.attribute("verdict").flatMap(Verdict.init(rawValue:))
+                        else { throw problem("a checkpoint of statement \(id) without id or verdict") }
+                        let what = "checkpoint \(checkpointID)"
+                        return CheckpointResult(
+                            checkpointID: checkpointID, verdict: checkpointVerdict,
+                            source: try source(checkpoint, what), producer: checkpoint.child("producer")?.text,
+                            reason: checkpoint.child("reason")?.text ?? "",
+                            evidence: try checkpoint.children("evidence").map { try evidence($0, what) },
+                            areas: try areas(checkpoint, what))
+                    }
+                    statements.append(reading)
                 }
             }
         }
-        return ReportReading(
+        var reading = ReportReading(
             formatVersion: root.attribute("formatVersion").flatMap(Int.init),
             runID: run.attribute("id") ?? "", completion: run.attribute("completion") ?? "",
             mall: MallIdentity(
@@ -171,6 +278,11 @@ public enum XMLReportReader {
                 Int(adoption.attribute("pass") ?? "") ?? -1, Int(adoption.attribute("applicable") ?? "") ?? -1
             ),
             clauseVerdicts: clauseVerdicts, statements: statements)
+        reading.assessor = run.child("assessor")?.text
+        reading.startedAt = run.child("startedAt")?.text ?? ""
+        reading.endedAt = run.child("endedAt")?.text
+        reading.asOf = run.child("asOf")?.text
+        return reading
     }
 }
 

@@ -12,8 +12,9 @@ public enum SNMPOutputFormat: String, Sendable, CaseIterable {
 public struct SNMPToolOutput: Sendable {
     public var stdout: String
     public var stderr: String
-    /// 0 every agent answered; 1 at least one agent gave no usable answer (timeout, authentication failure, error
-    /// status); 2 an agent could not be configured (unset environment variable, malformed address, short passphrase).
+    /// mallaudit's exit table: 0 every agent answered; 3 at least one agent gave no usable answer (timeout,
+    /// authentication failure, error status: it could not be checked); 1 an agent could not be configured (unset
+    /// environment variable, malformed address, short passphrase: the tool could not do it).
     public var exitCode: Int32
 
     public init(stdout: String, stderr: String, exitCode: Int32) {
@@ -40,7 +41,7 @@ public enum SNMPTool {
         }
         if !configurationErrors.isEmpty {
             return SNMPToolOutput(
-                stdout: "", stderr: configurationErrors.map { "mallaudit snmp: error: \($0)\n" }.joined(), exitCode: 2)
+                stdout: "", stderr: configurationErrors.map { "mallaudit: error: \($0)\n" }.joined(), exitCode: 1)
         }
         let results = await client.poll(requests)
         return render(results.map { ($0.agent.address, $0.result) }, format: format, labelled: results.count > 1)
@@ -55,7 +56,7 @@ public enum SNMPTool {
         switch setting.resolve(environment: environment) {
         case let .success(resolved): agent = resolved
         case let .failure(error):
-            return SNMPToolOutput(stdout: "", stderr: "mallaudit snmp: error: \(error)\n", exitCode: 2)
+            return SNMPToolOutput(stdout: "", stderr: "mallaudit: error: \(error)\n", exitCode: 1)
         }
         var varbinds: [SNMPVarBind] = []
         var failure: SNMPError?
@@ -73,9 +74,9 @@ public enum SNMPTool {
                 output = render(
                     [(agent.address, .failure(failure))], format: format, labelled: false, partial: varbinds)
             } else {
-                output.stderr += "mallaudit snmp: error: \(failure)\n"
+                output.stderr += "mallaudit: error: \(failure)\n"
             }
-            output.exitCode = 1
+            output.exitCode = 3
         }
         return output
     }
@@ -96,8 +97,8 @@ public enum SNMPTool {
                     for varbind in varbinds { out.stdout += varbind.netSNMPLine + "\n" }
                 case let .failure(error):
                     if labelled { out.stdout += "# \(agent)\n" }
-                    out.stderr += "mallaudit snmp: error: \(error)\n"
-                    out.exitCode = 1
+                    out.stderr += "mallaudit: error: \(error)\n"
+                    out.exitCode = 3
                 }
             }
         case .json:
@@ -106,7 +107,7 @@ public enum SNMPTool {
                 case let .success(varbinds):
                     return JSONAgent(agent: agent, error: nil, varbinds: varbinds.map(JSONVarBind.init))
                 case let .failure(error):
-                    out.exitCode = 1
+                    out.exitCode = 3
                     return JSONAgent(
                         agent: agent, error: JSONError(code: error.code, message: error.description),
                         varbinds: partial.map(JSONVarBind.init))
@@ -121,7 +122,7 @@ public enum SNMPTool {
                 let data = try encoder.encode(JSONDocument(agents: documents))
                 out.stdout = String(decoding: data, as: UTF8.self) + "\n"
             } catch {
-                out.stderr += "cannot write the answer as JSON: \(error)\n"
+                out.stderr += "mallaudit: error: cannot write the answer as JSON: \(error)\n"
                 out.exitCode = 1
             }
         }

@@ -1,3 +1,4 @@
+import AuditBundle
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -18,11 +19,14 @@ public enum Server {
     ///   (useful with `listen.port: 0`).
     public static func serve(configuration: ServerConfiguration, portFile: URL?, logger: Logger) async throws {
         let verifier = BundleVerifierSeam.make(configuration)
-        if configuration.bundles.format == "test-json" {
-            let warning =
-                "bundles.format is test-json: ingest accepts the test bundle format of the server's tests, not the "
-                + "signed bundles of `mallaudit bundle` (not connected yet); do not use this in production"
-            logger.warning("\(warning)")
+        if let revoked = configuration.bundles.revoked {
+            // Refuse to start on a revocation file that cannot be read, rather than refuse every bundle later.
+            do {
+                _ = try RevocationList.load(revoked)
+            } catch {
+                throw ServerError.configuration(
+                    "bundles.revoked: \(SignedBundleVerifier.describe(error))")
+            }
         }
         try FileManager.default.createDirectory(at: configuration.bundles.store, withIntermediateDirectories: true)
         let database = try Database(configuration: configuration, logger: logger)

@@ -141,6 +141,8 @@ public struct SiteProfile: Sendable {
     public var digest: String
     /// The line of each not-applicable decision in the profile, by statement id (for diagnostics).
     var notApplicableLines: [String: Int] = [:]
+    /// The line where each secret's environment variable is first named, by variable (for diagnostics).
+    public internal(set) var secretLines: [String: Int] = [:]
 }
 
 extension SiteProfile {

@@ -113,6 +113,13 @@ extension SiteProfile {
 
         let areas = try root["areas"]?.stringList() ?? []
 
+        // Where each secret's environment variable is first named, for "variable not set" diagnostics.
+        var secretLines: [String: Int] = [:]
+        func noteSecret(_ node: YAMLValue?) {
+            guard let node, let name = try? node.nonEmptyString(), secretLines[name] == nil else { return }
+            secretLines[name] = node.line ?? 0
+        }
+
         var httpSystems: [String: HTTPSystem] = [:]
         for (name, node) in try root["http"]?.entries() ?? [] {
             try node.requireKeys(in: ["base_url", "headers", "timeout", "ca_file", "verify_tls"])
@@ -123,6 +130,7 @@ extension SiteProfile {
             var headers: [(name: String, value: SecretOrText)] = []
             for (header, value) in try node["headers"]?.entries() ?? [] {
                 headers.append((header, try secretOrText(value)))
+                if case .mapping = value.node { noteSecret(value["env"]) }
             }
             let timeout = try node["timeout"]?.double() ?? 5
             if let problem = NetworkTimeout.problem(timeout) {
@@ -162,6 +170,7 @@ extension SiteProfile {
                     SNMPAgent.PrivProtocol.allCases.map(\.rawValue)))! } ?? .aes,
                 privPassphraseEnv: try node["priv_password_env"]?.nonEmptyString(),
                 timeout: try node["timeout"]?.double() ?? 1, retries: try node["retries"]?.int() ?? 1, name: name)
+            for key in ["community_env", "auth_password_env", "priv_password_env"] { noteSecret(node[key]) }
             let agent = SNMPAgentProfile(
                 name: name, settings: settings, area: try node["area"]?.nonEmptyString(),
                 role: try node["role"]?.nonEmptyString(expected: "what the agent is, e.g. signage-player"))
@@ -234,11 +243,13 @@ extension SiteProfile {
                     decidedAt: try item["decided_at"]?.date(expected: "the day it was decided, YYYY-MM-DD")))
         }
 
-        return SiteProfile(
+        var profile = SiteProfile(
             file: file, mall: mall, assessor: try root["assessor"]?.nonEmptyString(), areas: areas,
             httpSystems: httpSystems, snmpAgents: agents, data: data, probePaths: probePaths, findings: findings,
             notApplicable: decisions, limits: limits, readings: readings, privacy: privacy, digest: digest,
             notApplicableLines: decisionLines)
+        profile.secretLines = secretLines
+        return profile
     }
 
     /// A time zone: an IANA name, `UTC` or a fixed offset (see ``ClockZone``).

@@ -144,9 +144,11 @@ public enum FindingRules {
             for file in finding.evidence {
                 var isDirectory: ObjCBool = false
                 if !FileManager.default.fileExists(atPath: file.url.path, isDirectory: &isDirectory) {
+                    // A finding given on the command line has no file: its evidence is relative to where it was typed.
+                    let base = file.location?.file == nil ? "the working directory" : "the findings file"
                     problem(
                         "evidence file '\(file.written)' not found (looked for \(file.url.path))",
-                        expected: "an existing file, relative to the findings file", location: file.location)
+                        expected: "an existing file, relative to \(base)", location: file.location)
                 } else if isDirectory.boolValue {
                     problem(
                         "evidence '\(file.written)' is a folder (\(file.url.path))", expected: "a file",
@@ -160,6 +162,17 @@ public enum FindingRules {
             }
         }
         return diagnostics
+    }
+
+    /// A warning for a finding that asked for a pass but was stored as `result` = notAssessed because it has no
+    /// evidence (a shall statement never passes on a word alone); nil for any other finding.
+    public static func passWithoutEvidence(_ finding: ManualFinding, stored result: StatementResult) -> Diagnostic? {
+        guard finding.verdict == .pass, result.verdict == .notAssessed, result.evidence.isEmpty else { return nil }
+        let how = finding.location?.file == nil ? "--evidence FILE" : "`evidence: [FILE]`"
+        return Diagnostic(
+            .warning, file: finding.location?.file, line: finding.location?.line,
+            message: "\(finding.target): pass without evidence stored as notAssessed (a manual pass on this statement "
+                + "needs at least one evidence file: add \(how))")
     }
 
     /// The result a valid finding becomes, given its evidence already imported into the store: a piece of evidence

@@ -20,13 +20,21 @@ public enum History {
 
     /// `mallaudit diff`: what changed from run `before` to run `after` (ids or `latest`, `latest~1`).
     public static func diff(database: String, before: String, after: String, format: HistoryFormat) throws -> String {
+        try diffWithOpenItems(database: database, before: before, after: after, format: format).text
+    }
+
+    /// `diff`, and how many statements are still open or newly failing in run `after` (the command exits 2 then).
+    public static func diffWithOpenItems(database: String, before: String, after: String, format: HistoryFormat)
+        throws -> (text: String, open: Int)
+    {
         let store = try AuditStore(path: database, create: false)
         let a = try store.requireRun(store.resolveRun(before))
         let b = try store.requireRun(store.resolveRun(after))
         let diff = try store.diff(a.id, b.id)
+        let open = diff.stillOpen.count + diff.newlyFailing.count
         switch format {
-        case .json: return try json(DiffJSON(before: a, after: b, diff: diff))
-        case .text, .table: return diffText(diff, before: a, after: b)
+        case .json: return (try json(DiffJSON(before: a, after: b, diff: diff)), open)
+        case .text, .table: return (diffText(diff, before: a, after: b), open)
         }
     }
 

@@ -14,6 +14,10 @@ CURLcode ccurlshim_setopt_header_function(CURL *h, size_t (*fn)(char *, size_t, 
     return curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, fn);
 }
 
+CURLcode ccurlshim_setopt_debug_function(CURL *h, int (*fn)(CURL *, curl_infotype, char *, size_t, void *)) {
+    return curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, fn);
+}
+
 CURLcode ccurlshim_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 CURLcode ccurlshim_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
 CURLcode ccurlshim_getinfo_off_t(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }

@@ -14,7 +14,7 @@ struct MallAuditServer: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Serve.self, Migrate.self, UserCommand.self, KeyCommand.self, MallCommand.self, BackupCommand.self,
-            RestoreCommand.self, RoutesCommand.self,
+            RestoreCommand.self, RoutesCommand.self, ExplainCommand.self,
         ])
 }
 
@@ -263,12 +263,14 @@ struct KeyCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigOption
         @Option(help: "The account (inspector, evaluator or mall).") var account: String
         @Option(help: ArgumentHelp("The public key file.", valueName: "FILE")) var publicKey: String
-        @Option(help: "First day (or time) the key may sign; today when omitted.") var validFrom: String?
-        @Option(help: "Last day (or time) the key may sign; open when omitted.") var validUntil: String?
+        @Option(help: "First day (or time) the key may sign; the key file's notBefore when omitted.")
+        var validFrom: String?
+        @Option(help: "Last day (or time) the key may sign; the key file's notAfter when omitted.")
+        var validUntil: String?
 
         func run() async throws {
             let (configuration, logger) = try options.load()
-            let from = try validFrom.map { try parseDate($0, option: "--valid-from") } ?? Date()
+            let from = try validFrom.map { try parseDate($0, option: "--valid-from") }
             let until = try validUntil.map { try parseDate($0, option: "--valid-until") }
             let bytes: Data
             do {
@@ -405,5 +407,22 @@ struct RoutesCommand: ParsableCommand {
                 : try Server.routes(configuration: configuration, logger: logger)
         }
         for route in routes { print(route) }
+    }
+}
+
+struct ExplainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "EXPLAIN ANALYZE the API's main read queries (every mall's latest verdict, statistics) as they run.")
+    @OptionGroup var options: ConfigOption
+
+    func run() async throws {
+        let (configuration, logger) = try options.load()
+        let text = try await orExit {
+            try await Database.with(configuration, logger: logger) { database in
+                try await QueryPlans.explain(database: database, logger: logger)
+            }
+        }
+        print(text, terminator: "")
     }
 }

@@ -8,5 +8,7 @@ struct TestKit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mallaudit-testkit",
         abstract: "Test and benchmark helpers for mallaudit (never installed).",
-        subcommands: [StoreStressCommand.self, StoreSeedCommand.self, BenchReportCommand.self])
+        subcommands: [
+            StoreStressCommand.self, StoreSeedCommand.self, BenchReportCommand.self, BenchBundlesCommand.self,
+        ])
 }

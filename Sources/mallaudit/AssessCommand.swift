@@ -10,25 +10,33 @@ struct AssessCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "assess",
         abstract: "Record an inspector's finding (or a findings file) into a stored run.",
+        usage: "mallaudit assess --run <RUN> <STATEMENT> --verdict <verdict> [<options>]\nmallaudit assess --run <RUN> --findings <FILE> [<options>]",
         discussion: """
             Record one finding:
-              mallaudit assess --run 3 5.2.5-6 --verdict fail --note "机房北墙有玻璃窗" --evidence north.jpg
-              mallaudit assess --run latest 6.8.a --verdict notApplicable --justification "未设 AR 景观区域"
+              mallaudit assess --run 3 5.2.5-6 --verdict fail \\
+                --note "机房北墙有玻璃窗" --evidence north.jpg
+              mallaudit assess --run latest 6.8.a --verdict notApplicable \\
+                --justification "未设 AR 景观区域"
             Record a findings file (YAML; see docs/store.md):
               mallaudit assess --run latest --findings findings.yaml
 
-            Rules. An unknown statement id or a missing evidence file is an error, and then nothing is \
-            recorded. notApplicable needs --justification. A pass on a shall statement whose method calls for \
-            evidence (probe, data, inspection, document) needs at least one --evidence file, or it is stored as \
-            notAssessed with that reason. A new finding for a statement replaces the run's earlier result for it.
+            Rules. An unknown statement id or a missing evidence file is an error, and then \
+            nothing is recorded. notApplicable needs --justification. A pass on a shall \
+            statement whose method calls for evidence (probe, data, inspection, document) \
+            needs at least one --evidence file, or it is stored as notAssessed with that \
+            reason and a warning. A new finding for a statement replaces the run's earlier \
+            result for it.
 
-            Evidence files are copied into evidence/ beside the database, named by their SHA-256.
+            Evidence files are copied into evidence/ beside the database, named by their \
+            SHA-256. The database is --db, else mallaudit.sqlite in the working directory; \
+            it is never created.
 
-            Prints the stored verdict of each finding. Exit status: 0 recorded, 1 error (nothing recorded).
+            Prints the stored verdict of each finding. Exit status: 0 recorded; 1 nothing \
+            recorded (an error); 64 usage error.
 
             """)
 
-    @Option(help: ArgumentHelp("The audit database.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("The audit database (default: ./mallaudit.sqlite).", valueName: "FILE"))
     var db = "mallaudit.sqlite"
 
     @Option(
@@ -59,29 +67,31 @@ struct AssessCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A findings file (YAML) to record instead of one statement.", valueName: "FILE"))
     var findings: String?
 
-    /// Misuse of the options is an error like any other (exit status 1), so scripts need one check.
-    private func checkUsage() throws {
+    @Flag(name: .shortAndLong, help: "Print nothing but errors and warnings.")
+    var quiet = false
+
+    /// Misuse of the options is a usage error (exit status 64), as for every command.
+    func validate() throws {
         if let findings {
             if statement != nil {
-                throw failure("give either STATEMENT or --findings \(findings), not both")
+                throw ValidationError("give either STATEMENT or --findings \(findings), not both")
             }
             if verdict != nil || note != nil || !evidence.isEmpty || justification != nil {
-                throw failure(
+                throw ValidationError(
                     "--verdict, --note, --evidence and --justification go in the findings file, not beside "
                         + "--findings")
             }
         } else {
             guard statement != nil else {
-                throw failure("name the STATEMENT (e.g. 5.2.5-4) or give --findings FILE; see mallaudit assess --help")
+                throw ValidationError("name the STATEMENT (e.g. 5.2.5-4) or give --findings FILE")
             }
             guard verdict != nil else {
-                throw failure("give --verdict pass|fail|notApplicable|notAssessed for \(statement ?? "")")
+                throw ValidationError("give --verdict pass|fail|notApplicable|notAssessed for \(statement ?? "")")
             }
         }
     }
 
     func run() throws {
-        try checkUsage()
         let outcome = try orExit {
             if let findings {
                 return try ManualAssessment.importFindings(
@@ -92,7 +102,8 @@ struct AssessCommand: ParsableCommand {
                 note: note,
                 evidence: evidence, justification: justification, assessor: assessor)
         }
-        for warning in outcome.warnings { printError(warning.description) }
+        printWarnings(outcome.warnings)
+        guard !quiet else { return }
         for result in outcome.results {
             print("run \(outcome.run)  \(result.statementID)  \(result.verdict.rawValue)  \(result.reason)")
             for file in result.evidence {

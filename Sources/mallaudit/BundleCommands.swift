@@ -56,10 +56,11 @@ struct KeysGenerate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
         abstract: "Generate a signing key: a PKCS#8 PEM private key (mode 0600, encrypted) and its public key file.",
+        usage: "mallaudit keys generate --algorithm <algorithm> --name <name> --org <org>\n  --output <output> [<options>]",
         discussion: """
-            The private key is encrypted with PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC) under a passphrase read from the
-            environment variable --passphrase-env names, else asked twice on the terminal without echo. KEY.pub (the
-            .key suffix replaced) holds the holder's name and organisation, the algorithm, the validity period and the
+            The private key is encrypted with PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC) under a passphrase read from the \
+            environment variable --passphrase-env names, else asked twice on the terminal without echo. KEY.pub (the \
+            .key suffix replaced) holds the holder's name and organisation, the algorithm, the validity period and the \
             fingerprint (SHA-256 of the public key's DER SubjectPublicKeyInfo): give it to whoever verifies bundles.
             """)
 
@@ -82,7 +83,8 @@ struct KeysImport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Take a PKCS#8 key made elsewhere (openssl genpkey -algorithm SM2|ed25519) and write it with its "
-            + "public key file, as generate does.")
+            + "public key file, as generate does.",
+        usage: "mallaudit keys import <source> --name <name> --org <org>\n  --output <output> [<options>]")
 
     @Argument(help: "The PKCS#8 PEM key to import.")
     var source: String
@@ -131,7 +133,8 @@ struct BundleCreate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
         abstract: "Write one zip: reports, evidence, checklist, site profile, measured inputs' digests, a manifest and "
-            + "a DSSE envelope signed with --key (docs/bundles.md).")
+            + "a DSSE envelope signed with --key (docs/bundles.md).",
+        usage: "mallaudit bundle create --key <key> --output <output> [<options>]")
 
     @Option(help: "The audit database.")
     var db: String = "mallaudit.sqlite"
@@ -181,7 +184,8 @@ struct BundleCreate: ParsableCommand {
 struct BundleCountersignCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "countersign",
-        abstract: "Add a signature over the same statement (the mall's: --role mall).")
+        abstract: "Add a signature over the same statement (the mall's: --role mall).",
+        usage: "mallaudit bundle countersign <bundle> --key <key> [<options>]")
 
     @Argument(help: "The bundle (rewritten in place, atomically).")
     var bundle: String
@@ -217,9 +221,10 @@ struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Verify a signed audit bundle offline: exit 0 valid, 2 invalid (each problem named), 1 unusable.",
+        usage: "mallaudit verify <bundle> --trust <trust> [<options>]",
         discussion: """
-            Every member against the signed statement, no member missing or extra, every signature against a trusted
-            key (valid at its stated signing time, not revoked), the XML report valid against report.xsd, and its
+            Every member against the signed statement, no member missing or extra, every signature against a trusted \
+            key (valid at its stated signing time, not revoked), the XML report valid against report.xsd, and its \
             summary recomputed from the statement verdicts equal to the one stated (docs/bundles.md).
             """)
 
@@ -242,6 +247,11 @@ struct VerifyCommand: ParsableCommand {
         switch format {
         case .json: print(verification.json(bundle: bundle), terminator: "")
         case .text: print(verification.text(bundle: bundle), terminator: "")
+        }
+        // Unusable is the tool not doing it (exit 1): said on standard error too, in the one format.
+        if verification.status == .unusable {
+            printError("mallaudit: error: \(bundle) could not be verified")
+            for problem in verification.problems { printError("  \(problem)") }
         }
         if verification.exitCode != 0 { throw ExitCode(verification.exitCode) }
     }

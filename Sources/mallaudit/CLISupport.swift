@@ -3,6 +3,12 @@ import AuditModel
 import AuditSupport
 import Foundation
 
+// Every message a command writes to standard error has one form (docs/cli.md):
+//   mallaudit: FILE:LINE[:COLUMN]: error: …     a problem in a file
+//   mallaudit: error: …                         any other problem
+//   mallaudit: warning: …                       something done, but not as asked
+// Lines that belong to the message above them (a usage, a list) are indented by two spaces.
+
 /// Writes a line to standard error (control characters neutralised, see `writeError`).
 func printError(_ text: String) {
     writeError(text + "\n")
@@ -22,20 +28,37 @@ func writeError(_ text: String) {
     FileHandle.standardError.write(Data(ConsoleText.neutralised(text).utf8))
 }
 
+/// Writes console text made by `ConsoleReport` (values neutralised there, then FAIL/ERROR coloured when the style says
+/// so) to standard output as it is, so that its colour codes reach the terminal.
+func printStyled(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
+
 /// The standard library's `print`, with control characters neutralised: shadows `Swift.print` in this module.
 func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
     writeOutput(items.map { "\($0)" }.joined(separator: separator) + terminator)
 }
 
-/// Stops the command with exit status 1 ("the tool could not run"), after printing `message` on stderr.
-/// Diagnostics print one per line as `file:line:column: error: message (expected …)`.
+/// `mallaudit: ` and the diagnostic (`FILE:LINE: error: …`, or `error: …` without a file).
+func errorLine(_ diagnostic: Diagnostic) -> String {
+    "mallaudit: \(diagnostic.description)"
+}
+
+/// Prints `mallaudit: warning: message` on standard error.
+func warn(_ message: String) {
+    printError("mallaudit: warning: \(message)")
+}
+
+/// Stops the command with exit status 1 ("the tool could not do it"), after printing `mallaudit: error: message` on
+/// standard error.
 func failure(_ message: String) -> ExitCode {
-    printError("mallaudit: \(message)")
+    printError("mallaudit: error: \(message)")
     return ExitCode(1)
 }
 
+/// Stops the command with exit status 1, after printing each diagnostic on a line of its own.
 func failure(_ error: DiagnosticsError) -> ExitCode {
-    for diagnostic in error.diagnostics { printError(diagnostic.description) }
+    for diagnostic in error.diagnostics { printError(errorLine(diagnostic)) }
     return ExitCode(1)
 }
 
@@ -46,6 +69,23 @@ func orExit<T>(_ body: () throws -> T) throws -> T {
     } catch let error as DiagnosticsError {
         throw failure(error)
     } catch let error as ExitCode {
+        throw error
+    } catch let error as ValidationError {
+        throw error
+    } catch {
+        throw failure("\(error)")
+    }
+}
+
+/// `orExit` for async work.
+func orExitAsync<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as DiagnosticsError {
+        throw failure(error)
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as ValidationError {
         throw error
     } catch {
         throw failure("\(error)")

@@ -11,9 +11,11 @@ struct CheckCommand: ParsableCommand {
         abstract: "Measure one clause from the mall's exports (logs, survey, complaints, payments, catalog).",
         discussion: """
             Each kind reads the mall's export, prints how the number was reached and exits
-              0  the clause passes
-              2  the clause fails (the report says which rows or days caused it)
-              1  the input cannot be used (stderr names the file, the line, what was expected)
+              0   the clause passes
+              2   the clause fails (the report says which rows or days caused it)
+              1   the input cannot be used (stderr names the file, the line, what was
+                  expected)
+              64  a usage error (a malformed option such as --as-of 2026-02-30)
 
             Examples:
               mallaudit check wifi-logs --dir /srv/exports/wifi --as-of 2026-03-02
@@ -50,15 +52,14 @@ struct CheckCommonOptions: ParsableArguments {
     var format: CheckOutputFormat = .text
 
     /// Runs `check` at the as-of date (`today` when none is given), prints its report and exits 0 (pass),
-    /// 2 (fail) or 1 (unusable input).
+    /// 2 (fail), 3 (could not be judged) or 1 (unusable input); a malformed option is a usage error (64).
     func execute(
         today: () -> MeasureDate = { MeasureDate.today() }, _ check: (MeasureDate) throws -> MeasuredCheckReport
     ) throws {
         let date: MeasureDate
         if let asOf {
             guard let parsed = MeasureDate(iso: asOf) else {
-                writeError("error: --as-of '\(asOf)' is not a date (expected YYYY-MM-DD)\n")
-                throw ExitCode(1)
+                throw ValidationError("--as-of '\(asOf)' is not a date (expected YYYY-MM-DD)")
             }
             date = parsed
         } else {
@@ -68,15 +69,14 @@ struct CheckCommonOptions: ParsableArguments {
         do {
             report = try check(date)
         } catch let error as DiagnosticsError {
-            writeError(error.description + "\n")
-            throw ExitCode(1)
+            throw failure(error)
         }
         let output = format == .json ? report.renderJSON() : report.renderText()
         writeOutput(output)
         switch report.verdict {
         case .pass: return
         case .fail: throw ExitCode(2)
-        default: throw ExitCode(1)
+        default: throw ExitCode(3)
         }
     }
 }
@@ -85,6 +85,7 @@ struct WiFiLogsCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wifi-logs",
         abstract: "5.1.2: WiFi logs kept for more than 60 days.",
+        usage: "mallaudit check wifi-logs --dir <DIR> [<options>]",
         discussion: """
             Reads every file under DIR (plain or .gz, rotated or not; hidden files skipped). Each line is dated by the \
             stamp it starts with: ISO 8601 / RFC 5424 / RFC 3339 '2026-01-05T14:30:01+08:00' (rsyslog's file and \
@@ -137,10 +138,7 @@ struct WiFiLogsCheckCommand: ParsableCommand {
     @OptionGroup var common: CheckCommonOptions
 
     func run() throws {
-        func refuse(_ message: String) -> ExitCode {
-            writeError("error: \(message)\n")
-            return ExitCode(1)
-        }
+        func refuse(_ message: String) -> ValidationError { ValidationError(message) }
         func zone(_ option: String, _ text: String) throws -> ClockZone {
             guard let zone = ClockZone(text) else {
                 throw refuse("\(option) \(ClockZone.problem(text) ?? text) (expected \(ClockZone.expected))")
@@ -173,20 +171,23 @@ struct SatisfactionCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "satisfaction",
         abstract: "8.2.1: customer satisfaction at least 85 %.",
+        usage: "mallaudit check satisfaction --csv <FILE> [<options>]",
         discussion: """
-            One row per respondent. The answer column holds 满意 / 基本满意 / 不满意 (or satisfied / basically \
-            satisfied / dissatisfied). Satisfaction = (满意 + 基本满意) / everyone surveyed × 100; 85.0 passes. \
-            Blank and unrecognised answers stay in the denominator and are listed. In a one-column export every \
-            empty line between the header and the last answer is a blank answer; empty lines after the last answer \
-            are not rows. Only answers excluded with --exclude LINE:REASON (an invalid questionnaire, by the line of \
-            its row) leave the denominator, and they are listed. UTF-8 (with or without BOM) and GB18030 (Excel's \
-            Chinese CSV) are both read.
+            One row per respondent. The answer column holds 满意 / 基本满意 / 不满意 (or
+            satisfied / basically satisfied / dissatisfied). Satisfaction = (满意 +
+            基本满意) / everyone surveyed × 100; 85.0 passes. Blank and unrecognised
+            answers stay in the denominator and are listed. In a one-column export every
+            empty line between the header and the last answer is a blank answer; empty
+            lines after the last answer are not rows. Only answers excluded with --exclude
+            LINE:REASON (an invalid questionnaire, by the line of its row) leave the
+            denominator, and they are listed. UTF-8 (with or without BOM) and GB18030
+            (Excel's Chinese CSV) are both read.
             """)
 
     @Option(help: ArgumentHelp("The survey export (CSV with a header row).", valueName: "FILE"))
     var csv: String
 
-    @Option(help: ArgumentHelp("The answer column (default: satisfaction, else 满意度).", valueName: "NAME"))
+    @Option(help: ArgumentHelp("The answer column (default satisfaction, or 满意度).", valueName: "NAME"))
     var column: String?
 
     @Option(
@@ -204,8 +205,7 @@ struct SatisfactionCheckCommand: ParsableCommand {
             guard parts.count == 2, let line = Int(parts[0].trimmingCharacters(in: .whitespaces)), line >= 1,
                 !parts[1].trimmingCharacters(in: .whitespaces).isEmpty
             else {
-                writeError("error: --exclude '\(text)' is not LINE:REASON (e.g. '17:问卷重复填写')\n")
-                throw ExitCode(1)
+                throw ValidationError("--exclude '\(text)' is not LINE:REASON (e.g. '17:问卷重复填写')")
             }
             excluded.append(
                 SatisfactionCheck.Exclusion(
@@ -222,6 +222,7 @@ struct ComplaintsCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "complaints",
         abstract: "8.1.2: every complaint answered within 5 working days.",
+        usage: "mallaudit check complaints --csv <FILE> [<options>]",
         discussion: """
             Columns id, received, replied (a date or date-time; blank = not yet answered). The day of receipt does not \
             count; the reply must come no later than the end of the 5th working day after it. Working days follow \
@@ -251,6 +252,7 @@ struct PaymentsCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "payments",
         abstract: "6.6.1 / 6.6.2: mobile payment at every merchant; cash, mobile, bank card and e-CNY in the mall.",
+        usage: "mallaudit check payments --csv <FILE> [<options>]",
         discussion: """
             One row per merchant with columns merchant, cash, mobile, bank_card, ecny and optionally face, each \
             yes/no, 1/0 or 是/否. 6.6.1-1/mobileCoverage needs mobile payment at every merchant (全覆盖). \
@@ -285,6 +287,7 @@ struct CatalogCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "catalog",
         abstract: "6.9.1: online categories, stock and prices agree with the shop floor.",
+        usage: "mallaudit check catalog --online <FILE> --offline <FILE> [<options>]",
         discussion: """
             Two exports keyed by SKU with columns sku, category, stock, price. Value = share of SKUs whose category, \
             stock or price differ, or that only one export lists; passes only at 0 %.

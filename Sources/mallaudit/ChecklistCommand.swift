@@ -9,10 +9,12 @@ struct ChecklistCommand: ParsableCommand {
         commandName: "checklist",
         abstract: "List, show and validate the checklist: the standard's 63 clauses and their statements.",
         discussion: """
-            The checklist encodes 商场数字化服务规范 clause by clause (checklists/mall-digital-service.xml, \
-            schema checklists/checklist.xsd). Each clause (5.1.2, 6.1, 7.4.10) holds statements, each with a \
-            modality: shall (应), shallNot (严禁/不应), should (宜) or may (可). Statement ids: 5.1.1-2 is the \
-            second obligation of clause 5.1.1, 6.1.d is list item d) of clause 6.1, 5.2.4.a is an option.
+            The checklist encodes 商场数字化服务规范 clause by clause
+            (checklists/mall-digital-service.xml, schema checklists/checklist.xsd). Each
+            clause (5.1.2, 6.1, 7.4.10) holds statements, each with a modality: shall (应),
+            shallNot (严禁/不应), should (宜) or may (可). Statement ids: 5.1.1-2 is the
+            second obligation of clause 5.1.1, 6.1.d is list item d) of clause 6.1, 5.2.4.a
+            is an option.
 
             Without --checklist the checklist is $MALLAUDIT_CHECKLIST, else checklists/mall-digital-service.xml \
             of the repository this mallaudit was built in, else of the current directory.
@@ -54,8 +56,8 @@ struct ChecklistCommand: ParsableCommand {
             do {
                 return (try ChecklistLoader.load(file: url, schema: schemaURL, displayName: name), name)
             } catch let error as DiagnosticsError {
-                for diagnostic in error.diagnostics { printError(diagnostic.description) }
-                printError("error: \(name) is not a valid checklist; see `mallaudit checklist validate --help`")
+                for diagnostic in error.diagnostics { printError(errorLine(diagnostic)) }
+                printError("mallaudit: error: \(name) is not a valid checklist; see `mallaudit checklist validate --help`")
                 throw ExitCode(1)
             }
         }
@@ -74,6 +76,7 @@ struct ChecklistCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List clauses and their statements, as a table or as JSON.",
+            usage: "mallaudit checklist list [<options>]",
             discussion: """
                 The table has one row per clause (its title) and one per statement (modality, assessment \
                 methods, text) and ends with the counts. Chinese characters count as two columns, so the \
@@ -128,6 +131,7 @@ struct ChecklistCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show one clause, statement or option in full: text, notes, methods, evidence, threshold.",
+            usage: "mallaudit checklist show <id> [<options>]",
             discussion: """
                 ID is a clause (5.1.2), a statement (5.1.2-3, 6.1.d) or an option (5.2.4.a). A statement or \
                 option is shown with its clause's heading. --format json prints {"checklist": {…}, "match": \
@@ -151,7 +155,7 @@ struct ChecklistCommand: ParsableCommand {
         func run() throws {
             let (checklist, name) = try source.load()
             guard let match = ChecklistView.find(id, in: checklist) else {
-                var message = "error: \(name) has no clause, statement or option \"\(id)\""
+                var message = "mallaudit: error: \(name) has no clause, statement or option \"\(id)\""
                 let near = ChecklistView.suggestions(for: id, in: checklist)
                 if !near.isEmpty { message += "; ids near it: " + near.joined(separator: ", ") }
                 printError(message)
@@ -169,11 +173,12 @@ struct ChecklistCommand: ParsableCommand {
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check a checklist file against the schema and the id rules; report every problem.",
+            usage: "mallaudit checklist validate [<file>] [<options>]",
             discussion: """
                 Prints "valid: N clauses, M statements" and exits 0 when the file is usable (warnings, on \
                 standard error, do not count). Otherwise prints every problem on standard error as \
-                file:line: error: message (expected …) and exits 1. A DOCTYPE is refused outright: \
-                checklists need no DTD and no entity.
+                `mallaudit: FILE:LINE: error: message (expected …)` and exits 2; a file that cannot be read \
+                exits 1. A DOCTYPE is refused outright: checklists need no DTD and no entity.
                 """)
 
         @OptionGroup var source: Source
@@ -186,18 +191,19 @@ struct ChecklistCommand: ParsableCommand {
         func run() throws {
             let (url, name) = source.checklistFile(positional: file)
             let result = ChecklistLoader.validate(file: url, schema: source.schemaURL, displayName: name)
-            for diagnostic in result.diagnostics { printError(diagnostic.description) }
+            for diagnostic in result.diagnostics { printError(errorLine(diagnostic)) }
             let warnings = result.warnings.count
             let warningText = warnings == 0 ? "" : ", \(warnings) warning\(warnings == 1 ? "" : "s")"
             guard result.isValid, let checklist = result.checklist else {
+                // A file that cannot be read is not a verdict on a checklist: the tool could not do it.
+                guard FileManager.default.isReadableFile(atPath: url.path) else { throw ExitCode(1) }
                 let errors = result.errors.count
-                printError("invalid: \(errors) error\(errors == 1 ? "" : "s")\(warningText) in \(name)")
-                throw ExitCode(1)
+                printError(
+                    "mallaudit: error: \(name) is invalid: \(errors) error\(errors == 1 ? "" : "s")\(warningText)")
+                throw ExitCode(2)
             }
             print("valid: \(checklist.clauses.count) clauses, \(checklist.statements.count) statements\(warningText)")
             print("sha256: \(checklist.digest)")
         }
     }
 }
-
-

@@ -18,8 +18,16 @@ struct DiffCommand: ParsableCommand {
               other changes  any other change, e.g. pass → error, notAssessed → pass
               unchanged      same verdict in both (counted in text, listed in JSON)
 
-            Runs are ids, `latest`, or `latest~N` (N runs before the latest). After a rectification notice:
+            Runs are ids, `latest`, or `latest~N` (N runs before the latest). After a
+            rectification notice:
               mallaudit diff latest~1 latest
+
+            The database is --db, else mallaudit.sqlite in the working directory; it is \
+            never created.
+
+            Exit status: 0 nothing is still open or newly failing; 2 items are still open \
+            or newly failing (so a script can wait for the rectification); 1 the runs \
+            cannot be read; 64 usage error.
             """)
 
     @Argument(help: ArgumentHelp("The earlier run (e.g. the inspection that issued the notice).", valueName: "RUN_A"))
@@ -28,16 +36,18 @@ struct DiffCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The later run (the re-inspection).", valueName: "RUN_B"))
     var after: String
 
-    @Option(help: ArgumentHelp("The audit database.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("The audit database (default: ./mallaudit.sqlite).", valueName: "FILE"))
     var db = "mallaudit.sqlite"
 
     @Option(help: "Output format: text or json.")
     var format: Format = .text
 
     func run() throws {
-        print(
-            try orExit {
-                try History.diff(database: db, before: before, after: after, format: format == .json ? .json : .text)
-            })
+        let diff = try orExit {
+            try History.diffWithOpenItems(
+                database: db, before: before, after: after, format: format == .json ? .json : .text)
+        }
+        print(diff.text)
+        if diff.open > 0 { throw ExitCode(2) }
     }
 }

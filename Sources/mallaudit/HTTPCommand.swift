@@ -1,5 +1,7 @@
 import ArgumentParser
 import AuditHTTP
+import AuditModel
+import AuditSite
 import AuditSupport
 import Foundation
 
@@ -10,7 +12,7 @@ struct HTTPCommand: ParsableCommand {
         commandName: "http",
         abstract: "Ask an HTTP(S) system of the mall directly: fetch a URL, or inspect its TLS.",
         discussion: """
-            Use it to write probe files: see what a system answers, try JSON paths and XPaths on the answer, and
+            Use it to write probe files: see what a system answers, try JSON paths and XPaths on the answer, and \
             check TLS the way the TLS probe does. Tokens come from environment variables, never the command line.
             """,
         subcommands: [HTTPFetchCommand.self, HTTPTLSCommand.self])
@@ -26,16 +28,19 @@ struct HTTPFetchCommand: AsyncParsableCommand {
         commandName: "fetch",
         abstract: "Send one HTTP request and show the answer (status, headers, TLS, timings, body).",
         discussion: """
-            Redirects are shown, not followed, unless --follow is given (probes check the redirect itself).
-            A token is passed by naming the environment variable that holds it:
+            Redirects are shown, not followed, unless --follow is given (probes check the \
+            redirect itself). A token is passed by naming the environment variable that \
+            holds it:
 
               export MALL_MEMBER_TOKEN=…
-              mallaudit http fetch https://member.example/api/member/features --bearer-env MALL_MEMBER_TOKEN \\
+              mallaudit http fetch https://member.example/api/member/features \\
+                  --bearer-env MALL_MEMBER_TOKEN \\
                   --json-path '$.features.points' --json-path '$.features.*'
 
-            Exit status: 0 an answer came (whatever its HTTP status) and every --json-path/--xpath could be read;
-            1 the command could not run (bad option, unset variable); 2 no answer (refused, timeout, TLS failure,
-            too large) or a --json-path/--xpath could not be read.
+            Exit status: 0 an answer came (whatever its HTTP status) and every --json-path \
+            and --xpath could be read; 2 a --json-path or --xpath could not be read; 3 no \
+            answer (refused, timeout, TLS failure, too large); 1 the command could not run \
+            (unset variable, unreadable file, bad URL); 64 usage error.
             """)
 
     @Argument(help: "The URL (http:// or https://).")
@@ -106,7 +111,7 @@ struct HTTPFetchCommand: AsyncParsableCommand {
         var headerList: [HTTPHeader] = []
         for header in headers {
             guard let colon = header.firstIndex(of: ":") else {
-                throw httpCommandFailure("--header '\(header)': expected 'Name: value'")
+                throw ValidationError("--header '\(header)': expected 'Name: value'")
             }
             headerList.append(
                 HTTPHeader(
@@ -126,7 +131,7 @@ struct HTTPFetchCommand: AsyncParsableCommand {
                 headerList.append(try .secret("Authorization", fromEnvironment: bearerVariable, prefix: "Bearer "))
             }
         } catch {
-            throw httpCommandFailure("\(error)")
+            throw failure("\(error)")
         }
         var body: Data?
         if let data { body = Data(data.utf8) }
@@ -134,7 +139,7 @@ struct HTTPFetchCommand: AsyncParsableCommand {
             do {
                 body = try InputFile.contents(dataFile, limit: 64 << 20)
             } catch {
-                throw httpCommandFailure("--data-file \(dataFile): the file \(error.reason)")
+                throw failure("--data-file \(dataFile): the file \(error.reason)")
             }
         }
         let request = HTTPRequest(
@@ -142,6 +147,7 @@ struct HTTPFetchCommand: AsyncParsableCommand {
             timeout: timeout, followRedirects: follow, maxRedirects: maxRedirects, maxBodyBytes: maxBody,
             tls: HTTPTLSOptions(verifyPeer: !insecure, verifyHost: !insecure, caFile: caFile))
         let report = await HTTPFetchReport.fetch(request, jsonPaths: jsonPaths, xpaths: xpaths)
+        if case .failure(.invalidRequest(let message)) = report.result { throw failure(message) }
         print(format == .json ? report.json(includeBody: !noBody) : report.text(includeBody: !noBody))
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
     }
@@ -150,14 +156,23 @@ struct HTTPFetchCommand: AsyncParsableCommand {
 struct HTTPTLSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tls",
-        abstract: "Show an HTTPS endpoint's TLS protocol and certificate chain, and whether it verifies.",
+        abstract: "Show an HTTPS endpoint's TLS handshake and certificate chain, and whether it verifies.",
+        usage: "mallaudit http tls <url> [<options>]",
         discussion: """
-            Connects with verification on; when the certificate does not verify, connects again without
-            verification to show it anyway (dates, subject, issuer) with the reason it failed.
+            Judges the handshake itself: no HTTP request is sent, so a server that answers \
+            no HEAD or GET is still seen to complete it. Connects with verification on; \
+            when the certificate does not verify, connects again without verification to \
+            show it anyway (dates, subject, issuer) with the reason it failed. When no \
+            handshake succeeds with mallaudit's TLS settings (TLS 1.2 or later), tries \
+            each protocol version alone to name the ones the server offers. Warns when \
+            the certificate expires within the margin: --margin-days, else the site \
+            profile's limits.certificate_margin_days (--site), else 30 days.
 
-            Exit status: 0 verified; 3 a handshake completed but the certificate does not verify (expired,
-            unknown issuer, wrong host name); 2 no handshake at all (refused, timeout, no common protocol);
-            1 the command could not run.
+            Exit status: 0 the certificate verified and stays valid beyond the margin; 2 \
+            the check failed (it does not verify: expired, unknown issuer, wrong host \
+            name; it expires inside the margin; the server offers only protocols older \
+            than TLS 1.2); 3 no handshake at all (refused, timeout, not TLS); 1 the \
+            command could not run; 64 usage error.
             """)
 
     @Argument(help: "The https:// URL.")
@@ -169,25 +184,33 @@ struct HTTPTLSCommand: AsyncParsableCommand {
     @Option(help: "Seconds per connection attempt; fractions allowed.")
     var timeout: Double = 10
 
+    @Option(
+        name: .customLong("margin-days"),
+        help: ArgumentHelp("Warn when the certificate expires within this many days.", valueName: "DAYS"))
+    var marginDays: Int?
+
+    @Option(help: ArgumentHelp("A site profile whose limits.certificate_margin_days to use.", valueName: "FILE"))
+    var site: String?
+
     @Option(help: "text or json.")
     var format: HTTPOutputFormat = .text
 
     func validate() throws {
+        if let marginDays, marginDays < 0 { throw ValidationError("--margin-days must be 0 or more") }
+        if marginDays != nil, site != nil { throw ValidationError("give --margin-days or --site, not both") }
         if let problem = NetworkTimeout.problem(timeout) {
             throw ValidationError("--timeout \(timeout): \(problem); expected \(NetworkTimeout.expected)")
         }
     }
 
     func run() async throws {
-        let report = await TLSReport.inspect(url, caFile: caFile, timeout: timeout)
-        if case .failure(.invalidRequest(let message)) = report.result { throw httpCommandFailure(message) }
+        var margin = marginDays ?? ToolLimits.defaultCertificateMarginDays
+        if let site {
+            margin = try orExit { try SiteProfile.load(URL(fileURLWithPath: site)).limits.certificateMarginDays }
+        }
+        let report = await TLSReport.inspect(url, caFile: caFile, timeout: timeout, marginDays: margin)
+        if case .failure(.invalidRequest(let message)) = report.result { throw failure(message) }
         print(format == .json ? report.json() : report.text())
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
     }
-}
-
-/// Prints `mallaudit: message` on stderr and returns exit status 1 ("the command could not run").
-private func httpCommandFailure(_ message: String) -> ExitCode {
-    writeError("mallaudit: \(message)\n")
-    return ExitCode(1)
 }

@@ -17,10 +17,15 @@ struct RunsCommand: ParsableCommand {
             Status: running (a process is judging it), completed, or interrupted (its process died: killed, \
             crashed, power cut; `mallaudit run --resume RUN` finishes it).
 
+            The database is --db, else mallaudit.sqlite in the working directory; it is \
+            never created.
+
+            Exit status: 0 listed; 1 the database cannot be read; 64 usage error.
+
             Example: mallaudit runs --db mallaudit.sqlite --format json
             """)
 
-    @Option(help: ArgumentHelp("The audit database.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("The audit database (default: ./mallaudit.sqlite).", valueName: "FILE"))
     var db = "mallaudit.sqlite"
 
     @Option(help: "Output format: table or json.")

@@ -8,13 +8,16 @@ struct SNMPCommand: ParsableCommand {
         commandName: "snmp",
         abstract: "Query SNMP agents directly (GET or walk), e.g. to find the OIDs of a new sensor.",
         discussion: """
-            Secrets never go on the command line: name the environment variables that hold them \
-            (--community-env, --v3-auth-env, --v3-priv-env). OIDs are numeric: no MIB files are loaded. \
-            Text output is what net-snmp's `snmpget -On` and `snmpbulkwalk -On` print.
+            Secrets never go on the command line: name the environment variables that \
+            hold them (--community-env, --v3-auth-env, --v3-priv-env). OIDs are numeric: \
+            no MIB files are loaded. Text output is what net-snmp's `snmpget -On` and \
+            `snmpbulkwalk -On` print. The SNMP version is -v/--snmp-version (--version \
+            is mallaudit's own).
 
-            Exit status: 0 every agent answered; 1 an agent gave no usable answer (no response, wrong \
-            community, v3 authentication failure, error status); 2 a setting cannot work (variable not set, \
-            passphrase under 8 characters); 64 a usage error.
+            Exit status: 0 every agent answered; 3 an agent gave no usable answer (no \
+            response, wrong community, v3 authentication failure, error status); 1 a \
+            setting cannot work (variable not set, passphrase under 8 characters); 64 \
+            usage error.
 
             Examples:
               export MALL_SNMP_COMMUNITY=...
@@ -37,7 +40,9 @@ struct SNMPAgentOptions: ParsableArguments {
     @Option(name: .customLong("agent"), help: "Agent address udp:HOST:PORT (get accepts several).")
     var agents: [String] = []
 
-    @Option(help: "SNMP version: 1, 2c or 3 (default 2c; 3 when --v3-user is given).")
+    @Option(
+        name: [.customShort("v"), .customLong("snmp-version")],
+        help: "SNMP version: 1, 2c or 3 (default 2c; 3 when --v3-user is given).")
     var version: String?
 
     @Option(help: "Environment variable holding the v1/v2c community.")
@@ -81,7 +86,7 @@ struct SNMPAgentOptions: ParsableArguments {
             throw ValidationError("--agent '\(agent)' is not of the form udp:HOST:PORT")
         }
         if let version, SNMPAgent.Version(rawValue: version) == nil {
-            throw ValidationError("--version '\(version)' is not one of 1, 2c, 3")
+            throw ValidationError("--snmp-version '\(version)' is not one of 1, 2c, 3")
         }
         if let v3Level, SNMPAgent.SecurityLevel(rawValue: v3Level) == nil {
             throw ValidationError("--v3-level '\(v3Level)' is not one of noAuthNoPriv, authNoPriv, authPriv")

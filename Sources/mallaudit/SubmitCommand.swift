@@ -7,14 +7,16 @@ struct SubmitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "submit",
         abstract: "Send a bundle to the bureau's server (mallaudit-server); queue it when it cannot be sent now.",
+        usage: "mallaudit submit <FILE.zip> --server <URL> --token-env <VAR> [<options>]\nmallaudit submit --pending [<options>]",
         discussion: """
-            The token is read from the environment variable --token-env names (never from an argument or a file).
-            A bundle that cannot be sent now (no connection, timeout, 429, 5xx after the retries) is queued in the
-            outbox: --outbox DIR, else $MALLAUDIT_OUTBOX, else $XDG_STATE_HOME/mallaudit/outbox, else
+            The token is read from the environment variable --token-env names (never from an argument or a file). \
+            A bundle that cannot be sent now (no connection, timeout, 429, 5xx after the retries) is queued in the \
+            outbox: --outbox DIR, else $MALLAUDIT_OUTBOX, else $XDG_STATE_HOME/mallaudit/outbox, else \
             ~/.local/state/mallaudit/outbox. `mallaudit submit --pending` sends what waits there.
 
-            Exit status: 0 delivered (201 new, 200 known), 2 refused by the server (422, each problem printed),
-            3 queued or still pending, 1 not sent and not queued (bad token, bad URL, unreadable file).
+            Exit status: 0 delivered (201 new, 200 known), 2 refused by the server (422, each problem printed), \
+            3 queued or still pending, 1 not sent and not queued (bad token, bad URL, unreadable file), 64 usage \
+            error.
             """)
 
     @Argument(help: ArgumentHelp("The bundle to send.", valueName: "FILE.zip"))
@@ -86,26 +88,15 @@ struct SubmitCommand: AsyncParsableCommand {
             print("\(name): \(status == 201 ? "stored as a new run" : "known already") (\(status)) \(answer)")
             return 0
         case .refused(let problems):
-            printError("\(name): refused by the server (422):")
+            printError("mallaudit: error: \(name): refused by the server (422):")
             for problem in problems { printError("  \(problem)") }
             return 2
         case .queued(let reason, let outbox):
-            printError("\(name): not sent (\(reason)); queued in \(outbox.path): `mallaudit submit --pending` sends it")
+            warn("\(name): not sent (\(reason)); queued in \(outbox.path): `mallaudit submit --pending` sends it")
             return 3
         case .failed(let reason):
-            printError("\(name): not sent: \(reason)")
+            printError("mallaudit: error: \(name): not sent: \(reason)")
             return 1
         }
-    }
-}
-
-/// `orExit` for async work.
-func orExitAsync<T>(_ body: () async throws -> T) async throws -> T {
-    do {
-        return try await body()
-    } catch let error as ExitCode {
-        throw error
-    } catch {
-        throw failure("\(error)")
     }
 }

@@ -270,4 +270,24 @@ struct ConsoleReportTests {
         #expect(text.contains("threshold: ≥ 85 %"), "\(text)")
         #expect(!text.contains("85.00"))
     }
+
+    @Test("in colour, a mall's value holding escape codes is neutralised first: the only escapes are the paint's")
+    func colourAfterNeutralising() {
+        let result = StatementResult(
+            statementID: "5.1.1-1", verdict: .fail, source: .probe, producer: "core\u{1B}[2J",
+            reason: "sysDescr \u{1B}]0;owned\u{07}\u{1B}[32mgreen",
+            observations: [Observation(name: "sysDescr.0", value: "a\u{1B}[1;31mb\rc")])
+        let style = ConsoleStyle(colour: true, language: .en)
+        let text = ConsoleReport.results([result], checklist: Fixture.checklist(), style: style)
+        #expect(text.hasPrefix("\u{1B}[1;31mFAIL        \u{1B}[0m 5.1.1-1"), "\(text.debugDescription)")
+        #expect(text.contains("[core\\x1B[2J]"), "\(text.debugDescription)")
+        #expect(text.contains("sysDescr \\x1B]0;owned\\x07\\x1B[32mgreen"), "\(text.debugDescription)")
+        #expect(text.contains("sysDescr.0 = a\\x1B[1;31mb\\x0Dc"), "\(text.debugDescription)")
+        // Two escapes in all: the paint's start and its reset.
+        #expect(text.filter { $0 == "\u{1B}" }.count == 2, "\(text.debugDescription)")
+        #expect(!text.contains("\u{07}") && !text.contains("\r"))
+        // Without colour: no escape at all, the values neutralised just the same.
+        let plain = ConsoleReport.results([result], checklist: Fixture.checklist())
+        #expect(!plain.contains("\u{1B}"), "\(plain.debugDescription)")
+    }
 }

@@ -24,7 +24,7 @@ struct BundleTests {
 
         let names = Set(try zipEntries(of: bundle).map(\.path))
         for required in ["reports/report.xml", "reports/report.html", "reports/report.junit.xml",
-                         "checklist/checklist.xml", "site/site.yaml", "measured-inputs.json", "manifest.json",
+                         "reports/report.json", "reports/report.oscal.json", "checklist/checklist.xml", "site/site.yaml", "measured-inputs.json", "manifest.json",
                          "envelope.dsse.json"] {
             #expect(names.contains(required), "\(required)")
         }
@@ -160,7 +160,7 @@ struct BundleTests {
         #expect(ed.0.signatures.first?.sig != ee.0.signatures.first?.sig)
     }
 
-    @Test("The bundled XML report is byte for byte what mallaudit report writes")
+    @Test("Every bundled report is byte for byte what mallaudit report writes in its format")
     func sameReport() throws {
         let run = try sharedRun.get()
         let folder = try temporaryFolder()
@@ -169,7 +169,8 @@ struct BundleTests {
         let (bundle, _) = try makeBundle(run, by: keys.inspector, in: folder)
         let written = folder.appendingPathComponent("report.xml")
         for (format, member) in [("xml", "reports/report.xml"), ("html", "reports/report.html"),
-                                 ("junit", "reports/report.junit.xml")] {
+                                 ("junit", "reports/report.junit.xml"), ("json", "reports/report.json"),
+                                 ("oscal", "reports/report.oscal.json")] {
             let outcome = try tool(mallauditBinary(), [
                 "report", "--db", run.database.path, "--run", "latest", "--format", format, "--output", written.path,
             ])

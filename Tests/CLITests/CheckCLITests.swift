@@ -209,16 +209,16 @@ struct CheckCLITests {
         #expect(result.stdout.isEmpty)
     }
 
-    @Test("a bad --as-of exits 1 and says what is expected")
+    @Test("a bad --as-of is a usage error (64) that says what is expected")
     func badAsOf() throws {
         let result = try runMallaudit(["check", "payments", "--csv", "x.csv", "--as-of", "2026-02-30"])
-        #expect(result.status == 1)
+        #expect(result.status == 64)
         #expect(result.stderr.contains("YYYY-MM-DD"))
         // run and probe read --as-of by the same rule: a day that does not exist is refused, not rolled over.
         for command in ["run", "probe"] {
             for day in ["2026-02-30", "2026-13-01", "10000-01-01"] {
                 let refused = try runMallaudit([command, "--site", "no-such-site.yaml", "--as-of", day])
-                #expect(refused.status == 1, "\(command) \(day)")
+                #expect(refused.status == 64, "\(command) \(day)")
                 #expect(refused.stderr.contains("--as-of '\(day)' is not a date"), "\(command) \(day): \(refused.stderr)")
             }
         }

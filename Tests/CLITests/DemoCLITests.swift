@@ -2,6 +2,10 @@ import Foundation
 import Testing
 import TestSupport
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Runs a program and returns its exit status and standard output.
 private func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
     let outcome = try runProcess(URL(fileURLWithPath: executable), arguments)
@@ -153,7 +157,7 @@ struct DemoCLITests {
         let diff = try runMallaudit([
             "diff", "1", "2", "--db", output.appendingPathComponent("mallaudit.sqlite").path, "--format", "json",
         ])
-        #expect(diff.status == 0)
+        #expect(diff.status == 2, "items are still open: diff exits 2")
         // Every statement is somewhere in the listing (unchanged ones too): look in the right list.
         struct Listing: Decodable {
             struct Entry: Decodable { var statement: String }
@@ -161,6 +165,184 @@ struct DemoCLITests {
         }
         let listing = try JSONDecoder().decode(Listing.self, from: Data(diff.stdout.utf8))
         #expect(listing.stillOpen.map(\.statement).contains("5.1.2-3"), "a failure present in both runs is still open")
+    }
+}
+
+/// What a demo leaves behind, found by the temporary folder it was given (`TMPDIR`): its state folders live there,
+/// and every process it starts names its state folder on its command line.
+private struct DemoTraces {
+    let folder: URL
+
+    init() throws { folder = try temporaryDirectory("demo-traces") }
+
+    var environment: [String: String] { ["TMPDIR": folder.path] }
+
+    /// The state folders (`mallaudit-demo.XXXXXX`) present now.
+    var stateFolders: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter {
+            $0.hasPrefix("mallaudit-demo.")
+        }
+    }
+
+    /// Processes whose command line mentions the folder and that run (an orphan's zombie, dead but not yet reaped by
+    /// init, does not count): pid and command line.
+    var runningProcesses: [String] {
+        var found: [String] = []
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = Int32(entry), pid != getpid(),
+                let cmdline = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8)
+            else { continue }
+            let command = String(decoding: cmdline.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+            guard command.contains(folder.path) else { continue }
+            let state = stat.split(separator: ")").last?.split(separator: " ").first ?? ""
+            if state != "Z" { found.append("\(pid): \(command)") }
+        }
+        return found
+    }
+
+    /// Waits up to `seconds` for no process and no state folder to be left; returns what is left.
+    func leftovers(within seconds: Double) -> [String] {
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            let left = runningProcesses + stateFolders
+            if left.isEmpty || Date() > deadline { return left }
+            usleep(100_000)
+        }
+    }
+
+    /// Starts `mallaudit demo --output OUTPUT` with this folder as its TMPDIR (and `environment`), output to files.
+    func startDemo(output: URL, environment extra: [String: String] = [:]) throws -> ChildProcess {
+        try ChildProcess(
+            mallauditBinary(), ["demo", "--output", output.path], environment: environment.merging(extra) { $1 },
+            output: FileHandle(forWritingTo: try file(output.lastPathComponent + ".stdout")),
+            errors: FileHandle(forWritingTo: try file(output.lastPathComponent + ".stderr")))
+    }
+
+    func file(_ name: String) throws -> URL {
+        let url = folder.appendingPathComponent(name)
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        return url
+    }
+
+    func text(_ name: String) -> String {
+        (try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)) ?? ""
+    }
+
+    /// Waits (up to 30 s) until a demo's systems are up: its state folder has ports.json.
+    func waitForSystems() -> Bool {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            for state in stateFolders
+            where FileManager.default.fileExists(atPath: folder.appendingPathComponent("\(state)/ports.json").path) {
+                return true
+            }
+            usleep(50_000)
+        }
+        return false
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: folder) }
+}
+
+/// statement id → verdict of run 1, read with the sqlite3 tool.
+private func verdicts(_ database: URL) throws -> [String: String] {
+    let rows = try runTool(
+        "/usr/bin/sqlite3", ["-readonly", database.path, "SELECT statement_id || ' ' || verdict FROM results WHERE run_id = 1"])
+    var result: [String: String] = [:]
+    for line in rows.split(separator: "\n") {
+        let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+        if parts.count == 2 { result[parts[0]] = parts[1] }
+    }
+    return result
+}
+
+@Suite("The demo: free ports, its own state, nothing left running", .serialized)
+struct DemoIsolationTests {
+    @Test("two `mallaudit demo` processes at the same time both succeed with the same verdicts, and afterwards no process they started is still running")
+    func twoAtOnce() throws {
+        let traces = try DemoTraces()
+        defer { traces.remove() }
+        let demoFolder = repositoryRoot().appendingPathComponent("examples/demo-mall")
+        let before = try FileManager.default.contentsOfDirectory(atPath: demoFolder.path).sorted()
+        let outputs = ["a", "b"].map { traces.folder.appendingPathComponent("out-\($0)") }
+        let demos = try outputs.map { try traces.startDemo(output: $0) }
+        for demo in demos { demo.process.waitUntilExit() }
+        for (demo, output) in zip(demos, outputs) {
+            #expect(
+                demo.process.terminationStatus == 0,
+                "\(output.lastPathComponent): \(traces.text(output.lastPathComponent + ".stderr"))")
+            for report in ["report.xml", "report.html", "report.junit.xml"] {
+                #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent(report).path))
+            }
+        }
+        let first = try verdicts(outputs[0].appendingPathComponent("mallaudit.sqlite"))
+        let second = try verdicts(outputs[1].appendingPathComponent("mallaudit.sqlite"))
+        #expect(first.count == 107)
+        #expect(first == second, "the same demo mall gives the same verdicts, whoever runs beside it")
+        #expect(first.values.contains("error"), "the 3F gateway is dead on purpose")
+        #expect(traces.leftovers(within: 5).isEmpty, "\(traces.leftovers(within: 0))")
+        // Nothing was written into the checkout.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: demoFolder.path).sorted() == before)
+    }
+
+    @Test(
+        "SIGTERM or SIGINT mid-demo: its systems are stopped, its state removed, exit 128 + the signal",
+        arguments: [(SIGTERM, Int32(143)), (SIGINT, Int32(130))])
+    func interrupted(signal: Int32, status: Int32) throws {
+        let traces = try DemoTraces()
+        defer { traces.remove() }
+        let demo = try traces.startDemo(output: traces.folder.appendingPathComponent("out"))
+        #expect(traces.waitForSystems(), "the demo's systems did not come up: \(traces.text("out.stderr"))")
+        #expect(!traces.runningProcesses.isEmpty, "the systems run, naming their state folder")
+        kill(demo.process.processIdentifier, signal)
+        demo.process.waitUntilExit()
+        #expect(demo.process.terminationReason == .exit)
+        #expect(demo.process.terminationStatus == status, "\(traces.text("out.stderr"))")
+        // The handler stopped everything before the exit: nothing is left even a moment later.
+        #expect(traces.runningProcesses.isEmpty, "\(traces.runningProcesses)")
+        #expect(traces.stateFolders.isEmpty)
+    }
+
+    @Test("SIGKILL mid-demo: the systems' watchdog sees the demo gone, stops them and removes the state")
+    func killed() throws {
+        let traces = try DemoTraces()
+        defer { traces.remove() }
+        let demo = try traces.startDemo(output: traces.folder.appendingPathComponent("out"))
+        #expect(traces.waitForSystems(), "the demo's systems did not come up: \(traces.text("out.stderr"))")
+        demo.kill()
+        #expect(demo.process.terminationReason == .uncaughtSignal)
+        #expect(traces.leftovers(within: 10).isEmpty, "\(traces.leftovers(within: 0))")
+    }
+
+    @Test("a system that does not answer fails the demo with exit 1, naming it; nothing is left running")
+    func silentSystem() throws {
+        let traces = try DemoTraces()
+        defer { traces.remove() }
+        // An snmpd that starts but never answers for the 2F gateway; the real one for the others.
+        let bin = traces.folder.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let stub = bin.appendingPathComponent("snmpd")
+        try """
+            #!/bin/bash
+            case "$*" in
+              *gateway_2f*) exec python3 -c 'import time; time.sleep(600)' "$@" ;;
+              *) exec /usr/sbin/snmpd "$@" ;;
+            esac
+
+            """.write(to: stub, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: stub.path)
+        let path = bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let demo = try traces.startDemo(
+            output: traces.folder.appendingPathComponent("out"), environment: ["PATH": path, "DEMO_PEER_WAIT": "2"])
+        demo.process.waitUntilExit()
+        #expect(demo.process.terminationStatus == 1)
+        let stderr = traces.text("out.stderr")
+        #expect(stderr.hasPrefix("mallaudit: error: the demo's systems did not start: "), "\(stderr)")
+        #expect(stderr.contains("demo peer gateway_2f (snmpd on udp:127.0.0.1:"), "\(stderr)")
+        #expect(stderr.contains("did not answer within 2 s"), "\(stderr)")
+        #expect(traces.leftovers(within: 5).isEmpty, "\(traces.leftovers(within: 0))")
+        #expect(!FileManager.default.fileExists(atPath: traces.folder.appendingPathComponent("out/report.xml").path))
     }
 }
 

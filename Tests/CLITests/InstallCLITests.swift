@@ -15,17 +15,22 @@ private struct Installation {
     init() throws {
         prefix = try temporaryDirectory("mallaudit-prefix")
         work = try temporaryDirectory("mallaudit-installed-work")
+        // generate-manual is built by scripts/test.sh (`swift test` holds the build folder meanwhile).
+        var environment = ["MALLAUDIT_BIN": try mallauditBinary().path]
+        environment["MALLAUDIT_GENERATE_MANUAL"] = try TestPeer.value("MALLAUDIT_GENERATE_MANUAL")
         let outcome = try runProcess(
             URL(fileURLWithPath: "/bin/bash"),
             [repositoryRoot().appendingPathComponent("scripts/install.sh").path, prefix.path],
-            environment: ["MALLAUDIT_BIN": try mallauditBinary().path], currentDirectory: repositoryRoot())
+            environment: environment, currentDirectory: repositoryRoot())
         try #require(outcome.status == 0, "install.sh failed: \(outcome.stderr)")
         binary = prefix.appendingPathComponent("bin/mallaudit")
         #expect(FileManager.default.isExecutableFile(atPath: binary.path))
-        // The test helpers are not part of the product: only mallaudit is installed.
+        // The test helpers are not part of the product: mallaudit and the bureau's server are installed, nothing else.
         let installedBinaries = try FileManager.default.contentsOfDirectory(
             atPath: prefix.appendingPathComponent("bin").path)
-        #expect(installedBinaries == ["mallaudit"])
+        #expect(installedBinaries.sorted() == ["mallaudit", "mallaudit-server"])
+        let server = try runProcess(prefix.appendingPathComponent("bin/mallaudit-server"), ["--help"])
+        #expect(server.status == 0 && server.stdout.contains("migrate"), "\(server.stdout)\(server.stderr)")
     }
 
     /// The environment without any MALLAUDIT_* override, so only the installation can provide the files.
@@ -131,4 +136,49 @@ struct InstallCLITests {
         #expect(bare.status == 0, "\(bare.stderr)")
         #expect(!FileManager.default.fileExists(atPath: elsewhere.appendingPathComponent("probes").path))
     }
+
+    @Test("install.sh leaves a manual that `man -l` renders and bash, zsh and fish completions")
+    func manualAndCompletions() throws {
+        let installed = try Installation()
+        defer { installed.remove() }
+        let manual = installed.prefix.appendingPathComponent("share/man/man1/mallaudit.1")
+        #expect(FileManager.default.fileExists(atPath: manual.path))
+        let rendered = try runProcess(
+            URL(fileURLWithPath: "/usr/bin/man"), ["-l", manual.path],
+            environment: ["MANWIDTH": "80", "MANPAGER": "cat", "PAGER": "cat", "LANG": "C.UTF-8"])
+        #expect(rendered.status == 0, "\(rendered.stderr)")
+        #expect(rendered.stderr.isEmpty, "man -l warns: \(rendered.stderr)")
+        let page = rendered.stdout
+        #expect(page.contains("MALLAUDIT(1)"), "\(page.prefix(300))")
+        // Non-ASCII text survives (generate-manual alone drops it): the standard's name, the ellipsis of the format.
+        #expect(page.contains("商场数字化服务规范"), "\(page.prefix(300))")
+        #expect(page.contains("error: …"), "\(page.prefix(900))")
+        for heading in ["NAME", "SYNOPSIS", "DESCRIPTION"] { #expect(page.contains(heading), "\(heading)") }
+        // The exit table and every command are in it, as --help has them.
+        #expect(page.contains("usage error (an unknown option, a missing argument)"))
+        for command in ["demo", "run", "report", "assess", "diff", "http", "snmp", "verify"] {
+            #expect(page.contains("\n     \(command)"), "\(command) not in the manual")
+        }
+
+        let share = installed.prefix.appendingPathComponent("share")
+        let bash = share.appendingPathComponent("bash-completion/completions/mallaudit").path
+        let zsh = share.appendingPathComponent("zsh/site-functions/_mallaudit").path
+        let fish = share.appendingPathComponent("fish/vendor_completions.d/mallaudit.fish").path
+        #expect(try String(contentsOfFile: zsh, encoding: .utf8).hasPrefix("#compdef mallaudit"))
+        #expect(try String(contentsOfFile: fish, encoding: .utf8).contains("__mallaudit_parse_tokens"))
+        // bash completes from the installed file: `mallaudit rep<TAB>` and `mallaudit snmp get --snmp<TAB>`.
+        func complete(_ words: [String]) throws -> String {
+            let script = """
+                source '\(bash)'
+                COMP_WORDS=(\(words.joined(separator: " "))); COMP_CWORD=\(words.count - 1)
+                COMP_LINE='\(words.joined(separator: " "))'; COMP_POINT=${#COMP_LINE}
+                _mallaudit mallaudit '\(words.last!)' '\(words[words.count - 2])'
+                echo "${COMPREPLY[@]}"
+                """
+            return try runTool("/bin/bash", ["-c", script]).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(try complete(["mallaudit", "rep"]) == "report")
+        #expect(try complete(["mallaudit", "snmp", "get", "--snmp"]) == "--snmp-version")
+    }
 }
+

@@ -13,14 +13,15 @@ struct APITests {
         // Mall A: failing in March, conformant in April (filed out of order); mall B: one error → incomplete.
         let april = TestBundle.mall(Bureau.mallA, "云龙万达广场", run: "A-APR", date: "2025-04-01")
         let march = TestBundle.mall(Bureau.mallA, "云龙万达广场", run: "A-MAR", failing: ["5.1.2-3"], date: "2025-03-01")
-        var incomplete = TestBundle.mall(Bureau.mallB, "金鹰国际购物中心", run: "B-1")
-        incomplete.statements = TestBundle.standardStatements(erroring: ["6.1.d"])
+        let incomplete = TestBundle.mall(Bureau.mallB, "金鹰国际购物中心", run: "B-1", erroring: ["6.1.d"])
+        var filed: [String: Data] = [:]
         for bundle in [april, march, incomplete] {
-            let answer = try await api.post(
-                "/api/v1/bundles", data: bundle.signed([Signing(signer: bureau.inspectorKey, role: "inspector")]),
-                as: .token(bureau.inspector.token))
+            let bytes = bundle.signed([Signing(signer: bureau.inspectorKey, role: "inspector")])
+            filed[bundle.run] = bytes
+            let answer = try await api.post("/api/v1/bundles", data: bytes, as: .token(bureau.inspector.token))
             try #require(answer.status == 201, "\(answer.text)")
         }
+        let source = try SourceRun.shared.get()
         let malls = try await api.get("/api/v1/malls", as: admin)
         #expect(malls.status == 200)
         let latest = Dictionary(uniqueKeysWithValues: malls.array.map {
@@ -48,12 +49,17 @@ struct APITests {
         let run = try await api.get("/api/v1/runs/\(marchID)", as: admin)
         #expect(run.status == 200)
         let statements = run.object["statements"] as? [[String: Any]] ?? []
-        #expect(statements.count == 6)
+        #expect(statements.count == source.factory.statementIDs.count)
         let wifi = statements.first { $0["statementId"] as? String == "5.1.2-3" }
         #expect(wifi?["verdict"] as? String == "fail")
-        #expect((wifi?["measured"] as? [String: Any])?["value"] as? Double == 120)
-        let checkpoints = statements.first { $0["statementId"] as? String == "5.2.5-6" }?["checkpoints"] as? [[String: Any]]
-        #expect(checkpoints?.compactMap { $0["checkpointId"] as? String } == ["a", "b"])
+        #expect((wifi?["measured"] as? [String: Any])?["value"] as? Double == source.result("5.1.2-3")?.measurement?.value)
+        // A statement judged by checkpoints lists them in the checklist's order.
+        let withCheckpoints = try #require(source.factory.source.report.checklist.statements.first {
+            $0.checkpoints.count > 1 && source.result($0.id)?.verdict == .pass
+        })
+        let checkpoints = statements.first { $0["statementId"] as? String == withCheckpoints.id }?["checkpoints"]
+            as? [[String: Any]]
+        #expect(checkpoints?.compactMap { $0["checkpointId"] as? String } == withCheckpoints.checkpoints.map(\.id))
         let signatures = run.object["signatures"] as? [[String: Any]] ?? []
         #expect(signatures.first?["fingerprint"] as? String == bureau.inspectorKey.fingerprint)
         #expect(signatures.first?["account"] as? String == "inspector")
@@ -64,7 +70,7 @@ struct APITests {
         let download = try await api.get("/api/v1/bundles/\(sha)", as: admin)
         #expect(download.status == 200)
         #expect(sha256Hex(download.body) == sha)
-        #expect(download.body == march.signed([Signing(signer: bureau.inspectorKey, role: "inspector")]))
+        #expect(download.body == filed["A-MAR"])
         #expect(try world.count("SELECT count(*) FROM access_log WHERE action = 'download' AND target = '\(sha)'") == 1)
     }
 
@@ -75,11 +81,8 @@ struct APITests {
         let api = APIClient(try await world.start())
         var runIDs: [Int] = []
         let first = TestBundle.mall(Bureau.mallA, "云龙万达广场", run: "R1", failing: ["5.1.1-1", "6.1.d"])
-        var second = TestBundle.mall(
+        let second = TestBundle.mall(
             Bureau.mallA, "云龙万达广场", run: "R2", failing: ["6.1.d", "5.1.2-3"], date: "2025-04-01")
-        // 6.1.e was judged whole in R1 (pass) and by its checkpoints in R2 (fail): the method changed.
-        second.statements[5].verdict = "fail"
-        second.statements[5].checkpoints = [("6.1.e/a", "fail")]
         for bundle in [first, second] {
             let answer = try await api.post(
                 "/api/v1/bundles", data: bundle.signed([Signing(signer: bureau.inspectorKey, role: "inspector")]),
@@ -96,8 +99,11 @@ struct APITests {
         #expect(ids("newlyFailing") == ["5.1.2-3"])
         #expect(ids("stillOpen") == ["6.1.d"])
         #expect(ids("otherChanges") == [])
-        #expect(ids("gainedCheckpoints") == ["6.1.e"])
-        #expect(ids("unchanged") == ["5.1.1-2", "5.2.5-6"])
+        // One checklist judges both runs: no statement changed from whole to checkpoints (RunDiffTests cover that).
+        #expect(ids("gainedCheckpoints") == [])
+        let unchanged = ids("unchanged")
+        #expect(unchanged.count == (try SourceRun.shared.get()).factory.statementIDs.count - 3)
+        #expect(Set(unchanged).isDisjoint(with: ["5.1.1-1", "5.1.2-3", "6.1.d"]))
         #expect((answer.object["before"] as? [String: Any])?["runRef"] as? String == "R1")
 
         // Runs of two malls do not diff.
@@ -127,12 +133,11 @@ struct APITests {
         let byClause = Dictionary(uniqueKeysWithValues: clauses.array.map { ($0["clauseId"] as? String ?? "", $0) })
         #expect(byClause["6.1"]?["malls"] as? Int == 2)
         #expect(byClause["6.1"]?["fail"] as? Int == 2)  // 6.1.d and 6.1.e of B
-        // 6.1.e is a "may" statement: only 6.1.d makes B fail a requirement of 6.1.
         #expect(byClause["6.1"]?["mallsFailingRequirement"] as? Int == 1)
         #expect(byClause["5.1.1"]?["pass"] as? Int == 4)
 
         let statements = try await api.get("/api/v1/statistics/statements?clause=5.1", as: .token(bureau.viewer.token))
-        #expect(statements.array.compactMap { $0["statementId"] as? String } == ["5.1.1-1", "5.1.1-2", "5.1.2-3"])
+        #expect(statements.array.compactMap { $0["statementId"] as? String } == ["5.1.1-1", "5.1.1-2", "5.1.2-1", "5.1.2-2", "5.1.2-3"])
         let wifi = statements.array.first { $0["statementId"] as? String == "5.1.2-3" }
         #expect(wifi?["pass"] as? Int == 1 && wifi?["fail"] as? Int == 1 && wifi?["malls"] as? Int == 2)
 
@@ -140,7 +145,22 @@ struct APITests {
         let values = Dictionary(uniqueKeysWithValues: across.array.map {
             ($0["creditCode"] as? String ?? "", ($0["measured"] as? [String: Any])?["value"] as? Double)
         })
-        #expect(values == [Bureau.mallA: 200, Bureau.mallB: 120])
+        // A passes by an inspector's finding (no number); B fails as the real run measured it.
+        #expect(values == [Bureau.mallA: nil, Bureau.mallB: (try SourceRun.shared.get()).result("5.1.2-3")?.measurement?.value])
+
+        // A later run of B that fails nothing: the statistics follow at once (the answers the instance kept are
+        // computed anew when the number of runs moves).
+        let later = try await api.post(
+            "/api/v1/bundles", data: bureau.inspection(Bureau.mallB, run: "B2", failing: [], date: "2025-03-01"),
+            as: .token(bureau.inspector.token))
+        try #require(later.status == 201)
+        let after = try await api.get("/api/v1/statistics/clauses", as: .token(bureau.viewer.token))
+        let afterByClause = Dictionary(uniqueKeysWithValues: after.array.map { ($0["clauseId"] as? String ?? "", $0) })
+        #expect(afterByClause["6.1"]?["fail"] as? Int == 0)
+        #expect(afterByClause["6.1"]?["mallsFailingRequirement"] as? Int == 0)
+        let wifiAfter = try await api.get("/api/v1/statistics/statements?clause=5.1", as: .token(bureau.viewer.token))
+            .array.first { $0["statementId"] as? String == "5.1.2-3" }
+        #expect(wifiAfter?["pass"] as? Int == 2 && wifiAfter?["fail"] as? Int == 0)
     }
 
     @Test("Rectification: a due date on a failed shall statement; a self-audit shows progress, an inspection closes it")

@@ -12,7 +12,7 @@ struct OperationsTests {
             ("listen: {port: 70000}\ndatabase: {user: u, name: n}\n", 1, "listen.port: port 70000 is out of range"),
             ("listen: {port: 1}\n", 1, "missing key 'database'"),
             ("listen: {port: 1}\ndatabase: {user: u, name: n}\nbundles: {store: s, trusted_keys: k, format: zip}\n", 3,
-             "bundles.format: 'zip' is not allowed (expected one of test-json)"),
+             "bundles.format: 'zip' is not allowed (expected one of signed-zip)"),
         ]
         for (text, line, message) in cases {
             try text.write(to: world.config, atomically: true, encoding: .utf8)
@@ -41,16 +41,18 @@ struct OperationsTests {
         async let second = Task.detached { try world.run(["migrate"]) }.value
         let outcomes = try await [first, second]
         #expect(outcomes.allSatisfy { $0.status == 0 }, "\(outcomes.map(\.stderr))")
-        #expect(outcomes.map(\.stdout).sorted() == ["applied 1 initial\n", "schema is current (version 1)\n"])
-        #expect(try world.sql("SELECT version, name FROM schema_migrations") == "1|initial")
+        #expect(outcomes.map(\.stdout).sorted()
+                == ["applied 1 initial\napplied 2 signed-bundles\n", "schema is current (version 2)\n"])
+        #expect(try world.sql("SELECT version, name FROM schema_migrations ORDER BY version")
+                == "1|initial\n2|signed-bundles")
         #expect(try world.count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == 15)
 
         // An applied migration whose statements changed since is refused, not skipped.
-        let checksum = try world.sql("SELECT checksum FROM schema_migrations")
-        try world.sql("UPDATE schema_migrations SET checksum = 'edited'")
+        let checksum = try world.sql("SELECT checksum FROM schema_migrations WHERE version = 1")
+        try world.sql("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1")
         let edited = try world.run(["migrate"])
         #expect(edited.status == 1 && edited.stderr.contains("released migrations must never be edited"))
-        try world.sql("UPDATE schema_migrations SET checksum = '\(checksum)'; INSERT INTO schema_migrations VALUES (99, 'future', 'x')")
+        try world.sql("UPDATE schema_migrations SET checksum = '\(checksum)' WHERE version = 1; INSERT INTO schema_migrations VALUES (99, 'future', 'x')")
         let newer = try world.run(["migrate"])
         #expect(newer.status == 1 && newer.stderr.contains("schema version 99"))
     }

@@ -379,7 +379,7 @@ struct PagesTests {
             "xssMall": Self.xssMall, "xssName": Self.xssName, "xssDistrict": "泉山区", "xssClause": "6.1",
             "xssRunId": try #require(xssRun["runId"] as? Int), "diffMall": Bureau.mallA, "diffMallRuns": 2, "diffFixed": "5.1.1-1",
             "diffNewlyFailing": "5.1.2-3", "dueStatement": "5.1.2-3", "dueDate": "2027-01-31",
-            "signer": "测试签名人", "runId": try #require(latestA["runId"] as? Int),
+            "signer": bureau.inspectorKey.identity.holder.name, "runId": try #require(latestA["runId"] as? Int),
             "mallAccount": "mall-b", "ownMall": Bureau.mallB, "ownMallItem": "6.1.d", "otherMall": Bureau.mallA,
             "otherMallName": "云龙万达广场",
         ]

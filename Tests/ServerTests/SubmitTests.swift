@@ -42,9 +42,16 @@ struct SubmitTests {
         #expect(try world.count("SELECT count(*) FROM runs") == 1)
 
         let forged = world.folder.appendingPathComponent("forged.zip")
-        var lying = TestBundle.mall(Bureau.mallA, "云龙万达广场", run: "CLI-2")
-        lying.summaryOverride = ["pass": 0]
-        try lying.signed([Signing(signer: bureau.inspectorKey, role: "inspector")]).write(to: forged)
+        // A verdict edited in the report, re-hashed and re-signed with the inspector's own key: the summary no
+        // longer adds up.
+        try TestBundle.mall(Bureau.mallA, "云龙万达广场", run: "CLI-2", failing: ["6.1.d"])
+            .signed([Signing(signer: bureau.inspectorKey, role: "inspector")]) { entries in
+                let index = try #require(entries.firstIndex { $0.path == "reports/report.xml" })
+                entries[index].data = Data(String(decoding: entries[index].data, as: UTF8.self).replacingOccurrences(
+                    of: #"id="6.1.d" modality="shall" verdict="fail""#, with: #"id="6.1.d" modality="shall" verdict="pass""#
+                ).utf8)
+                entries = try resign(entries, by: bureau.inspectorKey)
+            }.write(to: forged)
         let refused = try submit([forged.path] + common, token: bureau.inspector.token)
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("refused by the server (422)") && refused.stderr.contains("[summary-mismatch]"))
@@ -57,6 +64,54 @@ struct SubmitTests {
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: outbox.path)) ?? []).isEmpty)
         let missingServer = try runProcess(ServerWorld.cli, ["submit", file.path, "--token-env", "AUDIT_TOKEN"])
         #expect(missingServer.status != 0 && missingServer.stderr.contains("--server"))
+    }
+
+    @Test("The whole chain by the CLI: keys generate, bundle, submit (201); countersign, verify, submit (200, +1 signature)")
+    func wholeChain() async throws {
+        let world = try ServerWorld()
+        let bureau = try Bureau(world)
+        let server = try await world.start()
+        let source = try SourceRun.shared.get()
+        let demoCode = "91320303MA1DEMO00X"
+        try world.mall(demoCode, name: "星河广场", district: "云龙区")
+        let mallAccount = try world.account("xinghe", role: "mall", mall: demoCode)
+        @discardableResult func cli(_ arguments: [String]) throws -> ProcessOutcome {
+            let outcome = try runProcess(ServerWorld.cli, arguments)
+            #expect(outcome.status == 0, "mallaudit \(arguments.joined(separator: " ")): \(outcome.stderr)")
+            return outcome
+        }
+        let inspectorKey = world.folder.appendingPathComponent("wang.key")
+        let mallKey = world.folder.appendingPathComponent("xinghe.key")
+        try cli(["keys", "generate", "--algorithm", "sm2", "--name", "王工", "--org", "徐州市商务局", "--output",
+                 inspectorKey.path, "--unencrypted"])
+        try cli(["keys", "generate", "--algorithm", "ed25519", "--name", "李经理", "--org", "星河广场", "--output",
+                 mallKey.path, "--unencrypted"])
+        // Registered without dates: the registration takes the key file's own validity.
+        try world.admin(["key", "add", "--account", "inspector", "--public-key",
+                         inspectorKey.deletingPathExtension().appendingPathExtension("pub").path])
+        try world.admin(["key", "add", "--account", "xinghe", "--public-key",
+                         mallKey.deletingPathExtension().appendingPathExtension("pub").path])
+
+        let bundle = world.folder.appendingPathComponent("xinghe.zip")
+        try cli(["bundle", "--run", "latest", "--key", inspectorKey.path, "--output", bundle.path, "--db",
+                 source.database.path, "--site", source.site.path, "--checklist", SourceRun.checklist.path])
+        let common = ["--server", server.base, "--token-env", "AUDIT_TOKEN",
+                      "--outbox", world.folder.appendingPathComponent("outbox").path]
+        let filed = try submit([bundle.path] + common, token: bureau.inspector.token)
+        #expect(filed.status == 0 && filed.stdout.contains("(201)"), "\(filed.stdout) \(filed.stderr)")
+
+        try cli(["bundle", "countersign", bundle.path, "--key", mallKey.path])
+        let verified = try cli(["verify", bundle.path, "--trust", world.keys.path, "--format", "json"])
+        #expect(verified.stdout.contains("\"valid\" : true"), "\(verified.stdout)")
+        let countersigned = try submit([bundle.path] + common, token: mallAccount.token)
+        #expect(countersigned.status == 0 && countersigned.stdout.contains("(200)"), "\(countersigned.stdout)")
+        #expect(try world.sql(
+            "SELECT string_agg(s.role || ':' || s.signer, ',' ORDER BY s.role) FROM signatures s") == "inspector:王工,mall:李经理")
+        // The run is the real run's: its mall, its verdict, all its statements.
+        let predicateVerdict = source.factory.source.report.scorecard.conformance.rawValue
+        #expect(try world.sql("SELECT m.credit_code, r.conformance, r.self_audit FROM runs r JOIN malls m ON m.id = r.mall_id")
+                == "\(demoCode)|\(predicateVerdict)|f")
+        #expect(try world.count("SELECT count(*) FROM statement_results") == source.factory.statementIDs.count)
     }
 
     @Test("No server: retried, then queued without the token; --pending sends it once the server is there")

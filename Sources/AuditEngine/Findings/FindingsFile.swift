@@ -121,8 +121,15 @@ public enum ManualAssessment {
     public struct Outcome: Sendable {
         public var run: Int64
         public var results: [StatementResult]
-        /// Evidence files that hold personal identifiers, file and line each (kept as given, never quoted).
-        public var warnings: [Diagnostic] = []
+        /// Warnings, file and line each: a pass recorded as notAssessed for want of evidence (never silent), evidence
+        /// files that hold personal identifiers (kept as given, never quoted).
+        public var warnings: [Diagnostic]
+
+        init(run: Int64, findings: [ManualFinding], results: [StatementResult], evidence: [Diagnostic]) {
+            self.run = run
+            self.results = results
+            warnings = zip(findings, results).compactMap { FindingRules.passWithoutEvidence($0, stored: $1) } + evidence
+        }
     }
 
     static func warnings(_ findings: [ManualFinding], store: AuditStore, run: Int64) throws -> [Diagnostic] {
@@ -143,7 +150,8 @@ public enum ManualAssessment {
         // No assessor at all is reported by FindingRules.validate, together with any other problem.
         let who = nonEmpty(assessor) ?? nonEmpty(run.assessor) ?? ""
         let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let where_ = SourceLocation(file: "command line")
+        // Typed on the command line: no file, and evidence relative to the working directory.
+        let where_ = SourceLocation(file: nil)
         let finding = ManualFinding(
             target: statement, verdict: verdict, note: note,
             evidence: evidence.map {
@@ -151,8 +159,8 @@ public enum ManualAssessment {
             },
             justification: justification, assessor: who, location: where_)
         return Outcome(
-            run: run.id, results: try store.record(findings: [finding], run: run.id),
-            warnings: try warnings([finding], store: store, run: run.id))
+            run: run.id, findings: [finding], results: try store.record(findings: [finding], run: run.id),
+            evidence: try warnings([finding], store: store, run: run.id))
     }
 
     /// Records every finding of a findings file; nothing is recorded when any finding is wrong.
@@ -164,8 +172,8 @@ public enum ManualAssessment {
         let findings = try FindingsFile.load(
             URL(fileURLWithPath: file), defaultAssessor: nonEmpty(assessor) ?? nonEmpty(run.assessor))
         return Outcome(
-            run: run.id, results: try store.record(findings: findings.findings, run: run.id),
-            warnings: try warnings(findings.findings, store: store, run: run.id))
+            run: run.id, findings: findings.findings, results: try store.record(findings: findings.findings, run: run.id),
+            evidence: try warnings(findings.findings, store: store, run: run.id))
     }
 
     private static func nonEmpty(_ text: String?) -> String? {

@@ -11,6 +11,8 @@ import PostgresNIO
 struct ReadAPI: Sendable {
     let database: Database
     let logger: Logger
+    /// The statistics answers this instance last computed (see `StatisticsCache`).
+    let statisticsCache = StatisticsCache()
 
     /// The JSON of one run row `r` (with its filer `fa`), as every answer shows runs.
     static func runJSON(_ r: String = "r", filer fa: String = "fa") -> String {
@@ -54,15 +56,45 @@ struct ReadAPI: Sendable {
 
     /// Every mall the scope may see with its latest verdict, by district and name; optionally filtered.
     func malls(scope: RunScope, district: String?, conformance: String?) async throws -> String {
-        let query = PostgresQuery(
+        let query = try Self.mallsQuery(scope: scope, district: district, conformance: conformance)
+        return try await database.reader.query(query, logger: logger).singleText() ?? "[]"
+    }
+
+    static func mallsQuery(scope: RunScope, district: String?, conformance: String?) throws -> PostgresQuery {
+        PostgresQuery(
             unsafeSQL: """
                 SELECT coalesce(json_agg(\(Self.mallJSON(scope)) ORDER BY m.district NULLS LAST, m.name,
                     m.credit_code), '[]')::text
                 \(Self.mallsFrom(scope))
                     AND ($1::text IS NULL OR m.district = $1::text)
                     AND ($2::text IS NULL OR l.conformance = $2::text)
-                """, binds: try binds(district, conformance))
-        return try await database.reader.query(query, logger: logger).singleText() ?? "[]"
+                """, binds: try bindings(district, conformance))
+    }
+
+    /// The main read queries as a bureau account's calls run them (`mallaudit-server explain` shows their plans).
+    static func mainQueries() throws -> [(name: String, query: PostgresQuery)] {
+        [
+            ("GET /api/v1/malls: every mall with its latest verdict",
+             try mallsQuery(scope: .all, district: nil, conformance: nil)),
+            ("GET /api/v1/statistics/clauses: failures per clause over each mall's latest run",
+             clauseStatisticsQuery(scope: .all)),
+            ("GET /api/v1/statistics/statements: per statement over each mall's latest run",
+             try statementStatisticsQuery(scope: .all, clause: nil)),
+        ]
+    }
+
+    /// `EXPLAIN (ANALYZE, BUFFERS)` of each main query, as text.
+    func explainMainQueries() async throws -> String {
+        var text = ""
+        for (name, query) in try Self.mainQueries() {
+            let explain = PostgresQuery(unsafeSQL: "EXPLAIN (ANALYZE, BUFFERS) " + query.sql, binds: query.binds)
+            text += "-- \(name)\n"
+            for try await line in try await database.reader.query(explain, logger: logger).decode(String.self) {
+                text += line + "\n"
+            }
+            text += "\n"
+        }
+        return text
     }
 
     /// One mall (id and JSON), or nil when it does not exist or is outside the scope. `fresh` reads the primary
@@ -109,12 +141,15 @@ struct ReadAPI: Sendable {
                     'checklistDigest', r.checklist_digest, 'formatVersion', r.format_version,
                     'statements', (SELECT coalesce(json_agg(json_build_object(
                             'statementId', s.statement_id, 'clauseId', s.clause_id, 'modality', s.modality,
-                            'verdict', s.verdict, 'reason', s.reason,
+                            'verdict', s.verdict, 'reason', s.reason, 'source', s.source, 'producer', s.producer,
                             'measured', CASE WHEN s.measured_value IS NULL THEN NULL ELSE json_build_object(
                                 'value', s.measured_value, 'threshold', s.threshold, 'unit', s.unit,
                                 'sample', s.sample, 'margin', s.margin) END,
+                            'areas', coalesce(s.areas, '[]'::jsonb),
                             'checkpoints', (SELECT coalesce(json_agg(json_build_object('checkpointId', c.checkpoint_id,
-                                    'verdict', c.verdict, 'reason', c.reason) ORDER BY c.checkpoint_id), '[]')
+                                    'verdict', c.verdict, 'reason', c.reason, 'source', c.source,
+                                    'producer', c.producer, 'areas', coalesce(c.areas, '[]'::jsonb))
+                                    ORDER BY c.checkpoint_id), '[]')
                                 FROM checkpoint_results c WHERE c.statement_result_id = s.id)
                         ) ORDER BY s.id), '[]') FROM statement_results s WHERE s.run_id = r.id),
                     'findings', (SELECT coalesce(json_agg(json_build_object('statementId', f.statement_id,
@@ -126,7 +161,8 @@ struct ReadAPI: Sendable {
                             ORDER BY e.name, e.sha256), '[]')
                         FROM evidence e WHERE e.run_id = r.id),
                     'signatures', (SELECT coalesce(json_agg(json_build_object('fingerprint', g.fingerprint,
-                            'role', g.role, 'signer', g.signer, 'account', ga.name, 'algorithm', g.algorithm,
+                            'role', g.role, 'signer', g.signer, 'organization', g.organization, 'account', ga.name,
+                            'algorithm', g.algorithm,
                             'signedAt', g.signed_at, 'receivedAt', g.received_at, 'bundleSha256', g.bundle_sha256)
                             ORDER BY g.received_at, g.id), '[]')
                         FROM signatures g JOIN accounts ga ON ga.id = g.account_id WHERE g.run_id = r.id),
@@ -187,7 +223,14 @@ struct ReadAPI: Sendable {
 
     /// Per statement, across the latest run of every mall the scope may see: how many pass, fail, …
     func statementStatistics(scope: RunScope, clause: String?) async throws -> String {
-        let query = PostgresQuery(
+        try await cachedStatistics("statements \(scope) \(clause ?? "")", scope: scope) {
+            let query = try Self.statementStatisticsQuery(scope: scope, clause: clause)
+            return try await database.reader.query(query, logger: logger).singleText() ?? "[]"
+        }
+    }
+
+    static func statementStatisticsQuery(scope: RunScope, clause: String?) throws -> PostgresQuery {
+        PostgresQuery(
             unsafeSQL: """
                 WITH latest AS (\(Self.latestRuns(scope)))
                 SELECT coalesce(json_agg(json_build_object('statementId', t.statement_id, 'clauseId', t.clause_id,
@@ -205,14 +248,39 @@ struct ReadAPI: Sendable {
                     WHERE $1::text IS NULL OR s.clause_id = $1::text OR s.clause_id LIKE $1::text || '.%'
                     GROUP BY s.statement_id
                 ) t
-                """, binds: try binds(clause))
-        return try await database.reader.query(query, logger: logger).singleText() ?? "[]"
+                """, binds: try bindings(clause))
     }
 
     /// Per clause, across the latest run of every mall the scope may see: statement verdict counts, and how many
     /// malls fail at least one of the clause's requirements (shall / shall not).
     func clauseStatistics(scope: RunScope) async throws -> String {
-        let query = PostgresQuery(
+        try await cachedStatistics("clauses \(scope)", scope: scope) {
+            let query = Self.clauseStatisticsQuery(scope: scope)
+            return try await database.reader.query(query, logger: logger).singleText() ?? "[]"
+        }
+    }
+
+    /// The statistics answer `key`, computed by `compute` only when the runs the scope sees changed since this
+    /// instance last computed it. Statistics read runs and their statement results only, which are append-only
+    /// (the schema refuses UPDATE, DELETE and TRUNCATE), so the number of visible runs identifies the set of runs
+    /// an answer was computed from: one index-only count per request instead of aggregating every mall's latest
+    /// results (about 107,000 rows at 1,000 malls). The version is read before the answer is computed, so a cached
+    /// answer is never older than its version (a run filed in between only makes it newer, and the next request
+    /// sees a higher count and recomputes). Nothing else is kept between requests: every instance and a restart
+    /// give the same answers.
+    func cachedStatistics(_ key: String, scope: RunScope, compute: () async throws -> String) async throws -> String {
+        let version = try await database.reader.query(
+            PostgresQuery(unsafeSQL: "SELECT count(*) FROM runs r WHERE \(AccessPolicy.runFilter(scope, alias: "r"))"),
+            logger: logger
+        ).firstRow()?.decode(Int64.self) ?? 0
+        if let answer = statisticsCache.answer(key, version: version) { return answer }
+        let answer = try await compute()
+        statisticsCache.keep(key, version: version, answer: answer)
+        return answer
+    }
+
+    static func clauseStatisticsQuery(scope: RunScope) -> PostgresQuery {
+        PostgresQuery(
             unsafeSQL: """
                 WITH latest AS (\(Self.latestRuns(scope)))
                 SELECT coalesce(json_agg(json_build_object('clauseId', t.clause_id, 'malls', t.malls,
@@ -231,7 +299,6 @@ struct ReadAPI: Sendable {
                     GROUP BY s.clause_id
                 ) t
                 """, binds: PostgresBindings())
-        return try await database.reader.query(query, logger: logger).singleText() ?? "[]"
     }
 
     /// One statement across malls: each visible mall's latest result for it, with the measured value (the
@@ -331,10 +398,46 @@ struct ReadAPI: Sendable {
     }
 
     private func binds(_ values: (any PostgresThrowingDynamicTypeEncodable)?...) throws -> PostgresBindings {
+        try Self.bindings(values)
+    }
+
+    static func bindings(_ values: (any PostgresThrowingDynamicTypeEncodable)?...) throws -> PostgresBindings {
+        try bindings(values)
+    }
+
+    static func bindings(_ values: [(any PostgresThrowingDynamicTypeEncodable)?]) throws -> PostgresBindings {
         var bindings = PostgresBindings()
         for value in values {
             if let value { try bindings.append(value) } else { bindings.appendNull() }
         }
         return bindings
+    }
+}
+
+/// Statistics answers by key with the run count they were computed at (`ReadAPI.cachedStatistics`); at most
+/// `capacity` keys (one per scope and clause filter), the oldest dropped first.
+final class StatisticsCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var answers: [String: (version: Int64, answer: String, used: UInt64)] = [:]
+    private var clock: UInt64 = 0
+    let capacity = 256
+
+    func answer(_ key: String, version: Int64) -> String? {
+        lock.withLock {
+            guard let entry = answers[key], entry.version == version else { return nil }
+            clock += 1
+            answers[key]?.used = clock
+            return entry.answer
+        }
+    }
+
+    func keep(_ key: String, version: Int64, answer: String) {
+        lock.withLock {
+            clock += 1
+            answers[key] = (version, answer, clock)
+            if answers.count > capacity, let oldest = answers.min(by: { $0.value.used < $1.value.used })?.key {
+                answers[oldest] = nil
+            }
+        }
     }
 }

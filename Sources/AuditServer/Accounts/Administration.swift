@@ -204,8 +204,9 @@ public struct Administration: Sendable {
 
     /// Registers a signer's public key to an account for a validity period, and places it in the trusted-keys
     /// folder (as `FINGERPRINT.pub`) so the verifier trusts it. Only inspector, evaluator and mall accounts sign.
+    /// Without `validFrom` / `validUntil`, the registration takes the validity the key file states.
     public func addKey(
-        account: String, publicKey: Data, validFrom: Date, validUntil: Date?, verifier: any BundleVerifying
+        account: String, publicKey: Data, validFrom: Date?, validUntil: Date?, verifier: any BundleVerifying
     ) async throws -> SignerPublicKey {
         let key: SignerPublicKey
         do {
@@ -213,6 +214,8 @@ public struct Administration: Sendable {
         } catch {
             throw ServerError.invalid(error.description)
         }
+        let validFrom = validFrom ?? key.notBefore ?? Date()
+        let validUntil = validUntil ?? key.notAfter
         if let validUntil, validUntil <= validFrom {
             throw ServerError.invalid("the key's validity ends before it starts")
         }

@@ -47,7 +47,10 @@ public struct ServerConfiguration: Sendable {
         public var store: URL
         /// Public keys of the signers the verifier trusts (the `--trust` directory of `mallaudit verify`).
         public var trustedKeys: URL
-        /// The bundle format ingest verifies. Only `test-json` exists on this branch; see `VerifierSeam.swift`.
+        /// Revoked signer keys (`mallaudit verify --revoked`: one fingerprint a line), refused whatever the signing
+        /// time; nil: none. (A registered key revoked from a time on is `mallaudit-server key revoke`.)
+        public var revoked: URL?
+        /// The bundle format ingest verifies: `signed-zip` (the default and only one), see `BundleVerifierSeam`.
         public var format: String
     }
 
@@ -169,13 +172,12 @@ public struct ServerConfiguration: Sendable {
             poolSize: try dbNode["pool_size"].map { try positive($0, "pool_size") } ?? 8)
 
         let bundleNode = try root.required("bundles", expected: "bundles: {store: DIR, trusted_keys: DIR}")
-        try bundleNode.requireKeys(in: ["store", "trusted_keys", "format"])
+        try bundleNode.requireKeys(in: ["store", "trusted_keys", "revoked", "format"])
         let bundles = Bundles(
             store: try path(try bundleNode.required("store", expected: "the bundle store folder")),
             trustedKeys: try path(try bundleNode.required("trusted_keys", expected: "the trusted signer keys folder")),
-            format: try bundleNode.required(
-                "format", expected: "test-json (the only format until the signed bundle of issue 17 is connected)"
-            ).choice(BundleVerifierSeam.formats))
+            revoked: try bundleNode["revoked"].map { try path($0) },
+            format: try bundleNode["format"]?.choice(BundleVerifierSeam.formats) ?? BundleVerifierSeam.defaultFormat)
 
         var limits = Limits(
             uploadBytes: 64 << 20, requestsPerSecond: 50, burst: 100, signInFailures: 5, lockoutSeconds: 900,

@@ -8,7 +8,7 @@
 /// - a mall account is bound to exactly one mall; other roles to none;
 /// - at most one open rectification item per mall and statement.
 enum SchemaMigrations {
-    static let all: [Migration] = [initial]
+    static let all: [Migration] = [initial, signedBundles]
 
     static let verdicts = "'pass', 'fail', 'error', 'notApplicable', 'notAssessed'"
 
@@ -255,4 +255,18 @@ enum SchemaMigrations {
                     """,
                 ]
             })
+
+    /// What the signed bundle's verified XML report adds to each result: where the verdict came from (source,
+    /// producer) and each area's verdict, for statements and checkpoints; the signer's organisation.
+    static let signedBundles = Migration(
+        version: 2, name: "signed-bundles",
+        statements: [
+            """
+            ALTER TABLE statement_results ADD COLUMN source text, ADD COLUMN producer text, ADD COLUMN areas jsonb
+            """,
+            """
+            ALTER TABLE checkpoint_results ADD COLUMN source text, ADD COLUMN producer text, ADD COLUMN areas jsonb
+            """,
+            "ALTER TABLE signatures ADD COLUMN organization text",
+        ])
 }

@@ -3,21 +3,33 @@ import Foundation
 
 /// The seam between ingest and the bundle verifier: the one thing ingest asks of a bundle's bytes.
 ///
-/// The real implementation is the verifier of `mallaudit verify` (issue 17: `BundleVerifier.verify`), so that
-/// the server never trusts a bundle it did not verify with the same code as anyone else would. Until that lands,
-/// `TestBundleVerifier` implements this over a small signed JSON format used by the server's tests;
-/// `BundleVerifierSeam.make` is the only place that chooses.
+/// The implementation is `SignedBundleVerifier`, over the verifier of `mallaudit verify` (`BundleVerifier.verify`
+/// in AuditBundle), so that the server never trusts a bundle it did not verify with the same code as anyone else
+/// would. `BundleVerifierSeam.make` is the only place that chooses it.
 public protocol BundleVerifying: Sendable {
     /// Verifies a bundle completely: every member against its digest, every signature against a trusted key,
     /// the stated summary recomputed from the statement verdicts.
     ///
+    /// - Parameter registeredKeys: the public key files of the signer keys registered with the server (trusted
+    ///   beside the trusted-keys folder; whether a key may sign for its account then is `SignerCheck`'s rule).
     /// - Returns: what ingest stores, only when the bundle is valid.
     /// - Throws: `BundleRefusal` with every problem found, for any bundle that is not valid. Never anything else.
-    func verify(_ bytes: Data) throws(BundleRefusal) -> VerifiedBundle
+    func verify(_ bytes: Data, registeredKeys: [String]) throws(BundleRefusal) -> VerifiedBundle
 
     /// Reads a signer's public key file (as `mallaudit keys generate` writes it): its fingerprint and algorithm,
     /// as `verify` reports them in `VerifiedBundle.Signature`, so that a registered key and a signature match.
     func describePublicKey(_ bytes: Data) throws(BundleRefusal) -> SignerPublicKey
+}
+
+/// The only place that decides which verifier ingest uses.
+public enum BundleVerifierSeam {
+    /// The formats `bundles.format` accepts: `signed-zip`, the signed bundle of `mallaudit bundle` (the default).
+    public static let formats = ["signed-zip"]
+    public static let defaultFormat = "signed-zip"
+
+    public static func make(_ configuration: ServerConfiguration) -> any BundleVerifying {
+        SignedBundleVerifier(trustedKeys: configuration.bundles.trustedKeys, revoked: configuration.bundles.revoked)
+    }
 }
 
 /// A signer's public key as the verifier identifies it.
@@ -28,11 +40,24 @@ public struct SignerPublicKey: Sendable, Hashable {
     public var algorithm: String
     /// The key file's text, kept with the registration.
     public var text: String
+    /// The holder and organisation the key file names.
+    public var holder: String?
+    public var organization: String?
+    /// The validity the key file itself states (a registration defaults to it).
+    public var notBefore: Date?
+    public var notAfter: Date?
 
-    public init(fingerprint: String, algorithm: String, text: String) {
+    public init(
+        fingerprint: String, algorithm: String, text: String, holder: String? = nil, organization: String? = nil,
+        notBefore: Date? = nil, notAfter: Date? = nil
+    ) {
         self.fingerprint = fingerprint
         self.algorithm = algorithm
         self.text = text
+        self.holder = holder
+        self.organization = organization
+        self.notBefore = notBefore
+        self.notAfter = notAfter
     }
 }
 
@@ -130,16 +155,39 @@ public struct VerifiedBundle: Sendable, Hashable {
         }
     }
 
+    /// One area's verdict, for an obligation that must hold in every area the site profile declares.
+    public struct Area: Sendable, Hashable, Codable {
+        public var area: String
+        public var verdict: Verdict
+        public var reason: String
+
+        public init(area: String, verdict: Verdict, reason: String) {
+            self.area = area
+            self.verdict = verdict
+            self.reason = reason
+        }
+    }
+
     /// One obligation of a statement, quoting the standard (issue 11's checkpoints).
     public struct Checkpoint: Sendable, Hashable {
         public var id: String
         public var verdict: Verdict
         public var reason: String
+        /// `probe`, `data`, `manual`, `decision` or `none`.
+        public var source: String?
+        public var producer: String?
+        public var areas: [Area]
 
-        public init(id: String, verdict: Verdict, reason: String) {
+        public init(
+            id: String, verdict: Verdict, reason: String, source: String? = nil, producer: String? = nil,
+            areas: [Area] = []
+        ) {
             self.id = id
             self.verdict = verdict
             self.reason = reason
+            self.source = source
+            self.producer = producer
+            self.areas = areas
         }
     }
 
@@ -150,21 +198,31 @@ public struct VerifiedBundle: Sendable, Hashable {
         public var modality: Modality
         public var verdict: Verdict
         public var reason: String
+        /// `probe`, `data`, `manual`, `decision` or `none`.
+        public var source: String?
+        /// The probe, check or assessor that produced the verdict.
+        public var producer: String?
         public var measured: MeasuredValue?
         /// Empty for a statement without checkpoints.
         public var checkpoints: [Checkpoint]
+        /// Per area, for an obligation that must hold in every area.
+        public var areas: [Area]
 
         public init(
             statementID: String, clauseID: String, modality: Modality, verdict: Verdict, reason: String,
-            measured: MeasuredValue? = nil, checkpoints: [Checkpoint] = []
+            source: String? = nil, producer: String? = nil, measured: MeasuredValue? = nil,
+            checkpoints: [Checkpoint] = [], areas: [Area] = []
         ) {
             self.statementID = statementID
             self.clauseID = clauseID
             self.modality = modality
             self.verdict = verdict
             self.reason = reason
+            self.source = source
+            self.producer = producer
             self.measured = measured
             self.checkpoints = checkpoints
+            self.areas = areas
         }
     }
 
@@ -216,14 +274,20 @@ public struct VerifiedBundle: Sendable, Hashable {
         public var role: String
         /// The signer's name as the key states it.
         public var signer: String?
+        /// The signer's organisation as the key states it.
+        public var organization: String?
         /// Self-declared signing time (the server records its own receipt time beside it).
         public var signedAt: Date
 
-        public init(fingerprint: String, algorithm: String, role: String, signer: String?, signedAt: Date) {
+        public init(
+            fingerprint: String, algorithm: String, role: String, signer: String?, organization: String? = nil,
+            signedAt: Date
+        ) {
             self.fingerprint = fingerprint
             self.algorithm = algorithm
             self.role = role
             self.signer = signer
+            self.organization = organization
             self.signedAt = signedAt
         }
     }

@@ -38,8 +38,42 @@ struct Ingest: Sendable {
     let store: BundleStore
     let verifier: any BundleVerifying
     let logger: Logger
+    /// The public key files of registered signer keys, by fingerprint, as far as this instance has read them (a
+    /// registration never changes its key, so each is read from PostgreSQL once).
+    let keyTexts = KeyTexts()
     /// A signing time later than the receipt time by more than this is refused (clocks drift a little).
     static let clockSkew: TimeInterval = 300
+
+    final class KeyTexts: @unchecked Sendable {
+        private let lock = NSLock()
+        private var texts: [String: String] = [:]
+
+        func known(_ fingerprints: [String]) -> (texts: [String], missing: [String]) {
+            lock.withLock {
+                (fingerprints.compactMap { texts[$0] }, fingerprints.filter { texts[$0] == nil })
+            }
+        }
+
+        func add(_ fingerprint: String, _ text: String) { lock.withLock { texts[fingerprint] = text } }
+    }
+
+    /// Every registered signer key's public key file (the verifier trusts them beside the trusted-keys folder).
+    private func registeredKeyTexts() async throws -> [String] {
+        let fingerprints = try await database.primary.query("SELECT fingerprint FROM signer_keys", logger: logger)
+            .collect().map { try $0.decode(String.self) }
+        var (texts, missing) = keyTexts.known(fingerprints)
+        if !missing.isEmpty {
+            let rows = try await database.primary.query(
+                "SELECT fingerprint, public_key FROM signer_keys WHERE fingerprint = ANY(\(missing))", logger: logger
+            ).collect()
+            for row in rows {
+                let (fingerprint, text) = try row.decode((String, String).self)
+                keyTexts.add(fingerprint, text)
+                texts.append(text)
+            }
+        }
+        return texts
+    }
 
     func ingest(_ bytes: Data, principal: Principal, client: String?) async throws -> IngestOutcome {
         let sha256 = SHA256Digest.hex(of: bytes)
@@ -49,8 +83,9 @@ struct Ingest: Sendable {
                 "a \(principal.role.rawValue) account does not file bundles (inspector, evaluator, mall do)")
         }
         let bundle: VerifiedBundle
+        let registered = try await registeredKeyTexts()
         do {
-            bundle = try verifier.verify(bytes)
+            bundle = try verifier.verify(bytes, registeredKeys: registered)
         } catch {
             try await refuse(error.problems, sha256: sha256, principal: principal, client: client)
         }
@@ -186,10 +221,10 @@ struct Ingest: Sendable {
             guard let key = keys[signature.fingerprint] else { continue }
             let rows = try await connection.query(
                 """
-                INSERT INTO signatures (run_id, fingerprint, account_id, role, signer, algorithm, signed_at,
-                    bundle_sha256)
+                INSERT INTO signatures (run_id, fingerprint, account_id, role, signer, organization, algorithm,
+                    signed_at, bundle_sha256)
                 VALUES (\(runID), \(signature.fingerprint), \(key.accountID), \(signature.role), \(signature.signer),
-                    \(signature.algorithm), \(signature.signedAt), \(sha256))
+                    \(signature.organization), \(signature.algorithm), \(signature.signedAt), \(sha256))
                 ON CONFLICT (run_id, fingerprint, role) DO NOTHING
                 RETURNING id
                 """, logger: logger
@@ -211,12 +246,18 @@ struct Ingest: Sendable {
     private func insertResults(_ bundle: VerifiedBundle, runID: Int64, connection: PostgresConnection) async throws {
         struct StatementRow: Encodable {
             var statement_id, clause_id, modality, verdict, reason: String
+            var source, producer: String?
             var measured_value: Double?
             var threshold, unit: String?
             var sample: Int?
             var margin: Double?
+            var areas: [VerifiedBundle.Area]?
         }
-        struct CheckpointRow: Encodable { var statement_id, checkpoint_id, verdict, reason: String }
+        struct CheckpointRow: Encodable {
+            var statement_id, checkpoint_id, verdict, reason: String
+            var source, producer: String?
+            var areas: [VerifiedBundle.Area]?
+        }
         struct FindingRow: Encodable {
             var statement_id: String
             var checkpoint_id: String?
@@ -235,35 +276,36 @@ struct Ingest: Sendable {
             bundle.statements.map {
                 StatementRow(
                     statement_id: $0.statementID, clause_id: $0.clauseID, modality: $0.modality.rawValue,
-                    verdict: $0.verdict.rawValue, reason: $0.reason, measured_value: $0.measured?.value,
-                    threshold: $0.measured?.threshold, unit: $0.measured?.unit, sample: $0.measured?.sample,
-                    margin: $0.measured?.margin)
+                    verdict: $0.verdict.rawValue, reason: $0.reason, source: $0.source, producer: $0.producer,
+                    measured_value: $0.measured?.value, threshold: $0.measured?.threshold, unit: $0.measured?.unit,
+                    sample: $0.measured?.sample, margin: $0.measured?.margin, areas: $0.areas.isEmpty ? nil : $0.areas)
             })
         _ = try await connection.query(
             """
-            INSERT INTO statement_results (run_id, statement_id, clause_id, modality, verdict, reason, measured_value,
-                threshold, unit, sample, margin)
-            SELECT \(runID), x.statement_id, x.clause_id, x.modality, x.verdict, x.reason, x.measured_value,
-                x.threshold, x.unit, x.sample, x.margin
+            INSERT INTO statement_results (run_id, statement_id, clause_id, modality, verdict, reason, source, producer,
+                measured_value, threshold, unit, sample, margin, areas)
+            SELECT \(runID), x.statement_id, x.clause_id, x.modality, x.verdict, x.reason, x.source, x.producer,
+                x.measured_value, x.threshold, x.unit, x.sample, x.margin, x.areas
             FROM jsonb_to_recordset(\(statements)::jsonb) AS x(statement_id text, clause_id text, modality text,
-                verdict text, reason text, measured_value double precision, threshold text, unit text, sample integer,
-                margin double precision)
+                verdict text, reason text, source text, producer text, measured_value double precision,
+                threshold text, unit text, sample integer, margin double precision, areas jsonb)
             """, logger: logger)
 
         let checkpoints = bundle.statements.flatMap { statement in
             statement.checkpoints.map {
                 CheckpointRow(
                     statement_id: statement.statementID, checkpoint_id: $0.id, verdict: $0.verdict.rawValue,
-                    reason: $0.reason)
+                    reason: $0.reason, source: $0.source, producer: $0.producer, areas: $0.areas.isEmpty ? nil : $0.areas)
             }
         }
         if !checkpoints.isEmpty {
             _ = try await connection.query(
                 """
-                INSERT INTO checkpoint_results (statement_result_id, checkpoint_id, verdict, reason)
-                SELECT s.id, x.checkpoint_id, x.verdict, x.reason
+                INSERT INTO checkpoint_results (statement_result_id, checkpoint_id, verdict, reason, source, producer,
+                    areas)
+                SELECT s.id, x.checkpoint_id, x.verdict, x.reason, x.source, x.producer, x.areas
                 FROM jsonb_to_recordset(\(try json(checkpoints))::jsonb) AS x(statement_id text, checkpoint_id text,
-                    verdict text, reason text)
+                    verdict text, reason text, source text, producer text, areas jsonb)
                 JOIN statement_results s ON s.run_id = \(runID) AND s.statement_id = x.statement_id
                 """, logger: logger)
         }

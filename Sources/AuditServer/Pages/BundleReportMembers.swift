@@ -2,8 +2,8 @@ import Foundation
 import ZIPFoundation
 
 /// The report members of a stored bundle (`reports/report.html`, `reports/report.pdf`, … — docs/bundles.md), served
-/// as they were filed. Only signed bundles (zips) carry reports; the server's test format (`test-json`) carries
-/// none, and a page says so.
+/// as they were filed. A run without its bundle file in the store (rows loaded with SQL by the benchmark) has none,
+/// and a page says so.
 ///
 /// The bundle was verified at ingest (every member against the signed statement); `BundleStore.read` checks the
 /// file still has its digest before a member is taken out of it.

@@ -12,6 +12,8 @@ CURLcode ccurlshim_setopt_slist(CURL *handle, CURLoption option, struct curl_sli
 CURLcode ccurlshim_setopt_off_t(CURL *handle, CURLoption option, curl_off_t value);
 CURLcode ccurlshim_setopt_write_function(CURL *handle, size_t (*fn)(char *, size_t, size_t, void *));
 CURLcode ccurlshim_setopt_header_function(CURL *handle, size_t (*fn)(char *, size_t, size_t, void *));
+/// `CURLOPT_DEBUGFUNCTION`: libcurl's informational texts (`SSL connection using TLSv1.3 / …`) reach `fn`.
+CURLcode ccurlshim_setopt_debug_function(CURL *handle, int (*fn)(CURL *, curl_infotype, char *, size_t, void *));
 
 CURLcode ccurlshim_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode ccurlshim_getinfo_string(CURL *handle, CURLINFO info, char **value);

@@ -13,10 +13,11 @@ struct Bureau: Sendable {
     let evaluator: ServerWorld.Account
     let mallAAccount: ServerWorld.Account
     let mallBAccount: ServerWorld.Account
-    let inspectorKey = TestSigner()
-    let evaluatorKey = TestSigner()
-    let mallAKey = TestSigner()
-    let mallBKey = TestSigner()
+    // SM2 for the bureau's inspector, Ed25519 for the others: both algorithms go through every test.
+    let inspectorKey = TestSigner(algorithm: .sm2, name: "王工", organization: "徐州市商务局")
+    let evaluatorKey = TestSigner(name: "赵工", organization: "某评估公司")
+    let mallAKey = TestSigner(name: "李经理", organization: "云龙万达广场")
+    let mallBKey = TestSigner(name: "周经理", organization: "金鹰国际购物中心")
 
     init(_ world: ServerWorld) throws {
         self.world = world
@@ -34,9 +35,11 @@ struct Bureau: Sendable {
         try world.register(mallBKey, to: "mall-b")
     }
 
+    static func name(_ code: String) -> String { code == mallA ? "云龙万达广场" : "金鹰国际购物中心" }
+
     /// A bundle for mall A or B signed by the inspector.
     func inspection(_ code: String, run: String, failing: Set<String> = [], date: String = "2025-03-01") -> Data {
-        TestBundle.mall(code, code == Self.mallA ? "云龙万达广场" : "金鹰国际购物中心", run: run, failing: failing, date: date)
+        TestBundle.mall(code, Self.name(code), run: run, failing: failing, date: date)
             .signed([Signing(signer: inspectorKey, role: "inspector")])
     }
 }

@@ -11,6 +11,8 @@ final class ServerWorld: @unchecked Sendable {
     let config: URL
     let store: URL
     let keys: URL
+    /// The revocation file named in server.yaml (`bundles.revoked`), when the world was made with one.
+    let revoked: URL?
     private var servers: [RunningServer] = []
     private let lock = NSLock()
 
@@ -25,7 +27,7 @@ final class ServerWorld: @unchecked Sendable {
 
     init(
         yaml: String = "", database: String? = nil, store: URL? = nil, migrate: Bool = true, peer: PostgresPeer? = nil,
-        replicaPort: Int? = nil
+        replicaPort: Int? = nil, revocations: Bool = false
     ) throws {
         self.peer = try peer ?? PostgresPeer.require()
         self.replicaPort = replicaPort
@@ -33,6 +35,8 @@ final class ServerWorld: @unchecked Sendable {
         folder = try temporaryDirectory()
         self.store = store ?? folder.appendingPathComponent("store")
         keys = folder.appendingPathComponent("keys")
+        revoked = revocations ? folder.appendingPathComponent("revoked.txt") : nil
+        if let revoked { try "# revoked signer keys\n".write(to: revoked, atomically: true, encoding: .utf8) }
         config = folder.appendingPathComponent("server.yaml")
         try writeConfig(yaml)
         if migrate { try admin(["migrate"]) }
@@ -53,7 +57,7 @@ final class ServerWorld: @unchecked Sendable {
             bundles:
               store: \(store.path)
               trusted_keys: \(keys.path)
-              format: test-json
+            \(revoked.map { "  revoked: \($0.path)" } ?? "")
             security: {bcrypt_cost: 4}
             \(yaml.contains("sessions:") ? "" : "sessions: {secure_cookie: false}")
             \(yaml.contains("limits:") ? "" : "limits: {requests_per_second: 1000, burst: 2000}")

@@ -1,149 +1,238 @@
+import AuditBundle
+import AuditModel
+import AuditSigning
+import AuditTestKit
 import Crypto
 import Foundation
+import Testing
+import ZIPFoundation
 
-/// A signer of test bundles: an Ed25519 key made here with swift-crypto (independent of the server's code).
-struct TestSigner: Sendable {
-    /// The private key's raw bytes (swift-crypto's key type is not `Sendable`).
-    let raw = Curve25519.Signing.PrivateKey().rawRepresentation
-    var key: Curve25519.Signing.PrivateKey { try! Curve25519.Signing.PrivateKey(rawRepresentation: raw) }
+// Real signed bundles for the server's tests: the zip, reports, manifest and DSSE envelope of `mallaudit bundle`,
+// written by the bundle library from ONE real stored run (`mallaudit run` over a copy of the demo mall), varied per
+// mall, run, judgement date and verdicts by AuditTestKit's `BundleFactory`, and signed with keys made by the key
+// generation of `mallaudit keys generate` (SM2 and Ed25519). The server verifies each with `BundleVerifier.verify`,
+// the function `mallaudit verify` calls.
 
-    /// `mallaudit-test-key ed25519 BASE64`, the public key file the test format uses.
-    var publicKeyFile: String { "mallaudit-test-key ed25519 \(key.publicKey.rawRepresentation.base64EncodedString())\n" }
+/// The real run every test bundle is made from: `mallaudit run` over a copy of examples/demo-mall, restricted to the
+/// statements no network probe feeds (findings with evidence, N/A decisions, measured checks), judged as of
+/// 2026-11-20. Made once per test process.
+struct SourceRun: Sendable {
+    let folder: URL
+    let site: URL
+    let database: URL
+    let factory: BundleFactory
 
-    /// `ed25519:` + SHA-256 hex of the raw public key, computed here from the bytes.
-    var fingerprint: String {
-        "ed25519:" + SHA256.hash(data: key.publicKey.rawRepresentation).map { String(format: "%02x", $0) }.joined()
+    static let scope = "5.1.2-3,8.2.1-3,8.1.2-2,6.6,6.9.1,5.2.5-1,5.2.5-6,5.2.5-7,5.2.5-2,7.4.1,6.7.1,8.2.2,6.8,5.1.1,"
+        + "7.3.3,7.4.7"
+    static let checklist = repositoryRoot().appendingPathComponent("checklists/mall-digital-service.xml")
+
+    static let shared = Result { try SourceRun.make() }
+
+    static func make() throws -> SourceRun {
+        let folder = try temporaryDirectory()
+        let copy = folder.appendingPathComponent("mall")
+        try FileManager.default.copyItem(at: repositoryRoot().appendingPathComponent("examples/demo-mall"), to: copy)
+        try? FileManager.default.removeItem(at: copy.appendingPathComponent(".demo-state"))
+        let site = copy.appendingPathComponent("site.yaml")
+        var text = try String(contentsOf: site, encoding: .utf8)
+        text = text.replacingOccurrences(
+            of: "probes: [../../probes]", with: "probes: [\(repositoryRoot().appendingPathComponent("probes").path)]")
+        try text.write(to: site, atomically: true, encoding: .utf8)
+        let database = copy.appendingPathComponent("mallaudit.sqlite")
+        let outcome = try runProcess(
+            ServerWorld.cli, ["run", "--site", site.path, "--as-of", "2026-11-20", "--only", scope])
+        guard FileManager.default.fileExists(atPath: database.path), outcome.status == 2 else {
+            throw ServerWorld.CommandFailed(message: "mallaudit run failed (\(outcome.status)): \(outcome.stderr)")
+        }
+        let factory = try BundleFactory(database: database, site: site, checklist: checklist)
+        return SourceRun(folder: folder, site: site, database: database, factory: factory)
+    }
+
+    /// The source run's own result of a statement.
+    func result(_ id: String) -> StatementResult? {
+        factory.source.report.results.first { $0.statementID == id }
     }
 }
 
-/// One signature to put on a test bundle.
+/// A signer key made by `KeyGeneration.generate` (what `mallaudit keys generate` runs), unencrypted, valid from
+/// 2020-01-01 for ten years (the longest `keys generate` allows).
+struct TestSigner: Sendable {
+    let identity: SigningIdentity
+    let privateKeyFile: URL
+
+    init(algorithm: SigningAlgorithm = .ed25519, name: String = "测试签名人", organization: String = "测试单位") {
+        let folder = try! temporaryDirectory()
+        privateKeyFile = folder.appendingPathComponent("signer.key")
+        _ = try! KeyGeneration.generate(
+            algorithm: algorithm, holder: KeyHolder(name: name, organization: organization),
+            validDays: KeyGeneration.maximumValidDays, passphrase: nil, output: privateKeyFile,
+            now: Date(timeIntervalSince1970: 1_577_836_800))  // 2020-01-01T00:00:00Z
+        identity = try! SigningIdentity.load(keyFile: privateKeyFile, passphrase: nil)
+    }
+
+    /// The public key file (JSON) `mallaudit keys generate` writes beside the private key.
+    var publicKeyFile: String { String(decoding: identity.publicKeyFile.file.encoded(), as: UTF8.self) }
+    var publicKeyURL: URL { PublicKeyFile.url(forPrivateKey: privateKeyFile) }
+
+    /// SHA-256 of the key's DER SubjectPublicKeyInfo, computed here from the PEM in the public key file.
+    var fingerprint: String {
+        let pem = identity.publicKeyFile.file.publicKey
+        let body = pem.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+        return sha256Hex(Data(base64Encoded: body)!)
+    }
+}
+
+/// One signature to put on a test bundle (the first makes it, the others countersign).
 struct Signing: Sendable {
     var signer: TestSigner
     var role: String
     var signedAt: String = "2025-03-01T10:00:00+08:00"
-    var name: String? = "测试签名人"
+
+    var bundleSigning: BundleSigning {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return BundleSigning(
+            signer.identity, role: SignerRole(rawValue: role)!, at: formatter.date(from: signedAt)!)
+    }
 }
 
-/// A statement result of a test bundle.
-struct TestStatement: Sendable {
-    var id: String
-    var clause: String
-    var modality: String
-    var verdict: String
-    var reason: String = "as found"
-    var measured: [String: any Sendable]? = nil
-    var checkpoints: [(id: String, verdict: String)] = []
-}
-
-/// Builds bundles of the server's test format, `mallaudit-test-bundle/1` (docs/server.md), with honest
-/// summaries unless told otherwise.
+/// A bundle of the source run for one mall and run. By default every statement the source run did not pass or
+/// decide not applicable is given a pass (an inspector's finding), so that a bundle is conformant unless told which
+/// statements fail or err; the statements the run did pass keep the run's own results (measured values, evidence).
+/// A statement told to fail (or err) that the run itself failed (or erred) keeps the run's own result: 5.1.2-3, the
+/// demo's WiFi log retention, fails with its measured value.
 struct TestBundle: Sendable {
     var mallName: String
     var creditCode: String
     var district: String? = "云龙区"
     var run: String
     var judgementDate: String = "2025-03-01"
-    var statements: [TestStatement]
-    var findings: [[String: String]] = []
-    var evidence: [[String: any Sendable]] = []
-    /// Replaces the computed summary (to test that a false one is refused).
-    var summaryOverride: [String: Int]? = nil
-    var conformanceOverride: String? = nil
+    var failing: Set<String> = []
+    var erroring: Set<String> = []
 
-    /// Six statements over four clauses: shall and should, a measured value, one with two checkpoints.
-    static func standardStatements(failing: Set<String> = [], erroring: Set<String> = []) -> [TestStatement] {
-        func verdict(_ id: String) -> String { failing.contains(id) ? "fail" : erroring.contains(id) ? "error" : "pass" }
-        return [
-            TestStatement(id: "5.1.1-1", clause: "5.1.1", modality: "shall", verdict: verdict("5.1.1-1")),
-            TestStatement(id: "5.1.1-2", clause: "5.1.1", modality: "should", verdict: verdict("5.1.1-2")),
-            TestStatement(
-                id: "5.1.2-3", clause: "5.1.2", modality: "shall", verdict: verdict("5.1.2-3"),
-                reason: "WiFi logs kept", measured: [
-                    "value": failing.contains("5.1.2-3") ? 120.0 : 200.0, "threshold": "≥ 180", "unit": "days",
-                    "sample": 200, "margin": failing.contains("5.1.2-3") ? -60.0 : 20.0,
-                ]),
-            TestStatement(
-                id: "5.2.5-6", clause: "5.2.5", modality: "shall", verdict: verdict("5.2.5-6"),
-                checkpoints: [("a", "pass"), ("b", verdict("5.2.5-6"))]),
-            TestStatement(id: "6.1.d", clause: "6.1", modality: "shall", verdict: verdict("6.1.d")),
-            TestStatement(id: "6.1.e", clause: "6.1", modality: "may", verdict: verdict("6.1.e")),
-        ]
-    }
-
-    static func mall(_ code: String, _ name: String, run: String, failing: Set<String> = [], date: String = "2025-03-01")
-        -> TestBundle
-    {
+    static func mall(
+        _ code: String, _ name: String, run: String, failing: Set<String> = [], erroring: Set<String> = [],
+        date: String = "2025-03-01"
+    ) -> TestBundle {
         TestBundle(
-            mallName: name, creditCode: code, run: run, judgementDate: date,
-            statements: standardStatements(failing: failing))
+            mallName: name, creditCode: code, run: run, judgementDate: date, failing: failing, erroring: erroring)
     }
 
-    var payload: Data {
-        var counts = ["pass": 0, "fail": 0, "error": 0, "notApplicable": 0, "notAssessed": 0]
-        var shallFailures = 0
-        var requirementVerdicts: [String] = []
-        for statement in statements {
-            counts[statement.verdict, default: 0] += 1
-            if statement.modality == "shall" || statement.modality == "shallNot" {
-                requirementVerdicts.append(statement.verdict)
-                if statement.verdict == "fail" { shallFailures += 1 }
+    var variant: BundleVariant {
+        let source = try! SourceRun.shared.get()
+        var verdicts: [String: Verdict] = [:]
+        for id in source.factory.statementIDs {
+            let verdict = source.result(id)?.verdict
+            if verdict != .pass && verdict != .notApplicable { verdicts[id] = .pass }
+        }
+        for id in erroring { verdicts[id] = source.result(id)?.verdict == .error ? nil : .error }
+        for id in failing { verdicts[id] = source.result(id)?.verdict == .fail ? nil : .fail }
+        return BundleVariant(
+            mallName: mallName, creditCode: creditCode, district: district, runID: run, judgementDate: judgementDate,
+            verdicts: verdicts)
+    }
+
+    /// Every statement of the checklist with its verdict and source as the bundle's report states them, and every
+    /// checkpoint (`ID=verdict/source`), computed here from the variant (not by the server).
+    var expectedRows: (statements: Set<String>, checkpoints: Set<String>) {
+        let source = try! SourceRun.shared.get().factory.source(for: variant)
+        let results = Dictionary(source.report.results.map { ($0.statementID, $0) }, uniquingKeysWith: { a, _ in a })
+        var statements: Set<String> = []
+        var checkpoints: Set<String> = []
+        for statement in source.report.checklist.statements {
+            let result = results[statement.id]
+            statements.insert(
+                "\(statement.id)=\(result?.verdict.rawValue ?? "notAssessed")/\(result?.source.rawValue ?? "none")")
+            for checkpoint in result?.checkpoints ?? [] {
+                checkpoints.insert("\(checkpoint.checkpointID)=\(checkpoint.verdict.rawValue)/\(checkpoint.source.rawValue)")
             }
         }
-        let conformance =
-            requirementVerdicts.contains("fail")
-            ? "nonConformant"
-            : (requirementVerdicts.contains("error") || requirementVerdicts.contains("notAssessed")
-                ? "incomplete" : "conformant")
-        var summary: [String: Int] = counts
-        summary["shallFailures"] = shallFailures
-        if let summaryOverride { summary.merge(summaryOverride) { $1 } }
-        var object: [String: Any] = [
-            "mall": ["name": mallName, "creditCode": creditCode, "district": district as Any],
-            "run": run, "judgementDate": judgementDate, "toolVersion": "0.1.0-test",
-            "checklistDigest": String(repeating: "ab", count: 32),
-            "conformance": conformanceOverride ?? conformance, "summary": summary,
-            "statements": statements.map { statement -> [String: Any] in
-                var item: [String: Any] = [
-                    "id": statement.id, "clause": statement.clause, "modality": statement.modality,
-                    "verdict": statement.verdict, "reason": statement.reason,
-                ]
-                if let measured = statement.measured { item["measured"] = measured }
-                if !statement.checkpoints.isEmpty {
-                    item["checkpoints"] = statement.checkpoints.map {
-                        ["id": $0.id, "verdict": $0.verdict, "reason": "checkpoint \($0.id)"]
-                    }
-                }
-                return item
-            },
-            "findings": findings, "evidence": evidence,
-        ]
-        if district == nil { object["mall"] = ["name": mallName, "creditCode": creditCode] }
-        return try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        return (statements, checkpoints)
     }
 
-    /// The bundle's bytes, signed as asked. `tamper` edits the payload after signing.
-    func signed(_ signings: [Signing], tamper: ((inout Data) -> Void)? = nil) -> Data {
-        var payload = self.payload
-        let signatures = signings.map { signing -> [String: Any] in
-            let message = Data("mallaudit-test-bundle/1\n\(signing.role)\n\(signing.signedAt)\n".utf8) + payload
-            let signature = try! signing.signer.key.signature(for: message)
-            var item: [String: Any] = [
-                "keyid": signing.signer.fingerprint, "role": signing.role, "signedAt": signing.signedAt,
-                "sig": signature.base64EncodedString(),
-            ]
-            if let name = signing.name { item["signer"] = name }
-            return item
+    /// The bundle's bytes, signed as asked (the first signing makes it, the others countersign it). `tamper` edits
+    /// the zip's members afterwards, as an attacker without the keys would.
+    func signed(_ signings: [Signing], tamper: ((inout [(path: String, data: Data)]) throws -> Void)? = nil) -> Data {
+        let source = try! SourceRun.shared.get()
+        let output = try! temporaryDirectory().appendingPathComponent("bundle.zip")
+        defer { try? FileManager.default.removeItem(at: output.deletingLastPathComponent()) }
+        try! source.factory.write(variant, signings: signings.map(\.bundleSigning), output: output)
+        var bytes = try! Data(contentsOf: output)
+        if let tamper {
+            var entries = try! zipEntries(bytes)
+            try! tamper(&entries)
+            bytes = try! zipBytes(entries)
         }
-        tamper?(&payload)
-        let envelope: [String: Any] = [
-            "format": "mallaudit-test-bundle/1", "payload": payload.base64EncodedString(), "signatures": signatures,
-        ]
-        return try! JSONSerialization.data(withJSONObject: envelope, options: [.sortedKeys])
+        return bytes
     }
+}
 
-    /// The statement digest the server should report: SHA-256 of the payload bytes.
-    var statementDigest: String { SHA256.hash(data: payload).map { String(format: "%02x", $0) }.joined() }
+// MARK: reading and rewriting zips (tests only: the server never unpacks a bundle this way)
+
+/// Every entry of a zip held in memory, in order, with its bytes.
+func zipEntries(_ zip: Data) throws -> [(path: String, data: Data)] {
+    let archive = try Archive(data: zip, accessMode: .read)
+    var out: [(String, Data)] = []
+    for entry in archive {
+        var data = Data()
+        _ = try archive.extract(entry) { data.append($0) }
+        out.append((entry.path, data))
+    }
+    return out
+}
+
+/// `entries` as a new zip (deflated), in memory.
+func zipBytes(_ entries: [(path: String, data: Data)]) throws -> Data {
+    let archive = try Archive(data: Data(), accessMode: .create)
+    for (path, data) in entries {
+        try archive.addEntry(
+            with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate
+        ) { position, size in data.subdata(in: Int(position)..<min(Int(position) + size, data.count)) }
+    }
+    return archive.data!
+}
+
+/// The statement digest the server reports for a bundle: SHA-256 of its envelope's payload, computed here.
+func statementDigest(of bundle: Data) throws -> String {
+    let envelope = try #require(try zipEntries(bundle).first { $0.path == "envelope.dsse.json" }?.data)
+    let object = try JSONSerialization.jsonObject(with: envelope) as? [String: Any]
+    let payload = try #require((object?["payload"] as? String).flatMap { Data(base64Encoded: $0) })
+    return sha256Hex(payload)
+}
+
+/// Re-hashes every member into a new statement (the predicate edited by `edit`) and signs it anew: what someone
+/// holding a trusted key would do after editing members.
+func resign(
+    _ entries: [(path: String, data: Data)], by signer: TestSigner, role: SignerRole = .inspector,
+    edit: (inout BundlePredicate) -> Void = { _ in }
+) throws -> [(path: String, data: Data)] {
+    let envelopeData = try #require(entries.first { $0.path == BundleFormat.envelopePath }?.data)
+    let oldEnvelope = try JSONDecoder().decode(DSSEEnvelope.self, from: envelopeData)
+    var old = try JSONDecoder().decode(BundleStatement.self, from: try #require(oldEnvelope.payloadBytes))
+    var members = entries.filter { $0.path != BundleFormat.envelopePath }
+    if let index = members.firstIndex(where: { $0.path == BundleFormat.manifestPath }) {
+        var manifest = try JSONDecoder().decode(BundleManifest.self, from: members[index].data)
+        for i in manifest.members.indices {
+            if let data = members.first(where: { $0.path == manifest.members[i].path })?.data {
+                manifest.members[i].sha256 = Digests.sha256Hex(data)
+                manifest.members[i].size = Int64(data.count)
+            }
+        }
+        members[index].data = try CanonicalJSON.pretty(manifest)
+    }
+    edit(&old.predicate)
+    let subjects = members.map { member in
+        BundleStatement.Subject(name: member.path, digest: ["sha256": Digests.sha256Hex(member.data)])
+    }.sorted { $0.name < $1.name }
+    let statement = BundleStatement(subject: subjects, predicateType: old.predicateType, predicate: old.predicate)
+    let payload = try CanonicalJSON.compact(statement)
+    let signature = try signer.identity.signDSSE(
+        payload: payload, payloadType: DSSE.inTotoPayloadType, role: role,
+        at: Date(timeIntervalSince1970: 1_740_794_400))  // 2025-03-01T02:00:00Z
+    let envelope = DSSEEnvelope(payload: payload, payloadType: DSSE.inTotoPayloadType, signatures: [signature])
+    return members + [(BundleFormat.envelopePath, try CanonicalJSON.pretty(envelope))]
 }
 
 /// SHA-256 hex of bytes, computed in the tests.
 func sha256Hex(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
+
