@@ -149,10 +149,10 @@ agent_launch() {
 # Waits until snmpd NAME answers with its own secrets; when it exited (the port it was given was taken in the
 # meantime) starts it again on another port, up to 5 times. Adds `"NAME": PORT` to `ports`.
 snmpd_wait() {
-  local name="$1" attempt port deadline probe=() wait="$answer_wait"
+  local name="$1" attempt port deadline probe=() wait="$answer_wait" agent=snmpd
   probe_options "$name"
   # snmpsimd indexes its recording before it answers: a few seconds more on a busy machine.
-  [ "$name" = core_switch ] && wait=$((answer_wait * 3))
+  if [ "$name" = core_switch ]; then wait=$((answer_wait * 3)); agent=snmpsimd; fi
   for attempt in 1 2 3 4 5; do
     port="$(cat "$state/$name.port")"
     deadline=$(( $(date +%s) + wait ))
@@ -165,13 +165,13 @@ snmpd_wait() {
       sleep 0.05
     done
     if running "$(cat "$state/$name.pid")"; then
-      log "demo peer $name (SNMP agent on udp:127.0.0.1:$port) did not answer within $wait s;" \
+      log "demo peer $name ($agent on udp:127.0.0.1:$port) did not answer within $wait s;" \
         "its log: $(tail -3 "$state/$name.log" 2>/dev/null | tr '\n' ' ')"
       return 1
     fi
     agent_launch "$name"
   done
-  log "demo peer $name (SNMP agent) did not start; its log: $(tail -3 "$state/$name.log" 2>/dev/null | tr '\n' ' ')"
+  log "demo peer $name ($agent) did not start; its log: $(tail -3 "$state/$name.log" 2>/dev/null | tr '\n' ' ')"
   return 1
 }
 
