@@ -162,7 +162,19 @@ public enum BundleBuilder {
         let report = try StoredRunReport.make(store: store, run: runID)
 
         // MARK: evidence
-        let evidence = try evidenceList(results, leaveOut: request.leaveOut, run: runID)
+        var evidence = try evidenceList(results, leaveOut: request.leaveOut, run: runID)
+        // A bundle travels: evidence that holds a visitor's personal data (a text file the privacy rules find
+        // something in) is left out, listed with its digest and why, never carried (docs/privacy.md).
+        let masker = try store.masker(run: runID)
+        for index in evidence.indices where evidence[index].included {
+            let item = evidence[index]
+            let url = store.evidenceURL(EvidenceRef(name: "", sha256: item.sha256, size: item.size))
+            if !masker.evidenceWarnings(url).isEmpty {
+                evidence[index].included = false
+                evidence[index].path = nil
+                evidence[index].leftOutBecause = "personalData"
+            }
+        }
         var files: [String: URL] = [:]
         for item in evidence where item.included {
             let url = store.evidenceURL(EvidenceRef(name: "", sha256: item.sha256, size: item.size))
@@ -343,7 +355,8 @@ public enum BundleBuilder {
             return BundleManifest.Evidence(
                 sha256: sha, size: sizes[sha] ?? 0, included: included,
                 path: included ? BundleFormat.evidencePath(sha) : nil,
-                uses: uses[sha]!.sorted { ($0.statement, $0.name) < ($1.statement, $1.name) })
+                uses: uses[sha]!.sorted { ($0.statement, $0.name) < ($1.statement, $1.name) },
+                leftOutBecause: included ? nil : "requested")
         }
     }
 

@@ -108,11 +108,27 @@ public struct BundleManifest: Sendable, Hashable, Codable {
     public struct Evidence: Sendable, Hashable, Codable {
         public var sha256: String
         public var size: Int64
-        /// False when the inspector left the file out (`--leave-out`): it stays listed with its digest.
+        /// False when the file was left out: it stays listed with its digest.
         public var included: Bool
         /// `evidence/<sha256>` when included.
         public var path: String?
         public var uses: [EvidenceUse]
+        /// Why a file was left out: `requested` (`--leave-out`) or `personalData` (a text file holding what looks
+        /// like a visitor's mobile number, MAC, ID-card number or e-mail: a bundle never carries it). Nil when
+        /// included, and in bundles made before the reason was recorded.
+        public var leftOutBecause: String?
+
+        public init(
+            sha256: String, size: Int64, included: Bool, path: String?, uses: [EvidenceUse],
+            leftOutBecause: String? = nil
+        ) {
+            self.sha256 = sha256
+            self.size = size
+            self.included = included
+            self.path = path
+            self.uses = uses
+            self.leftOutBecause = leftOutBecause
+        }
     }
 
     public var bundleFormatVersion: Int

@@ -22,6 +22,8 @@ public enum Demo {
     public struct Outcome: Sendable {
         public var audit: AuditOutcome
         public var reports: [ReportFormat: URL]
+        /// The signed, countersigned and verified bundle of the run (`DemoBundle`); nil when not asked for.
+        public var bundle: DemoBundle.Outcome?
     }
 
     /// Demo-only secrets: the demo's agents are created with them and they are passed to the audit through the
@@ -40,9 +42,10 @@ public enum Demo {
     }
 
     /// Runs the demo: starts the peers, checks each answers, writes the profile, audits, writes `formats` into
-    /// `output`, stops the peers (also when anything fails).
+    /// `output`, signs, countersigns and verifies the run's bundle when `bundle` (`DemoBundle`), stops the peers
+    /// (also when anything fails).
     public static func run(
-        output: URL, toolVersion: String, formats: [ReportFormat] = ReportFormat.allCases,
+        output: URL, toolVersion: String, formats: [ReportFormat] = ReportFormat.allCases, bundle: Bool = true,
         progress: (@Sendable (AuditProgress) -> Void)? = nil
     ) async throws -> Outcome {
         let folder = folder()
@@ -77,7 +80,12 @@ public enum Demo {
             try Reporting.write(report, format: format, to: url)
             written[format] = url
         }
-        return Outcome(audit: audit, reports: written)
+        let signed = bundle
+            ? try DemoBundle.make(
+                database: audit.database, run: audit.run.id, siteProfile: site, output: output,
+                toolVersion: toolVersion)
+            : nil
+        return Outcome(audit: audit, reports: written, bundle: signed)
     }
 }
 

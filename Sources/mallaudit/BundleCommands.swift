@@ -175,7 +175,10 @@ struct BundleCreate: ParsableCommand {
             print("wrote \(output): run \(predicate.run.id) of \(predicate.mall.name), \(predicate.verdict), "
                   + "\(outcome.members.count) members, signed by \(predicate.signer.name) as \(predicate.signer.role.rawValue)")
             for left in outcome.leftOut {
-                print("  left out (listed with its SHA-256): \(left.sha256) \(left.uses.map(\.name).joined(separator: ", "))")
+                let why = left.leftOutBecause == "personalData"
+                    ? "it holds what looks like a visitor's personal data" : "as asked"
+                print("  left out (listed with its SHA-256), \(why): \(left.sha256) "
+                      + left.uses.map(\.name).joined(separator: ", "))
             }
         }
     }

@@ -127,8 +127,10 @@ struct DemoCommand: AsyncParsableCommand {
             APIs), checks that each answers, runs the audit \
             with a profile made from examples/demo-mall/site.yaml and its findings, stores \
             it in OUTPUT/mallaudit.sqlite, writes report.xml, report.html, \
-            report.junit.xml, report.pdf, report.json and report.oscal.json, and stops the \
-            systems. Its working files (the profile, a CA \
+            report.junit.xml, report.pdf, report.json and report.oscal.json, signs the \
+            run's bundle as the inspector (demo-bundle.zip, SM2 key made for the demo in \
+            OUTPUT/demo-keys), countersigns it as the mall (Ed25519) and verifies it against \
+            OUTPUT/trusted-keys, and stops the systems. Its working files (the profile, a CA \
             and its key, the systems' logs) live in a temporary folder removed at the end. \
             The demo mall has realistic problems on purpose: expect "not conformant".
 
@@ -163,6 +165,14 @@ struct DemoCommand: AsyncParsableCommand {
         print(Console.text(style.language, en: "reports:", zh: "报告："))
         for format in ReportFormat.allCases {
             if let url = outcome.reports[format] { print("  \(url.path)") }
+        }
+        if let bundle = outcome.bundle {
+            let signers = bundle.verification.signatures.map { "\($0.name) (\($0.role.rawValue), \($0.algorithm))" }
+            print(
+                Console.text(
+                    style.language, en: "signed bundle: \(bundle.bundle.path), verified: \(signers.joined(separator: ", "))",
+                    zh: "签名审核包：\(bundle.bundle.path)，验证通过：\(signers.joined(separator: "、"))"))
+            print("  mallaudit verify \(bundle.bundle.path) --trust \(bundle.trust.path)")
         }
     }
 }

@@ -151,6 +151,23 @@ struct DemoCLITests {
 
         try checkPrintedAndExchangeFormats(output)
 
+        // The run's bundle: signed by the inspector (SM2), countersigned by the mall (Ed25519), and `mallaudit verify`
+        // accepts it against the two public keys the demo left; the demo prints that command.
+        let bundle = output.appendingPathComponent("demo-bundle.zip")
+        let trust = output.appendingPathComponent("trusted-keys")
+        #expect(outcome.stdout.contains("mallaudit verify \(bundle.path) --trust \(trust.path)"), "\(outcome.stdout)")
+        let verified = try runMallaudit(["verify", bundle.path, "--trust", trust.path, "--format", "json"])
+        #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr)")
+        let verification = try JSONSerialization.jsonObject(with: Data(verified.stdout.utf8)) as? [String: Any]
+        #expect(verification?["status"] as? String == "valid")
+        let signatures = verification?["signatures"] as? [[String: Any]] ?? []
+        #expect(signatures.map { $0["role"] as? String } == ["inspector", "mall"])
+        #expect(signatures.map { $0["name"] as? String } == ["王工", "星河广场"])
+        // Trusting the inspector's key alone does not make the mall's countersignature valid.
+        let inspectorOnly = trust.appendingPathComponent("inspector.pub")
+        let partial = try runMallaudit(["verify", bundle.path, "--trust", inspectorOnly.path])
+        #expect(partial.status == 2, "\(partial.stdout)")
+
         // A second demo run adds a run to the same database: the re-inspection diff works on the demo data.
         let again = try runMallaudit(["demo", "--output", output.path])
         #expect(again.status == 0)
