@@ -12,13 +12,16 @@ struct WorksheetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worksheet",
         abstract: "Write the inspection worksheet: every statement and checkpoint no probe or data check settles.",
+        usage: "mallaudit worksheet --site <site> --format <format>\n  --output <output> [<options>]",
         discussion: """
-            html   a printable page (A4): the standard's words, what evidence to take, boxes for the verdict and notes
+            html   a printable page (A4): the standard's words, what evidence to take,
+                   boxes for the verdict and notes
             pdf    that page printed on A4 by headless Chromium (the report's PDF renderer)
-            yaml   a findings-file skeleton: write each verdict, note and evidence file, then pass it to
-                   `mallaudit run --findings`
-            With --run, the statements whose result in that stored run was error or notAssessed are added (and
-            what the run settled is left out).
+            yaml   a findings-file skeleton: write each verdict, note and evidence file,
+                   then pass it to `mallaudit run --findings`
+
+            With --run, the statements whose result in that stored run was error or \
+            notAssessed are added, and what the run settled is left out.
             """)
 
     @Option(help: "The site profile (its probes decide what is covered).")
