@@ -8,7 +8,7 @@ import ZIPFoundation
 
 /// What `mallaudit bundle` was asked to do.
 public struct BundleRequest: Sendable {
-    /// The audit database (`mallaudit.sqlite`); its `evidence/` folder beside it.
+    /// The audit database (`mallaudit.sqlite`); its evidence folder (`mallaudit.sqlite-evidence/`) beside it.
     public var database: URL
     /// The run: an id, `latest` or `latest~N`.
     public var run: String

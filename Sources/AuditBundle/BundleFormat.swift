@@ -64,6 +64,10 @@ public enum BundleReports {
         BundleReportMember(format: "junit", path: "reports/report.junit.xml", mediaType: "application/xml") { report in
             try JUnitReportWriter().write(report)
         },
+        BundleReportMember(format: "pdf", path: "reports/report.pdf", mediaType: "application/pdf") { report in
+            // Headless Chromium prints it; stamped with the run's end, so the same run gives the same bytes.
+            try PDFRenderer().render(report, language: .zh)
+        },
         BundleReportMember(format: "json", path: "reports/report.json", mediaType: "application/json") { report in
             try JSONReportWriter().write(report)
         },
@@ -73,7 +77,7 @@ public enum BundleReports {
     ]
 
     /// The reports every bundle must carry: those of format version 1 (XML, HTML, JUnit). Reports added later
-    /// (JSON, OSCAL) are signed subjects like any member, but a bundle made before them stays valid without them.
+    /// (PDF, JSON, OSCAL) are signed subjects like any member, but a bundle made before them stays valid without them.
     public static let requiredPaths = [xmlPath, "reports/report.html", "reports/report.junit.xml"]
 }
 
@@ -91,7 +95,7 @@ public struct BundleManifest: Sendable, Hashable, Codable {
         public var mediaType: String
         public var size: Int64
         public var sha256: String
-        /// For reports: the format (`xml`, `html`, `junit`, `json`, `oscal`).
+        /// For reports: the format (`xml`, `html`, `junit`, `pdf`, `json`, `oscal`).
         public var format: String?
     }
 

@@ -9,7 +9,7 @@ import Foundation
 /// What `mallaudit run` was asked to do.
 public struct AuditOptions: Sendable {
     public var site: URL
-    /// Default: `mallaudit.sqlite` beside the site profile.
+    /// Default: by the rule of `StoreLocation` (`$MALLAUDIT_DB`, else `mallaudit.sqlite` in the working directory).
     public var database: URL?
     /// Default: the profile's `findings:`.
     public var findings: URL?
@@ -22,6 +22,12 @@ public struct AuditOptions: Sendable {
     public var assessor: String?
     /// A run to finish (`--resume`): an id, `latest` or `latest~N`.
     public var resume: String?
+    /// Resume even though an input (profile, probe file, findings, checklist file) changed since the run started
+    /// (`--accept-changed-inputs`); the changes are recorded with the run.
+    public var acceptChangedInputs: Bool = false
+    /// The re-inspection (复查): carry the manual findings of this earlier run (an id, `latest` or `latest~N`, in the
+    /// same database) into the new run, each marked as carried, unless the new run re-assesses it.
+    public var carryFindings: String?
     public var toolVersion: String
     public var environment: [String: String]
 
@@ -52,6 +58,9 @@ public struct AuditOutcome: Sendable {
     public var results: [StatementResult]
     /// Conformance over the statements in scope.
     public var scorecard: Scorecard
+    /// The earlier run whose manual findings were carried (`--carry-findings`), and how many were.
+    public var carriedFrom: Int64?
+    public var carried: Int = 0
     /// Warnings the command prints: a manual pass stored as notAssessed for want of evidence, evidence files that
     /// hold personal identifiers; file and line each.
     public var warnings: [Diagnostic] = []
@@ -59,6 +68,8 @@ public struct AuditOutcome: Sendable {
 
 /// Progress of a run, for a terminal progress line.
 public struct AuditProgress: Sendable {
+    /// The run being judged (known from the first report on).
+    public var run: Int64
     public var judged: Int
     public var total: Int
     public var current: String
@@ -81,9 +92,14 @@ public enum AuditEngine {
         let findingsURL = options.findings ?? profile.findings
         let assessor = options.assessor ?? profile.assessor
         let findings = try findingsURL.map { try FindingsFile.load($0, defaultAssessor: assessor).findings } ?? []
+        // What the run is judged from, by digest: a resume refuses inputs edited in between (unless told to).
+        var inputFiles: [(role: String, url: URL)] = [("profile", profile.file)]
+        inputFiles += try ProbeDefinitionLoader.files(profile.probePaths).map { ("probes", $0) }
+        if let findingsURL { inputFiles.append(("findings", findingsURL)) }
+        inputFiles.append(("checklist", checklistURL))
+        let inputs = try RunInputs.digest(inputFiles)
 
-        let databaseURL = options.database
-            ?? profile.file.deletingLastPathComponent().appendingPathComponent("mallaudit.sqlite")
+        let databaseURL = options.database ?? StoreLocation.resolve(nil, environment: options.environment).url
 
         // MARK: plan
         // A new run opens (and creates) the store only once its inputs are known to be good, so a run refused for
@@ -91,6 +107,8 @@ public enum AuditEngine {
         var openedStore: AuditStore?
         var resumed: Int64?
         var alreadyJudged: Set<String> = []
+        var changedInputs: [RunInputs.Change] = []
+        var inputProblems: [Diagnostic] = []
         let checklist: Checklist
         if let reference = options.resume {
             let store = try AuditStore(path: databaseURL.path, create: false)
@@ -105,11 +123,47 @@ public enum AuditEngine {
                         + "not this one (\(loadedChecklist.digest.prefix(12))…)",
                     expected: "the checklist the run started with (--checklist FILE)"))
             }
+            if let started = try store.inputs(run: runID) {
+                changedInputs = inputs.changes(since: started)
+                if !options.acceptChangedInputs {
+                    inputProblems = changedInputs.map {
+                        Diagnostic(
+                            file: $0.path, message: "run \(runID) cannot be resumed: the \($0)",
+                            expected: "the inputs the run started with, or --accept-changed-inputs to resume with "
+                                + "these (recorded with the run)")
+                    }
+                }
+            }
         } else {
             checklist = loadedChecklist
         }
 
-        var problems = profile.unknownStatements(in: checklist)
+        // The checks of `mallaudit lint` (template markers, contradictions, data paths), then the inputs' own.
+        let linted = try SiteLint.problems(profile)
+        // The re-inspection: the earlier run's manual findings, read before anything is created.
+        var carriedFrom: Int64?
+        var carriedByStatement: [String: [StatementResult]] = [:]
+        if let reference = options.carryFindings {
+            guard FileManager.default.fileExists(atPath: databaseURL.path) else {
+                throw DiagnosticsError(
+                    Diagnostic(
+                        file: nil, message: "--carry-findings \(reference): no audit database at \(databaseURL.path)",
+                        expected: "the database that holds the earlier run (--db FILE)"))
+            }
+            let store = try openedStore ?? AuditStore(path: databaseURL.path, create: false)
+            openedStore = store
+            let earlier = try store.resolveRun(reference)
+            guard earlier != resumed else {
+                throw DiagnosticsError(
+                    Diagnostic(
+                        file: nil, message: "--carry-findings \(reference) names run \(earlier), the run being resumed",
+                        expected: "the earlier run whose findings the re-inspection carries (its id)"))
+            }
+            carriedFrom = earlier
+            carriedByStatement = try Carry.findings(from: earlier, store: store, checklist: checklist)
+        }
+        var problems = inputProblems + linted.filter { $0.severity == .error }
+        problems += profile.unknownStatements(in: checklist)
         for probe in probes { problems += probe.problems(profile: profile, checklist: checklist) }
         problems += FindingRules.validate(findings, checklist: checklist, evidenceLimit: try EvidenceFiles.sizeLimit())
         let scope = try select(options.only, in: checklist)
@@ -123,6 +177,7 @@ public enum AuditEngine {
         // bad input leaves the run interrupted, as it was.
         if let resumed, let store = openedStore {
             _ = try store.resumeRun(resumed)
+            if !changedInputs.isEmpty { try store.acceptChangedInputs(changedInputs, inputs: inputs, run: resumed) }
             alreadyJudged = Set(try store.results(run: resumed).map(\.statementID))
         }
 
@@ -138,6 +193,8 @@ public enum AuditEngine {
                     asOf: Self.day(options.asOf, timeZone: settings.timeZone),
                     scope: options.only.flatMap { $0.isEmpty ? nil : $0 })
             ).id
+
+        if resumed == nil { try store.setInputs(inputs, run: runID) }
 
         let inScope = Set(scope.statements.map(\.id))
         let pending = scope.statements.filter { !alreadyJudged.contains($0.id) }
@@ -157,15 +214,23 @@ public enum AuditEngine {
         // MARK: judge and store
         var judged = alreadyJudged.intersection(inScope).count
         let total = scope.statements.count
+        progress?(AuditProgress(run: runID, judged: judged, total: total, current: ""))
         // Facts the site profile declares (the machine room's floor) are evidence from the start.
         var evidence = Dictionary(grouping: SiteFacts.evidence(profile: profile, checklist: checklist), by: \.statementID)
 
         let masker = PersonalData(rules: settings.privacy)
-        var warnings: [Diagnostic] = []
+        var warnings: [Diagnostic] = linted.filter { $0.severity != .error }
+        var carried = 0
         func judgeAndRecord(_ statement: Statement) throws {
             // In a fixed order (probe, then checkpoint), not the order probes happened to finish: the same run
             // always gives the same report.
             var inputs = JudgementInputs(automated: (evidence[statement.id] ?? []).sorted(by: Judgement.evidenceOrder))
+            // Findings carried from the earlier run, except those this run's findings re-assess (same target).
+            let reassessed = Set((findingsByStatement[statement.id] ?? []).map(\.target))
+            for piece in carriedByStatement[statement.id] ?? [] where !reassessed.contains(piece.target) {
+                inputs.findings.append(piece)
+                carried += 1
+            }
             for finding in findingsByStatement[statement.id] ?? [] {
                 for file in finding.evidence {
                     warnings += masker.evidenceWarnings(file.url, shownAs: file.written)
@@ -184,7 +249,7 @@ public enum AuditEngine {
                 judgedAt: store.timestamp(), areas: settings.areas)
             try store.record(result, run: runID, inputs: inputs)
             judged += 1
-            progress?(AuditProgress(judged: judged, total: total, current: statement.id))
+            progress?(AuditProgress(run: runID, judged: judged, total: total, current: statement.id))
         }
 
         // Statements no probe feeds are judged at once: decisions, findings, or notAssessed.
@@ -219,7 +284,8 @@ public enum AuditEngine {
         let results = try store.results(run: runID).filter { inScope.contains($0.statementID) }
         return AuditOutcome(
             run: try store.requireRun(runID), database: databaseURL, scope: scope, results: results,
-            scorecard: Scorecard(checklist: scope, results: results), warnings: warnings)
+            scorecard: Scorecard(checklist: scope, results: results), carriedFrom: carriedFrom, carried: carried,
+            warnings: warnings)
     }
 
     /// The calendar day of `date` in the mall's time zone, `YYYY-MM-DD`.

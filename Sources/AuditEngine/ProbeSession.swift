@@ -23,7 +23,9 @@ public enum ProbeSession {
         let profile = try SiteProfile.load(site)
         let checklist = try ChecklistLoader.load(file: checklistURL ?? ChecklistLocator.defaultChecklist())
         let probes = try ProbeDefinitionLoader.load(profile.probePaths)
-        var problems = profile.unknownStatements(in: checklist)
+        // The checks of `mallaudit lint` first (template markers, contradictions, data paths).
+        var problems = try SiteLint.problems(profile).filter { $0.severity == .error }
+        problems += profile.unknownStatements(in: checklist)
         for probe in probes { problems += probe.problems(profile: profile, checklist: checklist) }
         let scope = Set(try AuditEngine.select(only, in: checklist).statements.map(\.id))
         let selected = probes.filter { $0.statementIDs.contains(where: scope.contains) }

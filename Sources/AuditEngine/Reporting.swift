@@ -50,7 +50,7 @@ public enum Reporting {
         case .xml: return try XMLReportWriter().write(report)
         case .junit: return try JUnitReportWriter().write(report)
         case .html: return Data(try HTMLReportWriter().write(report, language: language).utf8)
-        case .pdf: return try PDFRenderer().render(html: try HTMLReportWriter().write(report, language: language))
+        case .pdf: return try PDFRenderer().render(report, language: language)
         case .json: return try JSONReportWriter().write(report)
         case .oscal: return try OSCALReportWriter().write(report)
         }

@@ -136,3 +136,53 @@ public struct PDFRenderer: Sendable {
         return written
     }
 }
+
+extension PDFRenderer {
+    /// The PDF of `report` in `language`: the HTML report printed on A4, stamped with the time the run ended (else
+    /// began) instead of the time it was printed, so the same report always gives the same bytes — what a signed
+    /// bundle needs (docs/bundles.md) and what lets anyone compare a PDF with the one filed.
+    public func render(_ report: AuditReport, language: Language = .zh) throws -> Data {
+        let pdf = try render(html: try HTMLReportWriter().write(report, language: language))
+        let stamp = [report.run.endedAt, report.run.startedAt].compactMap { $0 }.lazy.compactMap(Self.parseTime).first
+        return stamp.map { Self.stamping(pdf, at: $0) } ?? pdf
+    }
+
+    /// `pdf` with every `/CreationDate (D:…)` and `/ModDate (D:…)` Chromium wrote set to `date` in UTC (the
+    /// 14 digits `YYYYMMDDHHmmSS` replaced in place: the file's length and cross-reference offsets are unchanged).
+    public static func stamping(_ pdf: Data, at date: Date) -> Data {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        let digits = Array(String(
+            format: "%04d%02d%02d%02d%02d%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0,
+            parts.minute ?? 0, parts.second ?? 0).utf8)
+        var bytes = [UInt8](pdf)
+        for key in ["/CreationDate (D:", "/ModDate (D:"] {
+            let needle = Array(key.utf8)
+            var index = 0
+            while index + needle.count + digits.count <= bytes.count {
+                if bytes[index] == needle[0], Array(bytes[index..<(index + needle.count)]) == needle {
+                    let start = index + needle.count
+                    let field = bytes[start..<(start + digits.count)]
+                    if field.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                        bytes.replaceSubrange(start..<(start + digits.count), with: digits)
+                    }
+                    index = start + digits.count
+                } else {
+                    index += 1
+                }
+            }
+        }
+        return Data(bytes)
+    }
+
+    /// An ISO 8601 time as the store writes it (`2026-11-20T08:00:00Z`, fractional seconds or an offset allowed).
+    static func parseTime(_ text: String) -> Date? {
+        let plain = ISO8601DateFormatter()
+        plain.formatOptions = [.withInternetDateTime]
+        if let date = plain.date(from: text) { return date }
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return fractional.date(from: text)
+    }
+}

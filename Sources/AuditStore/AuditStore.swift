@@ -11,8 +11,9 @@ import GRDB
 #endif
 
 /// The audit store: one SQLite file (WAL mode, foreign keys on, busy timeout) holding runs, one result per
-/// statement per run, evidence and not-applicable decisions; evidence files live content-addressed in an
-/// `evidence/` folder beside the database.
+/// statement per run, evidence and not-applicable decisions; evidence files live content-addressed in a folder of
+/// the store's own beside the database, named after it (`mallaudit.sqlite-evidence/`, as SQLite names its `-wal` and
+/// `-shm` files): never in a folder the user named, such as the `evidence/` folder where an inspector keeps photos.
 ///
 /// Every `record(_:run:)` is its own committed transaction with `synchronous=FULL`, so a process killed half-way
 /// loses nothing it already recorded. Opening the store marks runs whose process died as `interrupted`.
@@ -24,8 +25,11 @@ import GRDB
 public final class AuditStore: Sendable {
     /// The database file.
     public let databaseURL: URL
-    /// Where evidence files are copied: `evidence/` beside the database.
+    /// Where evidence files are copied: `DATABASE-evidence/` beside the database (`mallaudit.sqlite-evidence/`).
     public let evidenceDirectory: URL
+    /// Where stores written before issue 13 kept their evidence copies: `evidence/` beside the database. Read (never
+    /// written) when a copy is not in `evidenceDirectory`.
+    public let legacyEvidenceDirectory: URL
     let pool: DatabasePool
     let now: @Sendable () -> Date
     private let checklists = ChecklistCache()
@@ -45,7 +49,8 @@ public final class AuditStore: Sendable {
     public init(path: String, create: Bool = true, now: @escaping @Sendable () -> Date = { Date() }) throws {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         databaseURL = url
-        evidenceDirectory = url.deletingLastPathComponent().appendingPathComponent("evidence", isDirectory: true)
+        evidenceDirectory = EvidenceFiles.directory(database: url)
+        legacyEvidenceDirectory = url.deletingLastPathComponent().appendingPathComponent("evidence", isDirectory: true)
         self.now = now
         let exists = FileManager.default.fileExists(atPath: url.path)
         if !exists && !create {
@@ -320,7 +325,8 @@ public final class AuditStore: Sendable {
         try write { db in
             // Only the status: `fetchRun` also counts the run's results, which made each record O(results).
             let status = try Self.fetchStatus(db, run)
-            try ResultRows.replace(result, judgedAt: judgedAt, run: run, db: db)
+            try ResultRows.replace(
+                result, judgedAt: judgedAt, run: run, evidenceFolder: evidenceDirectory.lastPathComponent, db: db)
             try db.execute(
                 sql: "DELETE FROM automated_results WHERE run_id = ? AND statement_id = ?",
                 arguments: [run, result.statementID])

@@ -9,15 +9,18 @@ import Foundation
     import Darwin
 #endif
 
-/// Content-addressed evidence: each file is copied once into `evidence/<sha256>` beside the database.
+/// Content-addressed evidence: each file is copied once into `DATABASE-evidence/<sha256>` beside the database
+/// (`mallaudit.sqlite-evidence/3f1c…`): a folder of the store's own, named after the database as SQLite names its
+/// `-wal` and `-shm` files, never a folder the user named (the `evidence/` folder where an inspector keeps photos is
+/// theirs). Stores written before kept the copies in `evidence/` beside the database: those are still read.
 ///
 /// What may be evidence: a regular file outside the kernel's pseudo file systems (see `InputFile`: a FIFO, a device
 /// such as `/dev/zero`, `/proc/self/environ` are refused by what they are), no larger than the evidence limit
 /// (``defaultSizeLimit``, or `MALLAUDIT_EVIDENCE_MAX_MB`). The evidence folder is created readable by its owner only
 /// (0700) and each stored file is read-only for its owner (0400).
 ///
-/// A copy in progress is `evidence/.incoming-PID-START-UUID` (the copying process's id and start time): when that
-/// process is killed, the next command that opens the store finds the partial copy, sees its process is gone and
+/// A copy in progress is `DATABASE-evidence/.incoming-PID-START-UUID` (the copying process's id and start time): when
+/// that process is killed, the next command that opens the store finds the partial copy, sees its process is gone and
 /// removes it.
 public enum EvidenceFiles {
     /// Read and hash in chunks of this size: memory stays bounded for any file.
@@ -60,8 +63,17 @@ public enum EvidenceFiles {
             expected: "an evidence file of at most \(InputFile.sizeText(limit)) (\(limitVariable) sets the limit)")
     }
 
-    /// Path of an evidence file relative to the database's folder.
-    static func storedPath(_ sha256: String) -> String { "evidence/\(sha256)" }
+    /// The suffix of the evidence folder's name: the database's file name and this.
+    public static let directorySuffix = "-evidence"
+
+    /// The evidence folder of the database at `database`: `NAME-evidence/` beside it.
+    public static func directory(database: URL) -> URL {
+        database.deletingLastPathComponent().appendingPathComponent(
+            database.lastPathComponent + directorySuffix, isDirectory: true)
+    }
+
+    /// Path of an evidence file relative to the database's folder (`folder` is the evidence folder's name).
+    static func storedPath(_ sha256: String, folder: String) -> String { "\(folder)/\(sha256)" }
 
     /// The prefix of partial copies.
     static let incomingPrefix = ".incoming-"
@@ -157,16 +169,28 @@ extension AuditStore {
             collectedAt: collectedAt ?? timestamp(), description: description)
     }
 
-    /// Where the bytes of an evidence reference are stored.
+    /// Where the bytes of an evidence reference are stored: the evidence folder, or for a store written before issue
+    /// 13 the old `evidence/` folder beside the database when the copy is only there.
     public func evidenceURL(_ evidence: EvidenceRef) -> URL {
-        evidenceDirectory.appendingPathComponent(evidence.sha256)
+        let current = evidenceDirectory.appendingPathComponent(evidence.sha256)
+        if FileManager.default.fileExists(atPath: current.path) { return current }
+        let legacy = legacyEvidenceDirectory.appendingPathComponent(evidence.sha256)
+        // Only a file named by a digest is ever read there: the folder may hold the inspector's own files too.
+        if evidence.sha256.count == 64, evidence.sha256.allSatisfy(\.isHexDigit),
+            FileManager.default.fileExists(atPath: legacy.path)
+        {
+            return legacy
+        }
+        return current
     }
 
     /// Removes the partial copies left by killed processes (see `EvidenceFiles`); returns them. Called when the store
     /// opens.
     @discardableResult
     public func removeAbandonedEvidenceCopies() -> [URL] {
+        // Also the partial copies an older mallaudit left in the old `evidence/` folder (named by it, never the user).
         let abandoned = EvidenceFiles.abandonedIncoming(in: evidenceDirectory)
+            + EvidenceFiles.abandonedIncoming(in: legacyEvidenceDirectory)
         return abandoned.filter { (try? FileManager.default.removeItem(at: $0)) != nil }
     }
 

@@ -6,7 +6,9 @@ import GRDB
 enum ResultRows {
     /// Replaces the stored result of `result.statementID` in `run` (its evidence and N/A decision go with it).
     /// Runs inside the caller's transaction.
-    static func replace(_ result: StatementResult, judgedAt: String, run: Int64, db: Database) throws {
+    static func replace(
+        _ result: StatementResult, judgedAt: String, run: Int64, evidenceFolder: String, db: Database
+    ) throws {
         try db.execute(
             sql: "DELETE FROM results WHERE run_id = ? AND statement_id = ?", arguments: [run, result.statementID])
         let observations: String
@@ -49,7 +51,7 @@ enum ResultRows {
                 arguments: [
                     run, result.statementID, whole(evidence.name), evidence.sha256, evidence.size,
                     whole(evidence.collectedBy), whole(evidence.collectedAt), whole(evidence.description),
-                    EvidenceFiles.storedPath(evidence.sha256),
+                    EvidenceFiles.storedPath(evidence.sha256, folder: evidenceFolder),
                 ])
         }
         if let decision = result.notApplicable {

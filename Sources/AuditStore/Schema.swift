@@ -19,6 +19,9 @@ enum Schema {
         migrator.registerMigration("v5") { db in
             try db.execute(sql: v5)
         }
+        migrator.registerMigration("v6") { db in
+            try db.execute(sql: v6)
+        }
         return migrator
     }
 
@@ -154,5 +157,16 @@ enum Schema {
     static let v5 = """
         ALTER TABLE runs ADD COLUMN scope TEXT
             CHECK (scope IS NULL OR (json_valid(scope) AND json_type(scope) = 'array'));
+        """
+
+    /// Version 6: the digests of the inputs a run was started with (site profile, probe files, findings file,
+    /// checklist; JSON, `RunInputs`), so that `--resume` refuses inputs edited in between; and each time a resume was
+    /// told to go on with changed inputs (`--accept-changed-inputs`): when, and what had changed (a JSON array).
+    /// NULL for runs stored before v6.
+    static let v6 = """
+        ALTER TABLE runs ADD COLUMN inputs TEXT CHECK (inputs IS NULL OR json_valid(inputs));
+        ALTER TABLE runs ADD COLUMN accepted_input_changes TEXT
+            CHECK (accepted_input_changes IS NULL OR (json_valid(accepted_input_changes)
+                AND json_type(accepted_input_changes) = 'array'));
         """
 }

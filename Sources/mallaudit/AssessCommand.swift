@@ -27,17 +27,18 @@ struct AssessCommand: ParsableCommand {
             reason and a warning. A new finding for a statement replaces the run's earlier \
             result for it.
 
-            Evidence files are copied into evidence/ beside the database, named by their \
-            SHA-256. The database is --db, else mallaudit.sqlite in the working directory; \
-            it is never created.
+            Evidence files are copied into the store's own folder beside the database \
+            (mallaudit.sqlite-evidence/ for mallaudit.sqlite), named by their SHA-256; the folders you keep them in \
+            are left as they are. The database is --db, else $MALLAUDIT_DB, else mallaudit.sqlite in the working \
+            directory; it is never created.
 
             Prints the stored verdict of each finding. Exit status: 0 recorded; 1 nothing \
             recorded (an error); 64 usage error.
 
             """)
 
-    @Option(help: ArgumentHelp("The audit database (default: ./mallaudit.sqlite).", valueName: "FILE"))
-    var db = "mallaudit.sqlite"
+    @Option(help: databaseHelp)
+    var db: String?
 
     @Option(
         name: .customLong("run"),
@@ -93,6 +94,7 @@ struct AssessCommand: ParsableCommand {
 
     func run() throws {
         let outcome = try orExit {
+            let db = try existingStore(db).path
             if let findings {
                 return try ManualAssessment.importFindings(
                     database: db, run: runReference, file: findings, assessor: assessor)

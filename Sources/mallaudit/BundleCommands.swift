@@ -136,8 +136,8 @@ struct BundleCreate: ParsableCommand {
             + "a DSSE envelope signed with --key (docs/bundles.md).",
         usage: "mallaudit bundle create --key <key> --output <output> [<options>]")
 
-    @Option(help: "The audit database.")
-    var db: String = "mallaudit.sqlite"
+    @Option(help: databaseHelp)
+    var db: String?
 
     @Option(name: .customLong("run"), help: "The run: its id, latest, or latest~N.")
     var runReference: String = "latest"
@@ -166,7 +166,7 @@ struct BundleCreate: ParsableCommand {
     func run() throws {
         try orExit {
             let outcome = try BundleBuilder.build(BundleRequest(
-                database: URL(fileURLWithPath: db), run: runReference,
+                database: existingStore(db).url, run: runReference,
                 identity: try SigningIdentity.open(keyFile: URL(fileURLWithPath: key), passphraseVariable: passphraseEnv),
                 role: role, output: URL(fileURLWithPath: output), siteProfile: site.map { URL(fileURLWithPath: $0) },
                 checklist: checklist.map { URL(fileURLWithPath: $0) } ?? ChecklistLocator.defaultChecklist(),

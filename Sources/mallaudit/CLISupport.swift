@@ -1,5 +1,6 @@
 import ArgumentParser
 import AuditModel
+import AuditStore
 import AuditSupport
 import Foundation
 
@@ -91,3 +92,25 @@ func orExitAsync<T>(_ body: () async throws -> T) async throws -> T {
         throw failure("\(error)")
     }
 }
+
+/// The one rule every command follows to find the audit database (`StoreLocation`), said in every `--db` help.
+let databaseRule = """
+    The database is --db FILE, else $MALLAUDIT_DB, else mallaudit.sqlite in the working directory; only run \
+    creates it, every other command says where it looked when there is none.
+    """
+
+/// The help of every `--db` option.
+let databaseHelp = ArgumentHelp(
+    "The audit database (default: $MALLAUDIT_DB, else mallaudit.sqlite in the working directory).",
+    valueName: "FILE")
+
+/// The database a command that reads finds by the rule (`StoreLocation`); throws, saying where it looked, when there
+/// is none there. Never creates one.
+func existingStore(_ db: String?) throws -> StoreLocation {
+    let location = StoreLocation.resolve(db)
+    try location.requireExisting()
+    return location
+}
+
+/// The database `run` writes by the rule (`StoreLocation`), created when missing.
+func storeURL(_ db: String?) -> URL { StoreLocation.resolve(db).url }

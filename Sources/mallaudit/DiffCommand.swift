@@ -22,8 +22,8 @@ struct DiffCommand: ParsableCommand {
             rectification notice:
               mallaudit diff latest~1 latest
 
-            The database is --db, else mallaudit.sqlite in the working directory; it is \
-            never created.
+            The database is --db, else $MALLAUDIT_DB, else mallaudit.sqlite in the \
+            working directory; it is never created (without one, it says where it looked).
 
             Exit status: 0 nothing is still open or newly failing; 2 items are still open \
             or newly failing (so a script can wait for the rectification); 1 the runs \
@@ -36,8 +36,8 @@ struct DiffCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The later run (the re-inspection).", valueName: "RUN_B"))
     var after: String
 
-    @Option(help: ArgumentHelp("The audit database (default: ./mallaudit.sqlite).", valueName: "FILE"))
-    var db = "mallaudit.sqlite"
+    @Option(help: databaseHelp)
+    var db: String?
 
     @Option(help: "Output format: text or json.")
     var format: Format = .text
@@ -45,7 +45,8 @@ struct DiffCommand: ParsableCommand {
     func run() throws {
         let diff = try orExit {
             try History.diffWithOpenItems(
-                database: db, before: before, after: after, format: format == .json ? .json : .text)
+                database: existingStore(db).path, before: before, after: after,
+                format: format == .json ? .json : .text)
         }
         print(diff.text)
         if diff.open > 0 { throw ExitCode(2) }

@@ -27,7 +27,7 @@ struct MallAudit: AsyncParsableCommand {
         version: mallauditVersion,
         subcommands: [
             InitCommand.self, ChecklistCommand.self,
-            DemoCommand.self, RunCommand.self, ProbeCommand.self, CheckCommand.self, ReportCommand.self,
+            DemoCommand.self, LintCommand.self, RunCommand.self, ProbeCommand.self, CheckCommand.self, ReportCommand.self,
             AssessCommand.self, RunsCommand.self, DiffCommand.self, SubmitCommand.self,
             SNMPCommand.self, HTTPCommand.self, WorksheetCommand.self,
             KeysCommand.self, BundleCommand.self, VerifyCommand.self,

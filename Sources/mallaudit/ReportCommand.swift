@@ -51,15 +51,15 @@ struct ReportCommand: ParsableCommand {
             report.oscal.json). --lang applies to the formats written in a language (html, \
             pdf); with only others it is refused.
 
-            The database is --db, else mallaudit.sqlite in the working directory; it is \
-            never created.
+            The database is --db, else $MALLAUDIT_DB, else mallaudit.sqlite in the \
+            working directory; it is never created (without one, it says where it looked).
 
             Exit status: 0 written; 1 the report could not be written (no such database \
             or run, unwritable file); 64 usage error.
             """)
 
-    @Option(help: ArgumentHelp("The audit database (default: ./mallaudit.sqlite).", valueName: "FILE"))
-    var db: String = "mallaudit.sqlite"
+    @Option(help: databaseHelp)
+    var db: String?
 
     @Option(name: .customLong("run"), help: "The run: its id, latest, or latest~N.")
     var runReference: String = "latest"
@@ -94,7 +94,7 @@ struct ReportCommand: ParsableCommand {
         let formats = try parseReportFormats(format)
         let language = lang ?? .zh
         try orExit {
-            let database = URL(fileURLWithPath: db)
+            let database = try existingStore(db).url
             if output == "-" {
                 let report = try Reporting.report(database: database, run: runReference)
                 FileHandle.standardOutput.write(try Reporting.render(report, format: formats[0], language: language))

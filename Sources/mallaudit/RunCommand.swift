@@ -83,17 +83,19 @@ struct RunCommand: AsyncParsableCommand {
             interrupted run keeps them; finish it with --resume). With --report-dir the reports are written \
             at the end.
 
-            The database is --db, else mallaudit.sqlite beside the site profile (created when missing).
+            \(databaseRule)
 
             Exit status: 0 conformant; 2 not conformant (an applicable shall statement failed); 3 incomplete \
             (no shall statement failed, but some are error or not assessed); 1 the tool could not run (bad \
-            profile, unreadable file, unset secret: nothing is stored); 64 usage error; 130 interrupted.
+            profile, unreadable file, unset secret, a --resume refused for changed inputs: nothing is stored); 64 \
+            usage error; 130 interrupted (it says how many results are kept and the exact command that resumes \
+            the run).
             """)
 
     @Option(help: "The site profile (see `mallaudit init`).")
     var site: String
 
-    @Option(help: "The audit database (default: mallaudit.sqlite beside the site profile).")
+    @Option(help: databaseHelp)
     var db: String?
 
     @Option(help: "A findings file (YAML) with the inspector's manual findings (default: the profile's findings:).")
@@ -114,6 +116,20 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Finish an interrupted run (its id, latest or latest~N).")
     var resume: String?
 
+    @Flag(
+        name: .customLong("accept-changed-inputs"),
+        help: ArgumentHelp(
+            "With --resume: go on although the profile, a probe file, the findings or the checklist changed since "
+                + "the run started (recorded with the run)."))
+    var acceptChangedInputs = false
+
+    @Option(
+        name: .customLong("carry-findings"),
+        help: ArgumentHelp(
+            "Re-inspection: carry the manual findings of this earlier run (its id, latest or latest~N) into the "
+                + "new run, marked as carried, unless re-assessed.", valueName: "RUN"))
+    var carryFindings: String?
+
     @Option(help: ArgumentHelp("Write the run's reports into this folder at the end.", valueName: "DIR"))
     var reportDir: String?
 
@@ -128,18 +144,33 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var console: ConsoleOptions
 
     func validate() throws {
+        if acceptChangedInputs, resume == nil {
+            throw ValidationError("--accept-changed-inputs goes with --resume RUN")
+        }
         if reportFormat != nil, reportDir == nil { throw ValidationError("--report-format goes with --report-dir DIR") }
         _ = try parseReportFormats(reportFormat)
     }
 
     func run() async throws {
-        let options = AuditOptions(
-            site: URL(fileURLWithPath: site), database: db.map { URL(fileURLWithPath: $0) },
+        // A new run creates the database where the rule says; a resumed one must find it there.
+        let database = try resume == nil ? storeURL(db) : orExit { try existingStore(db).url }
+        var options = AuditOptions(
+            site: URL(fileURLWithPath: site), database: database,
             findings: findings.map { URL(fileURLWithPath: $0) }, only: parseIDs(only),
             checklist: checklist.map { URL(fileURLWithPath: $0) }, asOf: try parseAsOf(asOf), assessor: assessor,
             resume: resume, toolVersion: mallauditVersion)
+        options.acceptChangedInputs = acceptChangedInputs
+        options.carryFindings = carryFindings
+        // Ctrl-C: say what the run keeps and how to resume it (every judged result is committed already).
+        let interruption = RunInterruption(database: database)
+        Interrupts.install()
+        let token = Interrupts.onInterrupt { interruption.report() }
+        defer { Interrupts.remove(token) }
         let outcome = try await ProgressLine.showing(quiet: console.quiet) { line in
-            try await AuditEngine.run(options, runner: LiveProbeRunner()) { line.update($0.judged, $0.total, $0.current) }
+            try await AuditEngine.run(options, runner: LiveProbeRunner()) {
+                interruption.update(run: $0.run, total: $0.total)
+                line.update($0.judged, $0.total, $0.current)
+            }
         }
         printWarnings(outcome.warnings)
         var written: [URL] = []
@@ -191,6 +222,13 @@ struct RunCommand: AsyncParsableCommand {
             let id = outcome.run.id
             let path = outcome.database.path
             print(Console.text(lang, en: "run \(id) stored in \(path)", zh: "运行 \(id) 已保存：\(path)"))
+            if let from = outcome.carriedFrom {
+                let carried = outcome.carried
+                print(
+                    Console.text(
+                        lang, en: "carried \(carried) finding(s) from run \(from) (re-inspection; marked as carried)",
+                        zh: "复查：沿用运行 \(from) 的 \(carried) 项人工检查结论（已标为沿用）"))
+            }
             let count = outcome.scope.statements.count
             let version = outcome.scope.version
             print(

@@ -17,21 +17,26 @@ struct RunsCommand: ParsableCommand {
             Status: running (a process is judging it), completed, or interrupted (its process died: killed, \
             crashed, power cut; `mallaudit run --resume RUN` finishes it).
 
-            The database is --db, else mallaudit.sqlite in the working directory; it is \
-            never created.
+            The database is --db, else $MALLAUDIT_DB, else mallaudit.sqlite in the \
+            working directory; it is never created (without one, it says where it looked).
 
             Exit status: 0 listed; 1 the database cannot be read; 64 usage error.
 
             Example: mallaudit runs --db mallaudit.sqlite --format json
+
+            \(databaseRule)
             """)
 
-    @Option(help: ArgumentHelp("The audit database (default: ./mallaudit.sqlite).", valueName: "FILE"))
-    var db = "mallaudit.sqlite"
+    @Option(help: databaseHelp)
+    var db: String?
 
     @Option(help: "Output format: table or json.")
     var format: Format = .table
 
     func run() throws {
-        print(try orExit { try History.listRuns(database: db, format: format == .json ? .json : .table) })
+        print(
+            try orExit {
+                try History.listRuns(database: existingStore(db).path, format: format == .json ? .json : .table)
+            })
     }
 }

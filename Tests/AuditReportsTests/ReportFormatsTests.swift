@@ -284,4 +284,26 @@ struct PrintedReportTests {
             try PDFRenderer(environment: ["PATH": directory.path]).render(html: "<p>x</p>", to: pdf)
         }
     }
+
+    @Test("a PDF is stamped with the run's end, not the printing time: two printings of a report are the same bytes")
+    func stampedPDF() throws {
+        // Only the digits after the two date keys change; anything else that looks alike is left alone.
+        let raw = Data(
+            ("%PDF-1.4\n/CreationDate (D:20261206090250+00'00')\n/ModDate (D:20261206090251+00'00')>>\n"
+                + "/CreationDate (D:notdigits12345+00'00')\n").utf8)
+        let stamped = PDFRenderer.stamping(raw, at: Date(timeIntervalSince1970: 1_795_161_600))  // 2026-11-20T08:00:00Z
+        #expect(
+            String(decoding: stamped, as: UTF8.self)
+                == "%PDF-1.4\n/CreationDate (D:20261120080000+00'00')\n/ModDate (D:20261120080000+00'00')>>\n"
+                + "/CreationDate (D:notdigits12345+00'00')\n")
+        #expect(stamped.count == raw.count)
+
+        var report = Fixture.report()
+        report.run.endedAt = "2026-11-20T08:00:00Z"
+        let first = try PDFRenderer().render(report)
+        Thread.sleep(forTimeInterval: 1.1)  // a second later: Chromium's own stamp would differ
+        let second = try PDFRenderer().render(report)
+        #expect(first == second)
+        #expect(first.range(of: Data("/CreationDate (D:20261120080000".utf8)) != nil)
+    }
 }

@@ -20,7 +20,8 @@ struct EvidenceTests {
         #expect(ref.size == Int64(bytes.count))
         #expect(ref.name == "机房北墙.jpg")
         #expect(ref.collectedBy == "王工" && ref.description == "north wall" && ref.collectedAt != nil)
-        let stored = dir.appendingPathComponent("evidence").appendingPathComponent(ref.sha256)
+        let stored = store.evidenceDirectory.appendingPathComponent(ref.sha256)
+        #expect(store.evidenceDirectory.lastPathComponent == store.databaseURL.lastPathComponent + "-evidence")
         #expect(store.evidenceURL(ref).standardizedFileURL == stored.standardizedFileURL)
         #expect(try Data(contentsOf: stored) == bytes)
         #expect(try sha256sum(stored) == ref.sha256)
@@ -64,5 +65,34 @@ struct EvidenceTests {
             (error as? StoreError)?.code == .evidence && "\(error)".contains("no-photo.jpg")
         }
         #expect(throws: StoreError.self) { _ = try store.importEvidence(dir, collectedBy: nil) }
+    }
+}
+
+@Suite("Evidence of stores written before the store's own evidence folder")
+struct LegacyEvidenceTests {
+    @Test("a v3 store's copies in evidence/ are still read; new copies go to the store's own folder")
+    func legacyFolderRead() throws {
+        let dir = try temporaryDirectory("legacy-evidence")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fixture = repositoryRoot().appendingPathComponent("Tests/CLITests/Fixtures/store-v3")
+        for name in ["mallaudit.sqlite", "evidence"] {
+            try FileManager.default.copyItem(
+                at: fixture.appendingPathComponent(name), to: dir.appendingPathComponent(name))
+        }
+        let store = try AuditStore(path: dir.appendingPathComponent("mallaudit.sqlite").path)
+        let refs = try store.results(run: 1).flatMap { $0.evidence + $0.checkpoints.flatMap(\.evidence) }
+        #expect(!refs.isEmpty)
+        for ref in refs {
+            let url = store.evidenceURL(ref)
+            #expect(url.deletingLastPathComponent().lastPathComponent == "evidence", "\(url.path)")
+            #expect(try sha256sum(url) == ref.sha256)
+        }
+        let before = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("evidence").path)
+        let source = dir.appendingPathComponent("new-photo.jpg")
+        try Data("新照片".utf8).write(to: source)
+        let ref = try store.importEvidence(source, collectedBy: "王工")
+        #expect(store.evidenceURL(ref).deletingLastPathComponent().lastPathComponent == "mallaudit.sqlite-evidence")
+        let after = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("evidence").path)
+        #expect(after.sorted() == before.sorted(), "the old folder is read, never written")
     }
 }

@@ -26,7 +26,7 @@ struct StoreTests {
                 ]
             )
         }
-        #expect(migrations == ["v1", "v2", "v3", "v4", "v5"])
+        #expect(migrations == ["v1", "v2", "v3", "v4", "v5", "v6"])
         #expect(
             tables.isSuperset(of: [
                 "checklists", "runs", "results", "evidence", "na_decisions", "automated_results",

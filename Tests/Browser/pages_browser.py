@@ -12,10 +12,10 @@ import time
 import urllib.parse
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException, UnexpectedAlertPresentException
+from selenium.common.exceptions import (NoAlertPresentException, StaleElementReferenceException,
+                                        UnexpectedAlertPresentException, WebDriverException)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
@@ -101,7 +101,21 @@ class Pages:
         """Clicks a button or link that loads a new page, and waits until the new page is there."""
         old = self.driver.find_element(By.TAG_NAME, "html")
         element.click()
-        WebDriverWait(self.driver, 15).until(expected_conditions.staleness_of(old))
+
+        def replaced(_driver):
+            # The old page's root is gone once the new page is there. Chromedriver says so as a stale element, or,
+            # when asked while the old document is being torn down, as "Node … does not belong to the document".
+            try:
+                old.is_enabled()
+                return False
+            except StaleElementReferenceException:
+                return True
+            except WebDriverException as error:
+                if "does not belong to the document" in str(error):
+                    return True
+                raise
+
+        WebDriverWait(self.driver, 15).until(replaced)
         WebDriverWait(self.driver, 15).until(
             lambda driver: driver.execute_script("return document.readyState") == "complete")
 

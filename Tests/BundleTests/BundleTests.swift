@@ -24,7 +24,8 @@ struct BundleTests {
 
         let names = Set(try zipEntries(of: bundle).map(\.path))
         for required in ["reports/report.xml", "reports/report.html", "reports/report.junit.xml",
-                         "reports/report.json", "reports/report.oscal.json", "checklist/checklist.xml", "site/site.yaml", "measured-inputs.json", "manifest.json",
+                         "reports/report.pdf", "reports/report.json", "reports/report.oscal.json",
+                         "checklist/checklist.xml", "site/site.yaml", "measured-inputs.json", "manifest.json",
                          "envelope.dsse.json"] {
             #expect(names.contains(required), "\(required)")
         }
@@ -169,7 +170,8 @@ struct BundleTests {
         let (bundle, _) = try makeBundle(run, by: keys.inspector, in: folder)
         let written = folder.appendingPathComponent("report.xml")
         for (format, member) in [("xml", "reports/report.xml"), ("html", "reports/report.html"),
-                                 ("junit", "reports/report.junit.xml"), ("json", "reports/report.json"),
+                                 ("junit", "reports/report.junit.xml"), ("pdf", "reports/report.pdf"),
+                                 ("json", "reports/report.json"),
                                  ("oscal", "reports/report.oscal.json")] {
             let outcome = try tool(mallauditBinary(), [
                 "report", "--db", run.database.path, "--run", "latest", "--format", format, "--output", written.path,

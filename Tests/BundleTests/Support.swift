@@ -51,7 +51,7 @@ struct StoredRun {
         // The SNMP probes in scope (5.1.1-1's switch ports) need the core switch's community before anything runs;
         // no agent answers at the template's address, so they give `error` evidence like the HTTP ones.
         let outcome = try tool(mallauditBinary(), [
-            "run", "--site", site.path, "--as-of", "2026-11-20", "--only", scope,
+            "run", "--site", site.path, "--db", database.path, "--as-of", "2026-11-20", "--only", scope,
         ], environment: ["DEMO_SNMP_COMMUNITY": "no-demo-peer"])
         guard FileManager.default.fileExists(atPath: database.path), outcome.status == 2 else {
             throw Failure("mallaudit run failed (\(outcome.status)): \(outcome.stderr)")

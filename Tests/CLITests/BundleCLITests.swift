@@ -23,7 +23,8 @@ struct BundleCLITests {
                 of: "probes: [../../probes]", with: "probes: [\(repositoryRoot().appendingPathComponent("probes").path)]")
             try text.write(to: site, atomically: true, encoding: .utf8)
             let run = try runMallaudit([
-                "run", "--site", site.path, "--as-of", "2026-11-20", "--only",
+                "run", "--site", site.path, "--db", folder.appendingPathComponent("mall/mallaudit.sqlite").path,
+                "--as-of", "2026-11-20", "--only",
                 "5.1.2-3,8.2.1-3,8.1.2-2,6.6,6.9.1,5.2.5-1,5.2.5-6,5.2.5-7,7.4.1,6.7.1,8.2.2,6.8",
             ])
             #expect(run.status == 2, "\(run.stderr)")

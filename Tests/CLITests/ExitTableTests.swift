@@ -99,7 +99,8 @@ struct ExitTableTests {
             ProbeYAML.sensor("smoke", statements: ["5.2.5-5"], agent: "machine_room", oid: SensorOID.smoke)
         ])
         let unset = try runMallaudit(
-            ["run", "--site", secret.site, "--only", "5.2.5-5"], environment: [siteCommunityVariable: ""])
+            ["run", "--site", secret.site, "--db", secret.database, "--only", "5.2.5-5"],
+            environment: [siteCommunityVariable: ""])
         #expect(unset.status == 1)
         #expect(!FileManager.default.fileExists(atPath: secret.database))
     }

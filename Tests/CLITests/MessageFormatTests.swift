@@ -141,7 +141,8 @@ struct MessageFormatTests {
         let folder = try Self.prepare()
         defer { try? FileManager.default.removeItem(at: folder) }
         let site = folder.appendingPathComponent("site.yaml").path
-        let run = try runMallaudit(["run", "--site", site], environment: [siteCommunityVariable: ""])
+        let database = folder.appendingPathComponent("mallaudit.sqlite").path
+        let run = try runMallaudit(["run", "--site", site, "--db", database], environment: [siteCommunityVariable: ""])
         #expect(run.status == 1)
         let lines = run.stderr.split(separator: "\n")
         #expect(lines.count == 1, "one error for one variable, not one per statement: \(run.stderr)")
@@ -154,7 +155,7 @@ struct MessageFormatTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("mallaudit.sqlite").path))
         // Set, the run goes ahead (the agents are down: error results, exit 3) and is stored.
         let set = try runMallaudit(
-            ["run", "--site", site, "--only", "5.2.5-5"], environment: [siteCommunityVariable: "x"])
+            ["run", "--site", site, "--db", database, "--only", "5.2.5-5"], environment: [siteCommunityVariable: "x"])
         #expect(set.status == 3, "\(set.stderr)")
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("mallaudit.sqlite").path))
     }

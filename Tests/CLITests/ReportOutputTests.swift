@@ -96,7 +96,7 @@ struct ReportOutputTests {
         try fixture.write("exports/payments.csv", "merchant,cash,mobile,bank_card,ecny\n甲店,是,是,是,否\n")
         let reports = fixture.dir.appendingPathComponent("reports")
         let text = try runMallaudit(
-            ["run", "--site", fixture.site, "--only", "6.6.2-1", "--report-dir", reports.path])
+            ["run", "--site", fixture.site, "--db", fixture.database, "--only", "6.6.2-1", "--report-dir", reports.path])
         #expect(text.status == 2, "\(text.stderr)")
         let names = try FileManager.default.contentsOfDirectory(atPath: reports.path).sorted()
         #expect(names == ["report.html", "report.junit.xml", "report.xml"])
@@ -107,7 +107,8 @@ struct ReportOutputTests {
         #expect(again.stdout == (try String(contentsOf: reports.appendingPathComponent("report.xml"), encoding: .utf8)))
 
         let json = try runMallaudit(
-            ["run", "--site", fixture.site, "--only", "6.6.2-1", "--report-dir", reports.path, "--report-format",
+            ["run", "--site", fixture.site, "--db", fixture.database, "--only", "6.6.2-1", "--report-dir", reports.path,
+             "--report-format",
              "junit", "--format", "json"])
         #expect(json.status == 2)
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])

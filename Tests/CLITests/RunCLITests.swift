@@ -406,8 +406,8 @@ struct RunFindingsTests {
         #expect(evidence.name == "machine-room.txt")
         #expect(evidence.sha256 == (try sha256sum(photo)))
         #expect(evidence.collectedBy == "测试员")
-        // The file was copied beside the database, named by its digest.
-        let copy = fixture.dir.appendingPathComponent("evidence").appendingPathComponent(evidence.sha256)
+        // The file was copied into the store's evidence folder beside the database, named by its digest.
+        let copy = fixture.dir.appendingPathComponent("mallaudit.sqlite-evidence").appendingPathComponent(evidence.sha256)
         #expect(try Data(contentsOf: copy) == (try Data(contentsOf: photo)))
     }
 
@@ -736,5 +736,90 @@ struct AssessAfterRunTests {
         let stored = try #require(try fixture.storedRows(run: 1).first { $0.statement == "5.2.5-3" })
         #expect(stored.verdict == "error", "\(stored.reason)")
         #expect(stored.reason.contains("no response from machine_room_old"))
+    }
+}
+
+// MARK: - Ctrl-C and --resume with changed inputs (issue 13, item 4)
+
+@Suite("mallaudit run: Ctrl-C says what is kept and how to resume; --resume refuses changed inputs")
+struct RunInterruptResumeTests {
+    @Test("SIGINT mid-run prints the kept results and the resume command; --resume refuses an edited probe file")
+    func interruptThenResume() throws {
+        let slowMilliseconds = 10_000
+        var site = try standardSite()
+        site.httpTimeout = 30
+        let fixture = try standardFixture(
+            "sigint", site: site,
+            extraProbes: [
+                ProbeYAML.http(
+                    "parking-slow", statements: ["6.1.d"], system: "mall", path: "/slow?ms=\(slowMilliseconds)",
+                    expect: ["{json: \"$.slept_ms\", at_least: \(slowMilliseconds)}"])
+            ])
+        defer { fixture.remove() }
+        let all = try checklistStatementIDs()
+
+        // The database given relative to the working directory: the resume command names it absolutely.
+        let child = try fixture.start(["run", "--site", "site.yaml", "--db", "mallaudit.sqlite", "--format", "json"])
+        let deadline = Date().addingTimeInterval(60)
+        var stored = 0
+        while Date() < deadline {
+            if FileManager.default.fileExists(atPath: fixture.database),
+                let rows = try? fixture.storedRows(run: 1), rows.count >= all.count - 1
+            {
+                stored = rows.count
+                break
+            }
+            try #require(child.isRunning, "mallaudit run ended before it was interrupted")
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        try #require(stored == all.count - 1, "the results did not reach \(all.count - 1) within 60 s")
+        _ = kill(child.process.processIdentifier, SIGINT)
+        child.process.waitUntilExit()
+        #expect(child.process.terminationReason == .exit && child.process.terminationStatus == 130)
+
+        let stderr = try String(contentsOf: fixture.dir.appendingPathComponent("child.stderr"), encoding: .utf8)
+        let lines = stderr.components(separatedBy: "\n")
+        let said = try #require(lines.firstIndex { $0.contains("interrupted") }, "\(stderr)")
+        #expect(
+            lines[said] == "mallaudit: error: interrupted: run 1 keeps \(stored) of \(all.count) result(s); "
+                + "resume it with:", "\(stderr)")
+        let command = try #require(lines.dropFirst(said + 1).first, "\(stderr)")
+        let database = fixture.dir.standardizedFileURL.appendingPathComponent("mallaudit.sqlite").path
+        #expect(command.hasPrefix("  "))
+        let words = command.trimmingCharacters(in: .whitespaces).split(separator: " ").map(String.init)
+        #expect(
+            Array(words.dropFirst()) == [
+                "run", "--site", "site.yaml", "--format", "json", "--db", database, "--resume", "1",
+            ], "\(command)")
+        // The run is interrupted at once (not only once a later command finds its process gone).
+        #expect(try fixture.sqlite3(["-readonly", fixture.database, "SELECT status FROM runs WHERE id = 1"]) == "interrupted\n")
+        #expect(try fixture.storedRows(run: 1).count == stored)
+
+        // A probe file edited in between: the printed command refuses to resume, naming the file; nothing changes.
+        let probeFile = fixture.dir.appendingPathComponent("probes/probes.yaml")
+        let edited = try String(contentsOf: probeFile, encoding: .utf8) + "# edited after the interruption\n"
+        try edited.write(to: probeFile, atomically: true, encoding: .utf8)
+        let refused = try fixture.mallaudit(Array(words.dropFirst()))
+        #expect(refused.status == 1, "\(refused.stderr)")
+        #expect(
+            refused.stderr.contains("run 1 cannot be resumed: the probes file \(probeFile.standardizedFileURL.path) "
+                + "changed since the run started"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("--accept-changed-inputs"))
+        #expect(try fixture.sqlite3(["-readonly", fixture.database, "SELECT status FROM runs WHERE id = 1"]) == "interrupted\n")
+        #expect(try fixture.storedRows(run: 1).count == stored)
+
+        // Told to go on: the run finishes, and records that it was told, and what had changed.
+        let accepted = try fixture.mallaudit(Array(words.dropFirst()) + ["--accept-changed-inputs"])
+        #expect(accepted.status == 2, "\(accepted.stderr)")
+        #expect(try SiteFixture.summary(accepted).results.count == all.count)
+        let record = try fixture.sqlite3([
+            "-readonly", fixture.database,
+            "SELECT json_array_length(accepted_input_changes), json_extract(accepted_input_changes, '$[0].changes[0].path'), "
+                + "json_extract(accepted_input_changes, '$[0].changes[0].kind') FROM runs WHERE id = 1",
+        ])
+        #expect(record == "1|\(probeFile.standardizedFileURL.path)|changed\n", "\(record)")
+        // --accept-changed-inputs without --resume is a usage error.
+        let usage = try fixture.mallaudit(["run", "--site", "site.yaml", "--accept-changed-inputs"])
+        #expect(usage.status == 64, "\(usage.stderr)")
     }
 }

@@ -80,7 +80,7 @@ struct StoreCLITests {
         #expect(outcome.stdout.contains("run \(run)  5.2.5-4  pass  机房无玻璃门窗"))
         let digest = try sha256sum(photo)
         #expect(outcome.stdout.contains("sha256:\(digest)"))
-        #expect(FileManager.default.fileExists(atPath: ws.dir.appendingPathComponent("evidence/\(digest)").path))
+        #expect(FileManager.default.fileExists(atPath: ws.dir.appendingPathComponent("mallaudit.sqlite-evidence/\(digest)").path))
         #expect(try ws.storedVerdict("5.2.5-4", run: run) == "pass")
     }
 
@@ -128,7 +128,7 @@ struct StoreCLITests {
             "assess", "--db", ws.dir.appendingPathComponent("nope.sqlite").path, "--run", "1",
             "5.1.1-1", "--verdict", "fail",
         ])
-        #expect(noDB.status == 1 && noDB.stderr.contains("no audit database here"))
+        #expect(noDB.status == 1 && noDB.stderr.contains("no audit database at "))
         let runs = try ws.runsJSON()
         #expect((runs.first?["results"] as? Int) == 0, "nothing was recorded")
     }
@@ -267,7 +267,7 @@ struct StoreCLITests {
         #expect(json[0]["site"] as? String == "测试商场")
 
         let missing = try runMallaudit(["runs", "--db", ws.dir.appendingPathComponent("none.sqlite").path])
-        #expect(missing.status == 1 && missing.stderr.contains("no audit database here"))
+        #expect(missing.status == 1 && missing.stderr.contains("no audit database at "))
         #expect(!FileManager.default.fileExists(atPath: ws.dir.appendingPathComponent("none.sqlite").path))
     }
 

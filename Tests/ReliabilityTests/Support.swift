@@ -82,7 +82,8 @@ struct Workspace {
     }
 
     var db: String { dir.appendingPathComponent("mallaudit.sqlite").path }
-    var evidence: URL { dir.appendingPathComponent("evidence") }
+    /// The store's evidence folder (`mallaudit.sqlite-evidence/`).
+    var evidence: URL { dir.appendingPathComponent("mallaudit.sqlite-evidence") }
 
     @discardableResult
     func write(_ relative: String, _ text: String) throws -> URL {

@@ -12,6 +12,24 @@ public enum ProbeDefinitionLoader {
     /// Loads every `.yaml`/`.yml` file of the given files and directories (directories in name order).
     /// Ids must be unique across all files.
     public static func load(_ paths: [URL]) throws -> [ProbeDefinition] {
+        var seen: [String: ProbeDefinition] = [:]
+        var all: [ProbeDefinition] = []
+        for file in try files(paths) {
+            for probe in try parse(YAMLValue.load(file)) {
+                if let first = seen[probe.id] {
+                    throw DiagnosticsError(Diagnostic(
+                        file: probe.file, line: probe.line, message: "duplicate probe id '\(probe.id)'",
+                        expected: "a unique id (first defined at \(first.file):\(first.line ?? 0))"))
+                }
+                seen[probe.id] = probe
+                all.append(probe)
+            }
+        }
+        return all
+    }
+
+    /// The probe files `load` reads for `paths`: each file, and each directory's `.yaml`/`.yml` files in name order.
+    public static func files(_ paths: [URL]) throws -> [URL] {
         var files: [URL] = []
         for path in paths {
             var isDirectory: ObjCBool = false
@@ -27,20 +45,7 @@ public enum ProbeDefinitionLoader {
                 files.append(path)
             }
         }
-        var seen: [String: ProbeDefinition] = [:]
-        var all: [ProbeDefinition] = []
-        for file in files {
-            for probe in try parse(YAMLValue.load(file)) {
-                if let first = seen[probe.id] {
-                    throw DiagnosticsError(Diagnostic(
-                        file: probe.file, line: probe.line, message: "duplicate probe id '\(probe.id)'",
-                        expected: "a unique id (first defined at \(first.file):\(first.line ?? 0))"))
-                }
-                seen[probe.id] = probe
-                all.append(probe)
-            }
-        }
-        return all
+        return files
     }
 
     /// Parses one document.
