@@ -181,7 +181,10 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["AuditHTTP", "AuditXML", "AuditModel", "TestSupport"]),
         .testTarget(
             name: "ProbeTests",
-            dependencies: ["AuditProbes", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditXML", "AuditModel", "AuditChecklist"]),
+            dependencies: [
+                "AuditProbes", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditXML", "AuditModel", "AuditChecklist",
+                "TestSupport",
+            ]),
         .testTarget(name: "AuditStoreTests", dependencies: ["AuditStore", "AuditModel", "TestSupport"]),
         .testTarget(
             name: "AuditReportsTests",

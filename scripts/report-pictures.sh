@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Pictures of the first pages of the demo's Chinese PDF report for docs/reports.md (docs/images/report-page-N.png):
-# runs `mallaudit demo` in a temporary folder (it uses fixed loopback ports: never two at once) and renders pages
+# runs `mallaudit demo` in a temporary folder (on free loopback ports) and renders pages
 # 1–3 with poppler's pdftoppm at 90 dpi. Usage: bash scripts/report-pictures.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."

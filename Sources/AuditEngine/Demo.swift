@@ -118,7 +118,7 @@ final class DemoPeers: @unchecked Sendable {
         ("machine_room", "udp:127.0.0.1:18161", "udp"), ("gateway_b1", "udp:127.0.0.1:18162", "udp"),
         ("gateway_1f", "udp:127.0.0.1:18163", "udp"), ("gateway_2f", "udp:127.0.0.1:18164", "udp"),
         ("gateway_3f", "udp:127.0.0.1:18165", "udp"), ("http", "http://127.0.0.1:18080", "http"),
-        ("https", "https://127.0.0.1:18443", "https"),
+        ("https", "https://127.0.0.1:18443", "https"), ("core_switch", "udp:127.0.0.1:18166", "udp"),
     ]
 
     init(folder: URL, environment: [String: String]) throws {

@@ -96,11 +96,21 @@ public struct NotApplicableDecision: Sendable, Hashable, Codable {
 /// One observed value, as a probe or check saw it (`ifOperStatus.3 = up`, `HTTP status = 302`).
 public struct Observation: Sendable, Hashable, Codable {
     public var name: String
+    /// The value as text; a list (`items`) joined with `, `, as the XML and JSON reports show it.
     public var value: String
+    /// The values one by one when the observation is a list (a JSON path that selects several values), so that a
+    /// report can list them the way its language does (`a、b、c`); nil for a single value.
+    public var items: [String]?
 
-    public init(name: String, value: String) {
+    public init(name: String, value: String, items: [String]? = nil) {
         self.name = name
         self.value = value
+        self.items = items
+    }
+
+    /// A list of values observed under one name: `value` is them joined with `, `.
+    public static func list(name: String, values: [String]) -> Observation {
+        Observation(name: name, value: values.joined(separator: ", "), items: values.count == 1 ? nil : values)
     }
 }
 

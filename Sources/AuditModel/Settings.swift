@@ -10,19 +10,50 @@ public struct ToolLimits: Sendable, Hashable, Codable {
     public var certificateMarginDays: Int
     /// `limits.tls_min_version`: the oldest TLS version that counts as secure (`1.2`).
     public var minimumTLSVersion: String
+    /// `limits.humidity_max`: the highest relative humidity (%RH) of the machine room that still counts as
+    /// moisture-proofed (5.2.5-3 防潮). The standard names no number; the mall's own design range for the room is
+    /// what it should be set to.
+    public var humidityMax: Double
 
     public static let defaultSensorMaxAge: Double = 900
     public static let defaultCertificateMarginDays = 30
     public static let defaultMinimumTLSVersion = "1.2"
+    public static let defaultHumidityMax: Double = 80
 
     public init(
         sensorMaxAge: Double = ToolLimits.defaultSensorMaxAge,
         certificateMarginDays: Int = ToolLimits.defaultCertificateMarginDays,
-        minimumTLSVersion: String = ToolLimits.defaultMinimumTLSVersion
+        minimumTLSVersion: String = ToolLimits.defaultMinimumTLSVersion,
+        humidityMax: Double = ToolLimits.defaultHumidityMax
     ) {
         self.sensorMaxAge = sensorMaxAge
         self.certificateMarginDays = certificateMarginDays
         self.minimumTLSVersion = minimumTLSVersion
+        self.humidityMax = humidityMax
+    }
+
+    private enum CodingKeys: String, CodingKey { case sensorMaxAge, certificateMarginDays, minimumTLSVersion, humidityMax }
+
+    /// Decodes limits stored before `humidityMax` existed (they were judged without it: the default) as well as new
+    /// ones.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        sensorMaxAge = try container.decode(Double.self, forKey: .sensorMaxAge)
+        certificateMarginDays = try container.decode(Int.self, forKey: .certificateMarginDays)
+        minimumTLSVersion = try container.decode(String.self, forKey: .minimumTLSVersion)
+        humidityMax = try container.decodeIfPresent(Double.self, forKey: .humidityMax) ?? ToolLimits.defaultHumidityMax
+    }
+
+    /// The numeric limits a probe file may compare with by name (`at_most: limits.humidity_max`).
+    public static let numericKeys = ["sensor_max_age", "humidity_max"]
+
+    /// The value of the numeric limit `key` (`humidity_max`), nil for a key that is not one.
+    public func number(_ key: String) -> Double? {
+        switch key {
+        case "sensor_max_age": sensorMaxAge
+        case "humidity_max": humidityMax
+        default: nil
+        }
     }
 }
 
@@ -116,6 +147,13 @@ public struct AuditSettings: Sendable, Hashable, Codable {
                 meaning: LocalizedText(
                     zh: "视为安全的最低 TLS 版本（工具限值，非标准数值）",
                     en: "the oldest TLS version counted as secure (a limit of the tool, not a number of the standard)")),
+            Entry(
+                key: "limits.humidity_max", value: NumberFormat.exact(limits.humidityMax) + " %RH",
+                isDefault: limits.humidityMax == ToolLimits.defaultHumidityMax,
+                meaning: LocalizedText(
+                    zh: "机房防潮：相对湿度上限（工具限值，非标准数值）",
+                    en: "the highest machine-room relative humidity counted as moisture-proofed (a limit of the tool, "
+                        + "not a number of the standard)")),
             Entry(
                 key: "readings.payment_capability", value: readings.paymentCapability.rawValue,
                 isDefault: readings.paymentCapability == Readings.defaultPaymentCapability,

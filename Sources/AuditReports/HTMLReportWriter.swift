@@ -447,11 +447,12 @@ struct HTMLReportView: Sendable {
         }
         if !result.evidence.isEmpty { row["evidence"] = result.evidence.map(evidenceView) }
         // One line per observation in one escaped value: a list section per row would cost a quarter of the time.
-        let shown = result.observations.prefix(Self.rowObservationLimit)
+        let observations = Self.distinct(result.observations)
+        let shown = observations.prefix(Self.rowObservationLimit)
         row["observations"] = shown.map { observationLine($0) }.joined(separator: "\n")
-        if result.observations.count > shown.count {
+        if observations.count > shown.count {
             row["moreObservations"] = labels["moreObservations"]!.replacingOccurrences(
-                of: "{n}", with: String(result.observations.count - shown.count))
+                of: "{n}", with: String(observations.count - shown.count))
         }
         if let decision = entry.decision {
             row["decision"] = [
@@ -469,8 +470,16 @@ struct HTMLReportView: Sendable {
         return row
     }
 
+    /// `observations` with each repeated one shown once, in order: several probes of one statement that read the same
+    /// answer (`HTTP status = 200` from four signage probes) observed the same thing, and the XML and JSON reports
+    /// keep every one.
+    static func distinct(_ observations: [Observation]) -> [Observation] {
+        var seen: Set<Observation> = []
+        return observations.filter { seen.insert($0).inserted }
+    }
+
     private func observationLine(_ observation: Observation) -> String {
-        "\(text.observationName(observation.name)) = \(text.observationValue(observation.value))"
+        "\(text.observationName(observation.name)) = \(text.observationValue(observation))"
     }
 
     private func sourceText(_ result: StatementResult) -> String {
@@ -525,8 +534,8 @@ struct HTMLReportView: Sendable {
             "explanation": explanation,
             "hasExplanation": !explanation.isEmpty,
             "measurement": result.measurement.map { [measurementView($0)] } ?? [],
-            "observations": result.observations.map {
-                ["name": text.observationName($0.name), "value": text.observationValue($0.value)]
+            "observations": Self.distinct(result.observations).map {
+                ["name": text.observationName($0.name), "value": text.observationValue($0)]
             },
             "hasObservations": !result.observations.isEmpty,
             "evidence": result.evidence.map(evidenceView),

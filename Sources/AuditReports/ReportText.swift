@@ -102,9 +102,21 @@ struct ReportText: Sendable {
         return name
     }
 
-    /// An observation's value as people read it.
+    /// An observation's value as people read it: a list item by item, joined the way the language lists
+    /// (`a、b、c` in Chinese, `a, b, c` in English).
+    func observationValue(_ observation: Observation) -> String {
+        guard let items = observation.items else { return observationValue(observation.value) }
+        return items.map(observationValue).joined(separator: language == .zh ? "、" : ", ")
+    }
+
+    /// One observed value as people read it: a truth value as 是/否 (yes/no), a sensor state by name, an instant as
+    /// local time (the `values` templates); a value a mall's system returned as written.
     func observationValue(_ value: String) -> String {
-        translate(value, table: ReportTranslations.values)
+        switch value {
+        case "true": return language == .zh ? "是" : "yes"
+        case "false": return language == .zh ? "否" : "no"
+        default: return translate(value, table: ReportTranslations.values)
+        }
     }
 
     // MARK: times

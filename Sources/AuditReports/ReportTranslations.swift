@@ -18,6 +18,10 @@ enum ReportTranslations {
         t("agent {a:id}: {r:reason}", "代理 {a}：{r}"),
         t("{a:id} ({area:id}): {r:reason}", "{a}（{area}）：{r}"),
         t("{a:id}: {r:reason}", "{a}：{r}"),
+        // A row of an SNMP table (`uplinks 11002 'uplink China Unicom fibre': …`): the table, the row's index and
+        // the label a mall's administrator gave it (quoted as it is), then what holds of the row.
+        t("{t:id} {i:n} '{l:text}': {r:reason}", "{t} {i}“{l}”：{r}"),
+        t("{t:id} {i:n}: {r:reason}", "{t} {i}：{r}"),
     ]
 
     /// Producers the tool names in words.
@@ -132,6 +136,16 @@ enum ReportTranslations {
             "{v:id} reports '{raw:text}', which maps to neither ok nor alarm",
             "{v} 报告“{raw}”，既不属于正常值也不属于报警值"),
         t("{v:id} '{raw:text}' is not a Unix time", "{v}“{raw}”不是 Unix 时间"),
+        t("{c:id} is {v:text} (alarm)", "{c} 为 {v}（报警）"),
+        t("{c:id} is '{v:text}', which maps to neither ok nor alarm", "{c} 为“{v}”，既不属于正常值也不属于报警值"),
+        t(
+            "{c:id} {v:n} is below {l:n} (the tool's limit limits.{k:id}, not a number of the standard)",
+            "{c} {v} 低于 {l}（工具限值 limits.{k}，非标准规定的数值）"),
+        t(
+            "{c:id} {v:n} is above {l:n} (the tool's limit limits.{k:id}, not a number of the standard)",
+            "{c} {v} 高于 {l}（工具限值 limits.{k}，非标准规定的数值）"),
+        t("{c:id} {v:n} is below {l:n}", "{c} {v} 低于 {l}"),
+        t("{c:id} {v:n} is above {l:n}", "{c} {v} 高于 {l}"),
         t(
             "last reading {a:s} s old, more than {m:s} s (the tool's limit limits.sensor_max_age, not a number of the "
                 + "standard)",

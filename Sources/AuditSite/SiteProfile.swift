@@ -69,11 +69,15 @@ public struct SiteProfile: Sendable {
         public var settings: SNMPAgentSettings
         /// The area this agent's sensors are in (for 5.2.2 per-area coverage).
         public var area: String?
+        /// What kind of device the agent is (`signage-player`), when it is not an area's IoT gateway: probes select
+        /// agents of a role with `agents: {role: …}`; `agents: every-area` selects the agents with an area and no role.
+        public var role: String?
 
-        public init(name: String, settings: SNMPAgentSettings, area: String? = nil) {
+        public init(name: String, settings: SNMPAgentSettings, area: String? = nil, role: String? = nil) {
             self.name = name
             self.settings = settings
             self.area = area
+            self.role = role
         }
     }
 

@@ -55,7 +55,7 @@ extension SiteProfile {
 
         var limits = ToolLimits()
         if let node = root["limits"] {
-            try node.requireKeys(in: ["sensor_max_age", "certificate_margin_days", "tls_min_version"])
+            try node.requireKeys(in: ["sensor_max_age", "certificate_margin_days", "tls_min_version", "humidity_max"])
             if let value = node["sensor_max_age"] {
                 let seconds = try value.double()
                 guard seconds > 0, seconds <= 31_536_000 else {
@@ -72,6 +72,13 @@ extension SiteProfile {
             }
             if let value = node["tls_min_version"] {
                 limits.minimumTLSVersion = try value.choice(["1.0", "1.1", "1.2", "1.3"])
+            }
+            if let value = node["humidity_max"] {
+                let percent = try value.double()
+                guard percent > 0, percent <= 100 else {
+                    throw value.problem("'\(percent)' is out of range", expected: "a relative humidity in %, more than 0, at most 100")
+                }
+                limits.humidityMax = percent
             }
         }
         var privacy = PrivacyRules()
@@ -138,7 +145,7 @@ extension SiteProfile {
         for (name, node) in try root["snmp"]?.entries() ?? [] {
             try node.requireKeys(in: ["address", "version", "community_env", "user", "level", "auth_protocol",
                                       "auth_password_env", "priv_protocol", "priv_password_env", "timeout", "retries",
-                                      "area", "community"])
+                                      "area", "role", "community"])
             if let community = node["community"] {
                 throw community.problem("a community is a secret and is never written in the profile",
                                         expected: "community_env: NAME_OF_AN_ENVIRONMENT_VARIABLE")
@@ -164,7 +171,9 @@ extension SiteProfile {
                 privPassphraseEnv: try node["priv_password_env"]?.nonEmptyString(),
                 timeout: try node["timeout"]?.double() ?? 1, retries: try node["retries"]?.int() ?? 1, name: name)
             for key in ["community_env", "auth_password_env", "priv_password_env"] { noteSecret(node[key]) }
-            let agent = SNMPAgentProfile(name: name, settings: settings, area: try node["area"]?.nonEmptyString())
+            let agent = SNMPAgentProfile(
+                name: name, settings: settings, area: try node["area"]?.nonEmptyString(),
+                role: try node["role"]?.nonEmptyString(expected: "what the agent is, e.g. signage-player"))
             if let problem = SNMPAgent.timeoutProblem(settings.timeout, address: address) {
                 throw (node["timeout"] ?? node).problem(problem, expected: "seconds, more than 0 and at most 3600")
             }

@@ -45,9 +45,31 @@ public enum SiteTemplate {
             base_url: https://pay.example.com       # CHANGE ME
             # ca_file: certs/internal-ca.pem        # a private CA, if the mall uses one
             # verify_tls: true                      # never switch off for a real audit
+          # The systems probes/digital-services.yaml asks (docs/probes.md, "What a mall's systems must expose").
+          analytics_api:                            # footfall analysis, goods management and forecasts
+            base_url: https://analytics.example.com # CHANGE ME
+          marketing_api:                            # APP / mini program / website channels, offers, pushes
+            base_url: https://marketing.example.com # CHANGE ME
+          signage_api:                              # signage screens and their playlists
+            base_url: https://signage.example.com   # CHANGE ME
+          logistics_api:                            # instant delivery and its management system
+            base_url: https://logistics.example.com # CHANGE ME
+          platform_api:                             # the unified data interface, merchants' API connections
+            base_url: https://platform.example.com  # CHANGE ME
+          building_api:                             # building automation and smart meters
+            base_url: https://building.example.com  # CHANGE ME
+          video_api:                                # video surveillance and its analysis
+            base_url: https://video.example.com     # CHANGE ME
+          service_api:                              # supervision channels and satisfaction surveys
+            base_url: https://service.example.com   # CHANGE ME
 
-        # SNMP agents: the machine-room environment controller and each area's IoT gateway.
+        # SNMP agents: the core switch (IF-MIB), the machine-room environment monitor (ENTITY-SENSOR-MIB) and each
+        # area's IoT gateway.
         snmp:
+          core_switch:
+            address: udp:192.0.2.9:161              # CHANGE ME: the core switch (ports tagged in ifAlias)
+            version: 2c
+            community_env: MALL_SNMP_COMMUNITY
           machine_room:
             address: udp:192.0.2.10:161             # CHANGE ME: udp:HOST:PORT
             version: 2c                             # 1, 2c or 3

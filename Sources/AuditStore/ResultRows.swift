@@ -17,7 +17,10 @@ enum ResultRows {
         do {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            let whole = result.observations.map { Observation(name: Self.whole($0.name), value: Self.whole($0.value)) }
+            let whole = result.observations.map {
+                Observation(
+                    name: Self.whole($0.name), value: Self.whole($0.value), items: $0.items?.map { Self.whole($0) as String })
+            }
             observations = String(decoding: try encoder.encode(whole), as: UTF8.self)
             checkpoints = String(decoding: try encoder.encode(result.checkpoints), as: UTF8.self)
             areas = String(decoding: try encoder.encode(result.areas), as: UTF8.self)
@@ -145,7 +148,7 @@ extension AuditStore {
         let observationRows = try Row.fetchCursor(
             db,
             sql: """
-                SELECT r.statement_id, o.value ->> '$.name', o.value ->> '$.value'
+                SELECT r.statement_id, o.value ->> '$.name', o.value ->> '$.value', o.value -> '$.items'
                 FROM results AS r, json_each(r.observations) AS o
                 WHERE r.run_id = ? ORDER BY r.id, o.id
                 """, arguments: [run])
@@ -154,7 +157,18 @@ extension AuditStore {
                 let id: String = row[0]
                 throw StoreError(.database, "result \(id) of run \(run) has an observation without a name or value")
             }
-            observations[row[0], default: []].append(Observation(name: name, value: value))
+            // A list's items (rare): a JSON array of strings, decoded only where there is one.
+            var items: [String]?
+            if let list: String = row[3] {
+                do {
+                    items = try JSONDecoder().decode([String].self, from: Data(list.utf8))
+                } catch {
+                    let id: String = row[0]
+                    throw StoreError(.database, "result \(id) of run \(run) has an observation whose items are not a "
+                        + "list of strings", cause: "\(error)")
+                }
+            }
+            observations[row[0], default: []].append(Observation(name: name, value: value, items: items))
         }
         var results: [StatementResult] = []
         let rows = try Row.fetchCursor(

@@ -281,7 +281,9 @@ extension StatementResult {
     public func masked(by masker: PersonalData) -> StatementResult {
         var copy = self
         copy.reason = masker.mask(reason)
-        copy.observations = observations.map { Observation(name: masker.mask($0.name), value: masker.mask($0.value)) }
+        copy.observations = observations.map {
+            Observation(name: masker.mask($0.name), value: masker.mask($0.value), items: $0.items?.map(masker.mask))
+        }
         copy.evidence = evidence.map { $0.masked(by: masker) }
         copy.checkpoints = checkpoints.map { checkpoint in
             var masked = checkpoint

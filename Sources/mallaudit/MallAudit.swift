@@ -29,7 +29,7 @@ struct MallAudit: AsyncParsableCommand {
             InitCommand.self, ChecklistCommand.self,
             DemoCommand.self, LintCommand.self, RunCommand.self, ProbeCommand.self, CheckCommand.self, ReportCommand.self,
             AssessCommand.self, RunsCommand.self, DiffCommand.self, SubmitCommand.self,
-            SNMPCommand.self, HTTPCommand.self,
+            SNMPCommand.self, HTTPCommand.self, WorksheetCommand.self,
             KeysCommand.self, BundleCommand.self, VerifyCommand.self,
         ]
     )

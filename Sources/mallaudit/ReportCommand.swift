@@ -123,8 +123,8 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "Audit the bundled demo mall end to end and write its reports.",
         discussion: """
             Starts the demo mall's systems on free ports of 127.0.0.1 (Debian's snmpd \
-            serving its machine-room and area sensors, an HTTP(S) server with its member, \
-            parking, kiosk and WiFi-portal APIs), checks that each answers, runs the audit \
+            serving its machine-room and area sensors, snmpsimd its core switch, an HTTP(S) server with its service \
+            APIs), checks that each answers, runs the audit \
             with a profile made from examples/demo-mall/site.yaml and its findings, stores \
             it in OUTPUT/mallaudit.sqlite, writes report.xml, report.html, \
             report.junit.xml, report.pdf, report.json and report.oscal.json, signs the \

@@ -119,7 +119,9 @@ struct HTMLReportTests {
         let list = String(html[clauses.lowerBound...])
         for entry in report.chapters.flatMap({ $0.clauses.flatMap(\.statements) }) {
             let id = entry.statement.id
-            #expect(list.contains("<tr class=\"v-\(entry.result.verdict.rawValue)\" id=\"r-\(id)\">"), "row of \(id)")
+            // A row whose statement has a card says so (in print it leaves the card's details to the card).
+            let rowClass = "v-\(entry.result.verdict.rawValue)" + (HTMLReportView.hasCard(entry) ? " has-card" : "")
+            #expect(list.contains("<tr class=\"\(rowClass)\" id=\"r-\(id)\">"), "row of \(id)")
             let linked = list.contains("href=\"#s-\(id)\"")
             #expect(linked == HTMLReportView.hasCard(entry), "link to the card of \(id)")
             #expect(linked == html.contains("id=\"s-\(id)\""), "a link only where there is a card: \(id)")
@@ -239,8 +241,14 @@ struct HTMLReportTests {
     @Test("prints on A4 without breaking rows or statements")
     func printCSS() throws {
         let html = try Fixture.htmlWriter().write(Fixture.report())
-        #expect(html.contains("@page { size: A4; margin: 16mm 13mm 15mm 13mm;"))
+        #expect(html.contains("@page { size: A4; margin: 15mm 11mm 13mm 11mm;"))
         #expect(html.contains("tr, .statement, .signature, .decision, figure { break-inside: avoid;"))
+        // Printed, a card may continue on the next page, only between its lines, its heading kept with its text.
+        let print = try #require(html.components(separatedBy: "@media print {").dropFirst().first)
+        #expect(print.contains(".statement { break-inside: auto;"))
+        #expect(print.contains(".statement > header, .statement-text, .statement dt { break-after: avoid;"))
+        #expect(print.contains(".statement dd > p, .statement li { break-inside: avoid;"))
+        #expect(print.contains("tr.has-card .obs"), "a row leaves the details to its card")
         // The running header (mall, run, judgement date) and page x / y, as margin boxes Chromium prints.
         #expect(html.contains("@top-left { content: \"徐州云龙万达广场 \u{00B7} 评估编号 17 \u{00B7} 判定基准日 2026-11-20\"; }"))
         #expect(html.contains("@bottom-center { content: \"第 \" counter(page) \" 页 / 共 \" counter(pages) \" 页\"; }"))

@@ -135,6 +135,14 @@ private let messageExamples = [
     "realName pass: all 2 expectation(s) of wifi-portal-realname hold",
     "area 3F fail: $.kiosks[*].area lists nothing in 3F",
     "every area passes (B1, 1F, 2F, 3F): 地下一层至三层已建 5G 室内分布系统。",
+    "core_switch: uplinks 11002 'uplink China Unicom fibre': ifOperStatus is 2 (alarm)",
+    "core_switch: ports 11010: ifOperStatus is '9', which maps to neither ok nor alarm",
+    "machine_room: sensors 11 'machine room humidity sensor': entPhySensorValue 71.2 is above 70 (the tool's limit "
+        + "limits.humidity_max, not a number of the standard)",
+    "machine_room: sensors 12: entPhySensorValue 9.5 is below 10 (the tool's limit limits.temperature_min, not a "
+        + "number of the standard)",
+    "ups: batteries 1: upsBatteryVoltage 40 is below 44",
+    "ups: batteries 1: upsBatteryTemperature 50 is above 45",
 ]
 
 /// Observation values the tool writes (the finding lines of the checks with their location).
@@ -181,7 +189,9 @@ struct ReportTextTests {
     func messages(_ example: String) {
         let text = zh.reason(example)
         // A diagnostic inside "input unusable: …" is the loader's own message, quoted as it is.
-        let quoted = example.hasPrefix("input unusable: ") ? [String(example.dropFirst(16))] : []
+        // So is the label a mall's administrator gave an SNMP table row (ifAlias, entPhysicalDescr).
+        let quoted = (example.hasPrefix("input unusable: ") ? [String(example.dropFirst(16))] : [])
+            + ["uplink China Unicom fibre", "machine room humidity sensor"]
         #expect(LatinProse.runs(in: text, allowing: quoted).isEmpty, "\(example) → \(text)")
         #expect(text != example)
     }
@@ -251,6 +261,20 @@ struct ReportTextTests {
         #expect(en.observationValue("2026-12-05T02:20:18Z (Unix 1796538018)") == "2026-12-05 10:20:18")
         // A value a mall's system returned is shown as it is.
         #expect(zh.observationValue("星河停车云 ParkOne 5.2") == "星河停车云 ParkOne 5.2")
+    }
+
+    @Test("a list a JSON path selected is listed the language's way; truth values as 是/否 (yes/no)")
+    func listsAndTruthValues() {
+        let online = Observation.list(name: "$.screens[*].online", values: ["true", "true", "false"])
+        #expect(online.value == "true, true, false", "the XML and JSON reports keep the values as read")
+        #expect(zh.observationValue(online) == "是、是、否")
+        #expect(en.observationValue(online) == "yes, yes, no")
+        // Items are split where the probe listed them, never at a comma inside a value the mall returned.
+        let playlist = Observation.list(name: "$.playlist[*]", values: ["advertising, promotion", "goodsGuide"])
+        #expect(zh.observationValue(playlist) == "advertising, promotion、goodsGuide")
+        let one = Observation.list(name: "$.online", values: ["false"])
+        #expect(one.items == nil && zh.observationValue(one) == "否" && en.observationValue(one) == "no")
+        #expect(zh.observationValue(Observation(name: "x", value: "a, b")) == "a, b", "a single value as written")
     }
 
     @Test("times in the mall's zone: UTC stored, local shown; offsets and fractions read; anything else as written")

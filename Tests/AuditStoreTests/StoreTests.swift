@@ -133,6 +133,7 @@ struct StoreTests {
         let run = try store.openRun(newRun())
         let many = (0..<12).map { Observation(name: "oid.\($0)", value: "值 \"\($0)\" <&> \\ \u{1F600}") }
             + [Observation(name: "empty", value: ""), Observation(name: "数字", value: "007")]
+            + [Observation.list(name: "$.screens[*].online", values: ["true", "false", "a, b"])]
         try store.record(StatementResult(statementID: "5.1.1-1", verdict: .pass, source: .probe, reason: "r",
                                          observations: many), run: run.id)
         try store.record(result("5.1.1-2", .pass), run: run.id)
@@ -147,6 +148,17 @@ struct StoreTests {
         }
         let error = try #require(throws: StoreError.self) { try store.results(run: run.id) }
         #expect(error.description.contains("5.1.1-2"), "\(error)")
+        // A list's items come back one by one (never split at a comma inside a value); items that are not a list of
+        // strings are an error too.
+        #expect(results[0].observations.last?.items == ["true", "false", "a, b"])
+        try store.pool.write { db in
+            try db.execute(sql: """
+                UPDATE results SET observations = '[{"name": "n", "value": "x", "items": [1]}]'
+                WHERE statement_id = '5.1.1-2'
+                """)
+        }
+        let items = try #require(throws: StoreError.self) { try store.results(run: run.id) }
+        #expect(items.description.contains("items"), "\(items)")
     }
 
     @Test("a re-judgement replaces the earlier result of the statement, with its evidence and N/A decision")

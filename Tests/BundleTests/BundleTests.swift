@@ -29,8 +29,8 @@ struct BundleTests {
                          "envelope.dsse.json"] {
             #expect(names.contains(required), "\(required)")
         }
-        // Every evidence file of the run: the demo's findings cite seven files.
-        #expect(names.filter { $0.hasPrefix("evidence/") }.count == 7)
+        // Every evidence file of the run: the demo's findings in the run's scope cite eleven files.
+        #expect(names.filter { $0.hasPrefix("evidence/") }.count == 11)
         let predicate = outcome.statement.predicate
         #expect(predicate.mall.name == "星河广场")
         #expect(predicate.mall.creditCode == "91320303MA1DEMO00X")
@@ -50,7 +50,10 @@ struct BundleTests {
         // The measured checks' inputs are named by digest: the WiFi log folder, the survey, the exports.
         let inputs = try JSONDecoder().decode(
             MeasuredInputs.self, from: try #require(try zipEntries(of: bundle).first { $0.path == "measured-inputs.json" }).data)
-        #expect(Set(inputs.inputs.map(\.check)).isSuperset(of: ["wifi-logs", "satisfaction", "complaints", "payments"]))
+        // `check` is the judged statement's producer: a statement a finding also settled (8.1.2-2/handling) lists
+        // the check and the assessor ("complaints, 王工…").
+        let checks = Set(inputs.inputs.flatMap { $0.check.components(separatedBy: ", ") })
+        #expect(checks.isSuperset(of: ["wifi-logs", "satisfaction", "complaints", "payments"]))
         let survey = try #require(inputs.inputs.first { $0.path.hasSuffix("exports/survey.csv") })
         #expect(survey.sha256 == Digests.sha256Hex(try Data(contentsOf: run.site.deletingLastPathComponent()
             .appendingPathComponent("exports/survey.csv"))))
@@ -121,7 +124,7 @@ struct BundleTests {
             BundleManifest.self, from: try #require(all.first { $0.path == "manifest.json" }).data)
         let listed = try #require(manifest.evidence.first { $0.sha256 == sha })
         #expect(!listed.included && listed.path == nil && listed.uses.first?.name == "machine-room-no-windows.png")
-        #expect(outcome.statement.predicate.evidence.leftOut == 2 && outcome.statement.predicate.evidence.included == 5)
+        #expect(outcome.statement.predicate.evidence.leftOut == 2 && outcome.statement.predicate.evidence.included == 9)
         let result = verify(bundle, trust: try keys.trust([keys.inspector]))
         #expect(result.status == .valid, "\(result.problems)")
         // A name or digest the run does not have is an error, not silently ignored.

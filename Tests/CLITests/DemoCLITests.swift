@@ -78,6 +78,51 @@ struct DemoCLITests {
         }
         #expect(judgedByCheckpoints == 68)
 
+        // Coverage (issue 14): no applicable shall statement is left notAssessed; every statement whose checklist
+        // method is probe or data was judged with automated evidence (a probe or data check), not a finding alone;
+        // and the demo mall is still non-conformant (above, and failures remain among the shall statements).
+        let statementTags = body.components(separatedBy: "<statement id=\"").dropFirst().map { tail in
+            String(tail.prefix { $0 != ">" })
+        }
+        func attribute(_ name: String, _ tag: String) -> String {
+            tag.components(separatedBy: "\(name)=\"").dropFirst().first.map { String($0.prefix { $0 != "\"" }) } ?? ""
+        }
+        let statements = statementTags.map { tag in
+            (id: String(tag.prefix { $0 != "\"" }), modality: attribute("modality", tag),
+             methods: attribute("methods", tag).split(separator: " ").map(String.init))
+        }
+        #expect(statements.count == 107)
+        let verdicts = try run("/usr/bin/sqlite3", [
+            "-readonly", "-separator", "\u{1F}", database, "SELECT statement_id, verdict FROM results WHERE run_id = 1",
+        ])
+        var verdictOf: [String: String] = [:]
+        for line in verdicts.output.split(separator: "\n") {
+            let fields = line.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+            verdictOf[fields[0]] = fields[1]
+        }
+        let automated = try run("/usr/bin/sqlite3", [
+            "-readonly", "-separator", "\u{1F}", database,
+            "SELECT statement_id, json_array_length(automated) FROM judgement_inputs WHERE run_id = 1",
+        ])
+        var automatedCount: [String: Int] = [:]
+        for line in automated.output.split(separator: "\n") {
+            let fields = line.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+            automatedCount[fields[0]] = Int(fields[1]) ?? 0
+        }
+        var shallFailures = 0
+        for statement in statements {
+            let verdict = verdictOf[statement.id]
+            #expect(verdict != nil, "\(statement.id) has no result")
+            if ["shall", "shallNot"].contains(statement.modality) {
+                #expect(verdict != "notAssessed", "shall statement \(statement.id) was not assessed")
+                if verdict == "fail" { shallFailures += 1 }
+            }
+            if statement.methods.contains("probe") || statement.methods.contains("data") {
+                #expect((automatedCount[statement.id] ?? 0) > 0, "\(statement.id) (probe/data) judged without a probe")
+            }
+        }
+        #expect(shallFailures >= 5, "the demo mall is realistically non-conformant")
+
         // The merchant named <script>alert(1)</script> (demo payments and kiosk data) is text, never markup.
         let source = try String(contentsOf: html, encoding: .utf8)
         #expect(source.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
@@ -401,5 +446,40 @@ private func demoMallData() throws -> [String] {
         let text = try String(contentsOf: exports.appendingPathComponent(name), encoding: .utf8)
         strings += text.split(whereSeparator: \.isNewline).map(String.init)
     }
+    // The strings its SNMP agents serve, each value whole: the snmpd values files (`OID octet_str "text"`) and the
+    // core switch's recording (snmpsim's `OID|4|text`, `OID|4x|hex`), written the way peers.sh writes it.
+    let snmp = demo.appendingPathComponent("snmp")
+    for name in try FileManager.default.contentsOfDirectory(atPath: snmp.path) where name.hasSuffix(".txt") {
+        let text = try String(contentsOf: snmp.appendingPathComponent(name), encoding: .utf8)
+        for line in text.split(whereSeparator: \.isNewline) {
+            let parts = line.split(separator: " ", maxSplits: 2).map(String.init)
+            if parts.count == 3, parts[1] == "octet_str", parts[2].hasPrefix("\""), parts[2].hasSuffix("\"") {
+                strings.append(String(parts[2].dropFirst().dropLast()))
+            }
+        }
+    }
+    let recording = try runProcess(URL(fileURLWithPath: "/usr/bin/python3"), [
+        repositoryRoot().appendingPathComponent("scripts/snmp/mall-switch.py").path, "demo",
+        "/usr/share/doc/snmpsim/examples/data/cisco_16_switch.snmprec.gz",
+    ])
+    #expect(recording.status == 0, "\(recording.stderr)")
+    for line in recording.stdout.split(whereSeparator: \.isNewline) {
+        let parts = line.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 3 else { continue }
+        if parts[1] == "4" { strings.append(parts[2]) }
+        if parts[1] == "4x", let text = hexText(parts[2]) { strings.append(text) }
+    }
     return strings
+}
+
+/// The UTF-8 text a snmprec `4x` value (hex) holds, when it is text.
+private func hexText(_ hex: String) -> String? {
+    var bytes: [UInt8] = []
+    var rest = Substring(hex)
+    while rest.count >= 2 {
+        guard let byte = UInt8(rest.prefix(2), radix: 16) else { return nil }
+        bytes.append(byte)
+        rest = rest.dropFirst(2)
+    }
+    return String(bytes: bytes, encoding: .utf8)
 }

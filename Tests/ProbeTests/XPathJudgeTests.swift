@@ -90,7 +90,7 @@ struct XPathJudgeTests {
             #expect(!extraction.values.isEmpty)
             #expect(outcome.verdict == .pass)
             #expect(outcome.observations.contains(
-                Observation(name: expression, value: extraction.values.joined(separator: ", "))))
+                Observation.list(name: expression, values: extraction.values)))
         }
     }
 }

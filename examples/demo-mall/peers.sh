@@ -6,6 +6,8 @@
 #   gateway_1f    1F IoT gateway — snmpd, SNMPv2c
 #   gateway_2f    2F IoT gateway — snmpd, SNMPv2c (its energy meter stopped reporting)
 #   gateway_3f    3F IoT gateway — a bound UDP port that never answers (a dead device)
+#   core_switch   the core switch — snmpsimd serving Debian's recording of a real Cisco switch with the mall's
+#                 ifAlias tags (scripts/snmp/mall-switch.py demo: one carrier uplink and one cashier port down)
 #   http          WiFi portal, parking, kiosks (plain HTTP)
 #   https         member and payment APIs (certificate from a CA made at start)
 #
@@ -78,6 +80,8 @@ stop_systems() {
   for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
   if [ -n "$group" ] && [ -z "$except" ]; then kill -KILL -- "-$group" 2>/dev/null || true; fi
   rm -f "$state"/*.pid "$state/group"
+  # snmpsimd's data, outside STATE_DIR (see switch_launch).
+  if [ -f "$state/simdir" ]; then rm -rf "$(cat "$state/simdir")"; rm -f "$state/simdir"; fi
 }
 
 # The snmpget options that reach agent NAME (its own secrets), in the array `probe`.
@@ -110,14 +114,48 @@ snmpd_launch() {
   echo $! >"$state/$name.pid"
 }
 
+# Starts the core switch (snmpsimd) on a free port; does not wait. snmpsimd drops root privileges, so its data and
+# cache live in a folder "nobody" can read, under /tmp (STATE_DIR is private), removed by stop_systems; the
+# recording's file name is the community.
+switch_launch() {
+  local name="$1" port simdir
+  port="$(free_port)"
+  echo "$port" >"$state/$name.port"
+  if [ -f "$state/simdir" ]; then
+    simdir="$(cat "$state/simdir")"
+  else
+    simdir="$(mktemp -d /tmp/mallaudit-demo-snmpsim.XXXXXX)"
+    echo "$simdir" >"$state/simdir"
+    chmod 755 "$simdir"
+    mkdir -p "$simdir/data" "$simdir/cache"
+    python3 "$repo/scripts/snmp/mall-switch.py" demo \
+      /usr/share/doc/snmpsim/examples/data/cisco_16_switch.snmprec.gz >"$simdir/data/$DEMO_SNMP_COMMUNITY.snmprec"
+    chmod 755 "$simdir/data"
+    chmod 644 "$simdir/data"/*
+    chmod 777 "$simdir/cache"
+  fi
+  local user_flags=()
+  if [ "$(id -u)" = 0 ]; then user_flags=(--process-user=nobody --process-group=nogroup); fi
+  snmpsimd --data-dir="$simdir/data" --cache-dir="$simdir/cache" --agent-udpv4-endpoint="127.0.0.1:$port" \
+    --logging-method=null "${user_flags[@]}" >"$state/$name.log" 2>&1 </dev/null &
+  echo $! >"$state/$name.pid"
+}
+
+# Starts agent NAME: snmpsimd for the core switch, snmpd for the others.
+agent_launch() {
+  if [ "$1" = core_switch ]; then switch_launch "$1"; else snmpd_launch "$1"; fi
+}
+
 # Waits until snmpd NAME answers with its own secrets; when it exited (the port it was given was taken in the
 # meantime) starts it again on another port, up to 5 times. Adds `"NAME": PORT` to `ports`.
 snmpd_wait() {
-  local name="$1" attempt port deadline probe=()
+  local name="$1" attempt port deadline probe=() wait="$answer_wait" agent=snmpd
   probe_options "$name"
+  # snmpsimd indexes its recording before it answers: a few seconds more on a busy machine.
+  if [ "$name" = core_switch ]; then wait=$((answer_wait * 3)); agent=snmpsimd; fi
   for attempt in 1 2 3 4 5; do
     port="$(cat "$state/$name.port")"
-    deadline=$(( $(date +%s) + answer_wait ))
+    deadline=$(( $(date +%s) + wait ))
     while [ "$(date +%s)" -lt "$deadline" ]; do
       if MIBS= snmpget "${probe[@]}" -t 0.2 -r 0 -On "udp:127.0.0.1:$port" .1.3.6.1.2.1.1.1.0 >/dev/null 2>&1; then
         ports+=("\"$name\": $port")
@@ -127,13 +165,13 @@ snmpd_wait() {
       sleep 0.05
     done
     if running "$(cat "$state/$name.pid")"; then
-      log "demo peer $name (snmpd on udp:127.0.0.1:$port) did not answer within $answer_wait s;" \
+      log "demo peer $name ($agent on udp:127.0.0.1:$port) did not answer within $wait s;" \
         "its log: $(tail -3 "$state/$name.log" 2>/dev/null | tr '\n' ' ')"
       return 1
     fi
-    snmpd_launch "$name"
+    agent_launch "$name"
   done
-  log "demo peer $name (snmpd) did not start; its log: $(tail -3 "$state/$name.log" 2>/dev/null | tr '\n' ' ')"
+  log "demo peer $name ($agent) did not start; its log: $(tail -3 "$state/$name.log" 2>/dev/null | tr '\n' ' ')"
   return 1
 }
 
@@ -172,8 +210,8 @@ start() {
   fi
 
   # The SNMP agents start first (each on a free port, all at once), then the servers that pick their own port.
-  local name agents=(machine_room gateway_b1 gateway_1f gateway_2f)
-  for name in "${agents[@]}"; do snmpd_launch "$name"; done
+  local name agents=(machine_room gateway_b1 gateway_1f gateway_2f core_switch)
+  for name in "${agents[@]}"; do agent_launch "$name"; done
   python3 "$repo/scripts/snmp/deadagent.py" "$state/gateway_3f.port" >"$state/gateway_3f.log" 2>&1 </dev/null &
   echo $! >"$state/gateway_3f.pid"
 

@@ -3,8 +3,12 @@
 #   1. Debian's snmpd serving the demo sensors (scripts/snmp/sensors.txt) plus 2,400 filler rows under
 #      .1.3.6.1.4.1.32473.9, community mallaudit-test, v3 users mallaudit-authpriv (SHA+AES) and
 #      mallaudit-authnopriv (SHA);
-#   2. Debian's snmpsimd serving the recording of a real Cisco switch (community cisco_16_switch) and the
-#      value-type fixture scripts/snmp/mallaudit-types.snmprec (community mallaudit-types);
+#   2. Debian's snmpsimd serving the recording of a real Cisco switch (community cisco_16_switch), the
+#      value-type fixture scripts/snmp/mallaudit-types.snmprec (community mallaudit-types), for the standard-MIB
+#      probes a mall's core switch (the Cisco recording with a mall's ifAlias tags, scripts/snmp/mall-switch.py:
+#      communities mall-switch-ok / mall-switch-bad), a machine-room monitor serving ENTITY-SENSOR-MIB
+#      (scripts/snmp/machine-room.py: machine-room-ok / machine-room-bad) and Debian's recording of a Linksys
+#      device that serves the system group only (community linksys-system: an agent lacking the MIBs);
 #   3. a dead agent: a bound UDP port that reads and drops every request.
 #
 # usage: snmp.sh start STATE_DIR   prints `export NAME=value` lines (and nothing else on stdout)
@@ -86,6 +90,12 @@ start() {
   mkdir -p "$simdir/data" "$simdir/cache"
   gunzip -c /usr/share/doc/snmpsim/examples/data/cisco_16_switch.snmprec.gz >"$simdir/data/$SIM_COMMUNITY.snmprec"
   cp "$here/snmp/mallaudit-types.snmprec" "$simdir/data/$TYPES_COMMUNITY.snmprec"
+  for variant in ok bad demo; do
+    python3 "$here/snmp/mall-switch.py" "$variant" /usr/share/doc/snmpsim/examples/data/cisco_16_switch.snmprec.gz \
+      >"$simdir/data/mall-switch-$variant.snmprec"
+    [ "$variant" = demo ] || python3 "$here/snmp/machine-room.py" "$variant" >"$simdir/data/machine-room-$variant.snmprec"
+  done
+  cp /usr/share/doc/snmpsim/examples/data/recorded/linksys-system.snmprec "$simdir/data/linksys-system.snmprec"
   chmod 755 "$simdir/data"
   chmod 644 "$simdir/data"/*
   chmod 777 "$simdir/cache"
@@ -115,6 +125,7 @@ export MALLAUDIT_TEST_SNMP_V3_PRIV_PASS=$PRIV_PASSPHRASE
 export MALLAUDIT_TEST_SNMPSIM=udp:127.0.0.1:$sim_port
 export MALLAUDIT_TEST_SNMPSIM_COMMUNITY=$SIM_COMMUNITY
 export MALLAUDIT_TEST_SNMPSIM_TYPES_COMMUNITY=$TYPES_COMMUNITY
+export MALLAUDIT_TEST_SNMPSIM_MIB_COMMUNITIES=mall-switch-ok,mall-switch-bad,mall-switch-demo,machine-room-ok,machine-room-bad,linksys-system
 export MALLAUDIT_TEST_SNMP_DEAD=udp:127.0.0.1:$(cat "$dir/dead.port")
 EXPORTS
 }

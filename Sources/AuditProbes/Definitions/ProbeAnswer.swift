@@ -66,14 +66,74 @@ public struct SNMPAgentAnswer: Sendable {
     public var area: String?
     /// Value name → reading; empty when `error` is set.
     public var readings: [String: Reading]
+    /// Table name → what the walks of its columns found; empty when `error` is set.
+    public var tables: [String: SNMPTableAnswer]
+    /// The agent's sysUpTime.0 in hundredths of a second, when a TimeStamp column needs it.
+    public var uptime: Reading?
     /// Why the agent could not be read (timeout, auth failure, …).
     public var error: String?
 
-    public init(agent: String, area: String?, readings: [String: Reading], error: String?) {
+    public init(
+        agent: String, area: String?, readings: [String: Reading], tables: [String: SNMPTableAnswer] = [:],
+        uptime: Reading? = nil, error: String?
+    ) {
         self.agent = agent
         self.area = area
         self.readings = readings
+        self.tables = tables
+        self.uptime = uptime
         self.error = error
+    }
+}
+
+/// The rows an agent served for one `SNMPTableSpec`: every column walked (GETBULK), cells joined by the index after
+/// the column's OID.
+public struct SNMPTableAnswer: Sendable, Hashable {
+    public struct Row: Sendable, Hashable {
+        /// The OID arcs after the column's OID: `11043` for an ifIndex, `1.4` for a two-part index.
+        public var index: String
+        /// Column name → cell (a column the agent has no cell of in this row is missing).
+        public var cells: [String: SNMPAgentAnswer.Reading]
+
+        public init(index: String, cells: [String: SNMPAgentAnswer.Reading]) {
+            self.index = index
+            self.cells = cells
+        }
+    }
+
+    /// Rows in index order (numeric arc by arc).
+    public var rows: [Row]
+    /// Columns whose walk found nothing at all (noSuchObject at the column): the agent does not serve that part of
+    /// the MIB, so nothing about it can be judged (an `error`, never a pass or a fail).
+    public var emptyColumns: [String]
+
+    public init(rows: [Row], emptyColumns: [String]) {
+        self.rows = rows
+        self.emptyColumns = emptyColumns
+    }
+
+    /// Builds the table from each column's walk (the varbinds under the column's OID; exceptions and OIDs outside
+    /// the column are dropped).
+    public static func assemble(_ spec: SNMPTableSpec, walks: [String: [(oid: [UInt32], reading: SNMPAgentAnswer.Reading)]])
+        -> SNMPTableAnswer
+    {
+        var cells: [[UInt32]: [String: SNMPAgentAnswer.Reading]] = [:]
+        var empty: [String] = []
+        for column in spec.columns {
+            let prefix = column.oid.split(separator: ".").compactMap { UInt32($0) }
+            var found = false
+            for (oid, reading) in walks[column.name] ?? [] {
+                guard oid.count > prefix.count, Array(oid.prefix(prefix.count)) == prefix else { continue }
+                if case .absent = reading { continue }
+                found = true
+                cells[Array(oid.dropFirst(prefix.count)), default: [:]][column.name] = reading
+            }
+            if !found { empty.append(column.name) }
+        }
+        let rows = cells.keys.sorted { $0.lexicographicallyPrecedes($1) }.map { index in
+            Row(index: index.map(String.init).joined(separator: "."), cells: cells[index]!)
+        }
+        return SNMPTableAnswer(rows: rows, emptyColumns: empty)
     }
 }
 

@@ -82,7 +82,11 @@ public enum ProbeDefinitionLoader {
         }
         var expectations: [Expectation] = []
         if let expect = node["expect"] {
-            expectations = try expect.items().map(parseExpectation)
+            expectations = try expect.items().map { item in
+                let expectation = try parseExpectation(item)
+                try check(expectation, against: request, at: item)
+                return expectation
+            }
         }
         if expectations.isEmpty, case .check = request {} else if expectations.isEmpty {
             throw node.problem("probe '\(id)' says nothing about what must hold", expected: "an expect: list")
@@ -94,32 +98,120 @@ public enum ProbeDefinitionLoader {
     }
 
     static func parseSNMP(_ node: YAMLValue) throws -> SNMPRequestSpec {
-        try node.requireKeys(in: ["agent", "agents", "values"])
+        try node.requireKeys(in: ["agent", "agents", "values", "tables"])
         let selection: SNMPRequestSpec.AgentSelection
         if let agent = node["agent"] {
             selection = .named(try agent.nonEmptyString())
         } else if let agents = node["agents"] {
-            _ = try agents.choice(["every-area"])
-            selection = .everyArea
-        } else {
-            throw node.problem("no agent", expected: "agent: NAME (from the site profile) or agents: every-area")
-        }
-        let values = try node.required("values", expected: "a list of {name, oid, ok, alarm}").items().map {
-            value -> SNMPValueSpec in
-            try value.requireKeys(in: ["name", "oid", "ok", "alarm"])
-            let oid = try value.required("oid", expected: "a numeric OID such as .1.3.6.1.4.1.99999.1.1.0")
-                .nonEmptyString()
-            // The SNMP adapter's own parser: an OID it would refuse at run time is refused here, at its line.
-            guard SNMPObjectID(oid) != nil else {
-                throw value["oid"]!.problem(
-                    "'\(oid)' is not a numeric OID", expected: ".1.3.6.1… (arcs of ASCII digits, each below 2^32)")
+            if agents["role"] != nil {
+                try agents.requireKeys(in: ["role"])
+                selection = .role(try agents["role"]!.nonEmptyString(expected: "a role of the site profile's agents"))
+            } else {
+                _ = try agents.choice(["every-area"])
+                selection = .everyArea
             }
-            let digits = oid.hasPrefix(".") ? String(oid.dropFirst()) : oid
+        } else {
+            throw node.problem(
+                "no agent", expected: "agent: NAME (from the site profile), agents: every-area or agents: {role: ROLE}")
+        }
+        let values = try node["values"]?.items().map { value -> SNMPValueSpec in
+            try value.requireKeys(in: ["name", "oid", "ok", "alarm"])
             return SNMPValueSpec(
                 name: try value.required("name", expected: "a name for the value").nonEmptyString(),
-                oid: "." + digits, ok: try value["ok"]?.stringList() ?? [], alarm: try value["alarm"]?.stringList() ?? [])
+                oid: try oid(value, "oid"), ok: try value["ok"]?.stringList() ?? [],
+                alarm: try value["alarm"]?.stringList() ?? [])
+        } ?? []
+        let tables = try node["tables"]?.items().map(parseTable) ?? []
+        if values.isEmpty, tables.isEmpty {
+            throw node.problem("nothing to read", expected: "values: [{name, oid, …}] and/or tables: [{name, columns, …}]")
         }
-        return SNMPRequestSpec(agents: selection, values: values)
+        var names: [String: Int?] = [:]
+        for (name, line) in values.map({ ($0.name, node.line) }) + tables.map({ ($0.name, $0.line) }) {
+            if names[name] != nil {
+                throw DiagnosticsError(Diagnostic(
+                    file: node.file, line: line ?? node.line, message: "'\(name)' is named twice",
+                    expected: "a name used once among the probe's values and tables"))
+            }
+            names[name] = line
+        }
+        return SNMPRequestSpec(agents: selection, values: values, tables: tables)
+    }
+
+    /// A numeric OID at `key` of `node`, with a leading dot; refused at its line when the SNMP adapter's own parser
+    /// would refuse it at run time.
+    static func oid(_ node: YAMLValue, _ key: String) throws -> String {
+        let oid = try node.required(key, expected: "a numeric OID such as .1.3.6.1.2.1.2.2.1.8").nonEmptyString()
+        guard SNMPObjectID(oid) != nil else {
+            throw node[key]!.problem(
+                "'\(oid)' is not a numeric OID", expected: ".1.3.6.1… (arcs of ASCII digits, each below 2^32)")
+        }
+        return oid.hasPrefix(".") ? oid : "." + oid
+    }
+
+    static func parseTable(_ node: YAMLValue) throws -> SNMPTableSpec {
+        try node.requireKeys(in: ["name", "columns", "where", "label"])
+        let name = try node.required("name", expected: "a name for the table, e.g. uplinks").nonEmptyString()
+        let columnNodes = try node.required("columns", expected: "a list of {name, oid}").items()
+        var columns: [SNMPColumnSpec] = []
+        for column in columnNodes {
+            try column.requireKeys(in: ["name", "oid", "ok", "alarm", "time", "scaled_by"])
+            let columnName = try column.required("name", expected: "a name for the column, e.g. ifOperStatus")
+                .nonEmptyString()
+            if columns.contains(where: { $0.name == columnName }) {
+                throw column["name"]!.problem("column '\(columnName)' is named twice in table '\(name)'",
+                                              expected: "a name used once in the table")
+            }
+            var scaledBy: (String, String)?
+            if let scaled = column["scaled_by"] {
+                try scaled.requireKeys(in: ["scale", "precision"])
+                scaledBy = (
+                    try scaled.required("scale", expected: "the column holding the SensorDataScale").nonEmptyString(),
+                    try scaled.required("precision", expected: "the column holding the SensorPrecision")
+                        .nonEmptyString()
+                )
+            }
+            columns.append(SNMPColumnSpec(
+                name: columnName, oid: try oid(column, "oid"), ok: try column["ok"]?.stringList() ?? [],
+                alarm: try column["alarm"]?.stringList() ?? [],
+                time: try column["time"].map { SNMPColumnSpec.TimeBase(rawValue: try $0.choice(["unix", "sysUpTime"]))! },
+                scaledBy: scaledBy))
+        }
+        if columns.isEmpty { throw node["columns"]!.problem("no columns", expected: "at least one {name, oid}") }
+        func known(_ reference: YAMLValue, _ what: String) throws -> String {
+            let column = try reference.nonEmptyString()
+            guard columns.contains(where: { $0.name == column }) else {
+                throw reference.problem(
+                    "\(what) names no column of table '\(name)': '\(column)'",
+                    expected: "one of \(columns.map(\.name).joined(separator: ", "))")
+            }
+            return column
+        }
+        for (index, column) in columns.enumerated() {
+            guard let scaled = column.scaledBy else { continue }
+            let node = columnNodes[index]["scaled_by"]!
+            for (key, reference) in [("scale", scaled.scale), ("precision", scaled.precision)]
+            where !columns.contains(where: { $0.name == reference }) {
+                throw (node[key] ?? node).problem(
+                    "scaled_by names no column of table '\(name)': '\(reference)'",
+                    expected: "one of \(columns.map(\.name).joined(separator: ", "))")
+            }
+        }
+        let filters = try node["where"]?.items().map { condition -> SNMPRowFilter in
+            try condition.requireKeys(in: ["column", "matches", "equals"])
+            let column = try known(
+                try condition.required("column", expected: "the column the condition is about"), "where")
+            switch (condition["matches"], condition["equals"]) {
+            case let (pattern?, nil): return SNMPRowFilter(column: column, test: .matches(try regex(pattern)))
+            case let (nil, value?):
+                let values: [String]
+                if let list = try? value.stringList() { values = list } else { values = [try value.string()] }
+                return SNMPRowFilter(column: column, test: .oneOf(values))
+            default:
+                throw condition.problem("a condition needs one test", expected: "matches: REGEX or equals: VALUE(S)")
+            }
+        } ?? []
+        let label = try node["label"].map { try known($0, "label") }
+        return SNMPTableSpec(name: name, columns: columns, filters: filters, label: label, line: node.line)
     }
 
     static func parseHTTP(_ node: YAMLValue) throws -> HTTPRequestSpec {
@@ -155,6 +247,7 @@ public enum ProbeDefinitionLoader {
         "status": [], "header": ["matches"], "json": ["equals", "contains", "at_least", "non_empty", "covers_areas"],
         "xpath": ["equals", "contains", "at_least", "non_empty", "covers_areas"], "body": ["matches"],
         "value": ["state", "present", "max_age"], "tls_min_version": [], "cert_valid_days": [],
+        "table": ["column", "min_rows", "state", "max_age", "at_least", "at_most", "any"],
     ]
 
     /// One kind per entry, with only the keys that kind reads, and at most one test: `{status: [302], header:
@@ -175,7 +268,7 @@ public enum ProbeDefinitionLoader {
                 "\(extra.map { "'\($0)'" }.joined(separator: ", ")) does not go with '\(kind)'",
                 expected: allowed.isEmpty ? "\(kind) alone" : "\(kind) with one of \(allowed.sorted().joined(separator: ", "))")
         }
-        let tests = keys.filter(allowed.contains)
+        let tests = keys.filter(allowed.contains).filter { !["column", "any"].contains($0) }
         if tests.count > 1 {
             throw node.problem(
                 "one test per entry, found \(tests.joined(separator: " and "))",
@@ -187,7 +280,7 @@ public enum ProbeDefinitionLoader {
         let expected = "one of status, header, json, xpath, body, value (SNMP), tls_min_version, cert_valid_days"
         try node.requireKeys(in: ["status", "header", "matches", "json", "xpath", "equals", "contains", "at_least", "covers_areas",
                                   "non_empty", "body", "value", "state", "present", "max_age", "tls_min_version",
-                                  "cert_valid_days"])
+                                  "cert_valid_days", "table", "column", "min_rows", "at_most", "any"])
         try requireOneExpectation(node)
         if let status = node["status"] {
             return .status(try status.stringList().map { text in
@@ -239,6 +332,7 @@ public enum ProbeDefinitionLoader {
             }
             return .snmpPresent(value: name)
         }
+        if let table = node["table"] { return try parseTableExpectation(node, table: try table.nonEmptyString()) }
         if let version = node["tls_min_version"] {
             if try version.string() == limitKeyword { return .tlsMinimumVersion(nil) }
             return .tlsMinimumVersion(try version.choice(["1.0", "1.1", "1.2", "1.3", limitKeyword]))
@@ -250,6 +344,118 @@ public enum ProbeDefinitionLoader {
             return .certificateValidDays(value)
         }
         throw node.problem("an expectation of unknown kind", expected: expected)
+    }
+
+    /// Refuses, at the expectation's line, an SNMP expectation that names a value, table or column the probe does not
+    /// read, a `state:` test of something without ok/alarm lists, and a `max_age:` of a column that is not a time.
+    static func check(_ expectation: Expectation, against request: ProbeRequest, at node: YAMLValue) throws {
+        let snmpOnly: String?
+        switch expectation {
+        case let .snmpState(name, _), let .snmpPresent(name), let .snmpFresh(name, _): snmpOnly = name
+        case let .snmpRows(table, _), let .snmpColumn(table, _, _, _): snmpOnly = table
+        default: snmpOnly = nil
+        }
+        guard let snmpOnly else { return }
+        guard case let .snmp(spec) = request else {
+            throw node.problem("an SNMP expectation in a probe that is not snmp:", expected: "snmp: {agent, values/tables}")
+        }
+        switch expectation {
+        case let .snmpState(name, _), let .snmpPresent(name), let .snmpFresh(name, _):
+            guard let value = spec.values.first(where: { $0.name == name }) else {
+                throw (node["value"] ?? node).problem(
+                    "no value '\(name)' in the probe's snmp: values",
+                    expected: spec.values.isEmpty ? "a values: entry with that name" : "one of "
+                        + spec.values.map(\.name).joined(separator: ", "))
+            }
+            if case .snmpState = expectation, value.ok.isEmpty {
+                throw node.problem("state: ok needs the value's ok: list", expected: "{name: \(name), oid: …, ok: [1], alarm: [2]}")
+            }
+        case let .snmpRows(table, _), let .snmpColumn(table, _, _, _):
+            guard let tableSpec = spec.tables.first(where: { $0.name == table }) else {
+                throw (node["table"] ?? node).problem(
+                    "no table '\(snmpOnly)' in the probe's snmp: tables",
+                    expected: spec.tables.isEmpty ? "a tables: entry with that name" : "one of "
+                        + spec.tables.map(\.name).joined(separator: ", "))
+            }
+            guard case let .snmpColumn(_, columnName, test, _) = expectation else { return }
+            guard let column = tableSpec.column(columnName) else {
+                throw (node["column"] ?? node).problem(
+                    "table '\(table)' has no column '\(columnName)'",
+                    expected: "one of " + tableSpec.columns.map(\.name).joined(separator: ", "))
+            }
+            switch test {
+            case .stateOK where column.ok.isEmpty:
+                throw node.problem(
+                    "state: ok needs the column's ok: list", expected: "{name: \(columnName), oid: …, ok: [1], alarm: [2]}")
+            case .fresh where column.time == nil:
+                throw node.problem(
+                    "max_age needs a column that is a time",
+                    expected: "time: sysUpTime (a TimeStamp) or time: unix on column \(columnName)")
+            default:
+                break
+            }
+        default:
+            break
+        }
+    }
+
+    /// `{table: T, min_rows: N}`, `{table: T}` (at least one row), `{table: T, column: C, state: ok | max_age: S |
+    /// at_least: N | at_most: N [, any: true]}`, `{table: T, column: C}` (present).
+    static func parseTableExpectation(_ node: YAMLValue, table: String) throws -> Expectation {
+        guard let columnNode = node["column"] else {
+            for key in ["state", "max_age", "at_least", "at_most", "any"] where node[key] != nil {
+                throw node[key]!.problem("'\(key)' needs the column it tests", expected: "column: NAME")
+            }
+            let minimum = try node["min_rows"]?.int() ?? 1
+            guard minimum >= 1 else {
+                throw node["min_rows"]!.problem("must be at least 1", expected: "how many rows must be selected")
+            }
+            return .snmpRows(table: table, minimum: minimum)
+        }
+        if let rows = node["min_rows"] {
+            throw rows.problem("min_rows goes in an entry of its own", expected: "- {table: \(table), min_rows: N}")
+        }
+        let column = try columnNode.nonEmptyString()
+        let some = try node["any"]?.bool() ?? false
+        let test: SNMPCellTest
+        if let state = node["state"] {
+            _ = try state.choice(["ok"])
+            test = .stateOK
+        } else if let age = node["max_age"] {
+            if try age.string() == limitKeyword {
+                test = .fresh(maxAge: nil)
+            } else {
+                let seconds = try age.double()
+                guard seconds > 0, seconds.isFinite else {
+                    throw age.problem("must be positive", expected: "seconds, or `limit` for the site's limit")
+                }
+                test = .fresh(maxAge: seconds)
+            }
+        } else if let bound = node["at_least"] {
+            test = .atLeast(try parseBound(bound))
+        } else if let bound = node["at_most"] {
+            test = .atMost(try parseBound(bound))
+        } else {
+            test = .present
+        }
+        return .snmpColumn(table: table, column: column, test: test, some: some)
+    }
+
+    /// A number, or `limits.NAME` naming a numeric limit of the site profile.
+    static func parseBound(_ node: YAMLValue) throws -> Bound {
+        let text = try node.string()
+        if text.hasPrefix("limits.") {
+            let key = String(text.dropFirst("limits.".count))
+            guard ToolLimits.numericKeys.contains(key) else {
+                throw node.problem(
+                    "'\(text)' is not a numeric limit",
+                    expected: ToolLimits.numericKeys.map { "limits.\($0)" }.joined(separator: ", ") + ", or a number")
+            }
+            return .limit(key)
+        }
+        let number = try node.double()
+        guard number.isFinite else { throw node.problem("'\(text)' is not a finite number", expected: "a number") }
+        return .number(number)
     }
 
     /// Written instead of a number (`max_age: limit`): the value of the site profile's `limits:` (or its default),

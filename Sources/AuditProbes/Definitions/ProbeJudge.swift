@@ -70,6 +70,13 @@ public enum ProbeJudge {
                         observations.append(
                             Observation(name: "\(agent.agent).\(name)", value: observed(reading, name, probe)))
                     }
+                    if case let .snmp(request) = probe.request {
+                        for table in request.tables {
+                            guard let answer = agent.tables[table.name] else { continue }
+                            observations.append(
+                                Observation(name: "\(agent.agent).\(table.name)", value: table.summary(answer)))
+                        }
+                    }
                     for expectation in probe.expectations {
                         judgeSNMP(
                             expectation, agent, probe: probe, now: now, limits: limits, &agentFailures, &agentErrors)
@@ -154,7 +161,7 @@ public enum ProbeJudge {
         case let .json(path, test):
             do {
                 let values = try body.jsonPath(path)
-                observations.append(Observation(name: path, value: values.joined(separator: ", ")))
+                observations.append(Observation.list(name: path, values: values))
                 judgeValues(values, test, what: path)
             } catch {
                 errors.append("\(http.url): \(error)")
@@ -162,7 +169,7 @@ public enum ProbeJudge {
         case let .xpath(expression, test):
             do {
                 let values = try body.xpath(expression)
-                observations.append(Observation(name: expression, value: values.joined(separator: ", ")))
+                observations.append(Observation.list(name: expression, values: values))
                 judgeValues(values, test, what: expression)
             } catch {
                 errors.append("\(http.url): \(error)")
@@ -260,10 +267,163 @@ public enum ProbeJudge {
                 failures.append(
                     "\(where_): last reading \(shown) s old, more than \(NumberFormat.exact(maxAge)) s\(origin)")
             }
+        case let .snmpRows(table, minimum):
+            guard let (spec, rows) = selectedRows(table, agent, probe: probe, where_, &errors) else { return }
+            if rows.count < minimum {
+                failures.append(
+                    "\(where_): \(rows.isEmpty ? "no" : "only \(rows.count)") row(s) of \(table) "
+                        + "\(spec.selection), expected at least \(minimum)")
+            }
+        case let .snmpColumn(table, column, test, some):
+            guard let (spec, rows) = selectedRows(table, agent, probe: probe, where_, &errors),
+                let columnSpec = spec.column(column)
+            else { return }
+            guard !rows.isEmpty else {
+                failures.append("\(where_): no row of \(table) \(spec.selection)")
+                return
+            }
+            var rowFailures: [String] = []
+            var rowErrors: [String] = []
+            var passed = 0
+            for row in rows {
+                let name = "\(where_): \(table) \(spec.rowName(row))"
+                switch cellOutcome(
+                    test, column: columnSpec, row: row, table: spec, uptime: agent.uptime, now: now, limits: limits)
+                {
+                case .pass: passed += 1
+                case let .fail(why): rowFailures.append("\(name): \(why)")
+                case let .error(why): rowErrors.append("\(name): \(why)")
+                }
+            }
+            if some {
+                // One row is enough (at least one access-point link up); the others are shown, not held against it.
+                if passed == 0 {
+                    if rowFailures.isEmpty {
+                        errors += rowErrors
+                    } else {
+                        failures.append(
+                            "\(where_): no row of \(table) passes \(test.label(column)): "
+                                + (rowFailures + rowErrors).joined(separator: "; "))
+                    }
+                }
+            } else {
+                failures += rowFailures
+                errors += rowErrors
+            }
         default:
             errors.append("expectation \(expectation) does not apply to an SNMP answer")
         }
     }
+
+    /// The table's spec and the rows its `where` selects, or nil (with the error) when the agent served no row of a
+    /// column the table needs: it does not implement that part of the MIB, so nothing can be judged.
+    private static func selectedRows(
+        _ table: String, _ agent: SNMPAgentAnswer, probe: ProbeDefinition, _ where_: String, _ errors: inout [String]
+    ) -> (SNMPTableSpec, [SNMPTableAnswer.Row])? {
+        guard case let .snmp(request) = probe.request, let spec = request.tables.first(where: { $0.name == table }),
+            let answer = agent.tables[table]
+        else {
+            errors.append("\(where_): table '\(table)' was not read (no such table in probe \(probe.id))")
+            return nil
+        }
+        if !answer.emptyColumns.isEmpty {
+            let missing = answer.emptyColumns.compactMap { name in spec.column(name).map { "\(name) (\($0.oid))" } }
+            errors.append(
+                "\(where_): the agent serves no \(missing.joined(separator: ", ")) (noSuchObject): "
+                    + "it does not implement the MIB of table \(table), or its view hides it")
+            return nil
+        }
+        let rows = answer.rows.filter { row in
+            spec.filters.allSatisfy { filter in
+                guard case let .value(text, _)? = row.cells[filter.column] else { return false }
+                return filter.holds(text)
+            }
+        }
+        return (spec, rows)
+    }
+
+    enum CellOutcome {
+        case pass
+        case fail(String)
+        case error(String)
+    }
+
+    /// Judges one cell of a selected row.
+    static func cellOutcome(
+        _ test: SNMPCellTest, column: SNMPColumnSpec, row: SNMPTableAnswer.Row, table: SNMPTableSpec,
+        uptime: SNMPAgentAnswer.Reading?, now: Date, limits: ToolLimits
+    ) -> CellOutcome {
+        guard case let .value(text, number)? = row.cells[column.name] else {
+            return .fail("no \(column.name)")
+        }
+        switch test {
+        case .present:
+            return .pass
+        case .stateOK:
+            switch state(of: text, column.valueSpec) {
+            case .ok: return .pass
+            case .alarm: return .fail("\(column.name) is \(text) (alarm)")
+            case .unknown: return .error("\(column.name) is '\(text)', which maps to neither ok nor alarm")
+            }
+        case let .fresh(stated):
+            let maxAge = stated ?? limits.sensorMaxAge
+            guard let stamp = number else { return .error("\(column.name) '\(text)' is not a time") }
+            let age: Double
+            switch column.time {
+            case .sysUpTime:
+                guard case let .value(_, ticks?)? = uptime else {
+                    return .error("the agent's sysUpTime.0 was not read, so the age of \(column.name) is unknown")
+                }
+                guard stamp <= ticks else {
+                    return .error(
+                        "\(column.name) \(NumberFormat.exact(stamp)) is later than sysUpTime.0 \(NumberFormat.exact(ticks)): "
+                            + "the agent restarted or its uptime wrapped, so the reading's age is unknown")
+                }
+                age = (ticks - stamp) / 100
+            case .unix, nil:
+                age = now.timeIntervalSince1970 - stamp
+            }
+            guard age > maxAge else { return .pass }
+            let limit = Threshold(quantity: "readingAge", comparison: .lessThanOrEqual, value: maxAge, unit: "s")
+            let shown = NumberFormat.decimal(age, decimals: 0...0, threshold: limit, rounding: .towardZero)
+            let origin = stated == nil ? " (the tool's limit limits.sensor_max_age, not a number of the standard)" : ""
+            return .fail("last reading \(shown) s old, more than \(NumberFormat.exact(maxAge)) s\(origin)")
+        case let .atLeast(bound), let .atMost(bound):
+            guard let raw = number else { return .error("\(column.name) '\(text)' is not a number") }
+            guard let value = scaled(raw, column: column, row: row) else {
+                return .error("the scale or precision of \(column.name) is not a SensorDataScale / SensorPrecision")
+            }
+            let (limit, origin): (Double, String)
+            switch bound {
+            case let .number(number): (limit, origin) = (number, "")
+            case let .limit(key):
+                guard let resolved = limits.number(key) else { return .error("unknown limit limits.\(key)") }
+                (limit, origin) = (resolved, " (the tool's limit limits.\(key), not a number of the standard)")
+            }
+            let low: Bool
+            if case .atLeast = test { low = true } else { low = false }
+            if low ? value >= limit : value <= limit { return .pass }
+            return .fail(
+                "\(column.name) \(NumberFormat.exact(value)) is \(low ? "below" : "above") \(NumberFormat.exact(limit))"
+                    + origin)
+        }
+    }
+
+    /// ENTITY-SENSOR-MIB: value × 10^scale exponent / 10^precision (a precision of 0 or less keeps the value).
+    static func scaled(_ raw: Double, column: SNMPColumnSpec, row: SNMPTableAnswer.Row) -> Double? {
+        guard let (scaleColumn, precisionColumn) = column.scaledBy else { return raw }
+        guard case let .value(_, scale?)? = row.cells[scaleColumn], case let .value(_, precision?)? = row.cells[precisionColumn],
+            let exponent = sensorScaleExponents[Int(scale)], (-8...9).contains(Int(precision))
+        else { return nil }
+        return raw * pow(10, Double(exponent)) / pow(10, Double(max(0, Int(precision))))
+    }
+
+    /// SensorDataScale (RFC 3433): yocto(1) … units(9) … yotta(17), as powers of ten (exa(14) is 10^18 and
+    /// peta(15) 10^15, in the RFC's order).
+    static let sensorScaleExponents: [Int: Int] = [
+        1: -24, 2: -21, 3: -18, 4: -15, 5: -12, 6: -9, 7: -6, 8: -3, 9: 0, 10: 3, 11: 6, 12: 9, 13: 12, 14: 18,
+        15: 15, 16: 21, 17: 24,
+    ]
 
     /// An SNMP reading as an observation states it: a state value as the probe's lists read it (`ok (1)`,
     /// `alarm (3)`, `unknown (7)` — the raw value in brackets), a value an expectation reads as a Unix time as that
@@ -305,6 +465,53 @@ public enum ProbeJudge {
     private static func matches(_ pattern: String, _ text: String) -> Bool {
         guard let regex = try? NSRegularExpression(pattern: pattern) else { return false }
         return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+}
+
+extension SNMPTableSpec {
+    /// `whose ifAlias ~ /uplink/`, or `` for a table without conditions.
+    var selection: String {
+        filters.isEmpty ? "answered" : "matches " + filters.map(\.description).joined(separator: " and ")
+    }
+
+    /// What the table showed: how many rows, which were selected, and their cells (at most 20 rows listed).
+    func summary(_ answer: SNMPTableAnswer) -> String {
+        if !answer.emptyColumns.isEmpty { return "no \(answer.emptyColumns.joined(separator: ", ")) served" }
+        let selected = answer.rows.filter { row in
+            filters.allSatisfy { filter in
+                guard case let .value(text, _)? = row.cells[filter.column] else { return false }
+                return filter.holds(text)
+            }
+        }
+        var text = "\(selected.count) of \(answer.rows.count) row(s) selected"
+        let shown = selected.prefix(20).map { row in
+            rowName(row) + ": " + columns.filter { $0.name != label }.compactMap { column in
+                guard case let .value(cell, _)? = row.cells[column.name] else { return nil }
+                return "\(column.name)=\(cell)"
+            }.joined(separator: " ")
+        }
+        if !shown.isEmpty { text += "; " + shown.joined(separator: "; ") }
+        if selected.count > 20 { text += "; …" }
+        return text
+    }
+
+    /// `11043 (uplink-telecom)`: the index, and the label column's text when there is one.
+    func rowName(_ row: SNMPTableAnswer.Row) -> String {
+        if let label, case let .value(text, _)? = row.cells[label], !text.isEmpty { return "\(row.index) '\(text)'" }
+        return row.index
+    }
+}
+
+extension SNMPCellTest {
+    /// `ifOperStatus state ok`, for a message.
+    func label(_ column: String) -> String {
+        switch self {
+        case .present: "\(column) present"
+        case .stateOK: "\(column) state ok"
+        case let .fresh(maxAge): "\(column) max_age \(maxAge.map(NumberFormat.exact) ?? "limit")"
+        case let .atLeast(bound): "\(column) at_least \(bound)"
+        case let .atMost(bound): "\(column) at_most \(bound)"
+        }
     }
 }
 

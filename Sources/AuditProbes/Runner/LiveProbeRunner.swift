@@ -166,49 +166,72 @@ public struct LiveProbeRunner: ProbeRunning {
     static func agentNames(_ spec: SNMPRequestSpec, profile: SiteProfile) -> [String] {
         switch spec.agents {
         case let .named(name): return [name]
-        case .everyArea: return profile.snmpAgents.values.filter { $0.area != nil }.map(\.name).sorted()
+        case .everyArea:
+            return profile.snmpAgents.values.filter { $0.area != nil && $0.role == nil }.map(\.name).sorted()
+        case let .role(role):
+            return profile.snmpAgents.values.filter { $0.role == role }.map(\.name).sorted()
         }
     }
 
-    /// Reads every value of every SNMP probe in one poll (all agents at once: a dead agent costs one timeout),
-    /// then judges each probe over the agents it selected.
+    /// sysUpTime.0: the clock a TimeStamp column is read against.
+    static let sysUpTime = SNMPObjectID([1, 3, 6, 1, 2, 1, 1, 3, 0])
+
+    /// Reads every value of every SNMP probe in one poll (all agents at once: a dead agent costs one timeout) and
+    /// every table column with GETBULK walks (each agent's columns one after the other, all agents at once; an agent
+    /// that does not answer one walk is not asked the rest), then judges each probe over the agents it selected.
     private func runSNMP(_ probes: [ProbeDefinition], profile: SiteProfile, environment: [String: String]) async
         -> [ProbeRunResult]
     {
         var oidsByAgent: [String: [SNMPObjectID]] = [:]
+        var columnsByAgent: [String: [SNMPObjectID]] = [:]
         for probe in probes {
             guard case let .snmp(spec) = probe.request else { continue }
             for name in Self.agentNames(spec, profile: profile) {
-                for value in spec.values {
-                    guard let oid = SNMPObjectID(value.oid) else { continue }
-                    if !(oidsByAgent[name] ?? []).contains(oid) { oidsByAgent[name, default: []].append(oid) }
+                var oids = spec.values.compactMap { SNMPObjectID($0.oid) }
+                if spec.needsUptime { oids.append(Self.sysUpTime) }
+                for oid in oids where !(oidsByAgent[name] ?? []).contains(oid) { oidsByAgent[name, default: []].append(oid) }
+                for column in spec.tables.flatMap(\.columns) {
+                    guard let oid = SNMPObjectID(column.oid), !(columnsByAgent[name] ?? []).contains(oid) else { continue }
+                    columnsByAgent[name, default: []].append(oid)
                 }
             }
         }
         var failures: [String: String] = [:]
-        var requests: [SNMPPollRequest] = []
-        var requestAgents: [String] = []
-        for (name, oids) in oidsByAgent.sorted(by: { $0.key < $1.key }) {
+        var resolved: [String: SNMPAgent] = [:]
+        for name in Set(oidsByAgent.keys).union(columnsByAgent.keys).sorted() {
             guard let profileAgent = profile.snmpAgents[name] else {
                 failures[name] = "no SNMP agent '\(name)' in the site profile"
                 continue
             }
             switch profileAgent.settings.resolve(environment: environment) {
-            case let .success(agent):
-                requests.append(SNMPPollRequest(agent: agent, oids: oids))
-                requestAgents.append(name)
-            case let .failure(error):
-                failures[name] = "\(error)"
+            case let .success(agent): resolved[name] = agent
+            case let .failure(error): failures[name] = "\(error)"
             }
         }
+        let requests = oidsByAgent.keys.sorted().compactMap { name in
+            resolved[name].map { (name, SNMPPollRequest(agent: $0, oids: oidsByAgent[name]!)) }
+        }
+        let walkPlan = columnsByAgent.keys.sorted().compactMap { name in
+            resolved[name].map { (name, $0, columnsByAgent[name]!) }
+        }
+        // The GETs and the walks go out together: a dead agent costs its timeout once in each, in parallel.
+        async let polled = snmp.poll(requests.map(\.1))
+        async let walked = walkColumns(walkPlan)
         var values: [String: [SNMPObjectID: SNMPValue]] = [:]
-        for (name, outcome) in zip(requestAgents, await snmp.poll(requests)) {
+        for ((name, _), outcome) in zip(requests, await polled) {
             switch outcome.result {
             case let .success(bindings):
                 values[name] = Dictionary(bindings.map { ($0.oid, $0.value) }, uniquingKeysWith: { a, _ in a })
             case let .failure(error):
                 failures[name] = "\(error)"
             }
+        }
+        let columns = await walked
+        for (name, outcome) in columns {
+            if case let .failure(error) = outcome, failures[name] == nil { failures[name] = "\(error)" }
+        }
+        func reading(_ value: SNMPValue) -> SNMPAgentAnswer.Reading {
+            value.isException ? .absent(value.plainText) : .value(text: value.plainText, number: value.number)
         }
         return probes.compactMap { probe -> ProbeRunResult? in
             guard case let .snmp(spec) = probe.request else { return nil }
@@ -220,12 +243,47 @@ public struct LiveProbeRunner: ProbeRunning {
                 var readings: [String: SNMPAgentAnswer.Reading] = [:]
                 for value in spec.values {
                     guard let oid = SNMPObjectID(value.oid), let read = values[name]?[oid] else { continue }
-                    readings[value.name] =
-                        read.isException ? .absent(read.plainText) : .value(text: read.plainText, number: read.number)
+                    readings[value.name] = reading(read)
                 }
-                return SNMPAgentAnswer(agent: name, area: area, readings: readings, error: nil)
+                var tables: [String: SNMPTableAnswer] = [:]
+                let walks: [SNMPObjectID: [SNMPVarBind]]
+                if case let .success(found)? = columns[name] { walks = found } else { walks = [:] }
+                for table in spec.tables {
+                    var byColumn: [String: [(oid: [UInt32], reading: SNMPAgentAnswer.Reading)]] = [:]
+                    for column in table.columns {
+                        guard let oid = SNMPObjectID(column.oid) else { continue }
+                        byColumn[column.name] = (walks[oid] ?? []).map { ($0.oid.components, reading($0.value)) }
+                    }
+                    tables[table.name] = SNMPTableAnswer.assemble(table, walks: byColumn)
+                }
+                let uptime = spec.needsUptime ? values[name]?[Self.sysUpTime].map(reading) : nil
+                return SNMPAgentAnswer(agent: name, area: area, readings: readings, tables: tables, uptime: uptime, error: nil)
             }
             return judged(probe, .snmp(answers), profile: profile)
+        }
+    }
+
+    /// Walks each agent's columns (all agents at once, each agent's columns in turn); stops an agent at its first
+    /// transport failure.
+    private func walkColumns(_ plan: [(String, SNMPAgent, [SNMPObjectID])]) async
+        -> [String: Result<[SNMPObjectID: [SNMPVarBind]], SNMPError>]
+    {
+        await withTaskGroup(of: (String, Result<[SNMPObjectID: [SNMPVarBind]], SNMPError>).self) { group in
+            for (name, agent, roots) in plan {
+                group.addTask {
+                    var found: [SNMPObjectID: [SNMPVarBind]] = [:]
+                    for root in roots {
+                        switch await snmp.walk(agent, root: root, maxRepetitions: SNMPClient.defaultMaxRepetitions) {
+                        case let .success(bindings): found[root] = bindings
+                        case let .failure(error): return (name, .failure(error))
+                        }
+                    }
+                    return (name, .success(found))
+                }
+            }
+            var results: [String: Result<[SNMPObjectID: [SNMPVarBind]], SNMPError>] = [:]
+            for await (name, result) in group { results[name] = result }
+            return results
         }
     }
 }

@@ -39,9 +39,11 @@ struct SourceRun: Sendable {
             of: "probes: [../../probes]", with: "probes: [\(repositoryRoot().appendingPathComponent("probes").path)]")
         try text.write(to: site, atomically: true, encoding: .utf8)
         let database = copy.appendingPathComponent("mallaudit.sqlite")
+        // The SNMP probes in scope need the core switch's community before anything runs; no agent answers there.
         let outcome = try runProcess(
             ServerWorld.cli,
-            ["run", "--site", site.path, "--db", database.path, "--as-of", "2026-11-20", "--only", scope])
+            ["run", "--site", site.path, "--db", database.path, "--as-of", "2026-11-20", "--only", scope],
+            environment: ["DEMO_SNMP_COMMUNITY": "no-demo-peer"])
         guard FileManager.default.fileExists(atPath: database.path), outcome.status == 2 else {
             throw ServerWorld.CommandFailed(message: "mallaudit run failed (\(outcome.status)): \(outcome.stderr)")
         }
