@@ -156,24 +156,18 @@ extension PDFRenderer {
         let digits = Array(String(
             format: "%04d%02d%02d%02d%02d%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0,
             parts.minute ?? 0, parts.second ?? 0).utf8)
-        var bytes = [UInt8](pdf)
+        var stamped = pdf
         for key in ["/CreationDate (D:", "/ModDate (D:"] {
-            let needle = Array(key.utf8)
-            var index = 0
-            while index + needle.count + digits.count <= bytes.count {
-                if bytes[index] == needle[0], Array(bytes[index..<(index + needle.count)]) == needle {
-                    let start = index + needle.count
-                    let field = bytes[start..<(start + digits.count)]
-                    if field.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
-                        bytes.replaceSubrange(start..<(start + digits.count), with: digits)
-                    }
-                    index = start + digits.count
-                } else {
-                    index += 1
+            var from = stamped.startIndex
+            while let found = stamped.range(of: Data(key.utf8), in: from..<stamped.endIndex) {
+                let field = found.upperBound..<min(found.upperBound + digits.count, stamped.endIndex)
+                if field.count == digits.count, stamped[field].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                    stamped.replaceSubrange(field, with: digits)
                 }
+                from = field.upperBound
             }
         }
-        return Data(bytes)
+        return stamped
     }
 
     /// An ISO 8601 time as the store writes it (`2026-11-20T08:00:00Z`, fractional seconds or an offset allowed).

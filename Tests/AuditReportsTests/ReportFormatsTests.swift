@@ -297,6 +297,9 @@ struct PrintedReportTests {
                 == "%PDF-1.4\n/CreationDate (D:20261120080000+00'00')\n/ModDate (D:20261120080000+00'00')>>\n"
                 + "/CreationDate (D:notdigits12345+00'00')\n")
         #expect(stamped.count == raw.count)
+        // A date cut short at the end of the file is left as it is (and nothing is read past the end).
+        let cut = Data("%PDF-1.4\n/ModDate (D:2026".utf8)
+        #expect(PDFRenderer.stamping(cut, at: Date(timeIntervalSince1970: 0)) == cut)
 
         var report = Fixture.report()
         report.run.endedAt = "2026-11-20T08:00:00Z"
