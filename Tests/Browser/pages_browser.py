@@ -152,10 +152,15 @@ def run(scene):
                f"the session cookie is HttpOnly and SameSite=Strict: {session}")
         print("ok: sign in (a wrong password refused first)")
 
-        # The overview: every mall, filtered by district.
+        # The overview: every mall counted, the first page of 50 listed, filtered by district.
         pages.go("/overview")
         rows = driver.find_elements(By.CSS_SELECTOR, "tr.mall-row")
-        expect(len(rows) == scene["mallCount"], f"the overview lists {scene['mallCount']} malls: {len(rows)}")
+        page_size = scene["pageSize"]
+        expect(len(rows) == min(page_size, scene["mallCount"]), f"the overview's first page lists {page_size}: {len(rows)}")
+        count = driver.find_element(By.ID, "mall-count").text.replace(",", "")
+        expect(count == str(scene["mallCount"]), f"the overview counts {scene['mallCount']} malls: {count}")
+        showing = driver.find_element(By.CSS_SELECTOR, "p.showing").text
+        expect(showing == f"第 1–{page_size} 个，共 {scene['mallCount']:,} 个商场", f"which malls are shown: {showing}")
         expect(driver.find_element(By.ID, "chart-districts").find_elements(By.TAG_NAME, "rect"),
                "the district chart has bars")
         expect(driver.find_element(By.ID, "chart-time").find_elements(By.TAG_NAME, "rect"),
@@ -175,6 +180,28 @@ def run(scene):
         expect(verdicts <= {"不符合"}, f"only non-conformant malls after the verdict filter: {verdicts}")
         pages.shot("overview-filtered", full_page=False)
         print("ok: filter the overview (district, then verdict)")
+
+        # Page 2 of a district with more malls than a page holds: the filter and the sort stay in the links.
+        pages.go("/overview")
+        Select(driver.find_element(By.ID, "filter-district")).select_by_value(scene["pagedDistrict"])
+        pages.submit(driver.find_element(By.ID, "apply-filters"))
+        first_page = [r.get_attribute("data-code") for r in driver.find_elements(By.CSS_SELECTOR, "tr.mall-row")]
+        expect(len(first_page) == page_size, f"page 1 of {scene['pagedDistrict']}: {len(first_page)} malls")
+        pages.submit(driver.find_element(By.CSS_SELECTOR, "nav.pager a.next"))
+        query = urllib.parse.parse_qs(urllib.parse.urlparse(driver.current_url).query)
+        expect(query.get("page") == ["2"] and query.get("district") == [scene["pagedDistrict"]],
+               f"page 2 keeps the district: {pages.path()}")
+        second_page = [r.get_attribute("data-code") for r in driver.find_elements(By.CSS_SELECTOR, "tr.mall-row")]
+        expect(len(second_page) == scene["pagedDistrictCount"] - page_size and not set(second_page) & set(first_page),
+               f"page 2 holds the rest: {second_page}")
+        districts = {e.text for e in driver.find_elements(By.CSS_SELECTOR, "tr.mall-row td:nth-child(2)")}
+        expect(districts == {scene["pagedDistrict"]}, f"page 2 is still filtered: {districts}")
+        showing = driver.find_element(By.CSS_SELECTOR, "p.showing").text
+        expect(f"第 {page_size + 1}–{scene['pagedDistrictCount']} 个" in showing, f"page 2 says which: {showing}")
+        pages.shot("overview-page-2", full_page=False)
+        pages.submit(driver.find_element(By.CSS_SELECTOR, f"tr[data-code='{second_page[0]}'] a.mall-link"))
+        expect(pages.path() == "/malls/" + second_page[0], f"a mall opened from page 2: {pages.path()}")
+        print("ok: go to page 2 of a filtered overview and open a mall from it")
 
         # Sorting by shall failures, descending.
         pages.go("/overview?sort=shallFailures&order=desc")
@@ -244,10 +271,18 @@ def run(scene):
         pages.go("/clauses")
         pages.shot("clauses")
         pages.submit(driver.find_element(By.LINK_TEXT, "5.1.2"))
-        expect(driver.find_elements(By.CSS_SELECTOR, "figure.distribution circle"), "the distribution has malls")
+        expect(driver.find_elements(By.CSS_SELECTOR, "figure.distribution rect.bucket"), "the distribution has buckets")
         expect(driver.find_elements(By.CSS_SELECTOR, "figure.distribution line.threshold"), "the threshold line")
+        figures = {e.find_element(By.TAG_NAME, "dt").text: e.find_element(By.TAG_NAME, "dd").text
+                   for e in driver.find_elements(By.CSS_SELECTOR, "dl.figures > div")}
+        expect({"最小", "中位数", "最大", "低于阈值", "高于阈值"} <= set(figures), f"the distribution's figures: {figures}")
+        section = driver.find_element(By.ID, "s-" + scene["measuredStatement"])
+        failing = section.find_elements(By.CSS_SELECTOR, "a.failing-mall")
+        expect(0 < len(failing) <= page_size, f"one page of failing malls: {len(failing)}")
+        below = int(figures["低于阈值"])
+        expect(below >= len(failing), f"{below} below the threshold, {len(failing)} failing listed")
         pages.shot("clause")
-        print("ok: a clause across malls")
+        print("ok: a clause across malls (its distribution from SQL buckets)")
 
         # A run, and the rectification list.
         pages.go("/rectifications?state=all")
@@ -267,7 +302,12 @@ def run(scene):
         expect("商场总览" in pages.text() or "条款横向统计" in pages.text(), "back to Chinese")
         print("ok: English by switch")
 
-        # The print stylesheet: no navigation, no forms.
+        # The print stylesheet: no navigation, no forms, no page links (the overview says which malls it shows).
+        pages.go("/overview?page=2")
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        expect(not driver.find_element(By.CSS_SELECTOR, "nav.pager").is_displayed(), "print hides the page links")
+        expect(driver.find_element(By.CSS_SELECTOR, "p.showing").is_displayed(), "print says which malls it shows")
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
         pages.go("/malls/" + scene["diffMall"])
         driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
         expect(not driver.find_element(By.CSS_SELECTOR, "header.top").is_displayed(), "print hides the navigation")

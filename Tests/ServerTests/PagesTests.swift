@@ -313,7 +313,7 @@ struct PagesTests {
 
     // MARK: the browser
 
-    @Test("In headless Chromium: sign in, filter the overview, open a mall and a diff, set and close a rectification")
+    @Test("In headless Chromium: sign in, filter the overview, go to page 2, open a mall and a diff, a clause's distribution, set and close a rectification")
     func browser() async throws {
         guard let python = ProcessInfo.processInfo.environment["MALLAUDIT_TEST_PYTHON"], !python.isEmpty else {
             Issue.record("MALLAUDIT_TEST_PYTHON is not set: run the browser tests with `bash scripts/test.sh` (Selenium)")
@@ -357,6 +357,9 @@ struct PagesTests {
             }
         }
         try world.mall("91320300MA1HHHHH0H", name: "贾汪商厦", district: "贾汪区")
+        // And 140 more written with SQL (50 in 泉山区, 50 in 鼓楼区, 30 in 云龙区, 10 without a district), so that
+        // the overview has pages and the clause page many measured values.
+        try PagingTests.load(world)
         // The mall that names itself <script> (a new mall: its name comes from the bundle): two runs for a diff,
         // and an overdue item, so that its name is on every page that can name a mall.
         try await Self.file(
@@ -375,7 +378,8 @@ struct PagesTests {
             ?? world.folder.appendingPathComponent("screenshots").path
         let scene: [String: Any] = [
             "base": api.base, "admin": "admin", "password": ServerWorld.password, "screenshots": shots,
-            "mallCount": 2 + others.count + 2, "filterDistrict": "云龙区", "filterDistrictCount": 2,
+            "mallCount": 2 + others.count + 2 + 140, "filterDistrict": "云龙区", "filterDistrictCount": 2 + 30,
+            "pageSize": 50, "pagedDistrict": "泉山区", "pagedDistrictCount": 2 + 50, "measuredStatement": "5.1.2-3",
             "xssMall": Self.xssMall, "xssName": Self.xssName, "xssDistrict": "泉山区", "xssClause": "6.1",
             "xssRunId": try #require(xssRun["runId"] as? Int), "diffMall": Bureau.mallA, "diffMallRuns": 2, "diffFixed": "5.1.1-1",
             "diffNewlyFailing": "5.1.2-3", "dueStatement": "5.1.2-3", "dueDate": "2027-01-31",
@@ -390,7 +394,8 @@ struct PagesTests {
             [repositoryRoot().appendingPathComponent("Tests/Browser/pages_browser.py").path, sceneFile.path],
             environment: ["SE_OFFLINE": "true"])
         #expect(outcome.status == 0, "browser: \(outcome.stdout)\n\(outcome.stderr.suffix(3000))")
-        for step in ["sign in", "filter the overview", "open a mall", "open a diff", "set and close a rectification",
+        for step in ["sign in", "filter the overview", "go to page 2", "open a mall", "open a diff",
+                     "a clause across malls", "set and close a rectification",
                      "is text on every page", "its own mall only", "the print stylesheet"] {
             #expect(outcome.stdout.contains(step), "step '\(step)' did not pass: \(outcome.stdout)")
         }

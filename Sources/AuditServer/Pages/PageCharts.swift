@@ -102,57 +102,85 @@ enum PageCharts {
         return (comparison, value)
     }
 
-    /// One mall's value for the distribution strip.
-    struct Point {
-        var value: Double
-        var cls: String
-        var title: String
+    /// How to cut measured values from `minimum` to `maximum` into about `target` buckets of a round width (1, 2 or
+    /// 5 × 10ⁿ), with `threshold` (when there is one) on a bucket edge so that every bucket lies on one side of it.
+    static func buckets(minimum: Double, maximum: Double, threshold: Double?, target: Int = 20)
+        -> (origin: Double, width: Double, count: Int)
+    {
+        let low = min(minimum, threshold ?? minimum)
+        let high = max(maximum, threshold ?? maximum)
+        let raw = (high - low) / Double(max(target, 1))
+        let width: Double
+        if raw <= 1e-9 || !raw.isFinite {
+            width = 1
+        } else {
+            let magnitude = pow(10, log10(raw).rounded(.down))
+            width = [1.0, 2.0, 5.0, 10.0].map { $0 * magnitude }.first { $0 >= raw * (1 - 1e-9) } ?? raw
+        }
+        let origin: Double
+        if let threshold {
+            origin = threshold - ((threshold - low) / width).rounded(.up) * width
+        } else {
+            origin = (low / width).rounded(.down) * width
+        }
+        let count = Int(((high - origin) / width).rounded(.down)) + 1
+        return (origin, width, max(1, min(count, 200)))
     }
 
-    /// Every mall's measured value on one axis, stacked where values are close, with the threshold as a line.
-    static func distribution(points: [Point], threshold: Double?, thresholdLabel: String, unit: String) -> [String: Any] {
-        let left = 20.0
-        let width = 600.0
-        let base = 150.0
-        let values = points.map(\.value) + (threshold.map { [$0] } ?? [])
-        var low = values.min() ?? 0
-        var high = values.max() ?? 1
-        if high - low < 1e-9 {
-            low -= 1
-            high += 1
+    /// One bucket of a histogram: its lower and upper edge and how many malls of each verdict fall in it.
+    struct Bucket {
+        var lower: Double
+        var upper: Double
+        var segments: [Segment]
+    }
+
+    /// A histogram of measured values: one column per bucket, stacked by verdict, the threshold as a dashed line.
+    static func histogram(buckets: [Bucket], threshold: Double?, thresholdLabel: String, unit: String) -> [String: Any] {
+        let left = 40.0
+        let plotWidth = 600.0
+        let top = 18.0
+        let plotHeight = 140.0
+        let base = top + plotHeight
+        let slot = plotWidth / Double(max(buckets.count, 1))
+        let maximum = max(1, buckets.map { $0.segments.reduce(0) { $0 + $1.count } }.max() ?? 1)
+        let low = buckets.first?.lower ?? 0
+        let high = buckets.last?.upper ?? 1
+        func x(_ value: Double) -> Double { left + plotWidth * (value - low) / max(high - low, 1e-9) }
+        var columns: [[String: Any]] = []
+        for (index, bucket) in buckets.enumerated() {
+            var y = base
+            var segments: [[String: Any]] = []
+            let range = "\(tickLabel(bucket.lower))–\(tickLabel(bucket.upper)) \(unit)"
+            for segment in bucket.segments where segment.count > 0 {
+                let height = plotHeight * Double(segment.count) / Double(maximum)
+                y -= height
+                segments.append([
+                    "x": n(left + Double(index) * slot + 1), "y": n(y), "width": n(max(slot - 2, 1)),
+                    "height": n(height), "cls": segment.cls, "title": "\(range) · \(segment.label): \(segment.count)",
+                ])
+            }
+            columns.append(["segments": segments])
         }
-        let pad = (high - low) * 0.05
-        low -= pad
-        high += pad
-        func x(_ value: Double) -> Double { left + width * (value - low) / (high - low) }
-        // Points within 6 px share a column and stack upwards.
-        var stacks: [Int: Int] = [:]
-        var dots: [[String: Any]] = []
-        for point in points.sorted(by: { $0.value < $1.value }) {
-            let px = x(point.value)
-            let bucket = Int(px / 6)
-            let level = stacks[bucket, default: 0]
-            stacks[bucket] = level + 1
-            let py = base - 6 - Double(min(level, 22)) * 6
-            dots.append(["cx": n(px), "cy": n(py), "cls": point.cls, "title": point.title])
-        }
-        // Round ticks (1, 2 or 5 × 10ⁿ apart), about five of them.
-        let raw = (high - low) / 5
-        let magnitude = pow(10, (log10(raw)).rounded(.down))
-        let step = [1.0, 2.0, 5.0, 10.0].map { $0 * magnitude }.first { $0 >= raw } ?? raw
+        // Edge labels: at most about eight of them.
+        let every = max(1, Int((Double(buckets.count + 1) / 8).rounded(.up)))
         var ticks: [[String: Any]] = []
-        var value = (low / step).rounded(.up) * step
-        while value <= high + 1e-9, ticks.count < 12 {
-            ticks.append(["x": n(x(value)), "label": tickLabel(value), "y": n(base + 16)])
-            value += step
+        for index in stride(from: 0, through: buckets.count, by: every) {
+            let value = low + Double(index) * (buckets.first.map { $0.upper - $0.lower } ?? 1)
+            ticks.append(["x": n(x(value)), "y": n(base + 14), "label": tickLabel(value)])
         }
+        let yTicks = [0, maximum / 2, maximum].reduce(into: [Int]()) { if !$0.contains($1) { $0.append($1) } }
         var result: [String: Any] = [
-            "dots": dots, "ticks": ticks, "width": n(left * 2 + width), "height": n(base + 30),
-            "axisY": n(base), "x1": n(left), "x2": n(left + width), "unit": unit,
+            "columns": columns, "ticks": ticks, "width": n(left + plotWidth + 20), "height": n(base + 30),
+            "axisY": n(base), "x1": n(left), "x2": n(left + plotWidth), "unit": unit, "axisX": n(left - 4),
+            "yTicks": yTicks.map { value -> [String: Any] in
+                let y = base - plotHeight * Double(value) / Double(maximum)
+                return ["y": n(y), "textY": n(y + 4), "label": String(value)]
+            },
         ]
         if let threshold {
             result["threshold"] = [
                 "x": n(x(threshold)), "label": "\(thresholdLabel) \(tickLabel(threshold))", "labelX": n(x(threshold) + 4),
+                "y1": n(top - 8),
             ]
         }
         return result

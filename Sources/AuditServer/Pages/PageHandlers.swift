@@ -52,9 +52,38 @@ extension PageServer {
 
     // MARK: overview
 
-    private static let sortKeys = [
-        "district", "name", "verdict", "date", "shallFailures", "shouldAdoption", "open", "overdue",
-    ]
+    /// Malls per page of the overview's table.
+    static let overviewPageSize = 50
+    /// Failing malls per page of a statement on a clause page.
+    static let failingPageSize = 50
+
+    /// A `page` query value: a whole number from 1 (absent is 1); anything else is a bad request.
+    static func pageNumber(_ text: String?) throws -> Int {
+        guard let text else { return 1 }
+        guard text.utf8.count <= 9, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let page = Int(text), page >= 1
+        else { throw APIError.badRequest("page '\(text)' is not a page number (1, 2, 3, …)") }
+        return page
+    }
+
+    /// Page links around `current` of `count` pages: the first, the last, two either side, gaps between.
+    func pager(current: Int, count: Int, language: PageLanguage, href: (Int) -> String) -> [String: Any] {
+        let labels = labels(language)
+        var numbers: [Int] = []
+        for page in [1, count] + Array(max(1, current - 2)...max(1, min(count, current + 2)))
+        where page >= 1 && page <= count && !numbers.contains(page) {
+            numbers.append(page)
+        }
+        numbers.sort()
+        var links: [[String: Any]] = []
+        for (index, page) in numbers.enumerated() {
+            if index > 0, page - numbers[index - 1] > 1 { links.append(["gap": true]) }
+            links.append(["label": String(page), "href": href(page), "current": page == current])
+        }
+        var pager: [String: Any] = ["pages": links, "many": count > 1]
+        if current > 1 { pager["prev"] = ["href": href(min(current - 1, count)), "label": labels["page.prev"] ?? ""] }
+        if current < count { pager["next"] = ["href": href(current + 1), "label": labels["page.next"] ?? ""] }
+        return pager
+    }
 
     func overview(_ request: Request, _ context: ServerContext) async throws -> Response {
         let language = language(of: request)
@@ -74,68 +103,53 @@ extension PageServer {
         if let age, !["30", "90", "365", "older", "never"].contains(age) {
             throw badRequest("age '\(age)' is not 30, 90, 365, older or never")
         }
-        guard Self.sortKeys.contains(sort) else {
-            throw badRequest("sort '\(sort)' is not one of \(Self.sortKeys.joined(separator: ", "))")
+        guard PageQueries.overviewSortKeys.contains(sort) else {
+            throw badRequest("sort '\(sort)' is not one of \(PageQueries.overviewSortKeys.joined(separator: ", "))")
         }
         guard order == "asc" || order == "desc" else { throw badRequest("order '\(order)' is not asc or desc") }
+        let pageNumber = try Self.pageNumber(query["page"])
+        let today = PageFormat.today()
+        let filter = PageQueries.OverviewFilter(
+            district: district, verdict: verdict, evaluator: evaluator, age: age, sort: sort,
+            descending: order == "desc", today: PageFormat.date(day: today))
 
-        async let fetchedMalls = queries.malls(scope: scope)
+        // Filtering, sorting and paging in SQL; the summary, the chart by district and the filter choices from one
+        // aggregate over every visible mall (the page shows 50 of them).
+        let size = Self.overviewPageSize
+        async let fetchedPage = queries.overviewPage(
+            scope: scope, filter: filter, limit: size, offset: (pageNumber - 1) * size)
+        async let fetchedTally = queries.overviewTally(scope: scope, filter: filter)
         async let fetchedOverdue = queries.rectifications(scope: scope, mallID: nil, filter: "overdue")
         async let fetchedMonths = queries.conformanceByMonth(scope: scope, district: district)
-        let all = try await fetchedMalls
-        let today = PageFormat.today()
-        func ageDays(_ mall: PageQueries.MallRow) -> Int? {
-            mall.latest.flatMap { PageFormat.day($0.judgementDate) }.map { today - $0 }
-        }
+        let tallies = try await fetchedTally
+        let rows = try await fetchedPage
         let noDistrict = language == .zh ? "（未分区）" : "(no district)"
-        var rows = all.filter { mall in
-            if let district, (mall.district ?? "") != district { return false }
-            if let verdict, (mall.latest?.conformance ?? "none") != verdict { return false }
-            if let evaluator, mall.latest?.filer != evaluator { return false }
-            if let age {
-                let days = ageDays(mall)
-                switch age {
-                case "never": if days != nil { return false }
-                case "older": if (days ?? -1) <= 365 { return false }
-                default: if days == nil || days! > Int(age)! { return false }
-                }
-            }
-            return true
+        let matching = tallies.filter(\.matches)
+        let count = matching.reduce(0) { $0 + $1.malls }
+        let total = tallies.reduce(0) { $0 + $1.malls }
+        var tally: [String: Int] = [:]
+        var byDistrict: [String: [String: Int]] = [:]
+        for bucket in matching {
+            tally[bucket.conformance, default: 0] += bucket.malls
+            byDistrict[bucket.district ?? noDistrict, default: [:]][bucket.conformance, default: 0] += bucket.malls
         }
-        func key(_ mall: PageQueries.MallRow) -> (Double, String) {
-            let name = (mall.district ?? "\u{10FFFF}") + "\u{1}" + mall.name + "\u{1}" + mall.creditCode
-            switch sort {
-            case "name": return (0, mall.name + "\u{1}" + mall.creditCode)
-            case "verdict":
-                return (Double(Self.verdictOrder.firstIndex(of: mall.latest?.conformance ?? "none") ?? 9), name)
-            case "date":
-                return (Double(mall.latest.flatMap { PageFormat.day($0.judgementDate) } ?? Int.min / 2), name)
-            case "shallFailures": return (Double(mall.latest?.shallFailures ?? -1), name)
-            case "shouldAdoption": return (mall.latest?.shouldAdoption ?? -1, name)
-            case "open": return (Double(mall.openRectifications), name)
-            case "overdue": return (Double(mall.overdueRectifications), name)
-            default: return (0, name)
-            }
-        }
-        rows.sort { a, b in
-            let (x, y) = (key(a), key(b))
-            if x.0 != y.0 { return order == "asc" ? x.0 < y.0 : x.0 > y.0 }
-            return order == "asc" ? x.1 < y.1 : x.1 > y.1
-        }
+        let pageCount = max(1, (count + size - 1) / size)
 
         // Filter choices come from what the account may see.
-        let districts = Set(all.compactMap(\.district)).sorted()
-        let filers = Set(all.compactMap { $0.latest?.filer }).sorted()
+        let districts = Set(tallies.compactMap(\.district)).sorted()
+        let filers = Set(tallies.compactMap(\.filer)).sorted()
         func options(_ values: [(String, String)], selected: String?) -> [[String: Any]] {
             [["value": "", "label": labels["filter.all"] ?? "", "selected": selected == nil]]
                 + values.map { ["value": $0.0, "label": $0.1, "selected": $0.0 == selected] }
         }
         var baseQuery = query.values.filter { ["district", "verdict", "evaluator", "age", "lang"].contains($0.key) }
         baseQuery = baseQuery.filter { !$0.value.isEmpty }
-        func href(sort newSort: String, order newOrder: String) -> String {
+        /// The overview's address with every filter, the sort and the page (page 1 left out).
+        func href(sort newSort: String, order newOrder: String, page: Int = 1) -> String {
             var values = baseQuery
             values["sort"] = newSort
             values["order"] = newOrder
+            if page > 1 { values["page"] = String(page) }
             return "/overview?" + values.sorted { $0.key < $1.key }
                 .map { "\($0.key)=\(PageFormat.query($0.value))" }.joined(separator: "&")
         }
@@ -152,12 +166,8 @@ extension PageServer {
             ]
         }
 
-        var tally: [String: Int] = [:]
-        var byDistrict: [String: [String: Int]] = [:]
         let rowContexts = rows.map { mall -> [String: Any] in
             let conformance = mall.latest?.conformance ?? "none"
-            tally[conformance, default: 0] += 1
-            byDistrict[mall.district ?? noDistrict, default: [:]][conformance, default: 0] += 1
             var row: [String: Any] = [
                 "href": "/malls/\(mall.creditCode)", "name": mall.name, "code": mall.creditCode,
                 "district": mall.district ?? "", "verdictClass": conformance,
@@ -167,7 +177,8 @@ extension PageServer {
             ]
             if let latest = mall.latest {
                 row["date"] = latest.judgementDate
-                row["age"] = ageDays(mall).map { language == .zh ? "\($0) 天前" : "\($0) days ago" } ?? ""
+                row["age"] = PageFormat.day(latest.judgementDate)
+                    .map { language == .zh ? "\(today - $0) 天前" : "\(today - $0) days ago" } ?? ""
                 row["by"] = latest.filerDisplayName.isEmpty ? latest.filer : latest.filerDisplayName
                 row["byAccount"] = latest.filer
                 row["byRole"] = labels["role.\(latest.filerRole)"] ?? latest.filerRole
@@ -194,12 +205,26 @@ extension PageServer {
         let overdue = try await fetchedOverdue
         let shownOverdue = overdue.prefix(200).map { rectificationContext($0, language: language) }
 
+        var paging = pager(
+            current: pageNumber, count: pageCount, language: language) { href(sort: sort, order: order, page: $0) }
+        if rows.isEmpty && count > 0 {
+            // A page past the end (an old link after the malls changed): say so and point at the last page.
+            paging["beyond"] = PageLabels.format(
+                "page.beyond", language, String(pageNumber), PageFormat.count(pageCount))
+            paging["lastHref"] = href(sort: sort, order: order, page: pageCount)
+        } else if count > 0 {
+            let first = (pageNumber - 1) * size + 1
+            paging["showing"] = PageLabels.format(
+                "overview.showing", language, PageFormat.count(first), PageFormat.count(first + rows.count - 1),
+                PageFormat.count(count))
+        }
         let legend = Self.verdictOrder.map { ["cls": $0, "label": verdictLabel($0 == "none" ? nil : $0, language)] }
         return page(
             "overview", request, principal: principal, language: language, title: labels["overview.title"] ?? "",
             section: "overview",
             [
-                "rows": rowContexts, "headers": headers, "count": rows.count, "total": all.count,
+                "rows": rowContexts, "headers": headers, "count": PageFormat.count(count),
+                "total": PageFormat.count(total), "filtered": count != total, "pager": paging,
                 "summary": Self.verdictOrder.map {
                     ["cls": $0, "label": verdictLabel($0 == "none" ? nil : $0, language), "count": tally[$0] ?? 0]
                 },
@@ -349,65 +374,150 @@ extension PageServer {
         ]
     }
 
+    /// Which way a threshold's text points: 1 when higher values pass (`≥ 180`), -1 when lower ones do (`≤ 3`),
+    /// 0 when the text does not say.
+    static func direction(_ threshold: String?) -> Double {
+        switch PageCharts.threshold(threshold)?.comparison {
+        case "≥", ">=", ">": 1
+        case "≤", "<=", "<": -1
+        default: 0
+        }
+    }
+
     func clause(_ request: Request, _ context: ServerContext) async throws -> Response {
         let language = language(of: request)
         let labels = labels(language)
+        let scope = try scope(context)
         let clauseID = PageFormat.decoded(try context.parameters.require("clauseId"))
-        let results = try await queries.clauseResults(clause: clauseID, scope: try scope(context))
-        guard !results.isEmpty else { throw APIError.notFound("clause") }
-        var byStatement: [String: [PageQueries.ClauseResult]] = [:]
-        for result in results { byStatement[result.statementID, default: []].append(result) }
-        let statements = byStatement.keys.sorted(by: PageFormat.naturalLess).map { id -> [String: Any] in
-            let entries = byStatement[id] ?? []
-            var counts = PageQueries.Counts()
-            var checkpoints: [String: PageQueries.Counts] = [:]
-            for entry in entries {
-                counts.add(entry.verdict)
-                for checkpoint in entry.checkpoints { checkpoints[checkpoint.id, default: .init()].add(checkpoint.verdict) }
-            }
-            let failing = entries.filter { $0.verdict == "fail" }.map { entry -> [String: Any] in
+        let query = PageForm.query(request)
+        let pageNumber = try Self.pageNumber(query["page"])
+        // Everything is counted in SQL: verdicts per statement and checkpoint, the measured values' summary, then
+        // their buckets and one page of the failing malls, worst first.
+        async let fetchedSummaries = queries.measuredSummaries(clause: clauseID, scope: scope)
+        let found = try await queries.clauseStatements(clause: clauseID, scope: scope)
+        guard !found.isEmpty else { throw APIError.notFound("clause") }
+        let pagedStatement = query["statement"]
+        if let pagedStatement, !found.contains(where: { $0.statementID == pagedStatement }) {
+            throw APIError.notFound("statement")
+        }
+        let summaries = Dictionary(try await fetchedSummaries.map { ($0.statementID, $0) }) { first, _ in first }
+        var cuts: [String: (origin: Double, width: Double, count: Int, threshold: Double?)] = [:]
+        for summary in summaries.values {
+            let threshold = PageCharts.threshold(summary.threshold)?.value
+            let cut = PageCharts.buckets(minimum: summary.minimum, maximum: summary.maximum, threshold: threshold)
+            cuts[summary.statementID] = (cut.origin, cut.width, cut.count, threshold)
+        }
+        let size = Self.failingPageSize
+        let pages = Dictionary(uniqueKeysWithValues: found.map { statement -> (String, Int) in
+            (statement.statementID, statement.statementID == pagedStatement ? pageNumber : 1)
+        })
+        let windows = found.filter { $0.counts.fail > 0 }.map { statement in
+            let page = pages[statement.statementID] ?? 1
+            return PageQueries.FailingWindow(
+                statementID: statement.statementID, direction: Self.direction(summaries[statement.statementID]?.threshold),
+                first: (page - 1) * size + 1, last: page * size)
+        }
+        let bucketCuts = cuts.map {
+            PageQueries.Buckets(
+                statementID: $0.key, origin: $0.value.origin, width: $0.value.width, threshold: $0.value.threshold)
+        }
+        async let fetchedBuckets = queries.bucketCounts(clause: clauseID, scope: scope, buckets: bucketCuts)
+        let failing = Dictionary(grouping: try await queries.failingMalls(clause: clauseID, scope: scope, windows: windows),
+                                 by: \.statementID)
+        let buckets = Dictionary(grouping: try await fetchedBuckets, by: \.statementID)
+
+        let statements = found.sorted { PageFormat.naturalLess($0.statementID, $1.statementID) }.map { statement -> [String: Any] in
+            let id = statement.statementID
+            let anchor = "s-" + PageFormat.segment(id)
+            let rows = (failing[id] ?? []).map { entry -> [String: Any] in
                 var row: [String: Any] = [
                     "mallHref": "/malls/\(entry.mallCode)", "mallName": entry.mallName, "mallCode": entry.mallCode,
                     "district": entry.district ?? "", "reason": entry.reason, "runHref": "/runs/\(entry.runID)",
                     "date": entry.judgementDate,
-                    "checkpoints": entry.checkpoints.filter { $0.verdict != "pass" }.map {
+                    "checkpoints": entry.checkpoints.map {
                         ["id": $0.id, "verdict": statementVerdict($0.verdict, language)]
                     },
                 ]
                 if let measured = measured(entry.measured, language) { row["measured"] = measured }
                 return row
             }
-            let withValues = entries.filter { $0.measured != nil }
             var context: [String: Any] = [
-                "id": id, "anchor": "s-" + PageFormat.segment(id), "modality": modality(entries[0].modality, language),
+                "id": id, "anchor": anchor, "modality": modality(statement.modality, language),
                 "heading": PageLabels.format("clause.statement", language, id),
-                "bar": countsBar(counts, language: language), "malls": counts.total,
-                "failing": failing, "hasFailing": !failing.isEmpty,
-                "checkpoints": checkpoints.keys.sorted(by: PageFormat.naturalLess).map { key -> [String: Any] in
-                    ["id": key, "bar": countsBar(checkpoints[key] ?? .init(), language: language)]
+                "bar": countsBar(statement.counts, language: language), "malls": statement.counts.total,
+                "failing": rows, "hasFailing": statement.counts.fail > 0, "hasFailingRows": !rows.isEmpty, "failCount": statement.counts.fail,
+                "checkpoints": statement.checkpoints.keys.sorted(by: PageFormat.naturalLess).map { key -> [String: Any] in
+                    ["id": key, "bar": countsBar(statement.checkpoints[key] ?? .init(), language: language)]
                 },
             ]
-            context["hasCheckpoints"] = !checkpoints.isEmpty
-            if !withValues.isEmpty {
-                let threshold = PageCharts.threshold(withValues.compactMap { $0.measured?.threshold }.first)
-                let unit = Self.unit(withValues.compactMap { $0.measured?.unit }.first, language)
-                context["distribution"] = PageCharts.distribution(
-                    points: withValues.map { entry in
-                        PageCharts.Point(
-                            value: entry.measured!.value, cls: "v-\(entry.verdict)",
-                            title: "\(entry.mallName) (\(entry.mallCode)): \(PageFormat.number(entry.measured!.value)) \(unit)")
-                    },
-                    threshold: threshold?.value, thresholdLabel: labels["chart.threshold"] ?? "", unit: unit)
-                context["thresholdText"] = withValues.compactMap { $0.measured?.threshold }.first ?? ""
-                context["values"] = withValues.sorted { $0.measured!.value < $1.measured!.value }.map { entry in
-                    [
-                        "mallHref": "/malls/\(entry.mallCode)", "mallName": entry.mallName,
-                        "value": PageFormat.number(entry.measured!.value), "unit": Self.unit(entry.measured?.unit, language),
-                        "verdict": statementVerdict(entry.verdict, language),
-                        "sample": entry.measured?.sample.map(String.init) ?? "",
-                    ] as [String: Any]
+            context["hasCheckpoints"] = !statement.checkpoints.isEmpty
+            if statement.counts.fail > 0 {
+                let page = pages[id] ?? 1
+                let pageCount = max(1, (statement.counts.fail + size - 1) / size)
+                var paging = pager(
+                    current: page, count: pageCount, language: language,
+                    href: { "/clauses/\(PageFormat.segment(clauseID))?statement=\(PageFormat.query(id))"
+                        + ($0 > 1 ? "&page=\($0)" : "") + "#\(anchor)" })
+                if rows.isEmpty {
+                    paging["beyond"] = PageLabels.format("page.beyond", language, String(page), PageFormat.count(pageCount))
+                    paging["lastHref"] = "/clauses/\(PageFormat.segment(clauseID))?statement=\(PageFormat.query(id))"
+                        + "&page=\(pageCount)#\(anchor)"
+                } else {
+                    let first = (page - 1) * size + 1
+                    paging["showing"] = PageLabels.format(
+                        "clause.showing", language, PageFormat.count(first), PageFormat.count(first + rows.count - 1),
+                        PageFormat.count(statement.counts.fail))
                 }
-                context["valueCount"] = withValues.count
+                context["pager"] = paging
+                if summaries[id] != nil { context["worstFirst"] = Self.direction(summaries[id]?.threshold) != 0 }
+            }
+            if let summary = summaries[id], let cut = cuts[id] {
+                let unit = Self.unit(summary.unit, language)
+                var perBucket = Array(repeating: [String: Int](), count: cut.count)
+                var sides: [Int: Int] = [:]
+                for entry in buckets[id] ?? [] {
+                    let index = min(max(entry.bucket, 0), cut.count - 1)
+                    perBucket[index][entry.verdict, default: 0] += entry.malls
+                    if let side = entry.side { sides[side, default: 0] += entry.malls }
+                }
+                let histogram = perBucket.enumerated().map { index, counts in
+                    PageCharts.Bucket(
+                        lower: cut.origin + Double(index) * cut.width, upper: cut.origin + Double(index + 1) * cut.width,
+                        segments: Self.statementVerdicts.map {
+                            PageCharts.Segment(cls: "v-\($0)", label: labels["v.\($0)"] ?? $0, count: counts[$0] ?? 0)
+                        })
+                }
+                context["distribution"] = PageCharts.histogram(
+                    buckets: histogram, threshold: cut.threshold, thresholdLabel: labels["chart.threshold"] ?? "",
+                    unit: unit)
+                context["thresholdText"] = summary.threshold ?? ""
+                context["valueCount"] = summary.count
+                var figures: [[String: String]] = [
+                    ["label": labels["stat.min"] ?? "", "value": "\(PageFormat.number(summary.minimum)) \(unit)"],
+                    ["label": labels["stat.median"] ?? "", "value": "\(PageFormat.number(summary.median)) \(unit)"],
+                    ["label": labels["stat.max"] ?? "", "value": "\(PageFormat.number(summary.maximum)) \(unit)"],
+                ]
+                if cut.threshold != nil {
+                    figures += [
+                        ["label": labels["stat.below"] ?? "", "value": String(sides[-1] ?? 0), "key": "below"],
+                        ["label": labels["stat.at"] ?? "", "value": String(sides[0] ?? 0), "key": "at"],
+                        ["label": labels["stat.above"] ?? "", "value": String(sides[1] ?? 0), "key": "above"],
+                    ]
+                }
+                context["figures"] = figures
+                if summary.thresholds > 1 {
+                    context["thresholdsVary"] = PageLabels.format(
+                        "clause.thresholdsVary", language, String(summary.thresholds), summary.threshold ?? "")
+                }
+                context["buckets"] = histogram.compactMap { bucket -> [String: Any]? in
+                    let total = bucket.segments.reduce(0) { $0 + $1.count }
+                    guard total > 0 else { return nil }
+                    return [
+                        "range": "\(PageCharts.tickLabel(bucket.lower)) – \(PageCharts.tickLabel(bucket.upper))",
+                        "unit": unit, "malls": total,
+                        "numbers": bucket.segments.map { ["cls": $0.cls, "count": $0.count, "zero": $0.count == 0] },
+                    ]
+                }
             }
             return context
         }

@@ -109,6 +109,25 @@ enum PageFormat {
     /// Today, as days from 1970-01-01 (UTC).
     static func today() -> Int { Int((Date().timeIntervalSince1970 / 86400).rounded(.down)) }
 
+    /// A day counted from 1970-01-01 as `YYYY-MM-DD` (UTC).
+    static func date(day: Int) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
+        let parts = calendar.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: Double(day) * 86400))
+        return String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
+    }
+
+    /// A count with thousands separated by commas (`1,000`), as both languages of the pages write it.
+    static func count(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var text = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { text.append(",") }
+            text.append(digit)
+        }
+        return value < 0 ? "-" + text : text
+    }
+
     /// Whether `a` sorts before `b` with digit runs compared as numbers (`5.1.2` before `5.1.10`).
     static func naturalLess(_ a: String, _ b: String) -> Bool {
         func parts(_ text: String) -> [(Int?, String)] {
