@@ -9,7 +9,9 @@ struct PagingTests {
     /// 140 malls besides A and B: 50 in 泉山区, 50 in 鼓楼区 (51 with B), 30 in 云龙区 (31 with A), 10 without a
     /// district; each with one run (every seventh none), WiFi retention measured (5.1.2-3, `≥ 180` days) from 150
     /// to 219 days (179.9 and exactly 180 among them), a few open rectification items (every twentieth overdue).
-    static func load(_ world: ServerWorld) throws {
+    /// With `bureauMalls`, A and B get such a run too (when the test files no bundle for them).
+    static func load(_ world: ServerWorld, bureauMalls: Bool = true) throws {
+        let alsoBureau = bureauMalls ? "OR m.credit_code IN ('\(Bureau.mallA)', '\(Bureau.mallB)')" : ""
         try world.sql(
             """
             INSERT INTO malls (credit_code, name, district)
@@ -25,23 +27,24 @@ struct PagingTests {
                 CASE WHEN m.id % 3 = 1 THEN 1 + m.id % 4 ELSE 0 END, 50 + m.id % 50,
                 (SELECT id FROM accounts WHERE name = CASE WHEN m.id % 2 = 0 THEN 'inspector' ELSE 'evaluator' END),
                 CASE WHEN m.id % 2 = 0 THEN 'inspector' ELSE 'evaluator' END, false
-            FROM malls m WHERE m.id % 7 <> 0 OR m.credit_code IN ('\(Bureau.mallA)', '\(Bureau.mallB)');
+            FROM malls m WHERE (m.id % 7 <> 0 AND m.credit_code LIKE '91320300PG%') \(alsoBureau);
             INSERT INTO statement_results (run_id, statement_id, clause_id, modality, verdict, reason, measured_value,
                 threshold, unit, sample)
             SELECT r.id, '5.1.2-3', '5.1.2', 'shall', CASE WHEN v.value < 180 THEN 'fail' ELSE 'pass' END, 'retention',
                 v.value, '≥ 180', 'days', 200
             FROM runs r CROSS JOIN LATERAL (SELECT CASE WHEN r.mall_id % 70 = 3 THEN 179.9 WHEN r.mall_id % 70 = 4
-                THEN 180 ELSE 150 + (r.mall_id * 37 % 70) END::float8 AS value) v;
+                THEN 180 ELSE 150 + (r.mall_id * 37 % 70) END::float8 AS value) v
+            WHERE r.run_ref LIKE 'P-%';
             INSERT INTO statement_results (run_id, statement_id, clause_id, modality, verdict, reason)
             SELECT r.id, '5.1.2-1', '5.1.2', 'shall', CASE WHEN r.mall_id % 5 = 0 THEN 'notAssessed' ELSE 'pass' END,
                 'policy'
-            FROM runs r;
+            FROM runs r WHERE r.run_ref LIKE 'P-%';
             INSERT INTO rectifications (mall_id, statement_id, opened_run_id, due_date, due_set_by)
             SELECT r.mall_id, '5.1.2-3', r.id,
                 CASE WHEN r.mall_id % 20 = 0 THEN date '2026-01-31' ELSE date '2099-01-31' END,
                 (SELECT id FROM accounts WHERE name = 'admin')
             FROM runs r JOIN statement_results s ON s.run_id = r.id AND s.statement_id = '5.1.2-3' AND s.verdict = 'fail'
-            WHERE r.mall_id % 4 = 0;
+            WHERE r.mall_id % 4 = 0 AND r.run_ref LIKE 'P-%';
             """)
     }
 
