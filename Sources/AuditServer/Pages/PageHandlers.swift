@@ -207,7 +207,7 @@ extension PageServer {
 
         var paging = pager(
             current: pageNumber, count: pageCount, language: language) { href(sort: sort, order: order, page: $0) }
-        if rows.isEmpty && count > 0 {
+        if rows.isEmpty && pageNumber > 1 {
             // A page past the end (an old link after the malls changed): say so and point at the last page.
             paging["beyond"] = PageLabels.format(
                 "page.beyond", language, String(pageNumber), PageFormat.count(pageCount))
@@ -414,7 +414,8 @@ extension PageServer {
         let windows = found.filter { $0.counts.fail > 0 }.map { statement in
             let page = pages[statement.statementID] ?? 1
             return PageQueries.FailingWindow(
-                statementID: statement.statementID, direction: Self.direction(summaries[statement.statementID]?.threshold),
+                statementID: statement.statementID,
+                direction: Self.direction(summaries[statement.statementID]?.threshold),
                 first: (page - 1) * size + 1, last: page * size)
         }
         let bucketCuts = cuts.map {
@@ -422,11 +423,13 @@ extension PageServer {
                 statementID: $0.key, origin: $0.value.origin, width: $0.value.width, threshold: $0.value.threshold)
         }
         async let fetchedBuckets = queries.bucketCounts(clause: clauseID, scope: scope, buckets: bucketCuts)
-        let failing = Dictionary(grouping: try await queries.failingMalls(clause: clauseID, scope: scope, windows: windows),
-                                 by: \.statementID)
+        let failing = Dictionary(
+            grouping: try await queries.failingMalls(clause: clauseID, scope: scope, windows: windows),
+            by: \.statementID)
         let buckets = Dictionary(grouping: try await fetchedBuckets, by: \.statementID)
 
-        let statements = found.sorted { PageFormat.naturalLess($0.statementID, $1.statementID) }.map { statement -> [String: Any] in
+        let ordered = found.sorted { PageFormat.naturalLess($0.statementID, $1.statementID) }
+        let statements = ordered.map { statement -> [String: Any] in
             let id = statement.statementID
             let anchor = "s-" + PageFormat.segment(id)
             let rows = (failing[id] ?? []).map { entry -> [String: Any] in
@@ -445,9 +448,10 @@ extension PageServer {
                 "id": id, "anchor": anchor, "modality": modality(statement.modality, language),
                 "heading": PageLabels.format("clause.statement", language, id),
                 "bar": countsBar(statement.counts, language: language), "malls": statement.counts.total,
-                "failing": rows, "hasFailing": statement.counts.fail > 0, "hasFailingRows": !rows.isEmpty, "failCount": statement.counts.fail,
-                "checkpoints": statement.checkpoints.keys.sorted(by: PageFormat.naturalLess).map { key -> [String: Any] in
-                    ["id": key, "bar": countsBar(statement.checkpoints[key] ?? .init(), language: language)]
+                "failing": rows, "hasFailing": statement.counts.fail > 0, "hasFailingRows": !rows.isEmpty,
+                "failCount": statement.counts.fail,
+                "checkpoints": statement.checkpoints.keys.sorted(by: PageFormat.naturalLess).map {
+                    ["id": $0, "bar": countsBar(statement.checkpoints[$0] ?? .init(), language: language)] as [String: Any]
                 },
             ]
             context["hasCheckpoints"] = !statement.checkpoints.isEmpty
@@ -459,7 +463,8 @@ extension PageServer {
                     href: { "/clauses/\(PageFormat.segment(clauseID))?statement=\(PageFormat.query(id))"
                         + ($0 > 1 ? "&page=\($0)" : "") + "#\(anchor)" })
                 if rows.isEmpty {
-                    paging["beyond"] = PageLabels.format("page.beyond", language, String(page), PageFormat.count(pageCount))
+                    paging["beyond"] = PageLabels.format(
+                        "page.beyond", language, String(page), PageFormat.count(pageCount))
                     paging["lastHref"] = "/clauses/\(PageFormat.segment(clauseID))?statement=\(PageFormat.query(id))"
                         + "&page=\(pageCount)#\(anchor)"
                 } else {
