@@ -111,7 +111,7 @@ start() {
   port="$(free_port)"
   if ! (
     close_descriptors
-    as_owner "$bin/pg_ctl" -D "$state/cluster/data" -l "$state/cluster/server.log" -w -t 60 \
+    as_owner env -u MALLAUDIT_DEMO_PG_PASSWORD "$bin/pg_ctl" -D "$state/cluster/data" -l "$state/cluster/server.log" -w -t 60 \
       -o "-p $port -h 127.0.0.1 -c unix_socket_directories='' -c fsync=off -c synchronous_commit=off" start
   ) </dev/null >"$state/pg_ctl.log" 2>&1; then
     log "the PostgreSQL cluster did not start: $(tail -3 "$state/cluster/server.log" 2>/dev/null | tr '\n' ' ')"
