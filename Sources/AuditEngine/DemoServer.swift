@@ -95,7 +95,8 @@ public final class DemoServer: @unchecked Sendable {
             problems.append(Diagnostic(
                 file: serverExecutable.path,
                 message: "--with-server needs the bureau's service, mallaudit-server, beside mallaudit; it is not here",
-                expected: "mallaudit-server built: swift build --product mallaudit-server (bash scripts/demo.sh builds it)"))
+                expected: "mallaudit-server built: swift build --product mallaudit-server "
+                    + "(bash scripts/demo.sh builds it)"))
         }
         if postgresBin() == nil {
             problems.append(Diagnostic(
@@ -325,7 +326,8 @@ public final class DemoServer: @unchecked Sendable {
         defer { lock.unlock() }
         guard !stopped else { return }
         stopped = true
-        _ = try? ChildProcess.run("/bin/bash", [script.path, "stop", folder.path], environment: environment, timeout: 60)
+        _ = try? ChildProcess.run(
+            "/bin/bash", [script.path, "stop", folder.path], environment: environment, timeout: 60)
         try? FileManager.default.removeItem(at: folder)
         for fd in [lifeline.read, lifeline.write] where fd >= 0 { close(fd) }
         if let interruptToken { Interrupts.remove(interruptToken) }

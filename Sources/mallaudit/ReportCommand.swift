@@ -121,6 +121,7 @@ struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Audit the bundled demo mall end to end and write its reports.",
+        usage: "mallaudit demo [-o <output>] [<options>]\nmallaudit demo [-o <output>] --with-server [--keep-serving] [<options>]",
         discussion: """
             Starts the demo mall's systems on free ports of 127.0.0.1 (Debian's snmpd \
             serving its machine-room and area sensors, snmpsimd its core switch, an HTTP(S) server with its service \
@@ -231,7 +232,8 @@ struct DemoCommand: AsyncParsableCommand {
                 zh: "  以检查员 王工 身份提交到 \(served.url)：" + (stored ? "已接收，存为新的运行（201）" : "已接收，此前已有（200）")))
             print(Console.text(
                 language,
-                en: "  the bureau sees \(served.mall.name) (\(served.mall.creditCode), \(served.mall.district ?? "-")): "
+                en: "  the bureau sees \(served.mall.name) (\(served.mall.creditCode), "
+                    + "\(served.mall.district ?? "-")): "
                     + "\(run.conformance) on \(run.judgementDate), \(run.shallFailures) shall failure(s); "
                     + "pass \(c.pass), fail \(c.fail), error \(c.error), not applicable \(c.notApplicable), "
                     + "not assessed \(c.notAssessed); server run \(run.id), filed by \(run.filedBy ?? "-")",

@@ -66,7 +66,9 @@ struct DemoServerCLITests {
         #expect(counts["total"] as? Int == 107)
         let signatures = try #require(view["signatures"] as? [[String: Any]])
         #expect(
-            Set(signatures.map { "\($0["role"] ?? "") \($0["signer"] ?? "") \($0["account"] ?? "") \($0["algorithm"] ?? "")" })
+            Set(signatures.map { signature in
+                ["role", "signer", "account", "algorithm"].map { "\(signature[$0] ?? "")" }.joined(separator: " ")
+            })
                 == ["inspector 王工 inspector-wang sm2-sm3", "mall 星河广场 mall-xinghe ed25519"], "\(signatures)")
 
         // The cluster's password reached the server only through its environment: no file of the demo holds it.
@@ -96,6 +98,24 @@ struct DemoServerCLITests {
         for name in ["report.xml", "demo-bundle.zip", "trusted-keys/inspector.pub"] {
             #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent(name).path), "\(name)")
         }
+    }
+
+    @Test("SIGKILL of a demo serving with --keep-serving: the lifeline watchdog stops the server and PostgreSQL and removes their folder")
+    func killedWhileServing() throws {
+        let traces = try DemoTraces()
+        defer { traces.remove() }
+        let demo = try traces.startDemo(
+            output: traces.folder.appendingPathComponent("out"), options: ["--with-server", "--keep-serving"])
+        let deadline = Date().addingTimeInterval(300)
+        while Date() < deadline, demo.isRunning, !traces.runningProcesses.contains(where: { $0.contains(" serve ") }) {
+            usleep(200_000)
+        }
+        let running = traces.runningProcesses
+        #expect(running.contains { $0.contains("mallaudit-server serve --config ") }, "\(traces.text("out.stderr"))")
+        #expect(running.contains { $0.contains("postgres -D ") }, "\(running)")
+        demo.kill()
+        #expect(demo.process.terminationReason == .uncaughtSignal)
+        #expect(traces.leftovers(within: 30).isEmpty, "\(traces.leftovers(within: 0))")
     }
 
     @Test("--with-server: the verdict the service holds is printed, matching the demo's run; then the server and PostgreSQL are stopped and their folder removed, exit 0")

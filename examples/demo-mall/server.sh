@@ -85,7 +85,10 @@ start() {
   : "${MALLAUDIT_DEMO_PG_PASSWORD:?set MALLAUDIT_DEMO_PG_PASSWORD}"
   local bin port
   bin="$(pg_bin)"
-  [ -n "$bin" ] || { log "PostgreSQL's initdb is not under /usr/lib/postgresql/*/bin (apt-get install postgresql)"; exit 1; }
+  if [ -z "$bin" ]; then
+    log "PostgreSQL's initdb is not under /usr/lib/postgresql/*/bin (apt-get install postgresql)"
+    exit 1
+  fi
   [ ! -e "$state/cluster" ] || { log "a cluster is already in $state (run: $0 stop $state)"; exit 1; }
   mkdir -p "$state/cluster"
   if [ "$(ps -o pgid= -p $$ | tr -d ' ')" = "$$" ]; then echo $$ >"$state/start.group"; fi
@@ -111,7 +114,9 @@ start() {
   port="$(free_port)"
   if ! (
     close_descriptors
-    as_owner env -u MALLAUDIT_DEMO_PG_PASSWORD "$bin/pg_ctl" -D "$state/cluster/data" -l "$state/cluster/server.log" -w -t 60 \
+    # The server's environment without the password: it needs none (initdb stored its hash).
+    as_owner env -u MALLAUDIT_DEMO_PG_PASSWORD "$bin/pg_ctl" -D "$state/cluster/data" -l "$state/cluster/server.log" \
+      -w -t 60 \
       -o "-p $port -h 127.0.0.1 -c unix_socket_directories='' -c fsync=off -c synchronous_commit=off" start
   ) </dev/null >"$state/pg_ctl.log" 2>&1; then
     log "the PostgreSQL cluster did not start: $(tail -3 "$state/cluster/server.log" 2>/dev/null | tr '\n' ' ')"
