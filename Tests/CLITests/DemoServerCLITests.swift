@@ -168,6 +168,19 @@ struct DemoServerCLITests {
         #expect(traces.leftovers(within: 5).isEmpty, "\(traces.leftovers(within: 0))")
     }
 
+    @Test("--keep-serving without --with-server is a usage error (64): nothing is started")
+    func keepServingAlone() throws {
+        let traces = try DemoTraces()
+        defer { traces.remove() }
+        let output = traces.folder.appendingPathComponent("out")
+        let outcome = try runMallaudit(
+            ["demo", "--output", output.path, "--keep-serving"], environment: traces.environment)
+        #expect(outcome.status == 64)
+        #expect(outcome.stderr.hasPrefix("mallaudit: error: --keep-serving needs --with-server\n"), "\(outcome.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+        #expect(traces.stateFolders.isEmpty)
+    }
+
     /// Signs in on the pages as bureau-admin ($DEMO_ADMIN_PASSWORD) and prints {"mall": GET /api/v1/malls/CODE,
     /// "signatures": the signatures of its latest run} (arguments: the base URL, the credit code).
     static let bureauView = #"""
