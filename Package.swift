@@ -167,8 +167,11 @@ let package = Package(
             ]),
 
         // MARK: tests
-        // What the tests share: the process runner, the built binaries, the test peers' variables, small checklists.
-        .target(name: "TestSupport", dependencies: ["AuditModel"], path: "Tests/TestSupport"),
+        // What the tests share: the process runner, the built binaries, the test peers' variables, small checklists, a
+        // forger's re-signing of bundles (BundleTests, ServerTests).
+        .target(
+            name: "TestSupport", dependencies: ["AuditModel", "AuditBundle", "AuditSigning"],
+            path: "Tests/TestSupport"),
         .testTarget(name: "AuditModelTests", dependencies: ["AuditModel", "TestSupport"]),
         .testTarget(name: "SupportTests", dependencies: ["AuditSupport"]),
         .testTarget(
@@ -213,7 +216,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "AuditModel", "AuditHTTP", "AuditTestKit", "AuditBundle", "AuditSigning",
+                "AuditModel", "AuditHTTP", "AuditTestKit", "AuditBundle", "AuditSigning", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
