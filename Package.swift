@@ -194,7 +194,8 @@ let package = Package(
             dependencies: [
                 "AuditReports", "AuditTestKit", "AuditModel", "AuditXML", "TestSupport",
                 .product(name: "Mustache", package: "swift-mustache"),
-            ]),
+            ],
+            exclude: ["Golden"]),
         .testTarget(name: "CLITests", dependencies: ["AuditModel", "TestSupport"], exclude: ["Fixtures"]),
         // Hostile inputs and faults against the built binary and the real peers (docs/reliability.md), and the
         // inputs the fuzzers of fuzz/ found, fed again to the parsers they broke.
