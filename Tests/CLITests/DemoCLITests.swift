@@ -242,7 +242,7 @@ struct DemoTraces {
 
     func file(_ name: String) throws -> URL {
         let url = folder.appendingPathComponent(name)
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        try #require(FileManager.default.createFile(atPath: url.path, contents: nil), "cannot create \(url.path)")
         return url
     }
 
