@@ -100,7 +100,7 @@ let package = Package(
             name: "AuditEngine",
             dependencies: [
                 "AuditModel", "AuditSupport", "AuditChecklist", "AuditSite", "AuditSNMP", "AuditHTTP", "AuditMeasures",
-                "AuditProbes", "AuditStore", "AuditReports", "AuditBundle", "AuditSigning",
+                "AuditProbes", "AuditStore", "AuditReports", "AuditBundle", "AuditSigning", "AuditSubmit",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
