@@ -133,7 +133,7 @@ let package = Package(
         .target(
             name: "AuditServer",
             dependencies: [
-                "AuditModel", "AuditSupport", "AuditSigning", "AuditBundle", "AuditReports",
+                "AuditModel", "AuditSupport", "AuditSigning", "AuditBundle", "AuditReports", "CLibZ",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
