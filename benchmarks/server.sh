@@ -11,7 +11,8 @@
 #      order), each verified by `BundleVerifier.verify` and normalised: bundles/s, answers, upload latency, peak
 #      memory of the server (RSS) and of PostgreSQL (all its processes, PSS);
 #   5. the API under load (wrk, benchmarks/server-wrk.lua, a bureau-viewer token): "the latest verdict of every
-#      mall" (GET /api/v1/malls) and "failures per clause" (GET /api/v1/statistics/clauses): requests/s, p50/p95/p99;
+#      mall" (GET /api/v1/malls, plain and again with Accept-Encoding: gzip) and "failures per clause"
+#      (GET /api/v1/statistics/clauses): requests/s, p50/p95/p99;
 #   6. `mallaudit-server explain`: EXPLAIN (ANALYZE, BUFFERS) of the main queries.
 # The load average is printed before each phase: the machine is shared.
 #
@@ -195,12 +196,18 @@ if [ -n "$load_only" ]; then
   exit 0
 fi
 
-for path in /api/v1/malls /api/v1/statistics/clauses; do
-  echo "== 5. GET $path under load (wrk: 2 threads, $connections connections, ${duration} s)"
-  curl -sf -o "$work/answer.json" -H "Authorization: Bearer $VIEWER_TOKEN" "http://127.0.0.1:$port$path"
-  echo "   one answer: $(stat -c %s "$work/answer.json") bytes"
+# The malls list twice: plain (what a client that does not ask for compression gets) and with
+# `Accept-Encoding: gzip` (what browsers and most HTTP clients ask for).
+for call in "/api/v1/malls" "/api/v1/malls gzip" "/api/v1/statistics/clauses"; do
+  path="${call%% *}"
+  encoding=()
+  label="$path"
+  if [ "$call" != "$path" ]; then encoding=(-H "Accept-Encoding: gzip"); label="$path (Accept-Encoding: gzip)"; fi
+  echo "== 5. GET $label under load (wrk: 2 threads, $connections connections, ${duration} s)"
+  curl -sf -o "$work/answer.json" "${encoding[@]}" -H "Authorization: Bearer $VIEWER_TOKEN" "http://127.0.0.1:$port$path"
+  echo "   one answer: $(stat -c %s "$work/answer.json") bytes as sent"
   load
-  wrk -t2 -c"$connections" -d"${duration}s" -s benchmarks/server-wrk.lua \
+  wrk -t2 -c"$connections" -d"${duration}s" -s benchmarks/server-wrk.lua "${encoding[@]}" \
     -H "Authorization: Bearer $VIEWER_TOKEN" "http://127.0.0.1:$port$path" | sed -n '/^requests:/,$p'
   echo "   mallaudit-server peak RSS so far: $(awk '/VmHWM/ {printf "%.0f MiB", $2 / 1024}' /proc/$server_pid/status)"
 done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as README.md and .ci/run run it: installs what the tests need,
 # builds, starts the real peers (snmpd, snmpsim, an HTTP server, a PostgreSQL cluster on 127.0.0.1, rsyslogd
-# on a unix socket), runs `swift test`, and stops every peer it started, whatever happens.
+# on a unix socket), runs `swift test`, and stops every peer it started, whatever happens (even a SIGKILL of this
+# script: scripts/peer-watchdog.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -33,12 +34,18 @@ export MALLAUDIT_TEST_PYTHON="$PWD/$venv/bin/python"
 state="$(mktemp -d /tmp/mallaudit-peers.XXXXXX)"
 export MALLAUDIT_PEERS_DIR="$state"
 stop_peers() {
+  # Dismiss the watchdog first, so that it and this never stop the same peer at once.
+  if [ -n "${watchdog:-}" ]; then kill "$watchdog" 2>/dev/null || true; fi
   for peer in scripts/peers/*.sh; do
     [ -e "$peer" ] && bash "$peer" stop "$state" || true
   done
   rm -rf "$state"
 }
 trap stop_peers EXIT
+# The peers' lifeline: a watchdog in a session of its own stops them and removes $state should this script be killed
+# without running its EXIT trap (SIGKILL, of this script alone or of its whole process group).
+setsid bash scripts/peer-watchdog.sh "$$" "$state" </dev/null >/dev/null &
+watchdog=$!
 # Each peer script prints `export NAME=value` lines telling the tests where it listens.
 for peer in scripts/peers/*.sh; do
   [ -e "$peer" ] || continue

@@ -116,15 +116,7 @@ public struct WiFiLogCheck: Sendable {
         folders.insert(FileID(device: UInt64(root.st_dev), inode: UInt64(root.st_ino)))
 
         func walk(_ folder: URL) throws {
-            let names: [String]
-            do {
-                names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-            } catch {
-                throw refused(
-                    folder.path, "cannot read it while listing the WiFi logs: \(error.localizedDescription)",
-                    expected: readable)
-            }
-            for name in names.sorted() {
+            for name in try Self.names(in: folder, expected: readable).sorted() {
                 let url = folder.appendingPathComponent(name)
                 if name.hasPrefix(".") {
                     skipped.append((url.path, "hidden"))
@@ -183,6 +175,17 @@ public struct WiFiLogCheck: Sendable {
                     file: path, message: "the directory has no log file", expected: "WiFi log files (plain or .gz)"))
         }
         return Listing(files: files.sorted { $0.url.path < $1.url.path }, skipped: skipped)
+    }
+
+    /// The names in `folder`; refused with a diagnostic naming it when it cannot be read. (Outside `listing()`'s
+    /// nested `walk`, where Swift 6.3 wrongly warned that this `catch` was unreachable when building with debug info.)
+    private static func names(in folder: URL, expected: String) throws -> [String] {
+        do {
+            return try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        } catch {
+            let message = "cannot read it while listing the WiFi logs: \(error.localizedDescription)"
+            throw DiagnosticsError(Diagnostic(file: folder.path, message: message, expected: expected))
+        }
     }
 
     /// Scans the logs and judges 5.1.2-3. Throws ``DiagnosticsError`` when the logs cannot be used (no directory,

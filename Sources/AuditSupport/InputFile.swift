@@ -227,8 +227,8 @@ enum FileSystemType {
     private typealias ByDescriptor = @convention(c) (Int32, UnsafeMutableRawPointer) -> Int32
 
     nonisolated(unsafe) private static let library = dlopen(nil, RTLD_NOW)
-    nonisolated(unsafe) private static let byPath: ByPath? = dlsym(library, "statfs").map { unsafeBitCast($0, to: ByPath.self) }
-    nonisolated(unsafe) private static let byDescriptor: ByDescriptor? = dlsym(library, "fstatfs").map {
+    private static let byPath: ByPath? = dlsym(library, "statfs").map { unsafeBitCast($0, to: ByPath.self) }
+    private static let byDescriptor: ByDescriptor? = dlsym(library, "fstatfs").map {
         unsafeBitCast($0, to: ByDescriptor.self)
     }
 

@@ -121,6 +121,7 @@ struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Audit the bundled demo mall end to end and write its reports.",
+        usage: "mallaudit demo [-o <output>] [<options>]\nmallaudit demo [-o <output>] --with-server [--keep-serving] [<options>]",
         discussion: """
             Starts the demo mall's systems on free ports of 127.0.0.1 (Debian's snmpd \
             serving its machine-room and area sensors, snmpsimd its core switch, an HTTP(S) server with its service \
@@ -134,15 +135,36 @@ struct DemoCommand: AsyncParsableCommand {
             and its key, the systems' logs) live in a temporary folder removed at the end. \
             The demo mall has realistic problems on purpose: expect "not conformant".
 
+            With --with-server it then hands the bundle to the bureau's service: a throwaway \
+            PostgreSQL cluster and mallaudit-server (the executable beside mallaudit) on free \
+            ports of 127.0.0.1, the accounts the chain needs (a bureau administrator, the \
+            inspector with the demo's SM2 key, the mall with its Ed25519 key), the bundle \
+            submitted as the inspector (as mallaudit submit does), and the mall's latest \
+            verdict read back through the API as the bureau. Both are stopped and removed \
+            afterwards; with --keep-serving they run until Ctrl-C, so the pages can be opened \
+            in a browser (the URL and a sign-in are printed).
+
             Exit status: 0 the demo ran (whatever the demo mall's verdict); 1 it could not \
-            (a system did not start or answer: the message names it); 64 usage error; 130 \
-            interrupted (the systems are stopped all the same).
+            (a system did not start or answer, or with --with-server mallaudit-server or \
+            PostgreSQL is missing or the service did not accept the bundle: the message names \
+            it; the reports and the bundle are written all the same); 64 usage error; 130 \
+            interrupted (the systems are stopped all the same; also how --keep-serving ends).
             """)
 
     @Option(name: .shortAndLong, help: "Where to write the database and the reports.")
     var output: String = "mallaudit-demo"
 
+    @Flag(help: "Then submit the signed bundle to a throwaway mallaudit-server and PostgreSQL started for it.")
+    var withServer = false
+
+    @Flag(help: "With --with-server: keep the server running until Ctrl-C (to open its pages).")
+    var keepServing = false
+
     @OptionGroup var console: ConsoleOptions
+
+    func validate() throws {
+        if keepServing && !withServer { throw ValidationError("--keep-serving needs --with-server") }
+    }
 
     func run() async throws {
         // Ctrl-C, SIGTERM and SIGHUP stop the demo's systems and remove their folder before the exit.
@@ -153,26 +175,95 @@ struct DemoCommand: AsyncParsableCommand {
             }
         }
         printWarnings(outcome.audit.warnings)
-        guard !console.quiet else { return }
         let style = console.style
-        let id = outcome.audit.run.id
-        let path = outcome.audit.database.path
-        print(
-            Console.text(
-                style.language, en: "demo mall 星河广场 audited: run \(id) in \(path)",
-                zh: "演示商场 星河广场 审核完成：运行 \(id)，数据库 \(path)"))
-        printStyled(ConsoleReport.summary(outcome.audit.scorecard, results: outcome.audit.results, style: style))
-        print(Console.text(style.language, en: "reports:", zh: "报告："))
-        for format in ReportFormat.allCases {
-            if let url = outcome.reports[format] { print("  \(url.path)") }
-        }
-        if let bundle = outcome.bundle {
-            let signers = bundle.verification.signatures.map { "\($0.name) (\($0.role.rawValue), \($0.algorithm))" }
+        if !console.quiet {
+            let id = outcome.audit.run.id
+            let path = outcome.audit.database.path
             print(
                 Console.text(
-                    style.language, en: "signed bundle: \(bundle.bundle.path), verified: \(signers.joined(separator: ", "))",
-                    zh: "签名审核包：\(bundle.bundle.path)，验证通过：\(signers.joined(separator: "、"))"))
-            print("  mallaudit verify \(bundle.bundle.path) --trust \(bundle.trust.path)")
+                    style.language, en: "demo mall 星河广场 audited: run \(id) in \(path)",
+                    zh: "演示商场 星河广场 审核完成：运行 \(id)，数据库 \(path)"))
+            printStyled(ConsoleReport.summary(outcome.audit.scorecard, results: outcome.audit.results, style: style))
+            print(Console.text(style.language, en: "reports:", zh: "报告："))
+            for format in ReportFormat.allCases {
+                if let url = outcome.reports[format] { print("  \(url.path)") }
+            }
+            if let bundle = outcome.bundle {
+                let signers = bundle.verification.signatures.map { "\($0.name) (\($0.role.rawValue), \($0.algorithm))" }
+                print(
+                    Console.text(
+                        style.language,
+                        en: "signed bundle: \(bundle.bundle.path), verified: \(signers.joined(separator: ", "))",
+                        zh: "签名审核包：\(bundle.bundle.path)，验证通过：\(signers.joined(separator: "、"))"))
+                print("  mallaudit verify \(bundle.bundle.path) --trust \(bundle.trust.path)")
+            }
         }
+        guard withServer, let bundle = outcome.bundle else { return }
+        try await serve(bundle: bundle, conformance: outcome.audit.scorecard.conformance)
+    }
+
+    /// `--with-server`: the bundle submitted to a throwaway service and the verdict read back (`DemoServer`).
+    private func serve(bundle: DemoBundle.Outcome, conformance: Conformance) async throws {
+        let language = console.style.language
+        if !console.quiet {
+            print(Console.text(
+                language, en: "the bureau's service: starting PostgreSQL and mallaudit-server on 127.0.0.1…",
+                zh: "商务局服务：在 127.0.0.1 上启动 PostgreSQL 与 mallaudit-server……"))
+        }
+        let server = try DemoServer(serverExecutable: DemoServer.serverBesideExecutable())
+        defer { server.stop() }
+        let served = try await server.run(bundle: bundle)
+        guard let run = served.mall.latestRun else {
+            throw DiagnosticsError(Diagnostic(
+                file: nil, message: "the demo's service accepted the bundle but shows no run for \(served.mall.name)"))
+        }
+        guard run.conformance == conformance.rawValue else {
+            throw DiagnosticsError(Diagnostic(
+                file: nil, message: "the demo's service holds the verdict \(run.conformance) for \(served.mall.name), "
+                    + "not the demo's \(conformance.rawValue)"))
+        }
+        if !console.quiet {
+            let stored = served.submissionStatus == 201
+            let c = run.counts
+            print(Console.text(
+                language,
+                en: "  submitted as inspector 王工 to \(served.url): "
+                    + (stored ? "accepted, stored as a new run (201)" : "accepted, known already (200)"),
+                zh: "  以检查员 王工 身份提交到 \(served.url)：" + (stored ? "已接收，存为新的运行（201）" : "已接收，此前已有（200）")))
+            print(Console.text(
+                language,
+                en: "  the bureau sees \(served.mall.name) (\(served.mall.creditCode), "
+                    + "\(served.mall.district ?? "-")): "
+                    + "\(run.conformance) on \(run.judgementDate), \(run.shallFailures) shall failure(s); "
+                    + "pass \(c.pass), fail \(c.fail), error \(c.error), not applicable \(c.notApplicable), "
+                    + "not assessed \(c.notAssessed); server run \(run.id), filed by \(run.filedBy ?? "-")",
+                zh: "  商务局看到 \(served.mall.name)（\(served.mall.creditCode)，\(served.mall.district ?? "-")）："
+                    + "\(conformance.chinese)，判定日 \(run.judgementDate)，\(run.shallFailures) 项“应”不符合；"
+                    + "通过 \(c.pass)，不通过 \(c.fail)，错误 \(c.error)，不适用 \(c.notApplicable)，"
+                    + "未评估 \(c.notAssessed)；服务器运行 \(run.id)，提交者 \(run.filedBy ?? "-")"))
+            print(Console.text(
+                language, en: "  the same verdict as the demo's run: \(conformance.rawValue)",
+                zh: "  与演示运行的结论一致：\(conformance.chinese)"))
+        }
+        guard keepServing else {
+            server.stop()
+            if !console.quiet {
+                print(Console.text(
+                    language, en: "  service stopped, its cluster removed (--keep-serving keeps it running)",
+                    zh: "  服务已停止，数据库集群已删除（--keep-serving 可保持运行）"))
+            }
+            return
+        }
+        // Printed also with --quiet: without it the running server cannot be used.
+        print(Console.text(
+            language,
+            en: "  pages: \(served.url)/overview — sign in as \(served.adminName) with the password "
+                + "\(served.adminPassword) (made for this demo; the service runs on 127.0.0.1 until Ctrl-C)",
+            zh: "  页面：\(served.url)/overview —— 以 \(served.adminName) 登录，密码 \(served.adminPassword)"
+                + "（为本次演示生成；服务在 127.0.0.1 上运行，按 Ctrl-C 停止）"))
+        print("  " + served.folder.path)
+        fflush(nil)  // every stream: a reader of a pipe sees the lines now
+        // Ctrl-C (or SIGTERM, SIGHUP) runs the service's stop through `Interrupts`, then exits 128 + the signal.
+        while true { try await Task.sleep(nanoseconds: 3_600_000_000_000) }
     }
 }

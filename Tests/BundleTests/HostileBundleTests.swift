@@ -2,6 +2,7 @@ import AuditBundle
 import AuditSigning
 import Foundation
 import Testing
+import TestSupport
 import ZIPFoundation
 
 /// Hostile bundles are refused — never a crash, never a file written outside a temporary folder.

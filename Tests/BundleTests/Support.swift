@@ -126,47 +126,7 @@ func writeZip(_ entries: [(path: String, data: Data)], to url: URL, symlinks: [(
     }
 }
 
-/// The bundle's envelope and statement.
-func statement(of entries: [(path: String, data: Data)]) throws -> (DSSEEnvelope, BundleStatement) {
-    let envelopeData = try #require(entries.first { $0.path == BundleFormat.envelopePath }?.data)
-    let envelope = try JSONDecoder().decode(DSSEEnvelope.self, from: envelopeData)
-    let statement = try JSONDecoder().decode(BundleStatement.self, from: try #require(envelope.payloadBytes))
-    return (envelope, statement)
-}
-
-/// Re-hashes every member into a new statement (with `predicate` changed by `edit`) and signs it with `signers`:
-/// what someone holding a trusted key — or not — would do after editing members.
-func resign(
-    _ entries: [(path: String, data: Data)], by signers: [(SigningIdentity, SignerRole)],
-    edit: (inout BundlePredicate) -> Void = { _ in }
-) throws -> [(path: String, data: Data)] {
-    var (_, old) = try statement(of: entries)
-    var members = entries.filter { $0.path != BundleFormat.envelopePath }
-    // Keep the manifest true to the edited members too, as a careful forger would.
-    if let index = members.firstIndex(where: { $0.path == BundleFormat.manifestPath }) {
-        var manifest = try JSONDecoder().decode(BundleManifest.self, from: members[index].data)
-        for i in manifest.members.indices {
-            if let data = members.first(where: { $0.path == manifest.members[i].path })?.data {
-                manifest.members[i].sha256 = Digests.sha256Hex(data)
-                manifest.members[i].size = Int64(data.count)
-            }
-        }
-        members[index].data = try CanonicalJSON.pretty(manifest)
-    }
-    edit(&old.predicate)
-    let subjects = try members.map { member in
-        BundleStatement.Subject(
-            name: member.path,
-            digest: ["sha256": Digests.sha256Hex(member.data), "sm3": try Digests.sm3Hex(member.data)])
-    }.sorted { $0.name < $1.name }
-    let statement = BundleStatement(subject: subjects, predicateType: old.predicateType, predicate: old.predicate)
-    let payload = try CanonicalJSON.compact(statement)
-    let signatures = try signers.map { identity, role in
-        try identity.signDSSE(payload: payload, payloadType: DSSE.inTotoPayloadType, role: role, at: Date())
-    }
-    let envelope = DSSEEnvelope(payload: payload, payloadType: DSSE.inTotoPayloadType, signatures: signatures)
-    return members + [(BundleFormat.envelopePath, try CanonicalJSON.pretty(envelope))]
-}
+// `statement(of:)` and `resign(_:by:at:edit:)` (a forger's re-signing) come from TestSupport.
 
 extension BundleVerification {
     var codes: Set<String> { Set(problems.map(\.code)) }

@@ -187,7 +187,7 @@ struct DemoCLITests {
 
 /// What a demo leaves behind, found by the temporary folder it was given (`TMPDIR`): its state folders live there,
 /// and every process it starts names its state folder on its command line.
-private struct DemoTraces {
+struct DemoTraces {
     let folder: URL
 
     init() throws { folder = try temporaryDirectory("demo-traces") }
@@ -228,17 +228,21 @@ private struct DemoTraces {
         }
     }
 
-    /// Starts `mallaudit demo --output OUTPUT` with this folder as its TMPDIR (and `environment`), output to files.
-    func startDemo(output: URL, environment extra: [String: String] = [:]) throws -> ChildProcess {
+    /// Starts `mallaudit demo --output OUTPUT` (and `options`) with this folder as its TMPDIR (and `environment`),
+    /// output to files; `binary` instead of the built mallaudit when given.
+    func startDemo(
+        output: URL, options: [String] = [], environment extra: [String: String] = [:], binary: URL? = nil
+    ) throws -> ChildProcess {
         try ChildProcess(
-            mallauditBinary(), ["demo", "--output", output.path], environment: environment.merging(extra) { $1 },
+            binary ?? mallauditBinary(), ["demo", "--output", output.path] + options,
+            environment: environment.merging(extra) { $1 },
             output: FileHandle(forWritingTo: try file(output.lastPathComponent + ".stdout")),
             errors: FileHandle(forWritingTo: try file(output.lastPathComponent + ".stderr")))
     }
 
     func file(_ name: String) throws -> URL {
         let url = folder.appendingPathComponent(name)
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        try #require(FileManager.default.createFile(atPath: url.path, contents: nil), "cannot create \(url.path)")
         return url
     }
 

@@ -60,6 +60,46 @@ private func standardFixture(_ name: String, site: SiteYAML? = nil, extraProbes:
     return fixture
 }
 
+/// How long the slow probe of `slowProbeFixture` waits on the HTTP server.
+private let slowMilliseconds = 10_000
+
+/// A fixture for interrupting a run half-way: every statement of the checklist is in scope; those no probe covers are
+/// judged at once (notAssessed), the SNMP and HTTP probes answer within a second, and one probe (6.1.d) waits
+/// `slowMilliseconds` on the HTTP server's slow route.
+private func slowProbeFixture(_ name: String) throws -> SiteFixture {
+    var site = try standardSite()
+    site.httpTimeout = 30
+    return try standardFixture(
+        name, site: site,
+        extraProbes: [
+            ProbeYAML.http(
+                "parking-slow", statements: ["6.1.d"], system: "mall", path: "/slow?ms=\(slowMilliseconds)",
+                expect: ["{json: \"$.slept_ms\", at_least: \(slowMilliseconds)}"])
+        ])
+}
+
+/// Waits (read-only, with the sqlite3 tool, at most 60 s) until run 1 of `slowProbeFixture` has stored every result of
+/// the `total` statements but the slow one, while `child` runs; returns the stored rows. `before` names what the test
+/// does next, for the message when the run ends first.
+private func waitUntilAllButSlowStored(_ fixture: SiteFixture, _ child: ChildProcess, total: Int, before: String)
+    throws -> [StoredRow]
+{
+    var stored: [StoredRow] = []
+    let deadline = Date().addingTimeInterval(60)
+    while Date() < deadline {
+        if FileManager.default.fileExists(atPath: fixture.database),
+            let rows = try? fixture.storedRows(run: 1), rows.count >= total - 1
+        {
+            stored = rows
+            break
+        }
+        try #require(child.isRunning, "mallaudit run ended before it was \(before)")
+        Thread.sleep(forTimeInterval: 0.1)
+    }
+    try #require(stored.count == total - 1, "the results did not reach \(total - 1) within 60 s")
+    return stored
+}
+
 private func verdicts(_ summary: RunSummary) -> [String: String] {
     Dictionary(uniqueKeysWithValues: summary.results.map { ($0.statementID, $0.verdict.rawValue) })
 }
@@ -272,37 +312,13 @@ struct RunExitCodeTests {
 struct RunKillResumeTests {
     @Test("SIGKILL keeps every result written, leaves a sound database and an interrupted run; --resume finishes it")
     func killThenResume() throws {
-        // Every statement of the checklist is in scope. Those no probe covers are judged at once (notAssessed);
-        // the SNMP and HTTP probes answer within a second; one probe waits 10 s on the HTTP server's slow route.
-        let slowMilliseconds = 10_000
-        var site = try standardSite()
-        site.httpTimeout = 30
-        let fixture = try standardFixture(
-            "sigkill", site: site,
-            extraProbes: [
-                ProbeYAML.http(
-                    "parking-slow", statements: ["6.1.d"], system: "mall", path: "/slow?ms=\(slowMilliseconds)",
-                    expect: ["{json: \"$.slept_ms\", at_least: \(slowMilliseconds)}"])
-            ])
+        let fixture = try slowProbeFixture("sigkill")
         defer { fixture.remove() }
         let all = try checklistStatementIDs()
         try #require(all.count > 100 && all.contains("6.1.d"))
 
         let child = try fixture.start(["run", "--site", fixture.site, "--db", fixture.database, "--format", "json"])
-        // Wait (read-only, with the sqlite3 tool) until everything but the slow statement is stored.
-        var before: [StoredRow] = []
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            if FileManager.default.fileExists(atPath: fixture.database),
-                let rows = try? fixture.storedRows(run: 1), rows.count >= all.count - 1
-            {
-                before = rows
-                break
-            }
-            try #require(child.isRunning, "mallaudit run ended before it was killed")
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        try #require(before.count == all.count - 1, "the results did not reach \(all.count - 1) within 60 s")
+        let before = try waitUntilAllButSlowStored(fixture, child, total: all.count, before: "killed")
         try #require(!before.contains { $0.statement == "6.1.d" }, "the slow probe finished before the kill")
         try #require(child.isRunning)
         child.kill()
@@ -745,34 +761,13 @@ struct AssessAfterRunTests {
 struct RunInterruptResumeTests {
     @Test("SIGINT mid-run prints the kept results and the resume command; --resume refuses an edited probe file")
     func interruptThenResume() throws {
-        let slowMilliseconds = 10_000
-        var site = try standardSite()
-        site.httpTimeout = 30
-        let fixture = try standardFixture(
-            "sigint", site: site,
-            extraProbes: [
-                ProbeYAML.http(
-                    "parking-slow", statements: ["6.1.d"], system: "mall", path: "/slow?ms=\(slowMilliseconds)",
-                    expect: ["{json: \"$.slept_ms\", at_least: \(slowMilliseconds)}"])
-            ])
+        let fixture = try slowProbeFixture("sigint")
         defer { fixture.remove() }
         let all = try checklistStatementIDs()
 
         // The database given relative to the working directory: the resume command names it absolutely.
         let child = try fixture.start(["run", "--site", "site.yaml", "--db", "mallaudit.sqlite", "--format", "json"])
-        let deadline = Date().addingTimeInterval(60)
-        var stored = 0
-        while Date() < deadline {
-            if FileManager.default.fileExists(atPath: fixture.database),
-                let rows = try? fixture.storedRows(run: 1), rows.count >= all.count - 1
-            {
-                stored = rows.count
-                break
-            }
-            try #require(child.isRunning, "mallaudit run ended before it was interrupted")
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        try #require(stored == all.count - 1, "the results did not reach \(all.count - 1) within 60 s")
+        let stored = try waitUntilAllButSlowStored(fixture, child, total: all.count, before: "interrupted").count
         _ = kill(child.process.processIdentifier, SIGINT)
         child.process.waitUntilExit()
         #expect(child.process.terminationReason == .exit && child.process.terminationStatus == 130)

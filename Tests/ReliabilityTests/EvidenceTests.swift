@@ -131,7 +131,8 @@ struct EvidenceTests {
         let ticks = try liveStartTicks()
         let live = ".incoming-\(getpid())-\(ticks)-\(UUID().uuidString)"
         for name in [dead, live] {
-            FileManager.default.createFile(atPath: ws.evidence.appendingPathComponent(name).path, contents: Data("x".utf8))
+            let path = ws.evidence.appendingPathComponent(name).path
+            try #require(FileManager.default.createFile(atPath: path, contents: Data("x".utf8)), "\(path)")
         }
         let outcome = try bounded(["runs", "--db", ws.db], in: ws.dir)
         #expect(outcome.status == 0, "\(outcome.all)")

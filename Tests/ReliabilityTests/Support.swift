@@ -35,8 +35,9 @@ func bounded(
     defer { try? FileManager.default.removeItem(at: scratch) }
     let outURL = scratch.appendingPathComponent("stdout")
     let errURL = scratch.appendingPathComponent("stderr")
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    for url in [outURL, errURL] {
+        try #require(FileManager.default.createFile(atPath: url.path, contents: nil), "cannot create \(url.path)")
+    }
     let process = Process()
     process.executableURL = try mallauditBinary()
     process.arguments = arguments

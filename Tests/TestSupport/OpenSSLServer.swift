@@ -43,7 +43,7 @@ public final class OpenSSLServer: @unchecked Sendable {
             let input = Pipe()  // s_server ends at end of file on its standard input: keep it open
             process.standardInput = input
             let out = folder.appendingPathComponent("s_server.out")
-            FileManager.default.createFile(atPath: out.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: out.path, contents: nil)  // FileHandle below throws if it failed
             process.standardOutput = try FileHandle(forWritingTo: out)
             process.standardError = try FileHandle(forWritingTo: out)
             try process.run()

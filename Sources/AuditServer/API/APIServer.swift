@@ -1,5 +1,6 @@
 import AuditModel
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import PostgresNIO
@@ -217,9 +218,53 @@ struct APIServer: Sendable {
         if let conformance, Conformance(rawValue: conformance) == nil {
             throw APIError.badRequest("verdict '\(conformance)' is not conformant, nonConformant or incomplete")
         }
-        return JSONResponse.raw(
-            try await reads.malls(scope: try scope(context), district: query.get("district"), conformance: conformance))
+        var list = ReadAPI.MallsRequest(district: query.get("district"), conformance: conformance)
+        if let text = query.get("limit") {
+            guard let limit = Int(text), 1...Self.mallsPageLimit ~= limit else {
+                throw APIError.badRequest("limit '\(text)' is not a whole number of malls from 1 to \(Self.mallsPageLimit)")
+            }
+            list.limit = limit
+        }
+        if let text = query.get("after") {
+            guard list.limit != nil else { throw APIError.badRequest("after needs a limit (the page's size)") }
+            guard let cursor = MallsCursor(text: text) else {
+                throw APIError.badRequest("after '\(text.prefix(80))' is not a cursor from a Link header of this list")
+            }
+            list.after = cursor
+        }
+        let answer = try await reads.cachedMalls(scope: try scope(context), request: list)
+        let gzip = answer.gzipped != nil && Gzip.accepted(by: request.headers[.acceptEncoding])
+        var headers: HTTPFields = [
+            .contentType: "application/json; charset=utf-8",
+            // Per account (private: no shared cache), and asked again each time (the ETag makes that cheap).
+            .cacheControl: "private, no-cache",
+            .vary: "Accept-Encoding, Authorization, Cookie",
+            .eTag: gzip ? answer.gzipETag : answer.etag,
+        ]
+        if let next = answer.next, let limit = list.limit {
+            var link = URLComponents()
+            link.path = "/api/v1/malls"
+            link.queryItems = [
+                list.district.map { URLQueryItem(name: "district", value: $0) },
+                list.conformance.map { URLQueryItem(name: "verdict", value: $0) },
+                URLQueryItem(name: "limit", value: "\(limit)"), URLQueryItem(name: "after", value: next),
+            ].compactMap { $0 }
+            // `+` is a space to most query parsers: escape it too.
+            link.percentEncodedQuery = link.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
+            headers[HTTPField.Name("Link")!] = "<\(link.string ?? "")>; rel=\"next\""
+        }
+        if let match = request.headers[.ifNoneMatch], answer.matches(ifNoneMatch: match) {
+            return Response(status: .notModified, headers: headers)
+        }
+        if gzip, let body = answer.gzipped {
+            headers[.contentEncoding] = "gzip"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: answer.body))
     }
+
+    /// The largest page of the malls list (`limit`).
+    static let mallsPageLimit = 1000
 
     /// The mall named in the path, when the caller may see it (404 otherwise, whether or not it exists).
     private func visibleMall(_ context: ServerContext) async throws -> (id: Int64, json: String) {

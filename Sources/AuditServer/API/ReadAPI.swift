@@ -13,6 +13,8 @@ struct ReadAPI: Sendable {
     let logger: Logger
     /// The statistics answers this instance last computed (see `StatisticsCache`).
     let statisticsCache = StatisticsCache()
+    /// The malls lists this instance last made (see `cachedMalls`).
+    let mallsCache = ReusedAnswers()
 
     /// The JSON of one run row `r` (with its filer `fa`), as every answer shows runs.
     static func runJSON(_ r: String = "r", filer fa: String = "fa") -> String {
@@ -58,6 +60,83 @@ struct ReadAPI: Sendable {
     func malls(scope: RunScope, district: String?, conformance: String?) async throws -> String {
         let query = try Self.mallsQuery(scope: scope, district: district, conformance: conformance)
         return try await database.reader.query(query, logger: logger).singleText() ?? "[]"
+    }
+
+    /// Which malls a list shows: the filters and, optionally, one page.
+    struct MallsRequest: Sendable, Hashable {
+        var district: String?
+        var conformance: String?
+        /// At most this many malls (nil: every mall).
+        var limit: Int?
+        /// The malls after this one in the list's order (district, name, credit code).
+        var after: MallsCursor?
+    }
+
+    /// The version of everything a malls list reads, on the database the reads go to: the change counter
+    /// PostgreSQL keeps (migration 3, `answer_version`) and PostgreSQL's `current_date` (overdue counts move with
+    /// the date). One primary-key read of one row.
+    func answerVersion() async throws -> String {
+        let row = try await database.reader.query(
+            "SELECT version, current_date::text FROM answer_version", logger: logger
+        ).firstRow()
+        guard let (version, date) = try row?.decode((Int64, String).self) else {
+            throw ServerError.schema("answer_version has no row: run `mallaudit-server migrate`")
+        }
+        return "\(version)@\(date)"
+    }
+
+    /// The malls list for `scope` and `request`, made again only when the version moved since this instance last
+    /// made it (`answerVersion`): one row read per request instead of building every mall's JSON. The key holds the
+    /// scope (a mall account's list is never another account's), the filters and the page. The version is read
+    /// before the answer is made, so a kept answer is never older than its version: a change committed in between
+    /// only makes it newer, and the next request sees the higher version and makes it again. Nothing but
+    /// PostgreSQL is authoritative: every instance and a restart give the same answer for the same version.
+    func cachedMalls(scope: RunScope, request: MallsRequest) async throws -> ReusedAnswer {
+        let version = try await answerVersion()
+        let key = "\(scope) \(request)"
+        if let answer = mallsCache.answer(key, version: version) { return answer }
+        let answer: ReusedAnswer
+        if let limit = request.limit {
+            let query = try Self.mallsPageQuery(scope: scope, request: request, limit: limit)
+            guard let row = try await database.reader.query(query, logger: logger).firstRow() else {
+                throw ServerError.schema("the malls page query returned no row")
+            }
+            let (json, last) = try row.decode((String, String?).self)
+            answer = ReusedAnswer(json: json, next: last.map { MallsCursor(json: $0).text })
+        } else {
+            answer = ReusedAnswer(
+                json: try await malls(scope: scope, district: request.district, conformance: request.conformance),
+                next: nil)
+        }
+        mallsCache.keep(key, version: version, answer: answer)
+        return answer
+    }
+
+    /// One page of the malls list: the JSON array of at most `limit` malls after the cursor, and the position of
+    /// its last mall as a JSON array `[district, name, creditCode]` when more malls follow (one more is read to
+    /// know). The order is the unpaged list's (district with no district last, name, credit code: unique).
+    static func mallsPageQuery(scope: RunScope, request: MallsRequest, limit: Int) throws -> PostgresQuery {
+        let order = "m.district IS NULL, m.district, m.name, m.credit_code"
+        return PostgresQuery(
+            unsafeSQL: """
+                SELECT coalesce(json_agg(p.j ORDER BY p.n) FILTER (WHERE p.n <= $3), '[]')::text,
+                    CASE WHEN count(*) > $3 THEN max(p.position) FILTER (WHERE p.n = $3) END
+                FROM (
+                    SELECT \(Self.mallJSON(scope)) AS j,
+                        json_build_array(m.district, m.name, m.credit_code)::text AS position,
+                        row_number() OVER (ORDER BY \(order)) AS n
+                    \(Self.mallsFrom(scope))
+                        AND ($1::text IS NULL OR m.district = $1::text)
+                        AND ($2::text IS NULL OR l.conformance = $2::text)
+                        AND ($4::boolean IS NULL OR (m.district IS NULL, coalesce(m.district, ''), m.name,
+                            m.credit_code) > ($4::boolean, $5::text, $6::text, $7::text))
+                    ORDER BY \(order)
+                    LIMIT $3 + 1
+                ) p
+                """,
+            binds: try bindings(
+                request.district, request.conformance, limit, request.after.map { $0.district == nil },
+                request.after.map { $0.district ?? "" }, request.after?.name, request.after?.creditCode))
     }
 
     static func mallsQuery(scope: RunScope, district: String?, conformance: String?) throws -> PostgresQuery {

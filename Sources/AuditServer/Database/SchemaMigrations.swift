@@ -6,9 +6,10 @@
 /// - the access log is append-only: UPDATE, DELETE and TRUNCATE are refused by trigger and revoked from PUBLIC;
 /// - one run per statement digest (`runs.statement_digest` is unique): ingest is idempotent;
 /// - a mall account is bound to exactly one mall; other roles to none;
-/// - at most one open rectification item per mall and statement.
+/// - at most one open rectification item per mall and statement;
+/// - `answer_version` moves with every committed change to what the malls list reads (migration 3).
 enum SchemaMigrations {
-    static let all: [Migration] = [initial, signedBundles]
+    static let all: [Migration] = [initial, signedBundles, answerVersion]
 
     static let verdicts = "'pass', 'fail', 'error', 'notApplicable', 'notAssessed'"
 
@@ -269,4 +270,54 @@ enum SchemaMigrations {
             """,
             "ALTER TABLE signatures ADD COLUMN organization text",
         ])
+
+    /// A change counter that PostgreSQL keeps for the answers built from malls, runs, rectifications and account
+    /// names (`ReadAPI.cachedMalls`): one row, bumped once per committed transaction that inserted, updated or
+    /// deleted a row of those tables, so every instance (and a replica, by replication) sees the same number and a
+    /// reused answer is identified by it. The triggers are constraint triggers deferred to commit: the counter's
+    /// row is locked only while a transaction commits, not from its first write on (ingest runs several
+    /// transactions at once, which would otherwise queue behind each other on this one row). `last_xact` keeps a
+    /// transaction that changes many rows to one bump. Accounts count only when a name changes (the filer's name
+    /// is in the answer; every sign-in updates its account too). TRUNCATE bumps at once (statement triggers).
+    static let answerVersion = Migration(
+        version: 3, name: "answer-version",
+        statements: [
+            """
+            CREATE TABLE answer_version (
+                only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+                version bigint NOT NULL,
+                last_xact xid8
+            )
+            """,
+            "INSERT INTO answer_version (version) VALUES (1)",
+            """
+            CREATE FUNCTION bump_answer_version() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                UPDATE answer_version SET version = version + 1, last_xact = pg_current_xact_id()
+                    WHERE last_xact IS DISTINCT FROM pg_current_xact_id();
+                RETURN NULL;
+            END
+            $$
+            """,
+            """
+            CREATE CONSTRAINT TRIGGER runs_answer_version AFTER INSERT ON runs
+                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_answer_version()
+            """,
+            """
+            CREATE CONSTRAINT TRIGGER accounts_answer_version AFTER INSERT OR DELETE OR UPDATE OF name ON accounts
+                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_answer_version()
+            """,
+        ]
+            + ["malls", "rectifications"].map { table in
+                """
+                CREATE CONSTRAINT TRIGGER \(table)_answer_version AFTER INSERT OR UPDATE OR DELETE ON \(table)
+                    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_answer_version()
+                """
+            }
+            + ["malls", "rectifications", "accounts"].map { table in
+                """
+                CREATE TRIGGER \(table)_truncate_answer_version AFTER TRUNCATE ON \(table)
+                    FOR EACH STATEMENT EXECUTE FUNCTION bump_answer_version()
+                """
+            })
 }

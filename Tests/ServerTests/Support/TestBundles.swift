@@ -5,6 +5,7 @@ import AuditTestKit
 import Crypto
 import Foundation
 import Testing
+import func TestSupport.resign
 import ZIPFoundation
 
 // Real signed bundles for the server's tests: the zip, reports, manifest and DSSE envelope of `mallaudit bundle`,
@@ -203,37 +204,14 @@ func statementDigest(of bundle: Data) throws -> String {
     return sha256Hex(payload)
 }
 
-/// Re-hashes every member into a new statement (the predicate edited by `edit`) and signs it anew: what someone
-/// holding a trusted key would do after editing members.
+/// Re-hashes every member into a new statement (the predicate edited by `edit`) and signs it anew with `signer` as of
+/// 2025-03-01T02:00:00Z: what someone holding a trusted key would do after editing members (TestSupport's `resign`).
 func resign(
     _ entries: [(path: String, data: Data)], by signer: TestSigner, role: SignerRole = .inspector,
     edit: (inout BundlePredicate) -> Void = { _ in }
 ) throws -> [(path: String, data: Data)] {
-    let envelopeData = try #require(entries.first { $0.path == BundleFormat.envelopePath }?.data)
-    let oldEnvelope = try JSONDecoder().decode(DSSEEnvelope.self, from: envelopeData)
-    var old = try JSONDecoder().decode(BundleStatement.self, from: try #require(oldEnvelope.payloadBytes))
-    var members = entries.filter { $0.path != BundleFormat.envelopePath }
-    if let index = members.firstIndex(where: { $0.path == BundleFormat.manifestPath }) {
-        var manifest = try JSONDecoder().decode(BundleManifest.self, from: members[index].data)
-        for i in manifest.members.indices {
-            if let data = members.first(where: { $0.path == manifest.members[i].path })?.data {
-                manifest.members[i].sha256 = Digests.sha256Hex(data)
-                manifest.members[i].size = Int64(data.count)
-            }
-        }
-        members[index].data = try CanonicalJSON.pretty(manifest)
-    }
-    edit(&old.predicate)
-    let subjects = members.map { member in
-        BundleStatement.Subject(name: member.path, digest: ["sha256": Digests.sha256Hex(member.data)])
-    }.sorted { $0.name < $1.name }
-    let statement = BundleStatement(subject: subjects, predicateType: old.predicateType, predicate: old.predicate)
-    let payload = try CanonicalJSON.compact(statement)
-    let signature = try signer.identity.signDSSE(
-        payload: payload, payloadType: DSSE.inTotoPayloadType, role: role,
-        at: Date(timeIntervalSince1970: 1_740_794_400))  // 2025-03-01T02:00:00Z
-    let envelope = DSSEEnvelope(payload: payload, payloadType: DSSE.inTotoPayloadType, signatures: [signature])
-    return members + [(BundleFormat.envelopePath, try CanonicalJSON.pretty(envelope))]
+    try TestSupport.resign(
+        entries, by: [(signer.identity, role)], at: Date(timeIntervalSince1970: 1_740_794_400), edit: edit)
 }
 
 /// SHA-256 hex of bytes, computed in the tests.
