@@ -204,6 +204,41 @@ func statementDigest(of bundle: Data) throws -> String {
     return sha256Hex(payload)
 }
 
+/// What the statements of two bundles say differently, for a failure message: the members whose digests differ (or
+/// that only one names), then the predicate's top-level fields that differ; "" when the statements are the same.
+func statementDifference(_ a: Data, _ b: Data) throws -> String {
+    func statement(_ bundle: Data) throws -> [String: Any] {
+        let envelope = try #require(try zipEntries(bundle).first { $0.path == "envelope.dsse.json" }?.data)
+        let object = try JSONSerialization.jsonObject(with: envelope) as? [String: Any]
+        let payload = try #require((object?["payload"] as? String).flatMap { Data(base64Encoded: $0) })
+        return try #require(try JSONSerialization.jsonObject(with: payload) as? [String: Any])
+    }
+    func canonical(_ value: Any?) -> String {
+        guard let value, JSONSerialization.isValidJSONObject([value]),
+            let data = try? JSONSerialization.data(withJSONObject: [value], options: [.sortedKeys])
+        else { return "\(value as Any)" }
+        return String(decoding: data, as: UTF8.self)
+    }
+    let (x, y) = (try statement(a), try statement(b))
+    func subjects(_ statement: [String: Any]) -> [String: String] {
+        var out: [String: String] = [:]
+        for subject in statement["subject"] as? [[String: Any]] ?? [] {
+            out[subject["name"] as? String ?? "?"] = canonical(subject["digest"])
+        }
+        return out
+    }
+    let (sx, sy) = (subjects(x), subjects(y))
+    var lines = Set(sx.keys).union(sy.keys).sorted().filter { sx[$0] != sy[$0] }.map { "member \($0) differs" }
+    let (px, py) = (x["predicate"] as? [String: Any] ?? [:], y["predicate"] as? [String: Any] ?? [:])
+    lines += Set(px.keys).union(py.keys).sorted().filter { canonical(px[$0]) != canonical(py[$0]) }.map {
+        "predicate.\($0): \(canonical(px[$0])) vs \(canonical(py[$0]))"
+    }
+    for key in Set(x.keys).union(y.keys).sorted() where !["subject", "predicate"].contains(key) {
+        if canonical(x[key]) != canonical(y[key]) { lines.append("\(key) differs") }
+    }
+    return lines.joined(separator: "; ")
+}
+
 /// Re-hashes every member into a new statement (the predicate edited by `edit`) and signs it anew with `signer` as of
 /// 2025-03-01T02:00:00Z: what someone holding a trusted key would do after editing members (TestSupport's `resign`).
 func resign(
