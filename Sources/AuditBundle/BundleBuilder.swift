@@ -212,9 +212,13 @@ public enum BundleBuilder {
     }
 
     /// The members of `source` held in memory, the reports rendered (`BundleReports.members`).
-    public static func members(_ source: BundleSource) throws -> [RenderedMember] {
+    /// `reports` chooses which report formats are rendered (by default all of `BundleReports.members`; a caller may
+    /// leave out those not in `BundleReports.requiredPaths`).
+    public static func members(
+        _ source: BundleSource, reports: (BundleReportMember) -> Bool = { _ in true }
+    ) throws -> [RenderedMember] {
         var inMemory: [RenderedMember] = []
-        for member in BundleReports.members {
+        for member in BundleReports.members where reports(member) {
             inMemory.append(RenderedMember(
                 path: member.path, role: .report, mediaType: member.mediaType, format: member.format,
                 data: try member.render(source.report)))

@@ -193,7 +193,11 @@ public struct BundleTemplate: Sendable {
         source = factory.source(for: BundleVariant(
             mallName: Self.placeholderName, creditCode: Self.placeholderCode, district: Self.placeholderDistrict,
             runID: Self.placeholderRun, judgementDate: judgementDate, verdicts: verdicts))
-        members = try BundleBuilder.members(source)
+        // No PDF: it is binary (the placeholders inside its compressed streams could not be replaced, so every
+        // bundle's PDF would name the placeholder mall) and 1.5 MB, most of a bundle; it is an optional member
+        // (`BundleReports.requiredPaths`), so a bundle without it is complete. The JSON and OSCAL reports are text
+        // and are varied like the others.
+        members = try BundleBuilder.members(source) { $0.format != "pdf" }
     }
 
     /// `data` with every occurrence of each pair's first string replaced by its second, byte by byte in one pass
