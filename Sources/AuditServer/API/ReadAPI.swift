@@ -11,10 +11,10 @@ import PostgresNIO
 struct ReadAPI: Sendable {
     let database: Database
     let logger: Logger
-    /// The statistics answers this instance last computed (see `StatisticsCache`).
-    let statisticsCache = StatisticsCache()
+    /// The statistics answers this instance last computed, by the visible run count (`cachedStatistics`).
+    let statisticsCache = ReusedAnswers<Int64, String>(size: { $0.utf8.count })
     /// The malls lists this instance last made (see `cachedMalls`).
-    let mallsCache = ReusedAnswers()
+    let mallsCache = ReusedAnswers<String, ReusedAnswer>(size: { $0.size })
 
     /// The JSON of one run row `r` (with its filer `fa`), as every answer shows runs.
     static func runJSON(_ r: String = "r", filer fa: String = "fa") -> String {
@@ -490,33 +490,5 @@ struct ReadAPI: Sendable {
             if let value { try bindings.append(value) } else { bindings.appendNull() }
         }
         return bindings
-    }
-}
-
-/// Statistics answers by key with the run count they were computed at (`ReadAPI.cachedStatistics`); at most
-/// `capacity` keys (one per scope and clause filter), the oldest dropped first.
-final class StatisticsCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var answers: [String: (version: Int64, answer: String, used: UInt64)] = [:]
-    private var clock: UInt64 = 0
-    let capacity = 256
-
-    func answer(_ key: String, version: Int64) -> String? {
-        lock.withLock {
-            guard let entry = answers[key], entry.version == version else { return nil }
-            clock += 1
-            answers[key]?.used = clock
-            return entry.answer
-        }
-    }
-
-    func keep(_ key: String, version: Int64, answer: String) {
-        lock.withLock {
-            clock += 1
-            answers[key] = (version, answer, clock)
-            if answers.count > capacity, let oldest = answers.min(by: { $0.value.used < $1.value.used })?.key {
-                answers[oldest] = nil
-            }
-        }
     }
 }

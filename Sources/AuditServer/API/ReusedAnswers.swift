@@ -45,22 +45,25 @@ struct ReusedAnswer: Sendable {
     var size: Int { body.readableBytes + (gzipped?.readableBytes ?? 0) }
 }
 
-/// Answers by key with the version they were made at (`ReadAPI.cachedMalls`): at most `capacity` keys and
-/// `byteBudget` bytes, the least recently used dropped first. An entry is used only at the version it was made at.
-final class ReusedAnswers: @unchecked Sendable {
+/// Answers by key with the version they were made at (the malls list keyed by `answer_version`, the statistics by
+/// the visible run count): at most `capacity` keys and `byteBudget` bytes (each answer's `size`), the least recently
+/// used dropped first. An entry is used only at the version it was made at.
+final class ReusedAnswers<Version: Equatable & Sendable, Answer: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private var answers: [String: (version: String, answer: ReusedAnswer, used: UInt64)] = [:]
+    private var answers: [String: (version: Version, answer: Answer, used: UInt64)] = [:]
     private var clock: UInt64 = 0
     private var bytes = 0
     let capacity: Int
     let byteBudget: Int
+    private let size: @Sendable (Answer) -> Int
 
-    init(capacity: Int = 256, byteBudget: Int = 64 << 20) {
+    init(capacity: Int = 256, byteBudget: Int = 64 << 20, size: @escaping @Sendable (Answer) -> Int) {
         self.capacity = capacity
         self.byteBudget = byteBudget
+        self.size = size
     }
 
-    func answer(_ key: String, version: String) -> ReusedAnswer? {
+    func answer(_ key: String, version: Version) -> Answer? {
         lock.withLock {
             guard let entry = answers[key], entry.version == version else { return nil }
             clock += 1
@@ -69,16 +72,16 @@ final class ReusedAnswers: @unchecked Sendable {
         }
     }
 
-    func keep(_ key: String, version: String, answer: ReusedAnswer) {
+    func keep(_ key: String, version: Version, answer: Answer) {
         lock.withLock {
             clock += 1
-            if let old = answers[key] { bytes -= old.answer.size }
+            if let old = answers[key] { bytes -= size(old.answer) }
             answers[key] = (version, answer, clock)
-            bytes += answer.size
+            bytes += size(answer)
             while answers.count > 1, answers.count > capacity || bytes > byteBudget,
                 let oldest = answers.filter({ $0.key != key }).min(by: { $0.value.used < $1.value.used })
             {
-                bytes -= oldest.value.answer.size
+                bytes -= size(oldest.value.answer)
                 answers[oldest.key] = nil
             }
         }
