@@ -106,9 +106,8 @@ final class DemoPeers: @unchecked Sendable {
     private let lock = NSLock()
     private var stopped = false
     private var interruptToken: Interrupts.Token?
-    /// The write end of the lifeline: only this process holds it (close-on-exec), so the watchdog reads end of file
-    /// when this process ends.
-    private var lifeline: (read: Int32, write: Int32) = (-1, -1)
+    /// The watchdog's lifeline (`DemoLifeline`).
+    private let lifeline = DemoLifeline()
 
     /// The profile's names of the SNMP agents that are silent on purpose (a dead device).
     static let silentAgents: Set<String> = ["gateway_3f"]
@@ -124,22 +123,8 @@ final class DemoPeers: @unchecked Sendable {
     init(folder: URL, environment: [String: String]) throws {
         self.folder = folder
         self.script = folder.appendingPathComponent("peers.sh")
-        var template = Array(
-            FileManager.default.temporaryDirectory.appendingPathComponent("mallaudit-demo.XXXXXX").path.utf8CString)
-        guard mkdtemp(&template) != nil else {
-            throw DiagnosticsError(Diagnostic(
-                file: nil, message: "cannot make the demo's temporary folder: \(String(cString: strerror(errno)))",
-                expected: "a writable temporary folder ($TMPDIR or /tmp)"))
-        }
-        state = URL(fileURLWithPath: String(cString: template))
-        var fds: [Int32] = [-1, -1]
-        if pipe(&fds) == 0 {
-            _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
-            lifeline = (fds[0], fds[1])
-        }
-        var environment = environment
-        if lifeline.read >= 0 { environment["MALLAUDIT_DEMO_LIFELINE"] = String(lifeline.read) }
-        self.environment = environment
+        state = try DemoLifeline.temporaryFolder(what: "the demo's temporary folder")
+        self.environment = lifeline.adding(to: environment)
         interruptToken = Interrupts.onInterrupt { [self] in stop() }
     }
 
@@ -152,11 +137,7 @@ final class DemoPeers: @unchecked Sendable {
         } catch {
             throw DiagnosticsError(Diagnostic(file: nil, message: "cannot start the demo's systems: \(error)"))
         }
-        // The read end is the children's: this process only keeps the write end.
-        if lifeline.read >= 0 {
-            close(lifeline.read)
-            lifeline.read = -1
-        }
+        lifeline.handOver()
         guard outcome.status == 0 else {
             let said = outcome.stderrText.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
             let message = said.isEmpty ? "peers.sh start exited with status \(outcome.status)" : said.joined(separator: "; ")
@@ -325,7 +306,7 @@ final class DemoPeers: @unchecked Sendable {
         stopped = true
         _ = try? ChildProcess.run("/bin/bash", [script.path, "stop", state.path], environment: environment, timeout: 30)
         try? FileManager.default.removeItem(at: state)
-        for fd in [lifeline.read, lifeline.write] where fd >= 0 { close(fd) }
+        lifeline.cut()
         if let interruptToken { Interrupts.remove(interruptToken) }
     }
 }

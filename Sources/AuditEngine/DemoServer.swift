@@ -80,7 +80,7 @@ public final class DemoServer: @unchecked Sendable {
     private let lock = NSLock()
     private var stopped = false
     private var interruptToken: Interrupts.Token?
-    private var lifeline: (read: Int32, write: Int32) = (-1, -1)
+    private let lifeline = DemoLifeline()
 
     /// The `mallaudit-server` expected beside the running `mallaudit`.
     public static func serverBesideExecutable() -> URL {
@@ -121,25 +121,12 @@ public final class DemoServer: @unchecked Sendable {
         try Self.checkPrerequisites(serverExecutable: serverExecutable)
         self.serverExecutable = serverExecutable
         script = Demo.folder().appendingPathComponent("server.sh")
-        var template = Array(
-            FileManager.default.temporaryDirectory.appendingPathComponent("mallaudit-demo.XXXXXX").path.utf8CString)
-        guard mkdtemp(&template) != nil else {
-            throw DiagnosticsError(Diagnostic(
-                file: nil, message: "cannot make the demo service's folder: \(String(cString: strerror(errno)))",
-                expected: "a writable temporary folder ($TMPDIR or /tmp)"))
-        }
-        folder = URL(fileURLWithPath: String(cString: template))
+        folder = try DemoLifeline.temporaryFolder(what: "the demo service's folder")
         // Traversable (not readable) by others: as root the cluster's folder inside belongs to `postgres`.
         chmod(folder.path, 0o711)
-        var fds: [Int32] = [-1, -1]
-        if pipe(&fds) == 0 {
-            _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
-            lifeline = (fds[0], fds[1])
-        }
         var environment = ProcessInfo.processInfo.environment
         environment["MALLAUDIT_DEMO_PG_PASSWORD"] = Self.randomSecret()
-        if lifeline.read >= 0 { environment["MALLAUDIT_DEMO_LIFELINE"] = String(lifeline.read) }
-        self.environment = environment
+        self.environment = lifeline.adding(to: environment)
         interruptToken = Interrupts.onInterrupt { [self] in stop() }
     }
 
@@ -159,7 +146,7 @@ public final class DemoServer: @unchecked Sendable {
         }
         progress?("starting PostgreSQL")
         let pgPort = try script("start", what: "the demo's PostgreSQL cluster did not start")
-        writeConfiguration(pgPort: pgPort)
+        try writeConfiguration(pgPort: pgPort)
 
         progress?("preparing the service's accounts")
         try admin(["migrate"])
@@ -250,7 +237,7 @@ public final class DemoServer: @unchecked Sendable {
     /// server.yaml: the cluster's address, the password's variable (never the password), the bundle store and the
     /// trusted-keys folder in the service's folder; plain HTTP on 127.0.0.1 (the session cookie therefore not
     /// `Secure`).
-    private func writeConfiguration(pgPort: String) {
+    private func writeConfiguration(pgPort: String) throws {
         let text = """
             # mallaudit demo --with-server: a throwaway service on loopback (docs/server.md describes every key).
             listen: {host: 127.0.0.1, port: 0}
@@ -268,8 +255,13 @@ public final class DemoServer: @unchecked Sendable {
             sessions: {secure_cookie: false}
 
             """
-        FileManager.default.createFile(
-            atPath: folder.appendingPathComponent("server.yaml").path, contents: Data(text.utf8))
+        let file = folder.appendingPathComponent("server.yaml")
+        do {
+            try Data(text.utf8).write(to: file)
+        } catch {
+            throw DiagnosticsError(Diagnostic(
+                file: file.path, message: "cannot write the demo service's configuration: \(error)"))
+        }
     }
 
     /// Runs `mallaudit-server ARGUMENTS --config server.yaml`; returns its standard output, trimmed.
@@ -302,11 +294,7 @@ public final class DemoServer: @unchecked Sendable {
         } catch {
             throw DiagnosticsError(Diagnostic(file: nil, message: "\(what): \(error)"))
         }
-        if command == "start", lifeline.read >= 0 {
-            // The read end is the watchdog's now: this process keeps only the write end.
-            close(lifeline.read)
-            lifeline.read = -1
-        }
+        if command == "start" { lifeline.handOver() }
         let port = outcome.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
         guard outcome.status == 0, Int(port) != nil else {
             let said = outcome.stderrText.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
@@ -329,7 +317,7 @@ public final class DemoServer: @unchecked Sendable {
         _ = try? ChildProcess.run(
             "/bin/bash", [script.path, "stop", folder.path], environment: environment, timeout: 60)
         try? FileManager.default.removeItem(at: folder)
-        for fd in [lifeline.read, lifeline.write] where fd >= 0 { close(fd) }
+        lifeline.cut()
         if let interruptToken { Interrupts.remove(interruptToken) }
     }
 
