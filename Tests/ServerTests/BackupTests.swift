@@ -40,7 +40,7 @@ struct BackupTests {
         #expect(try restored.count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == 0)
         let outcome = try restored.run(["restore", "--from", backup.path])
         #expect(outcome.status == 0, "\(outcome.stderr)")
-        #expect(outcome.stdout.contains("restored schema version 3 and 2 bundle(s)"))
+        #expect(outcome.stdout.contains("restored schema version 4 and 2 bundle(s)"))
 
         for table in ["malls", "accounts", "api_tokens", "signer_keys", "runs", "bundles", "statement_results",
                       "checkpoint_results", "signatures", "rectifications"] {

@@ -42,10 +42,10 @@ struct OperationsTests {
         let outcomes = try await [first, second]
         #expect(outcomes.allSatisfy { $0.status == 0 }, "\(outcomes.map(\.stderr))")
         #expect(outcomes.map(\.stdout).sorted()
-                == ["applied 1 initial\napplied 2 signed-bundles\napplied 3 answer-version\n",
-                    "schema is current (version 3)\n"])
+                == ["applied 1 initial\napplied 2 signed-bundles\napplied 3 answer-version\napplied 4 clause-index\n",
+                    "schema is current (version 4)\n"])
         #expect(try world.sql("SELECT version, name FROM schema_migrations ORDER BY version")
-                == "1|initial\n2|signed-bundles\n3|answer-version")
+                == "1|initial\n2|signed-bundles\n3|answer-version\n4|clause-index")
         #expect(try world.count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == 16)
 
         // An applied migration whose statements changed since is refused, not skipped.

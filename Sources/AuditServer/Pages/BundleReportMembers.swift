@@ -30,7 +30,9 @@ enum BundleReportMembers {
 
     /// The names of the report members (`report.html`, …) in a stored bundle file; empty when it is not a zip.
     static func names(inBundleAt url: URL) -> [String] {
-        guard isZip(url), let archive = try? Archive(url: url, accessMode: .read) else { return [] }
+        guard isZip(url) else { return [] }
+        let archive: Archive
+        do { archive = try Archive(url: url, accessMode: .read) } catch { return [] }
         return archive.compactMap { entry -> String? in
             guard entry.type == .file, entry.path.hasPrefix("reports/") else { return nil }
             let name = String(entry.path.dropFirst("reports/".count))
@@ -40,9 +42,10 @@ enum BundleReportMembers {
 
     /// The bytes of `reports/NAME` in a bundle's bytes, or nil when the bundle is not a zip or has no such member.
     static func member(_ name: String, in bundle: Data) -> Data? {
-        guard isReportName(name), bundle.starts(with: [0x50, 0x4B, 0x03, 0x04]),
-            let archive = try? Archive(data: bundle, accessMode: .read),
-            let entry = archive["reports/" + name], entry.type == .file,
+        guard isReportName(name), bundle.starts(with: [0x50, 0x4B, 0x03, 0x04]) else { return nil }
+        let archive: Archive
+        do { archive = try Archive(data: bundle, accessMode: .read) } catch { return nil }
+        guard let entry = archive["reports/" + name], entry.type == .file,
             UInt64(entry.uncompressedSize) <= maximumBytes
         else { return nil }
         var data = Data()
