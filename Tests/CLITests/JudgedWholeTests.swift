@@ -114,6 +114,51 @@ struct JudgedWholeTests {
         #expect(result.reason.contains("area B1 fail") && result.reason.contains("area 3F fail"))
     }
 
+    /// 5.2.2-1 应在商场各区域铺设物联网设备，如智能摄像头、温湿度传感器…: the kinds are examples (如). Against the
+    /// real snmpd (which serves a camera but no device 8 or 9 under the gateway OIDs), one kind present passes an
+    /// area; none present fails it by name.
+    @Test("every area: any_value passes an area with one device kind of several over real SNMP, fails one with none")
+    func anyDeviceKind() throws {
+        func run(_ values: [(String, String)]) throws -> (status: Int32, result: StatementResult?) {
+            let fixture = try SiteFixture("any-kind")
+            defer { fixture.remove() }
+            var profile = SiteYAML()
+            profile.areas = ["1F", "2F"]
+            profile.snmp = [("gateway_1f", try TestPeer.snmpd(), 2, 1), ("gateway_2f", try TestPeer.snmpd(), 2, 1)]
+            profile.agentAreas = ["gateway_1f": "1F", "gateway_2f": "2F"]
+            try fixture.writeSite(profile)
+            try fixture.writeProbes([
+                """
+                  - id: iot-kinds
+                    statements: [5.2.2-1]
+                    snmp:
+                      agents: every-area
+                      values:
+                \(values.map { "        - {name: \($0.0), oid: \"\($0.1)\"}" }.joined(separator: "\n"))
+                    expect:
+                      - {any_value: [\(values.map(\.0).joined(separator: ", "))]}
+
+                """
+            ])
+            let outcome = try fixture.run(["--only", "5.2.2-1"])
+            return (outcome.status, try SiteFixture.summary(outcome).result("5.2.2-1"))
+        }
+        let oneKind = try run([
+            ("camera", ".1.3.6.1.4.1.32473.1.2.1.1.0"), ("kind8", ".1.3.6.1.4.1.32473.1.2.8.1.0"),
+            ("kind9", ".1.3.6.1.4.1.32473.1.2.9.1.0"),
+        ])
+        let passed = try #require(oneKind.result)
+        #expect(passed.verdict == .pass, "\(passed.reason)")
+        #expect(Dictionary(uniqueKeysWithValues: passed.areas.map { ($0.area, $0.verdict) }) == ["1F": .pass, "2F": .pass])
+        let noKind = try run([("kind8", ".1.3.6.1.4.1.32473.1.2.8.1.0"), ("kind9", ".1.3.6.1.4.1.32473.1.2.9.1.0")])
+        let failed = try #require(noKind.result)
+        #expect(noKind.status == 2)
+        #expect(failed.verdict == .fail)
+        #expect(Dictionary(uniqueKeysWithValues: failed.areas.map { ($0.area, $0.verdict) }) == ["1F": .fail, "2F": .fail])
+        let said = ([failed.reason] + failed.areas.map(\.reason)).joined(separator: "\n")
+        #expect(said.contains("none of kind8, kind9 is present"), "\(said)")
+    }
+
     /// 5.2.3-1 应在商场各区域提供自助服务设施: the kiosk API says `areasWithoutKiosk: 0` but lists no kiosk in 3F.
     @Test("every area: the kiosk list is judged against the profile's areas, not the API's own count")
     func everyAreaHTTP() throws {

@@ -246,7 +246,7 @@ public enum ProbeDefinitionLoader {
     private static let expectationKinds: KeyValuePairs<String, Set<String>> = [
         "status": [], "header": ["matches"], "json": ["equals", "contains", "at_least", "non_empty", "covers_areas"],
         "xpath": ["equals", "contains", "at_least", "non_empty", "covers_areas"], "body": ["matches"],
-        "value": ["state", "present", "max_age"], "tls_min_version": [], "cert_valid_days": [],
+        "value": ["state", "present", "max_age"], "any_value": [], "tls_min_version": [], "cert_valid_days": [],
         "table": ["column", "min_rows", "state", "max_age", "at_least", "at_most", "any"],
     ]
 
@@ -277,9 +277,10 @@ public enum ProbeDefinitionLoader {
     }
 
     static func parseExpectation(_ node: YAMLValue) throws -> Expectation {
-        let expected = "one of status, header, json, xpath, body, value (SNMP), tls_min_version, cert_valid_days"
+        let expected =
+            "one of status, header, json, xpath, body, value or any_value (SNMP), table, tls_min_version, cert_valid_days"
         try node.requireKeys(in: ["status", "header", "matches", "json", "xpath", "equals", "contains", "at_least", "covers_areas",
-                                  "non_empty", "body", "value", "state", "present", "max_age", "tls_min_version",
+                                  "non_empty", "body", "value", "any_value", "state", "present", "max_age", "tls_min_version",
                                   "cert_valid_days", "table", "column", "min_rows", "at_most", "any"])
         try requireOneExpectation(node)
         if let status = node["status"] {
@@ -332,6 +333,22 @@ public enum ProbeDefinitionLoader {
             }
             return .snmpPresent(value: name)
         }
+        if let any = node["any_value"] {
+            // At least one of several values: 5.2.2-1's device kinds follow 如 (for example), so one kind present
+            // in an area is the devices the words ask for; which kinds answered are the result's observations.
+            guard case .sequence = any.node else {
+                throw any.problem("any_value needs a list", expected: "[camera, tempHumidity] (names of snmp: values)")
+            }
+            let names = try any.items().map { try $0.nonEmptyString() }
+            guard names.count >= 2 else {
+                throw any.problem(
+                    "any_value needs at least two names", expected: "{value: NAME} for one value, or a list of two or more")
+            }
+            guard Set(names).count == names.count else {
+                throw any.problem("a name is listed twice", expected: "each value named once")
+            }
+            return .snmpAnyPresent(values: names)
+        }
         if let table = node["table"] { return try parseTableExpectation(node, table: try table.nonEmptyString()) }
         if let version = node["tls_min_version"] {
             if try version.string() == limitKeyword { return .tlsMinimumVersion(nil) }
@@ -352,6 +369,7 @@ public enum ProbeDefinitionLoader {
         let snmpOnly: String?
         switch expectation {
         case let .snmpState(name, _), let .snmpPresent(name), let .snmpFresh(name, _): snmpOnly = name
+        case let .snmpAnyPresent(names): snmpOnly = names.joined(separator: ", ")
         case let .snmpRows(table, _), let .snmpColumn(table, _, _, _): snmpOnly = table
         default: snmpOnly = nil
         }
@@ -369,6 +387,13 @@ public enum ProbeDefinitionLoader {
             }
             if case .snmpState = expectation, value.ok.isEmpty {
                 throw node.problem("state: ok needs the value's ok: list", expected: "{name: \(name), oid: …, ok: [1], alarm: [2]}")
+            }
+        case let .snmpAnyPresent(names):
+            for name in names where !spec.values.contains(where: { $0.name == name }) {
+                throw (node["any_value"] ?? node).problem(
+                    "no value '\(name)' in the probe's snmp: values",
+                    expected: spec.values.isEmpty ? "values: entries with those names" : "names among "
+                        + spec.values.map(\.name).joined(separator: ", "))
             }
         case let .snmpRows(table, _), let .snmpColumn(table, _, _, _):
             guard let tableSpec = spec.tables.first(where: { $0.name == table }) else {

@@ -242,6 +242,22 @@ public enum ProbeJudge {
         switch expectation {
         case let .snmpPresent(name):
             _ = reading(name)
+        case let .snmpAnyPresent(names):
+            // Which kinds answered and which did not are the probe's observations (every reading is one).
+            var present = false
+            var unread = false
+            for name in names {
+                switch agent.readings[name] {
+                case nil:
+                    errors.append("\(where_): value '\(name)' was not read (no such value in probe \(probe.id))")
+                    unread = true
+                case .absent?: break
+                case .value?: present = true
+                }
+            }
+            if !present && !unread {
+                failures.append("\(where_): none of \(names.joined(separator: ", ")) is present")
+            }
         case let .snmpState(name, _):
             guard case let .value(text, _) = reading(name) else { return }
             guard case let .snmp(spec) = probe.request, let valueSpec = spec.values.first(where: { $0.name == name })
