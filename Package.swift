@@ -170,7 +170,10 @@ let package = Package(
         // What the tests share: the process runner, the built binaries, the test peers' variables, small checklists, a
         // forger's re-signing of bundles (BundleTests, ServerTests).
         .target(
-            name: "TestSupport", dependencies: ["AuditModel", "AuditBundle", "AuditSigning"],
+            name: "TestSupport",
+            dependencies: [
+                "AuditModel", "AuditBundle", "AuditSigning", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             path: "Tests/TestSupport"),
         .testTarget(name: "AuditModelTests", dependencies: ["AuditModel", "TestSupport"]),
         .testTarget(name: "SupportTests", dependencies: ["AuditSupport"]),

@@ -95,18 +95,6 @@ struct TestKeys {
 
 // MARK: rewriting bundles (what an attacker would do)
 
-/// Every entry of a zip, in order, with its bytes (ZIPFoundation, tests only: the verifier never does this).
-func zipEntries(of zip: URL) throws -> [(path: String, data: Data)] {
-    let archive = try Archive(url: zip, accessMode: .read)
-    var out: [(String, Data)] = []
-    for entry in archive {
-        var data = Data()
-        _ = try archive.extract(entry) { data.append($0) }
-        out.append((entry.path, data))
-    }
-    return out
-}
-
 /// Writes `entries` as a new zip (deflated), optionally with a symbolic link entry.
 func writeZip(_ entries: [(path: String, data: Data)], to url: URL, symlinks: [(path: String, target: String)] = [])
     throws

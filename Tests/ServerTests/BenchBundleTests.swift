@@ -1,6 +1,7 @@
 import AuditTestKit
 import Foundation
 import Testing
+import func TestSupport.zipEntries
 
 /// The bundles `benchmarks/server.sh` files (`mallaudit-testkit bench-bundles`): reports rendered once per template,
 /// then written per mall and run by substituting names. Each must be a complete bundle that the real server

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import func TestSupport.zipEntries
 
 /// `POST /api/v1/bundles` against the real server and PostgreSQL: verification, idempotency by statement digest,
 /// countersignatures, every refusal, and that a refusal writes nothing.

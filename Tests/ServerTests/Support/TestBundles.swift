@@ -6,7 +6,8 @@ import Crypto
 import Foundation
 import Testing
 import func TestSupport.resign
-import ZIPFoundation
+import func TestSupport.zipBytes
+import func TestSupport.zipEntries
 
 // Real signed bundles for the server's tests: the zip, reports, manifest and DSSE envelope of `mallaudit bundle`,
 // written by the bundle library from ONE real stored run (`mallaudit run` over a copy of the demo mall), varied per
@@ -169,31 +170,6 @@ struct TestBundle: Sendable {
         }
         return bytes
     }
-}
-
-// MARK: reading and rewriting zips (tests only: the server never unpacks a bundle this way)
-
-/// Every entry of a zip held in memory, in order, with its bytes.
-func zipEntries(_ zip: Data) throws -> [(path: String, data: Data)] {
-    let archive = try Archive(data: zip, accessMode: .read)
-    var out: [(String, Data)] = []
-    for entry in archive {
-        var data = Data()
-        _ = try archive.extract(entry) { data.append($0) }
-        out.append((entry.path, data))
-    }
-    return out
-}
-
-/// `entries` as a new zip (deflated), in memory.
-func zipBytes(_ entries: [(path: String, data: Data)]) throws -> Data {
-    let archive = try Archive(data: Data(), accessMode: .create)
-    for (path, data) in entries {
-        try archive.addEntry(
-            with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate
-        ) { position, size in data.subdata(in: Int(position)..<min(Int(position) + size, data.count)) }
-    }
-    return archive.data!
 }
 
 /// The statement digest the server reports for a bundle: SHA-256 of its envelope's payload, computed here.
