@@ -163,6 +163,62 @@ struct APITests {
         #expect(wifiAfter?["pass"] as? Int == 2 && wifiAfter?["fail"] as? Int == 0)
     }
 
+    /// An item is overdue from 00:00 of the day after its due date on the bureau's clock (`time_zone`), whatever the
+    /// cluster's own zone. Two instances on one database, one on UTC−11 (Pago Pago) and one on UTC+14 (Kiritimati),
+    /// are 25 hours apart: an item due on Pago Pago's today is not overdue there and always overdue on Kiritimati.
+    @Test("Overdue by the bureau's clock (time_zone), not the cluster's: the same item on UTC−11 and UTC+14 instances")
+    func overdueOnTheBureausDay() async throws {
+        let world = try ServerWorld(yaml: "time_zone: Pacific/Pago_Pago")
+        let bureau = try Bureau(world)
+        let pago = APIClient(try await world.start())
+        try world.writeConfig("time_zone: Pacific/Kiritimati")
+        let kiritimati = APIClient(try await world.start())
+        let admin = Credential.token(bureau.admin.token)
+        let failing = bureau.inspection(Bureau.mallA, run: "R1", failing: ["6.1.d"], date: "2025-03-01")
+        #expect(try await pago.post("/api/v1/bundles", data: failing, as: .token(bureau.inspector.token)).status == 201)
+
+        // Pago Pago's today, away from its midnight (the item must not fall due while the test reads it).
+        let zone = try #require(TimeZone(identifier: "Pacific/Pago_Pago"))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let untilMidnight = calendar.nextDate(
+            after: Date(), matching: DateComponents(hour: 0, minute: 0, second: 0), matchingPolicy: .nextTime
+        ).map { $0.timeIntervalSinceNow } ?? 86_400
+        if untilMidnight < 120 { try await Task.sleep(for: .seconds(untilMidnight + 2)) }
+        let today = calendar.dateComponents([.year, .month, .day], from: Date())
+        let due = String(format: "%04d-%02d-%02d", today.year!, today.month!, today.day!)
+
+        let path = "/api/v1/malls/\(Bureau.mallA)/rectifications"
+        let set = try await pago.post(path, json: ["statementId": "6.1.d", "dueDate": due], as: admin)
+        #expect(set.status == 201, "\(set.text)")
+        #expect(set.object["overdue"] as? Bool == false, "due \(due) on Pago Pago's today: \(set.text)")
+        let onPago = try await pago.get(path, as: admin).array.first
+        let onKiritimati = try await kiritimati.get(path, as: admin).array.first
+        #expect(onPago?["overdue"] as? Bool == false)
+        #expect(onKiritimati?["overdue"] as? Bool == true, "due \(due), a day or two behind Kiritimati")
+        // The overdue filter and the malls list count by the same day.
+        #expect(try await pago.get("/api/v1/rectifications?overdue=true", as: admin).array.isEmpty)
+        #expect(try await kiritimati.get("/api/v1/rectifications?overdue=true", as: admin).array.count == 1)
+        // The pages: the bureau's CSV of overdue items (and its file name's day), and times in the bureau's zone.
+        for (client, overdueRows, offset) in [(pago, 0, "-11:00"), (kiritimati, 1, "+14:00")] {
+            let (session, answer) = try await client.signIn("admin")
+            #expect(answer.status == 201, "\(answer.text)")
+            let csv = try await client.send(.get, "/rectifications.csv?state=overdue", body: nil, credential: session)
+            #expect(csv.status == 200)
+            #expect(csv.text.split(whereSeparator: \.isNewline).count == 1 + overdueRows, "\(offset): \(csv.text)")
+            let page = try await client.send(.get, "/overview", body: nil, credential: session)
+            #expect(page.text.contains(" \(offset)</p>") || page.text.contains(" \(offset) · "), "\(offset)")
+        }
+
+        // A zone PostgreSQL would read otherwise (a POSIX offset) or that does not exist is refused at its line.
+        for (zoneText, fragment) in [("'+08:00'", "'+08:00' is not a time zone"), ("Asia/Xuzhou", "'Asia/Xuzhou' is not a time zone")] {
+            try world.writeConfig("time_zone: \(zoneText)")
+            let refused = try world.run(["migrate"])
+            #expect(refused.status != 0)
+            #expect(refused.stderr.contains("server.yaml:") && refused.stderr.contains(fragment), "\(refused.stderr)")
+        }
+    }
+
     @Test("Rectification: a due date on a failed shall statement; a self-audit shows progress, an inspection closes it")
     func rectification() async throws {
         let world = try ServerWorld()

@@ -90,12 +90,19 @@ public struct ServerConfiguration: Sendable {
     public var bcryptCost: Int
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
     public var trustForwardedFor: Bool
+    /// The bureau's clock (`time_zone`, an IANA name; Asia/Shanghai by default): the day a due date is overdue
+    /// after, the pages' times and "today". Every PostgreSQL session of the service runs in it, so `current_date`
+    /// is the bureau's day whatever the cluster's own setting.
+    public var timeZone: String = ServerConfiguration.defaultTimeZone
+
+    /// Xuzhou's zone.
+    public static let defaultTimeZone = "Asia/Shanghai"
     /// The file this was read from (for messages).
     public var file: String
 
     /// The keys `server.yaml` may have at its top level.
     static let topLevelKeys: Set<String> = [
-        "listen", "tls", "database", "bundles", "limits", "sessions", "security", "proxy",
+        "listen", "tls", "database", "bundles", "limits", "sessions", "security", "proxy", "time_zone",
     ]
 
     /// Reads and checks `server.yaml`; every problem names the file, the line and what was expected.
@@ -231,9 +238,21 @@ public struct ServerConfiguration: Sendable {
             try node.requireKeys(in: ["trust_forwarded_for"])
             trustForwardedFor = try node["trust_forwarded_for"]?.bool() ?? false
         }
+        var timeZone = ServerConfiguration.defaultTimeZone
+        if let node = root["time_zone"] {
+            let name = try node.nonEmptyString(expected: "an IANA time zone such as Asia/Shanghai")
+            // A name both Foundation and PostgreSQL know the same way: no fixed offsets (PostgreSQL reads `+08` as
+            // POSIX, eight hours west), no abbreviations (CST is China's, Cuba's or the US's).
+            guard name.contains("/") || name == "UTC", TimeZone(identifier: name) != nil,
+                TimeZone.knownTimeZoneIdentifiers.contains(name) || name == "UTC"
+            else {
+                throw node.problem("'\(name)' is not a time zone", expected: "an IANA time zone such as Asia/Shanghai")
+            }
+            timeZone = name
+        }
         return ServerConfiguration(
             listen: listen, tls: tls, database: database, bundles: bundles, limits: limits, sessions: sessions,
-            bcryptCost: bcryptCost, trustForwardedFor: trustForwardedFor, file: root.file)
+            bcryptCost: bcryptCost, trustForwardedFor: trustForwardedFor, timeZone: timeZone, file: root.file)
     }
 
     /// The database password from the environment variable the configuration names.

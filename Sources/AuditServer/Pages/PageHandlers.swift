@@ -108,7 +108,7 @@ extension PageServer {
         }
         guard order == "asc" || order == "desc" else { throw badRequest("order '\(order)' is not asc or desc") }
         let pageNumber = try Self.pageNumber(query["page"])
-        let today = PageFormat.today()
+        let today = clock.day()
         let filter = PageQueries.OverviewFilter(
             district: district, verdict: verdict, evaluator: evaluator, age: age, sort: sort,
             descending: order == "desc", today: PageFormat.date(day: today))
@@ -252,7 +252,7 @@ extension PageServer {
             "state": item.overdue ? labels["rect.overdue"] ?? "" : labels["rect.\(item.state)"] ?? item.state,
             "stateClass": item.overdue ? "overdue" : item.state,
             "openedHref": "/runs/\(item.openedRunID)", "openedDate": item.openedRunDate, "setBy": item.dueSetBy,
-            "setAt": PageFormat.time(item.dueSetAt),
+            "setAt": clock.time(item.dueSetAt),
             "confirmAction": "/rectifications/\(item.id)/confirm",
         ]
         if let run = item.progressRunID, let date = item.progressDate {
@@ -262,7 +262,7 @@ extension PageServer {
         }
         if let reason = item.closeReason {
             var closed: [String: Any] = [
-                "at": PageFormat.time(item.closedAt), "reason": labels["rect.\(reason)"] ?? reason,
+                "at": clock.time(item.closedAt), "reason": labels["rect.\(reason)"] ?? reason,
             ]
             // Optional parts only when present: a Mustache section on a string shows even when it is empty.
             if let by = item.closedBy { closed["by"] = by }
@@ -313,12 +313,12 @@ extension PageServer {
             [
                 String(item.id), item.mallCode, item.mallName, item.district ?? "", item.statementID, item.state,
                 item.dueDate, item.overdue ? "yes" : "no", String(item.daysOverdue), String(item.openedRunID),
-                item.openedRunDate, item.dueSetBy, PageFormat.time(item.dueSetAt),
+                item.openedRunDate, item.dueSetBy, clock.time(item.dueSetAt),
                 item.progressRunID.map(String.init) ?? "", item.progressVerdict ?? "",
-                PageFormat.time(item.closedAt), item.closeReason ?? "", item.closedBy ?? "", item.closeNote ?? "",
+                clock.time(item.closedAt), item.closeReason ?? "", item.closedBy ?? "", item.closeNote ?? "",
             ]
         }
-        let today = String(PageFormat.time(Date()).prefix(10))
+        let today = PageFormat.date(day: clock.day())
         try await api.database.record(
             AccessEvent(
                 "export", principal: principal, target: "rectifications.csv", client: context.client,
@@ -554,7 +554,7 @@ extension PageServer {
             "notAssessed": run.notAssessed, "shallFailures": run.shallFailures,
             "shouldAdoption": PageFormat.percent(run.shouldAdoption), "selfAudit": run.selfAudit,
             "by": run.filerDisplayName.isEmpty ? run.filer : run.filerDisplayName, "byAccount": run.filer,
-            "byRole": labels["role.\(run.filerRole)"] ?? run.filerRole, "received": PageFormat.time(run.receivedAt),
+            "byRole": labels["role.\(run.filerRole)"] ?? run.filerRole, "received": clock.time(run.receivedAt),
             "declaredName": run.declaredName, "toolVersion": run.toolVersion,
         ]
     }
@@ -563,8 +563,8 @@ extension PageServer {
         [
             "role": labels(language)["role.\(signature.role)"] ?? signature.role, "signer": signature.signer ?? "",
             "account": signature.account, "algorithm": signature.algorithm, "fingerprint": signature.fingerprint,
-            "shortFingerprint": String(signature.fingerprint.suffix(16)), "signedAt": PageFormat.time(signature.signedAt),
-            "receivedAt": PageFormat.time(signature.receivedAt), "bundle": String(signature.bundleSHA256.prefix(12)),
+            "shortFingerprint": String(signature.fingerprint.suffix(16)), "signedAt": clock.time(signature.signedAt),
+            "receivedAt": clock.time(signature.receivedAt), "bundle": String(signature.bundleSHA256.prefix(12)),
         ]
     }
 
@@ -720,7 +720,7 @@ extension PageServer {
             "bundles": bundles.map { bundle -> [String: Any] in
                 [
                     "sha256": bundle.sha256, "size": String(bundle.size), "uploadedBy": bundle.uploadedBy,
-                    "receivedAt": PageFormat.time(bundle.receivedAt), "href": "/api/v1/bundles/\(bundle.sha256)",
+                    "receivedAt": clock.time(bundle.receivedAt), "href": "/api/v1/bundles/\(bundle.sha256)",
                 ]
             },
             "reports": reports, "hasReports": !reports.isEmpty,

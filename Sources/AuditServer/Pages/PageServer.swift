@@ -16,6 +16,8 @@ struct PageServer: Sendable {
     let api: APIServer
     let templates: PageTemplates
     let queries: PageQueries
+    /// The bureau's clock (server.yaml `time_zone`).
+    let clock: BureauClock
 
     static let languageCookie = "mallaudit_lang"
     static let signInCookie = "mallaudit_signin"
@@ -24,6 +26,7 @@ struct PageServer: Sendable {
         self.api = api
         self.templates = try templates ?? PageTemplates()
         queries = PageQueries(database: api.database, logger: api.logger)
+        clock = BureauClock(api.configuration.timeZone)
     }
 
     var logger: Logger { api.logger }
@@ -105,7 +108,7 @@ struct PageServer: Sendable {
     ) -> [String: Any] {
         var context: [String: Any] = [
             "t": PageLabels.templateTable(language), "lang": language.rawValue, "htmlLang": language.htmlLang, "title": title,
-            "printedAt": PageFormat.time(Date()),
+            "printedAt": clock.time(Date()),
         ]
         var query = PageForm.query(request).values
         query["lang"] = language.other.rawValue

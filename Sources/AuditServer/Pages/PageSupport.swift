@@ -62,20 +62,6 @@ enum PageFormat {
         return value
     }
 
-    static let timeFormatter: DateFormatter = {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(secondsFromGMT: 8 * 3600)
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        return formatter
-    }()
-
-    /// A moment as the bureau reads it: Beijing time.
-    static func time(_ date: Date?) -> String {
-        guard let date else { return "" }
-        return timeFormatter.string(from: date) + " +08:00"
-    }
-
     /// A number with at most `decimals` decimals, no trailing zeros.
     static func number(_ value: Double, decimals: Int = 2) -> String {
         guard value.isFinite else { return "—" }
@@ -106,10 +92,7 @@ enum PageFormat {
         return Int((date.timeIntervalSince1970 / 86400).rounded(.down))
     }
 
-    /// Today, as days from 1970-01-01 (UTC).
-    static func today() -> Int { Int((Date().timeIntervalSince1970 / 86400).rounded(.down)) }
-
-    /// A day counted from 1970-01-01 as `YYYY-MM-DD` (UTC).
+    /// A day counted from 1970-01-01 as `YYYY-MM-DD` (days are counted as calendar days, without a zone).
     static func date(day: Int) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(secondsFromGMT: 0)!
@@ -164,6 +147,38 @@ enum PageFormat {
 /// CSV for the bureau's records (RFC 4180, UTF-8 with a byte order mark so that spreadsheet programs read the
 /// Chinese). A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, return first) is prefixed
 /// with `'`: values from bundles are data, never formulas.
+/// The bureau's clock (`time_zone` of server.yaml, Asia/Shanghai by default): how the pages write a moment and which
+/// day is today (ages of audits, the CSV's name). PostgreSQL's `current_date` (overdue items) follows the same zone:
+/// every session of the service is started in it (`Database`).
+struct BureauClock: Sendable {
+    let zone: TimeZone
+
+    /// The clock of `name`, an IANA zone the configuration has already checked.
+    init(_ name: String) {
+        zone = TimeZone(identifier: name) ?? TimeZone(identifier: ServerConfiguration.defaultTimeZone)!
+    }
+
+    /// A moment as the bureau reads it: `2026-12-06 16:40 +08:00` (the zone's offset at that moment).
+    func time(_ date: Date?) -> String {
+        guard let date else { return "" }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        let offset = zone.secondsFromGMT(for: date)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
+        let year = String(parts.year ?? 1970)
+        return "\(String(repeating: "0", count: max(0, 4 - year.count)))\(year)-\(two(parts.month ?? 1))-"
+            + "\(two(parts.day ?? 1)) \(two(parts.hour ?? 0)):\(two(parts.minute ?? 0)) "
+            + "\(offset < 0 ? "-" : "+")\(two(abs(offset) / 3600)):\(two(abs(offset) % 3600 / 60))"
+    }
+
+    /// The bureau's day at `now`, as days from 1970-01-01.
+    func day(at now: Date = Date()) -> Int {
+        let local = Int(now.timeIntervalSince1970.rounded(.down)) + zone.secondsFromGMT(for: now)
+        return local >= 0 ? local / 86_400 : -((-local + 86_399) / 86_400)
+    }
+}
+
 enum PageCSV {
     static func cell(_ value: String) -> String {
         var text = value
