@@ -47,12 +47,6 @@ public struct MeasureDate: Sendable, Hashable, Comparable, Codable, CustomString
         self.init(year: y, month: m, day: d)
     }
 
-    /// Today in the process's local time zone.
-    public static func today() -> MeasureDate {
-        let parts = Calendar(identifier: .gregorian).dateComponents(in: .current, from: Date())
-        return MeasureDate(year: parts.year!, month: parts.month!, day: parts.day!)!
-    }
-
     /// Today on the clock of `zone` (the mall's today, whatever the zone of the computer running the audit).
     public static func today(on zone: ClockZone) -> MeasureDate {
         let utc = Int(Date().timeIntervalSince1970.rounded(.down))

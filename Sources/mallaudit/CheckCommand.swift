@@ -43,7 +43,8 @@ struct CheckCommonOptions: ParsableArguments {
     @Option(
         name: .customLong("as-of"),
         help: ArgumentHelp(
-            "The date the audit is judged at, YYYY-MM-DD (default: today, local date).", valueName: "YYYY-MM-DD"))
+            "The date the audit is judged at, YYYY-MM-DD (default: today on the mall's clock, Asia/Shanghai).",
+            valueName: "YYYY-MM-DD"))
     var asOf: String?
 
     @Option(
@@ -54,7 +55,10 @@ struct CheckCommonOptions: ParsableArguments {
     /// Runs `check` at the as-of date (`today` when none is given), prints its report and exits 0 (pass),
     /// 2 (fail), 3 (could not be judged) or 1 (unusable input); a malformed option is a usage error (64).
     func execute(
-        today: () -> MeasureDate = { MeasureDate.today() }, _ check: (MeasureDate) throws -> MeasuredCheckReport
+        // The mall's day, not the computer's: on a laptop or server set to UTC the local date is yesterday in
+        // Xuzhou until 08:00, which would judge a complaint due yesterday as not yet late.
+        today: () -> MeasureDate = { MeasureDate.today(on: .shanghai) },
+        _ check: (MeasureDate) throws -> MeasuredCheckReport
     ) throws {
         let date: MeasureDate
         if let asOf {

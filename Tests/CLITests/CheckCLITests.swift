@@ -79,6 +79,31 @@ struct CheckCLITests {
         #expect(fail.stdout.contains("84.9 %"))
     }
 
+    /// Without --as-of a check is judged on the mall's day (Asia/Shanghai), not the computer's. UTC−11 and UTC+14
+    /// are 25 hours apart: at any moment at least one of them is on another day than Xuzhou.
+    @Test("without --as-of, the day is Xuzhou's whatever the computer's zone (TZ at UTC−11 and at UTC+14)")
+    func defaultDayIsTheMalls() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var text = "id,satisfaction\n"
+        for n in 0..<100 { text += "\(n),满意\n" }
+        let csv = try file("survey.csv", text, in: directory)
+        func shanghaiToday() -> String {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+            let day = calendar.dateComponents([.year, .month, .day], from: Date())
+            return String(format: "%04d-%02d-%02d", day.year!, day.month!, day.day!)
+        }
+        for zone in ["Pacific/Pago_Pago", "Pacific/Kiritimati"] {
+            let before = shanghaiToday()
+            let outcome = try runMallaudit(["check", "satisfaction", "--csv", csv], environment: ["TZ": zone])
+            let after = shanghaiToday()
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+            let line = outcome.stdout.split(separator: "\n").first { $0.contains("as of ") }.map(String.init) ?? ""
+            #expect(line.contains("as of \(before)") || line.contains("as of \(after)"), "TZ=\(zone): \(line)")
+        }
+    }
+
     @Test("satisfaction just below 85 % (85011 of 100013 = 84.99995 %) never prints as 85.0 % or 85 %")
     func satisfactionJustBelowTheLine() throws {
         // Four decimals would round 84.999950001… to 85.0000: the old output said "= 85.0 %, below 85 %".
