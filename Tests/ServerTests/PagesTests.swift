@@ -185,6 +185,51 @@ struct PagesTests {
         #expect(try await api.get("/api/v1/malls", as: .session(cookie: admin.cookie, csrf: nil)).status == 401)
     }
 
+    /// The overview's chart over time: at each month's end, every mall counted once by its latest run judged by
+    /// then (a run superseded within its month never stands at a month's end). Months relative to this one on the
+    /// bureau's clock, so the test reads the same whenever it runs.
+    @Test("Conformance at each month's end: a mall's latest run by then, superseded runs not counted, no month before the first run")
+    func conformanceByMonth() async throws {
+        let world = try ServerWorld()
+        let bureau = try Bureau(world)
+        let api = APIClient(try await world.start())
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(identifier: "Asia/Shanghai"))
+        let now = calendar.dateComponents([.year, .month], from: Date())
+        let thisMonth = try #require(calendar.date(from: DateComponents(year: now.year, month: now.month, day: 1)))
+        func day(_ months: Int, _ day: Int) throws -> String {
+            let month = try #require(calendar.date(byAdding: .month, value: months, to: thisMonth))
+            let parts = calendar.dateComponents([.year, .month], from: month)
+            return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, day)
+        }
+        func label(_ months: Int) throws -> String { String(try day(months, 1).dropFirst(2).prefix(5)) }
+        let inspector = Signing(signer: bureau.inspectorKey, role: "inspector")
+        for (code, run, date, failing) in [
+            (Bureau.mallA, "A1", try day(-3, 1), ["6.1.d"]),  // superseded within its month
+            (Bureau.mallA, "A2", try day(-3, 20), []),
+            (Bureau.mallB, "B1", try day(-2, 20), []),
+            (Bureau.mallA, "A3", try day(-1, 10), ["6.1.d"]),
+        ] {
+            try await Self.file(
+                api, Self.bundle(code, Bureau.name(code), run: run, date: date, failing: Set(failing)).signed([inspector]),
+                as: bureau.inspector)
+        }
+        let (session, _) = try await api.signIn("admin")
+        let page = try await api.send(.get, "/overview?lang=en", body: nil, credential: session)
+        #expect(page.status == 200)
+        let chart = try #require(page.text.components(separatedBy: "id=\"chart-time\"").dropFirst().first?
+            .components(separatedBy: "</figure>").first)
+        let titles = Set(chart.components(separatedBy: "<title>").dropFirst()
+            .compactMap { $0.components(separatedBy: "</title>").first })
+        let expected: Set<String> = [
+            "\(try label(-3)) · Conformant: 1",
+            "\(try label(-2)) · Conformant: 2",
+            "\(try label(-1)) · Conformant: 1", "\(try label(-1)) · Non-conformant: 1",
+            "\(try label(0)) · Conformant: 1", "\(try label(0)) · Non-conformant: 1",
+        ]
+        #expect(titles == expected, "\(titles.sorted())")
+    }
+
     @Test("Every value from a bundle is escaped on every page; pages carry no script and forbid any")
     func escaping() async throws {
         let world = try ServerWorld()

@@ -437,15 +437,18 @@ struct PageQueries: Sendable {
                     SELECT greatest(date_trunc('month', min(judgement_date)),
                             date_trunc('month', current_date) - make_interval(months => $2::int)) AS first
                     FROM v
-                ), months AS (
-                    SELECT (g + interval '1 month')::date AS month_end, to_char(g, 'YYYY-MM') AS label
-                    FROM span, generate_series(span.first, date_trunc('month', current_date), interval '1 month') g
-                    WHERE span.first IS NOT NULL
                 )
-                SELECT months.label, v.conformance, count(*)
-                FROM months JOIN v ON v.judgement_date < months.month_end
-                    AND (v.next_date IS NULL OR v.next_date >= months.month_end)
-                GROUP BY months.label, v.conformance ORDER BY months.label
+                -- A run stands at the end of month g (judged before the next month began, its successor not
+                -- before): from its own month to the month before its successor's, within the span. One row per
+                -- run and month it stands in, instead of testing every run against every month.
+                SELECT to_char(g, 'YYYY-MM'), v.conformance, count(*)
+                FROM span, v, generate_series(
+                    greatest(span.first, date_trunc('month', v.judgement_date)),
+                    least(date_trunc('month', current_date),
+                        coalesce(date_trunc('month', v.next_date) - interval '1 month', 'infinity'::timestamptz)),
+                    interval '1 month') g
+                WHERE span.first IS NOT NULL
+                GROUP BY 1, 2 ORDER BY 1
                 """, binds: try Self.binds(district, months - 1))
         return try await collect(query) { (try $0.next(), try $0.next(), try $0.next()) }
     }
