@@ -365,14 +365,18 @@ public enum BundleBuilder {
     }
 
     /// The digests of the exports the run's measured checks read, from their results' `inputSHA256` observations.
+    /// `check` names the check that read the input: the producer of the statement's data checkpoints (`catalog`),
+    /// not the statement's combined producer, which also names an assessor whose finding settled another
+    /// checkpoint. A statement is listed once per input, however many of its checkpoints the check judged.
     static func measuredInputs(_ results: [StatementResult]) -> MeasuredInputs {
         struct Key: Hashable { var check: String; var path: String; var sha256: String }
-        var statements: [Key: [String]] = [:]
+        var statements: [Key: Set<String>] = [:]
         for result in results {
+            let checks = Set(result.checkpoints.filter { $0.source == .data }.compactMap(\.producer))
+            let check = checks.isEmpty ? (result.producer ?? "") : checks.sorted().joined(separator: ", ")
             for observation in result.observations where observation.name == InputDigest.observationName {
                 guard let (sha256, path) = InputDigest.parse(observation.value) else { continue }
-                statements[Key(check: result.producer ?? "", path: path, sha256: sha256), default: []]
-                    .append(result.statementID)
+                statements[Key(check: check, path: path, sha256: sha256), default: []].insert(result.statementID)
             }
         }
         let inputs = statements.map { key, ids in

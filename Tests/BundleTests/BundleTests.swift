@@ -50,10 +50,17 @@ struct BundleTests {
         // The measured checks' inputs are named by digest: the WiFi log folder, the survey, the exports.
         let inputs = try JSONDecoder().decode(
             MeasuredInputs.self, from: try #require(try zipEntries(of: bundle).first { $0.path == "measured-inputs.json" }).data)
-        // `check` is the judged statement's producer: a statement a finding also settled (8.1.2-2/handling) lists
-        // the check and the assessor ("complaints, 王工…").
-        let checks = Set(inputs.inputs.flatMap { $0.check.components(separatedBy: ", ") })
-        #expect(checks.isSuperset(of: ["wifi-logs", "satisfaction", "complaints", "payments"]))
+        // `check` is the check that read the input, even where an assessor's finding settled another checkpoint of
+        // the statement (8.1.2-2/handling, 6.9.1-2/equalRights): never "complaints, 王工…". Each statement is
+        // listed once per input, though the check judged several of its checkpoints (6.9.1-2: three).
+        let checks = Set(inputs.inputs.map(\.check))
+        #expect(checks.isSuperset(of: ["wifi-logs", "satisfaction", "complaints", "payments"]), "\(checks.sorted())")
+        #expect(checks.allSatisfy { !$0.contains(",") && !$0.contains("王工") }, "\(checks.sorted())")
+        for input in inputs.inputs {
+            #expect(Set(input.statements).count == input.statements.count, "\(input.path): \(input.statements)")
+        }
+        let complaints = try #require(inputs.inputs.first { $0.path.hasSuffix("exports/complaints.csv") })
+        #expect(complaints.check == "complaints" && complaints.statements == ["8.1.2-2"])
         let survey = try #require(inputs.inputs.first { $0.path.hasSuffix("exports/survey.csv") })
         #expect(survey.sha256 == Digests.sha256Hex(try Data(contentsOf: run.site.deletingLastPathComponent()
             .appendingPathComponent("exports/survey.csv"))))
