@@ -216,8 +216,8 @@ public enum Expectation: Sendable, Hashable {
     case snmpState(value: String, state: SNMPState)
     /// Every agent's named SNMP value exists (no noSuchObject / noSuchInstance).
     case snmpPresent(value: String)
-    /// On every agent, at least one of the named SNMP values exists; the absent ones are listed in the reason, not
-    /// failed (`any_value:`; 5.2.2-1's device kinds are examples, one kind present is devices present).
+    /// On every agent, at least one of the named SNMP values exists; the absent ones are observations, not
+    /// failures (`any_value:`; 5.2.2-1's device kinds are examples, one kind present is devices present).
     case snmpAnyPresent(values: [String])
     /// The named SNMP value holds a Unix time no older than `maxAge` seconds (nil: the site's
     /// `limits.sensor_max_age`).

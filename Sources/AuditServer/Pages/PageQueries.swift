@@ -67,7 +67,7 @@ struct PageQueries: Sendable {
         /// One of `overviewSortKeys`.
         var sort = "district"
         var descending = false
-        /// The day ages are counted to (`YYYY-MM-DD`, the pages' UTC day).
+        /// The day ages are counted to (`YYYY-MM-DD`, the bureau's day, `BureauClock`).
         var today: String
     }
 
