@@ -15,6 +15,23 @@ private func site() throws -> SiteYAML {
     return site
 }
 
+/// `mallaudit run --only 5.2.2-1` over a profile declaring `areas`, with one SNMP gateway per entry of `gateways`
+/// (agent, area, address, timeout, retries) and the probe file `probe`.
+private func runAreaGateways(
+    _ name: String, areas: [String],
+    gateways: [(agent: String, area: String, address: String, timeout: Double, retries: Int)], probe: String
+) throws -> ProcessOutcome {
+    let fixture = try SiteFixture(name)
+    defer { fixture.remove() }
+    var profile = SiteYAML()
+    profile.areas = areas
+    profile.snmp = gateways.map { ($0.agent, $0.address, $0.timeout, $0.retries) }
+    profile.agentAreas = Dictionary(uniqueKeysWithValues: gateways.map { ($0.agent, $0.area) })
+    try fixture.writeSite(profile)
+    try fixture.writeProbes([probe])
+    return try fixture.run(["--only", "5.2.2-1"])
+}
+
 @Suite("Statements judged whole, end to end")
 struct JudgedWholeTests {
     /// 5.1.2-2 lists four measures; before checkpoints, the real-name redirect alone passed the statement.
@@ -84,27 +101,14 @@ struct JudgedWholeTests {
     /// 5.2.2-1 应在商场各区域铺设物联网设备: the profile declares four areas; only 1F has an agent.
     @Test("every area: areas without any agent fail 5.2.2-1 by name; the dead agent's area is an error")
     func everyAreaSNMP() throws {
-        let fixture = try SiteFixture("every-area-snmp")
-        defer { fixture.remove() }
-        var profile = SiteYAML()
-        profile.areas = ["B1", "1F", "2F", "3F"]
-        profile.snmp = [("gateway_1f", try TestPeer.snmpd(), 2, 1), ("gateway_2f", try TestPeer.deadAgent(), 0.5, 0)]
-        profile.agentAreas = ["gateway_1f": "1F", "gateway_2f": "2F"]
-        try fixture.writeSite(profile)
-        try fixture.writeProbes([
-            """
-              - id: iot-present
-                statements: [5.2.2-1]
-                snmp:
-                  agents: every-area
-                  values:
-                    - {name: camera, oid: ".1.3.6.1.4.1.32473.1.2.1.1.0"}
-                expect:
-                  - {value: camera}
-
-            """
-        ])
-        let outcome = try fixture.run(["--only", "5.2.2-1"])
+        let outcome = try runAreaGateways(
+            "every-area-snmp", areas: ["B1", "1F", "2F", "3F"],
+            gateways: [
+                ("gateway_1f", "1F", try TestPeer.snmpd(), 2, 1), ("gateway_2f", "2F", try TestPeer.deadAgent(), 0.5, 0),
+            ],
+            probe: ProbeYAML.everyArea(
+                "iot-present", statements: ["5.2.2-1"], values: [("camera", ".1.3.6.1.4.1.32473.1.2.1.1.0")],
+                expect: ["{value: camera}"]))
         #expect(outcome.status == 2, "\(outcome.stderr)")
         let result = try #require(try SiteFixture.summary(outcome).result("5.2.2-1"))
         #expect(result.verdict == .fail)
@@ -119,43 +123,27 @@ struct JudgedWholeTests {
     /// area; none present fails it by name.
     @Test("every area: any_value passes an area with one device kind of several over real SNMP, fails one with none")
     func anyDeviceKind() throws {
-        func run(_ values: [(String, String)]) throws -> (status: Int32, result: StatementResult?) {
-            let fixture = try SiteFixture("any-kind")
-            defer { fixture.remove() }
-            var profile = SiteYAML()
-            profile.areas = ["1F", "2F"]
-            profile.snmp = [("gateway_1f", try TestPeer.snmpd(), 2, 1), ("gateway_2f", try TestPeer.snmpd(), 2, 1)]
-            profile.agentAreas = ["gateway_1f": "1F", "gateway_2f": "2F"]
-            try fixture.writeSite(profile)
-            try fixture.writeProbes([
-                """
-                  - id: iot-kinds
-                    statements: [5.2.2-1]
-                    snmp:
-                      agents: every-area
-                      values:
-                \(values.map { "        - {name: \($0.0), oid: \"\($0.1)\"}" }.joined(separator: "\n"))
-                    expect:
-                      - {any_value: [\(values.map(\.0).joined(separator: ", "))]}
-
-                """
-            ])
-            let outcome = try fixture.run(["--only", "5.2.2-1"])
-            return (outcome.status, try SiteFixture.summary(outcome).result("5.2.2-1"))
+        func run(_ values: [(name: String, oid: String)]) throws -> (status: Int32, result: StatementResult) {
+            let snmpd = try TestPeer.snmpd()
+            let outcome = try runAreaGateways(
+                "any-kind", areas: ["1F", "2F"],
+                gateways: [("gateway_1f", "1F", snmpd, 2, 1), ("gateway_2f", "2F", snmpd, 2, 1)],
+                probe: ProbeYAML.everyArea(
+                    "iot-kinds", statements: ["5.2.2-1"], values: values,
+                    expect: ["{any_value: [\(values.map(\.name).joined(separator: ", "))]}"]))
+            return (outcome.status, try #require(try SiteFixture.summary(outcome).result("5.2.2-1")))
         }
-        let oneKind = try run([
-            ("camera", ".1.3.6.1.4.1.32473.1.2.1.1.0"), ("kind8", ".1.3.6.1.4.1.32473.1.2.8.1.0"),
-            ("kind9", ".1.3.6.1.4.1.32473.1.2.9.1.0"),
-        ])
-        let passed = try #require(oneKind.result)
-        #expect(passed.verdict == .pass, "\(passed.reason)")
-        #expect(Dictionary(uniqueKeysWithValues: passed.areas.map { ($0.area, $0.verdict) }) == ["1F": .pass, "2F": .pass])
-        let noKind = try run([("kind8", ".1.3.6.1.4.1.32473.1.2.8.1.0"), ("kind9", ".1.3.6.1.4.1.32473.1.2.9.1.0")])
-        let failed = try #require(noKind.result)
-        #expect(noKind.status == 2)
-        #expect(failed.verdict == .fail)
-        #expect(Dictionary(uniqueKeysWithValues: failed.areas.map { ($0.area, $0.verdict) }) == ["1F": .fail, "2F": .fail])
-        let said = ([failed.reason] + failed.areas.map(\.reason)).joined(separator: "\n")
+        let kind8 = (name: "kind8", oid: ".1.3.6.1.4.1.32473.1.2.8.1.0")
+        let kind9 = (name: "kind9", oid: ".1.3.6.1.4.1.32473.1.2.9.1.0")
+        let passed = try run([("camera", ".1.3.6.1.4.1.32473.1.2.1.1.0"), kind8, kind9])
+        #expect(passed.status == 0 && passed.result.verdict == .pass, "\(passed.result.reason)")
+        #expect(Dictionary(uniqueKeysWithValues: passed.result.areas.map { ($0.area, $0.verdict) })
+                == ["1F": .pass, "2F": .pass])
+        let failed = try run([kind8, kind9])
+        #expect(failed.status == 2 && failed.result.verdict == .fail)
+        #expect(Dictionary(uniqueKeysWithValues: failed.result.areas.map { ($0.area, $0.verdict) })
+                == ["1F": .fail, "2F": .fail])
+        let said = ([failed.result.reason] + failed.result.areas.map(\.reason)).joined(separator: "\n")
         #expect(said.contains("none of kind8, kind9 is present"), "\(said)")
     }
 

@@ -46,6 +46,24 @@ enum ProbeYAML {
         """
     }
 
+    /// An SNMP probe of every area's gateway (`agents: every-area`) reading `values` (name, OID), with the given
+    /// expectation lines (YAML flow mappings).
+    static func everyArea(
+        _ id: String, statements: [String], values: [(name: String, oid: String)], expect: [String]
+    ) -> String {
+        """
+          - id: \(id)
+            statements: [\(statements.joined(separator: ", "))]
+            snmp:
+              agents: every-area
+              values:
+        \(values.map { "        - {name: \($0.name), oid: \"\($0.oid)\"}" }.joined(separator: "\n"))
+            expect:
+        \(expect.map { "      - \($0)" }.joined(separator: "\n"))
+
+        """
+    }
+
     /// An HTTP GET of `path` on `system` with the given expectation lines (YAML flow mappings).
     static func http(
         _ id: String, statements: [String], system: String, path: String, expect: [String]

@@ -123,6 +123,24 @@ struct DefinitionLoadingTests {
         }
     }
 
+    @Test("any_value is refused at its line unless it lists two or more distinct values the probe reads")
+    func anyValueRefusedAtItsLine() {
+        for (entry, fragment) in [
+            ("{any_value: camera}", "any_value needs a list"),
+            ("{any_value: [camera]}", "at least two names"),
+            ("{any_value: [camera, camera]}", "listed twice"),
+            ("{any_value: [camera, smoke]}", "no value 'smoke'"),
+            ("{any_value: [camera, presence], state: ok}", "'state' does not go with 'any_value'"),
+        ] {
+            let problem = diagnostic {
+                _ = try ProbeDefinitionLoader.parse(YAMLValue.parse(AnyValueTests.probeYAML(expect: entry), file: "p.yaml"))
+            }
+            #expect(problem?.file == "p.yaml", "\(entry)")
+            #expect(problem?.line == 11, "\(entry): \(String(describing: problem))")
+            #expect(problem?.message.contains(fragment) == true, "\(entry): \(String(describing: problem))")
+        }
+    }
+
     @Test("a site profile never holds a secret, and N/A needs a justification")
     func siteProfileRules() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("site-\(UUID().uuidString)")

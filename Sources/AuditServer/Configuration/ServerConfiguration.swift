@@ -93,10 +93,7 @@ public struct ServerConfiguration: Sendable {
     /// The bureau's clock (`time_zone`, an IANA name; Asia/Shanghai by default): the day a due date is overdue
     /// after, the pages' times and "today". Every PostgreSQL session of the service runs in it, so `current_date`
     /// is the bureau's day whatever the cluster's own setting.
-    public var timeZone: String = ServerConfiguration.defaultTimeZone
-
-    /// Xuzhou's zone.
-    public static let defaultTimeZone = "Asia/Shanghai"
+    public var timeZone: ClockZone = .shanghai
     /// The file this was read from (for messages).
     public var file: String
 
@@ -238,17 +235,17 @@ public struct ServerConfiguration: Sendable {
             try node.requireKeys(in: ["trust_forwarded_for"])
             trustForwardedFor = try node["trust_forwarded_for"]?.bool() ?? false
         }
-        var timeZone = ServerConfiguration.defaultTimeZone
+        var timeZone = ClockZone.shanghai
         if let node = root["time_zone"] {
             let name = try node.nonEmptyString(expected: "an IANA time zone such as Asia/Shanghai")
-            // A name both Foundation and PostgreSQL know the same way: no fixed offsets (PostgreSQL reads `+08` as
-            // POSIX, eight hours west), no abbreviations (CST is China's, Cuba's or the US's).
-            guard name.contains("/") || name == "UTC", TimeZone(identifier: name) != nil,
-                TimeZone.knownTimeZoneIdentifiers.contains(name) || name == "UTC"
-            else {
-                throw node.problem("'\(name)' is not a time zone", expected: "an IANA time zone such as Asia/Shanghai")
+            // The project's one zone parser (ClockZone), without its fixed offsets: PostgreSQL reads `+08` as POSIX,
+            // eight hours west. Its name goes to PostgreSQL as given (`UTC` for UTC, Z or Etc/UTC).
+            guard name.first != "+", name.first != "-", let zone = ClockZone(name) else {
+                throw node.problem(
+                    "'\(name)' is not a time zone" + (name.first == "+" || name.first == "-" ? " name (a fixed offset)" : ""),
+                    expected: "an IANA time zone such as Asia/Shanghai, or UTC")
             }
-            timeZone = name
+            timeZone = zone
         }
         return ServerConfiguration(
             listen: listen, tls: tls, database: database, bundles: bundles, limits: limits, sessions: sessions,

@@ -36,7 +36,7 @@ public final class Database: Sendable {
             config.options.minimumConnections = 0
             config.options.connectTimeout = .seconds(10)
             // The bureau's day, not the cluster's: `current_date` decides which rectifications are overdue.
-            config.options.additionalStartupParameters = [("TimeZone", configuration.timeZone)]
+            config.options.additionalStartupParameters = [("TimeZone", configuration.timeZone.name)]
             // The pool's own chatter (a lease asked for while it starts) is noise; its errors are not.
             var background = logger
             background.logLevel = max(logger.logLevel, .error)

@@ -26,7 +26,7 @@ struct PageServer: Sendable {
         self.api = api
         self.templates = try templates ?? PageTemplates()
         queries = PageQueries(database: api.database, logger: api.logger)
-        clock = BureauClock(api.configuration.timeZone)
+        clock = BureauClock(zone: api.configuration.timeZone)
     }
 
     var logger: Logger { api.logger }

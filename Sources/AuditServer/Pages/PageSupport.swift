@@ -1,3 +1,4 @@
+import AuditSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -151,31 +152,26 @@ enum PageFormat {
 /// day is today (ages of audits, the CSV's name). PostgreSQL's `current_date` (overdue items) follows the same zone:
 /// every session of the service is started in it (`Database`).
 struct BureauClock: Sendable {
-    let zone: TimeZone
-
-    /// The clock of `name`, an IANA zone the configuration has already checked.
-    init(_ name: String) {
-        zone = TimeZone(identifier: name) ?? TimeZone(identifier: ServerConfiguration.defaultTimeZone)!
-    }
+    let zone: ClockZone
 
     /// A moment as the bureau reads it: `2026-12-06 16:40 +08:00` (the zone's offset at that moment).
     func time(_ date: Date?) -> String {
         guard let date else { return "" }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        let offset = zone.secondsFromGMT(for: date)
+        let (day, seconds, offset) = local(date)
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
-        let year = String(parts.year ?? 1970)
-        return "\(String(repeating: "0", count: max(0, 4 - year.count)))\(year)-\(two(parts.month ?? 1))-"
-            + "\(two(parts.day ?? 1)) \(two(parts.hour ?? 0)):\(two(parts.minute ?? 0)) "
-            + "\(offset < 0 ? "-" : "+")\(two(abs(offset) / 3600)):\(two(abs(offset) % 3600 / 60))"
+        return "\(PageFormat.date(day: day)) \(two(seconds / 3600)):\(two(seconds / 60 % 60)) \(ClockZone.offsetText(offset))"
     }
 
     /// The bureau's day at `now`, as days from 1970-01-01.
-    func day(at now: Date = Date()) -> Int {
-        let local = Int(now.timeIntervalSince1970.rounded(.down)) + zone.secondsFromGMT(for: now)
-        return local >= 0 ? local / 86_400 : -((-local + 86_399) / 86_400)
+    func day(at now: Date = Date()) -> Int { local(now).day }
+
+    /// The day (from 1970-01-01), the seconds into it and the zone's offset of `date` on this clock.
+    private func local(_ date: Date) -> (day: Int, seconds: Int, offset: Int) {
+        let utc = Int(date.timeIntervalSince1970.rounded(.down))
+        let offset = zone.offset(atUTC: utc)
+        let local = utc + offset
+        let day = local >= 0 ? local / 86_400 : -((-local + 86_399) / 86_400)
+        return (day, local - day * 86_400, offset)
     }
 }
 
